@@ -1,0 +1,785 @@
+//! Aggregate: accepted records → the per-delegate archive (履职档案) for a year or the
+//! term, with polars. Denominators are eligibility-aware: a delegate is expected only at
+//! meetings held while serving, and at committee meetings only of their own committee.
+//! Nothing here knows about files.
+
+use crate::config::Config;
+use crate::ingest::meeting_key;
+use crate::model::*;
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+/// The span an archive covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// 2025年度 or 第六届任期
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Period {
+    pub fn year(y: i32) -> Period {
+        Period {
+            label: format!("{y}年度"),
+            start: NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN),
+            end: NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    pub fn term(config: &Config) -> Period {
+        Period {
+            label: format!("{}任期", config.term_name()),
+            start: config.term.start,
+            end: config.term.end,
+        }
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        d >= self.start && d <= self.end
+    }
+}
+
+/// One figure of a delegate's archive; the label is the column name in every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    CongressExpected,
+    CongressAttended,
+    CongressLeave,
+    CongressAbsent,
+    CongressUnreported,
+    TrainingAttended,
+    TrainingLeave,
+    TrainingAbsent,
+    ScExpected,
+    ScAttended,
+    ScObserver,
+    ScLeave,
+    ScAbsent,
+    CommitteeExpected,
+    CommitteeAttended,
+    CommitteeObserver,
+    CommitteeLeave,
+    CommitteeAbsent,
+    SuggestionsLed,
+    SuggestionsCosigned,
+    RecessActivities,
+    GroupActivities,
+    Inspections,
+    Surveys,
+    LawChecks,
+    VoterContacts,
+    OtherActivities,
+    Reports,
+    ReportsInPerson,
+    ReportsWritten,
+    VotesSatisfied,
+    VotesBasically,
+    VotesDissatisfied,
+    Commendations,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 34] = [
+        Metric::CongressExpected,
+        Metric::CongressAttended,
+        Metric::CongressLeave,
+        Metric::CongressAbsent,
+        Metric::CongressUnreported,
+        Metric::TrainingAttended,
+        Metric::TrainingLeave,
+        Metric::TrainingAbsent,
+        Metric::ScExpected,
+        Metric::ScAttended,
+        Metric::ScObserver,
+        Metric::ScLeave,
+        Metric::ScAbsent,
+        Metric::CommitteeExpected,
+        Metric::CommitteeAttended,
+        Metric::CommitteeObserver,
+        Metric::CommitteeLeave,
+        Metric::CommitteeAbsent,
+        Metric::SuggestionsLed,
+        Metric::SuggestionsCosigned,
+        Metric::RecessActivities,
+        Metric::GroupActivities,
+        Metric::Inspections,
+        Metric::Surveys,
+        Metric::LawChecks,
+        Metric::VoterContacts,
+        Metric::OtherActivities,
+        Metric::Reports,
+        Metric::ReportsInPerson,
+        Metric::ReportsWritten,
+        Metric::VotesSatisfied,
+        Metric::VotesBasically,
+        Metric::VotesDissatisfied,
+        Metric::Commendations,
+    ];
+
+    pub fn label(self) -> &'static str {
+        use Metric::*;
+        match self {
+            CongressExpected => "区人代会应出席",
+            CongressAttended => "区人代会出席",
+            CongressLeave => "区人代会请假",
+            CongressAbsent => "区人代会缺席",
+            CongressUnreported => "区人代会未报",
+            TrainingAttended => "学习培训参加",
+            TrainingLeave => "学习培训请假",
+            TrainingAbsent => "学习培训缺席",
+            ScExpected => "常委会会议应出席",
+            ScAttended => "常委会会议出席",
+            ScObserver => "常委会会议列席",
+            ScLeave => "常委会会议请假",
+            ScAbsent => "常委会会议缺席",
+            CommitteeExpected => "专委会议应出席",
+            CommitteeAttended => "专委会议出席",
+            CommitteeObserver => "专委会议列席",
+            CommitteeLeave => "专委会议请假",
+            CommitteeAbsent => "专委会议缺席",
+            SuggestionsLed => "领衔建议",
+            SuggestionsCosigned => "附议建议",
+            RecessActivities => "闭会期间活动",
+            GroupActivities => "代表小组活动",
+            Inspections => "视察",
+            Surveys => "调研",
+            LawChecks => "执法检查",
+            VoterContacts => "联系接待选民",
+            OtherActivities => "其他活动",
+            Reports => "述职次数",
+            ReportsInPerson => "当面述职",
+            ReportsWritten => "书面述职",
+            VotesSatisfied => "满意",
+            VotesBasically => "基本满意",
+            VotesDissatisfied => "不满意",
+            Commendations => "通报表彰",
+        }
+    }
+
+    /// Which of the nine archive items of R1 a figure belongs to (1-based).
+    pub fn item(self) -> u8 {
+        use Metric::*;
+        match self {
+            CongressExpected | CongressAttended | CongressLeave | CongressAbsent
+            | CongressUnreported => 2,
+            TrainingAttended | TrainingLeave | TrainingAbsent => 3,
+            SuggestionsLed | SuggestionsCosigned => 4,
+            ScExpected | ScAttended | ScObserver | ScLeave | ScAbsent => 5,
+            CommitteeExpected | CommitteeAttended | CommitteeObserver | CommitteeLeave
+            | CommitteeAbsent => 6,
+            RecessActivities | GroupActivities | Inspections | Surveys | LawChecks => 7,
+            VoterContacts | Reports | ReportsInPerson | ReportsWritten | VotesSatisfied
+            | VotesBasically | VotesDissatisfied => 8,
+            OtherActivities | Commendations => 9,
+        }
+    }
+}
+
+/// The nine items of R1, as the archive names them.
+pub const R1_ITEMS: [&str; 9] = [
+    "代表个人基本信息",
+    "出席区人民代表大会会议情况",
+    "参加代表学习培训情况",
+    "提出代表建议、批评和意见情况",
+    "出席或列席区人大常委会会议情况",
+    "出席或列席专门委员会会议情况",
+    "参加闭会期间代表小组和常委会活动情况",
+    "联系接待选民、向选民述职并接受评议情况",
+    "其他依法履职情况",
+];
+
+/// One delegate's archive: the roster entry and every figure.
+#[derive(Debug, Clone)]
+pub struct DelegateArchive {
+    pub delegate: Delegate,
+    values: Vec<u32>,
+}
+
+impl DelegateArchive {
+    pub fn get(&self, m: Metric) -> u32 {
+        Metric::ALL
+            .iter()
+            .position(|x| *x == m)
+            .and_then(|i| self.values.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The archive of every delegate who served in the period, in roster order.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub period: Period,
+    pub delegates: Vec<DelegateArchive>,
+    /// The summary table (one row per delegate) as computed.
+    pub summary: DataFrame,
+}
+
+fn days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// The normalised record tables as data frames (dates as days from CE, for joins).
+struct Frames {
+    roster: DataFrame,
+    attendance: DataFrame,
+    activities: DataFrame,
+    suggestion_links: DataFrame,
+    reports: DataFrame,
+    commendations: DataFrame,
+}
+
+fn str_col(name: &str, v: Vec<String>) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn frames(
+    roster: &[&Delegate],
+    records: &Records,
+    period: &Period,
+    config: &Config,
+) -> PolarsResult<Frames> {
+    let roster_df = DataFrame::new_infer_height(vec![
+        Column::new("idx".into(), (0..roster.len() as u32).collect::<Vec<u32>>()),
+        str_col("id", roster.iter().map(|d| d.id.clone()).collect()),
+        Column::new(
+            "is_sc".into(),
+            roster
+                .iter()
+                .map(|d| d.roles.standing_committee)
+                .collect::<Vec<bool>>(),
+        ),
+        str_col(
+            "committee",
+            roster.iter().map(|d| unit_key(&d.committee)).collect(),
+        ),
+        Column::new(
+            "start".into(),
+            roster
+                .iter()
+                .map(|d| days(d.service_start(config.term.start)))
+                .collect::<Vec<i32>>(),
+        ),
+        Column::new(
+            "end".into(),
+            roster
+                .iter()
+                .map(|d| days(d.service_end(config.term.end)))
+                .collect::<Vec<i32>>(),
+        ),
+    ])?;
+    let att: Vec<&Attendance> = records
+        .attendance
+        .iter()
+        .filter(|a| period.contains(a.date))
+        .collect();
+    let attendance = DataFrame::new_infer_height(vec![
+        str_col("id", att.iter().map(|a| a.delegate.clone()).collect()),
+        str_col(
+            "kind",
+            att.iter().map(|a| a.kind.label().to_string()).collect(),
+        ),
+        str_col(
+            "presence",
+            att.iter().map(|a| a.presence.label().to_string()).collect(),
+        ),
+        Column::new(
+            "date".into(),
+            att.iter().map(|a| days(a.date)).collect::<Vec<i32>>(),
+        ),
+        str_col("mkey", att.iter().map(|a| meeting_key(a).2).collect()),
+    ])?;
+    let act: Vec<&Activity> = records
+        .activities
+        .iter()
+        .filter(|a| period.contains(a.date))
+        .collect();
+    let activities = DataFrame::new_infer_height(vec![
+        str_col("id", act.iter().map(|a| a.delegate.clone()).collect()),
+        str_col(
+            "kind",
+            act.iter().map(|a| a.kind.label().to_string()).collect(),
+        ),
+    ])?;
+    let mut ids = Vec::new();
+    let mut roles = Vec::new();
+    for s in records
+        .suggestions
+        .iter()
+        .filter(|s| period.contains(s.date))
+    {
+        for l in &s.leads {
+            ids.push(l.clone());
+            roles.push("领衔".to_string());
+        }
+        for c in &s.cosigners {
+            ids.push(c.clone());
+            roles.push("附议".to_string());
+        }
+    }
+    let suggestion_links =
+        DataFrame::new_infer_height(vec![str_col("id", ids), str_col("role", roles)])?;
+    let rep: Vec<&ReportToVoters> = records
+        .reports
+        .iter()
+        .filter(|r| period.contains(r.date))
+        .collect();
+    let reports = DataFrame::new_infer_height(vec![
+        str_col("id", rep.iter().map(|r| r.delegate.clone()).collect()),
+        str_col(
+            "form",
+            rep.iter().map(|r| r.form.label().to_string()).collect(),
+        ),
+        Column::new(
+            "s".into(),
+            rep.iter().map(|r| r.satisfied).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "b".into(),
+            rep.iter().map(|r| r.basically).collect::<Vec<u32>>(),
+        ),
+        Column::new(
+            "d".into(),
+            rep.iter().map(|r| r.dissatisfied).collect::<Vec<u32>>(),
+        ),
+    ])?;
+    let com: Vec<&Commendation> = records
+        .commendations
+        .iter()
+        .filter(|c| c.year >= period.start.year() && c.year <= period.end.year())
+        .collect();
+    let commendations = DataFrame::new_infer_height(vec![str_col(
+        "id",
+        com.iter().map(|c| c.delegate.clone()).collect(),
+    )])?;
+    Ok(Frames {
+        roster: roster_df,
+        attendance,
+        activities,
+        suggestion_links,
+        reports,
+        commendations,
+    })
+}
+
+fn unit_key(s: &str) -> String {
+    let n = crate::text::normalize_name(s);
+    n.strip_suffix("代表小组").unwrap_or(&n).to_string()
+}
+
+/// Counts rows where every (column, value) pair matches.
+fn count_where(conds: &[(&str, &str)], alias: &str) -> Expr {
+    let mut e = lit(true);
+    for (c, v) in conds {
+        e = e.and(col(*c).eq(lit(*v)));
+    }
+    e.cast(DataType::UInt32).sum().alias(alias)
+}
+
+fn presence_counts(kind: MeetingKind, pairs: &[(Presence, Metric)]) -> Vec<Expr> {
+    pairs
+        .iter()
+        .map(|(p, m)| {
+            count_where(
+                &[("kind", kind.label()), ("presence", p.label())],
+                m.label(),
+            )
+        })
+        .collect()
+}
+
+/// Builds the archive of every delegate who served at some time in the period.
+pub fn build(
+    roster: &Roster,
+    records: &Records,
+    period: &Period,
+    config: &Config,
+) -> Result<Archive> {
+    let serving: Vec<&Delegate> = roster
+        .delegates
+        .iter()
+        .filter(|d| {
+            d.service_start(config.term.start) <= period.end
+                && d.service_end(config.term.end) >= period.start
+        })
+        .collect();
+    let summary = anyhow::Context::context(
+        summarise(&serving, records, period, config),
+        "汇总履职档案时出错",
+    )?;
+    let mut delegates = Vec::with_capacity(serving.len());
+    let columns: PolarsResult<Vec<Vec<u32>>> = Metric::ALL
+        .iter()
+        .map(|m| {
+            let s = summary
+                .column(m.label())?
+                .as_materialized_series()
+                .cast(&DataType::UInt32)?;
+            Ok(s.u32()?.iter().map(|v| v.unwrap_or(0)).collect())
+        })
+        .collect();
+    let columns = anyhow::Context::context(columns, "读取汇总结果时出错")?;
+    for (i, d) in serving.iter().enumerate() {
+        delegates.push(DelegateArchive {
+            delegate: (*d).clone(),
+            values: columns
+                .iter()
+                .map(|c| c.get(i).copied().unwrap_or(0))
+                .collect(),
+        });
+    }
+    Ok(Archive {
+        period: period.clone(),
+        delegates,
+        summary,
+    })
+}
+
+fn summarise(
+    serving: &[&Delegate],
+    records: &Records,
+    period: &Period,
+    config: &Config,
+) -> PolarsResult<DataFrame> {
+    use Metric::*;
+    let f = frames(serving, records, period, config)?;
+    let att = f.attendance.lazy();
+
+    let mut att_aggs = presence_counts(
+        MeetingKind::Congress,
+        &[
+            (Presence::Attended, CongressAttended),
+            (Presence::Leave, CongressLeave),
+            (Presence::Absent, CongressAbsent),
+        ],
+    );
+    att_aggs.extend(presence_counts(
+        MeetingKind::Training,
+        &[
+            (Presence::Leave, TrainingLeave),
+            (Presence::Absent, TrainingAbsent),
+        ],
+    ));
+    att_aggs.push(
+        col("kind")
+            .eq(lit(MeetingKind::Training.label()))
+            .and(
+                col("presence")
+                    .eq(lit("出席"))
+                    .or(col("presence").eq(lit("列席"))),
+            )
+            .cast(DataType::UInt32)
+            .sum()
+            .alias(TrainingAttended.label()),
+    );
+    att_aggs.extend(presence_counts(
+        MeetingKind::StandingCommittee,
+        &[
+            (Presence::Attended, ScAttended),
+            (Presence::Observer, ScObserver),
+            (Presence::Leave, ScLeave),
+            (Presence::Absent, ScAbsent),
+        ],
+    ));
+    att_aggs.extend(presence_counts(
+        MeetingKind::CommitteeMeeting,
+        &[
+            (Presence::Attended, CommitteeAttended),
+            (Presence::Observer, CommitteeObserver),
+            (Presence::Leave, CommitteeLeave),
+            (Presence::Absent, CommitteeAbsent),
+        ],
+    ));
+    let att_counts = att.clone().group_by([col("id")]).agg(att_aggs);
+
+    // Meetings held in the period, each joined to every delegate it was meant for.
+    let meetings = att
+        .filter(col("kind").neq(lit(MeetingKind::Training.label())))
+        .select([col("kind"), col("date"), col("mkey")])
+        .unique(None, UniqueKeepStrategy::First)
+        .with_column(lit(1i32).alias("k"));
+    let expected = f
+        .roster
+        .clone()
+        .lazy()
+        .with_column(lit(1i32).alias("k"))
+        .join(
+            meetings,
+            [col("k")],
+            [col("k")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(
+            col("date")
+                .gt_eq(col("start"))
+                .and(col("date").lt_eq(col("end")))
+                .and(
+                    col("kind")
+                        .eq(lit(MeetingKind::Congress.label()))
+                        .or(col("kind")
+                            .eq(lit(MeetingKind::StandingCommittee.label()))
+                            .and(col("is_sc")))
+                        .or(col("kind")
+                            .eq(lit(MeetingKind::CommitteeMeeting.label()))
+                            .and(col("committee").neq(lit("")))
+                            .and(col("committee").eq(col("mkey")))),
+                ),
+        )
+        .group_by([col("id")])
+        .agg([
+            count_where(
+                &[("kind", MeetingKind::Congress.label())],
+                CongressExpected.label(),
+            ),
+            count_where(
+                &[("kind", MeetingKind::StandingCommittee.label())],
+                ScExpected.label(),
+            ),
+            count_where(
+                &[("kind", MeetingKind::CommitteeMeeting.label())],
+                CommitteeExpected.label(),
+            ),
+        ]);
+
+    let mut act_aggs = vec![col("kind")
+        .count()
+        .cast(DataType::UInt32)
+        .alias(RecessActivities.label())];
+    for (k, m) in [
+        (ActivityKind::GroupActivity, GroupActivities),
+        (ActivityKind::Inspection, Inspections),
+        (ActivityKind::Survey, Surveys),
+        (ActivityKind::LawEnforcementCheck, LawChecks),
+        (ActivityKind::VoterContact, VoterContacts),
+        (ActivityKind::Other, OtherActivities),
+    ] {
+        act_aggs.push(count_where(&[("kind", k.label())], m.label()));
+    }
+    let act_counts = f.activities.lazy().group_by([col("id")]).agg(act_aggs);
+
+    let sugg_counts = f.suggestion_links.lazy().group_by([col("id")]).agg([
+        count_where(&[("role", "领衔")], SuggestionsLed.label()),
+        count_where(&[("role", "附议")], SuggestionsCosigned.label()),
+    ]);
+    let rep_counts = f.reports.lazy().group_by([col("id")]).agg([
+        col("form")
+            .count()
+            .cast(DataType::UInt32)
+            .alias(Reports.label()),
+        count_where(
+            &[("form", ReportForm::InPerson.label())],
+            ReportsInPerson.label(),
+        ),
+        count_where(
+            &[("form", ReportForm::Written.label())],
+            ReportsWritten.label(),
+        ),
+        col("s").sum().alias(VotesSatisfied.label()),
+        col("b").sum().alias(VotesBasically.label()),
+        col("d").sum().alias(VotesDissatisfied.label()),
+    ]);
+    let com_counts = f.commendations.lazy().group_by([col("id")]).agg([col("id")
+        .count()
+        .cast(DataType::UInt32)
+        .alias(Commendations.label())]);
+
+    let mut lf = f.roster.lazy();
+    for part in [
+        expected,
+        att_counts,
+        act_counts,
+        sugg_counts,
+        rep_counts,
+        com_counts,
+    ] {
+        lf = lf.join(
+            part,
+            [col("id")],
+            [col("id")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    let metric_cols: Vec<Expr> = Metric::ALL
+        .iter()
+        .filter(|m| **m != CongressUnreported)
+        .map(|m| {
+            col(m.label())
+                .cast(DataType::UInt32)
+                .fill_null(lit(0u32))
+                .alias(m.label())
+        })
+        .collect();
+    let recorded =
+        col(CongressAttended.label()) + col(CongressLeave.label()) + col(CongressAbsent.label());
+    lf.with_columns(metric_cols)
+        .with_column(
+            when(col(CongressExpected.label()).gt(recorded.clone()))
+                .then(col(CongressExpected.label()) - recorded)
+                .otherwise(lit(0u32))
+                .cast(DataType::UInt32)
+                .alias(CongressUnreported.label()),
+        )
+        // group_by and joins do not keep order: restore the roster's.
+        .sort(["idx"], SortMultipleOptions::default())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg() -> Config {
+        Config::parse(
+            "[district]\nname=\"示范区\"\ncongress=\"示范区人民代表大会\"\nstanding_committee=\"示范区人大常委会\"\n\
+             [term]\nnumber=6\nstart=\"2022-01-01\"\nend=\"2026-12-31\"\n",
+        )
+        .expect("test config")
+    }
+
+    fn delegate(id: &str, sc: bool, committee: &str, left: Option<NaiveDate>) -> Delegate {
+        Delegate {
+            id: id.into(),
+            name: format!("代表{id}"),
+            gender: String::new(),
+            birth: None,
+            ethnicity: String::new(),
+            party: String::new(),
+            work_unit: String::new(),
+            group: "甲组".into(),
+            constituency: String::new(),
+            roles: Roles {
+                standing_committee: sc,
+                special_committee: !committee.is_empty(),
+                leader: false,
+            },
+            committee: committee.into(),
+            status: if left.is_some() {
+                "辞职".into()
+            } else {
+                String::new()
+            },
+            status_date: left,
+            elected: None,
+            phone: String::new(),
+            source: Source {
+                file: "名册".into(),
+                sheet: "代表名册".into(),
+                row: 2,
+            },
+        }
+    }
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, day).expect("date")
+    }
+
+    fn att(
+        id: &str,
+        kind: MeetingKind,
+        date: NaiveDate,
+        p: Presence,
+        committee: &str,
+    ) -> Attendance {
+        Attendance {
+            date,
+            kind,
+            meeting: kind.label().into(),
+            committee: committee.into(),
+            delegate: id.into(),
+            presence: p,
+            note: String::new(),
+            unit: "甲组".into(),
+            source: Source {
+                file: "f".into(),
+                sheet: "出席记录".into(),
+                row: 2,
+            },
+        }
+    }
+
+    /// Worked example: two congress sessions, one SC meeting, one committee meeting.
+    /// D1 attends the first session and takes leave for the second; D2 resigned in
+    /// June so is expected only at the first, and has no record of it (a gap); D3, an SC
+    /// member, is absent from the SC meeting; D1 sits in on it (列席, not expected).
+    #[test]
+    fn eligibility_aware_counts() {
+        let roster = Roster::new(vec![
+            delegate("D1", false, "法制委员会", None),
+            delegate("D2", false, "", Some(d(6, 30))),
+            delegate("D3", true, "", None),
+        ]);
+        let records = Records {
+            attendance: vec![
+                att("D1", MeetingKind::Congress, d(1, 6), Presence::Attended, ""),
+                att("D1", MeetingKind::Congress, d(12, 20), Presence::Leave, ""),
+                att("D3", MeetingKind::Congress, d(1, 6), Presence::Attended, ""),
+                att("D3", MeetingKind::Congress, d(12, 20), Presence::Absent, ""),
+                att(
+                    "D3",
+                    MeetingKind::StandingCommittee,
+                    d(3, 1),
+                    Presence::Absent,
+                    "",
+                ),
+                att(
+                    "D1",
+                    MeetingKind::StandingCommittee,
+                    d(3, 1),
+                    Presence::Observer,
+                    "",
+                ),
+                att(
+                    "D1",
+                    MeetingKind::CommitteeMeeting,
+                    d(4, 2),
+                    Presence::Attended,
+                    "法制委员会",
+                ),
+            ],
+            ..Records::default()
+        };
+        let a = build(&roster, &records, &Period::year(2025), &cfg()).expect("builds");
+        let by = |id: &str| {
+            a.delegates
+                .iter()
+                .find(|x| x.delegate.id == id)
+                .expect("present")
+        };
+        let d1 = by("D1");
+        assert_eq!(d1.get(Metric::CongressExpected), 2);
+        assert_eq!(d1.get(Metric::CongressAttended), 1);
+        assert_eq!(d1.get(Metric::CongressLeave), 1);
+        assert_eq!(d1.get(Metric::CongressAbsent), 0);
+        assert_eq!(d1.get(Metric::ScExpected), 0);
+        assert_eq!(d1.get(Metric::ScObserver), 1);
+        assert_eq!(d1.get(Metric::CommitteeExpected), 1);
+        assert_eq!(d1.get(Metric::CommitteeAttended), 1);
+        let d2 = by("D2");
+        assert_eq!(d2.get(Metric::CongressExpected), 1);
+        assert_eq!(d2.get(Metric::CongressUnreported), 1);
+        let d3 = by("D3");
+        assert_eq!(d3.get(Metric::ScExpected), 1);
+        assert_eq!(d3.get(Metric::ScAbsent), 1);
+        assert_eq!(d3.get(Metric::CongressAbsent), 1);
+        assert_eq!(
+            a.delegates
+                .iter()
+                .map(|x| x.delegate.id.as_str())
+                .collect::<Vec<_>>(),
+            ["D1", "D2", "D3"]
+        );
+    }
+
+    #[test]
+    fn a_delegate_who_left_before_the_year_is_not_in_its_archive() {
+        let roster = Roster::new(vec![
+            delegate("D1", false, "", None),
+            delegate("D2", false, "", NaiveDate::from_ymd_opt(2024, 6, 30)),
+        ]);
+        let a = build(&roster, &Records::default(), &Period::year(2025), &cfg()).expect("builds");
+        assert_eq!(a.delegates.len(), 1);
+        assert_eq!(a.delegates[0].get(Metric::CongressExpected), 0);
+    }
+}

@@ -1,0 +1,95 @@
+//! `lvzhi archive`: the per-delegate archive of one year (or the whole term) as XLSX
+//! and Parquet, with the validation report beside it.
+
+use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use crate::archive::{self, Period};
+use crate::ingest::YearScope;
+use crate::output::Staging;
+use crate::render::{parquet, xlsx};
+use crate::validate::Severity;
+use crate::{view, DataErrors};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    /// 年度，如 2025；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度", conflicts_with = "term")]
+    pub year: Option<i32>,
+    /// 汇总整个届期（全部年度文件夹），输出到 term-<届别>/
+    #[arg(long)]
+    pub term: bool,
+    /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
+    #[arg(long)]
+    pub exclude_errors: bool,
+}
+
+pub fn run(a: &ArchiveArgs) -> Result<()> {
+    let (scope, year) = if a.term {
+        (YearScope::All, None)
+    } else {
+        let y = pick_year(&a.folders.input, a.year)?;
+        (YearScope::One(y), Some(y))
+    };
+    let data = load(&a.folders, &scope)?;
+    let (period, dir) = match year {
+        Some(y) => (Period::year(y), PathBuf::from(y.to_string())),
+        None => (
+            Period::term(&data.config),
+            PathBuf::from(format!("term-{}", data.config.term.number)),
+        ),
+    };
+    let report_rel = dir.join("校验报告.xlsx");
+    let report = a.folders.output.join(&report_rel);
+    let mut stage = Staging::new(&a.folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let errors = data.validation.count(Severity::Error);
+    if errors > 0 && !a.exclude_errors {
+        stage.commit()?;
+        print_validation(&data.validation, &report);
+        return Err(DataErrors {
+            errors,
+            report: report.display().to_string(),
+        }
+        .into());
+    }
+    let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
+    let tables = view::archive_workbook(
+        &archive,
+        &data.records,
+        &data.roster,
+        &data.config.district.name,
+    );
+    let title = format!(
+        "{}人大代表{}履职档案汇总",
+        data.config.district.name, period.label
+    );
+    stage.write(
+        dir.join("履职档案汇总.xlsx"),
+        &xlsx::workbook(&tables, &title)?,
+    )?;
+    for t in &tables {
+        stage.write(
+            dir.join("parquet").join(format!("{}.parquet", t.sheet)),
+            &parquet::parquet(t)?,
+        )?;
+    }
+    stage.commit()?;
+    print_validation(&data.validation, &report);
+    if errors > 0 {
+        eprintln!("已按 --exclude-errors 剔除有错误的 {errors} 处数据行后生成。");
+    }
+    eprintln!(
+        "已生成 {}：{} 名代表的履职档案汇总（{}）。",
+        a.folders
+            .output
+            .join(dir.join("履职档案汇总.xlsx"))
+            .display(),
+        archive.delegates.len(),
+        period.label
+    );
+    Ok(())
+}

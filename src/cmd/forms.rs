@@ -1,0 +1,160 @@
+//! `lvzhi forms`: blank submission workbooks for every unit, with canonical headers,
+//! a 填表说明 sheet and dropdowns, ready to send out. They read back cleanly.
+
+use super::{pick_year, Folders};
+use crate::ingest::{load_base, UnitKind};
+use crate::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
+use crate::output::{check_not_inside, Staging};
+use crate::read::header::{self, SheetSpec};
+use crate::render::xlsx::{self, Dropdown, Table};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    /// 报送年度，用于文件夹和表头标题；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+}
+
+/// Rows of each record sheet that carry dropdowns.
+const INPUT_ROWS: u32 = 1000;
+
+fn strings(v: impl IntoIterator<Item = &'static str>) -> Vec<String> {
+    v.into_iter().map(String::from).collect()
+}
+
+/// The dropdown for a canonical column, if it has one.
+fn dropdown_for(column: &str, names: &str) -> Option<Dropdown> {
+    Some(match column {
+        "会议类别" => Dropdown::Values(strings(MeetingKind::ALL.map(|k| k.label()))),
+        "出席情况" => Dropdown::Values(strings(Presence::ALL.map(|p| p.label()))),
+        "活动类别" => Dropdown::Values(strings(ActivityKind::ALL.map(|k| k.label()))),
+        "提出时段" => Dropdown::Values(strings(["大会期间", "闭会期间"])),
+        "办理结果" => Dropdown::Values(strings(HandlingResult::ALL.map(|r| r.code()))),
+        "代表满意度" => Dropdown::Values(strings(["满意", "基本满意", "不满意"])),
+        "述职形式" => Dropdown::Values(strings(["当面述职", "书面述职"])),
+        "表彰类别" => Dropdown::Values(strings(["优秀履职代表", "优秀代表建议"])),
+        "姓名" | "领衔代表" => Dropdown::Range(names.to_string()),
+        _ => return None,
+    })
+}
+
+fn record_sheet(spec: &SheetSpec, unit: &str, year: i32, names: &str) -> Table {
+    let headers: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+    let mut t = Table::new(spec.name, &headers);
+    t.title = Some(format!("{unit}{year}年{}", spec.name));
+    t.input_rows = INPUT_ROWS;
+    for (i, h) in headers.iter().enumerate() {
+        if let Some(d) = dropdown_for(h, names) {
+            t.dropdowns.push((i, d));
+        }
+    }
+    t
+}
+
+fn instructions(unit: &str, year: i32, sheets: &[&SheetSpec]) -> Table {
+    let mut t = Table::new("填表说明", &["填表说明"]);
+    let mut lines = vec![
+        format!("本表为{unit}{year}年代表履职情况报送表，请按工作表分类填写，每行一条记录。"),
+        "1. 不要修改表头（第 2 行），不要删除或改名工作表；没有内容的工作表保持空白即可。"
+            .to_string(),
+        "2. 代表编号和姓名至少填一项，须与代表名册一致；名册中有同名代表时必须填写代表编号。"
+            .to_string(),
+        "3. 日期写成 2025-03-05、2025/3/5 或 2025年3月5日；只填写本年度的记录。".to_string(),
+        "4. 带下拉箭头的列请从下拉列表中选择。".to_string(),
+        "5. 同一名代表的同一次会议或活动只填一行；一名代表参加多次活动的，每次一行。".to_string(),
+        "6. 出席情况：请假指经批准的请假；未经批准未到会填“缺席”。非组成人员参加会议填“列席”。"
+            .to_string(),
+        "7. 区人代会每次会议按开幕日期填一行，不按天分行。".to_string(),
+    ];
+    for s in sheets {
+        let cols: Vec<&str> = s.columns.iter().map(|c| c.name).collect();
+        lines.push(format!(
+            "【{}】列：{}。必填：{}。",
+            s.name,
+            cols.join("、"),
+            s.required_names()
+        ));
+    }
+    lines.push(
+        "代表建议的附议代表可填多人，用顿号（、）分隔；同名代表写成 姓名（代表编号）。".to_string(),
+    );
+    lines.push("述职评议：满意、基本满意、不满意三项票数之和不能超过选民代表人数；选民代表不应少于 20 人。".to_string());
+    t.rows = lines.into_iter().map(|l| vec![l.into()]).collect();
+    t
+}
+
+fn name_list(delegates: &[&Delegate], all_names: &[&str]) -> Table {
+    let mut t = Table::new("名单", &["姓名", "代表编号"]);
+    t.hidden = true;
+    for d in delegates {
+        // A name shared in the roster is offered with its id, which the reader accepts.
+        let shown = if all_names.iter().filter(|n| **n == d.name).count() > 1 {
+            format!("{}（{}）", d.name, d.id)
+        } else {
+            d.name.clone()
+        };
+        t.rows.push(vec![shown.into(), d.id.clone().into()]);
+    }
+    t
+}
+
+pub fn run(a: &FormsArgs) -> Result<()> {
+    check_not_inside(&a.folders.output, &a.folders.input)?;
+    let year = pick_year(&a.folders.input, a.year)?;
+    let base = load_base(&a.folders.input)?;
+    let (config, roster) = (&base.config, &base.roster);
+    let all_names: Vec<&str> = roster.delegates.iter().map(|d| d.name.as_str()).collect();
+    let mut units: Vec<(String, UnitKind)> = roster
+        .groups()
+        .into_iter()
+        .map(|g| (g, UnitKind::Group))
+        .collect();
+    units.push((config.units.office.clone(), UnitKind::Office));
+    units.push((config.units.liaison.clone(), UnitKind::Liaison));
+    units.extend(
+        config
+            .units
+            .special_committees
+            .iter()
+            .map(|c| (c.clone(), UnitKind::Committee)),
+    );
+    let dir = PathBuf::from(year.to_string()).join("空白报送表");
+    let mut stage = Staging::new(&a.folders.output)?;
+    for (unit, kind) in &units {
+        let serving = roster.delegates.iter().filter(|d| d.is_serving());
+        let people: Vec<&Delegate> = match kind {
+            UnitKind::Group => serving.filter(|d| &d.group == unit).collect(),
+            UnitKind::Committee => serving.filter(|d| &d.committee == unit).collect(),
+            _ => serving.collect(),
+        };
+        let sheets: Vec<&SheetSpec> = header::RECORD_SHEETS
+            .iter()
+            .copied()
+            .filter(|s| *kind == UnitKind::Liaison || s.name != header::COMMENDATION.name)
+            .collect();
+        let names_range = format!("='名单'!$A$2:$A${}", people.len().max(1) + 1);
+        let mut tables = vec![instructions(unit, year, &sheets)];
+        tables.extend(
+            sheets
+                .iter()
+                .map(|s| record_sheet(s, unit, year, &names_range)),
+        );
+        tables.push(name_list(&people, &all_names));
+        stage.write(
+            dir.join(format!("{unit}.xlsx")),
+            &xlsx::workbook(&tables, unit)?,
+        )?;
+    }
+    stage.commit()?;
+    eprintln!(
+        "已为 {} 个报送单位生成空白报送表：{}",
+        units.len(),
+        a.folders.output.join(&dir).display()
+    );
+    Ok(())
+}

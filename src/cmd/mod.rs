@@ -1,0 +1,96 @@
+//! One file per subcommand; each wires the stages for its job and writes atomically.
+
+pub mod archive;
+pub mod check;
+pub mod forms;
+pub mod sample;
+
+use crate::ingest::{self, Dataset, YearScope};
+use crate::output::{check_not_inside, Staging};
+use crate::render::xlsx;
+use crate::validate::{Severity, Validation};
+use crate::view;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use std::path::{Path, PathBuf};
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 校验报送表格，生成校验报告（不生成档案）
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    Check(check::CheckArgs),
+    /// 生成某一年度的代表履职档案汇总（XLSX 和 Parquet）及校验报告
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    Archive(archive::ArchiveArgs),
+    /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    Forms(forms::FormsArgs),
+    /// 生成一个虚构的示例区（名册、配置和各年度报送表），用于试用和测试
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    Sample(sample::SampleArgs),
+}
+
+/// Options every job shares.
+#[derive(Debug, Clone, Args)]
+pub struct Folders {
+    /// 输入文件夹：含 lvzhi.toml、代表名册.xlsx 和各年度文件夹
+    #[arg(long, default_value = "input", value_name = "文件夹")]
+    pub input: PathBuf,
+    /// 输出文件夹：生成的文件写在这里（不能在输入文件夹之内）
+    #[arg(long, default_value = "reports", value_name = "文件夹")]
+    pub output: PathBuf,
+}
+
+pub fn run(c: Command) -> Result<()> {
+    match c {
+        Command::Check(a) => check::run(&a),
+        Command::Archive(a) => archive::run(&a),
+        Command::Forms(a) => forms::run(&a),
+        Command::Sample(a) => sample::run(&a),
+    }
+}
+
+/// The year a job works on: the one given, else the latest year folder.
+pub fn pick_year(input: &Path, year: Option<i32>) -> Result<i32> {
+    if let Some(y) = year {
+        return Ok(y);
+    }
+    let years = ingest::year_folders(input)?;
+    let y = years
+        .last()
+        .copied()
+        .with_context(|| format!("输入文件夹 {} 中没有年度文件夹（如 2025）", input.display()))?;
+    eprintln!("未指定 --year，按最近的年度 {y} 处理。");
+    Ok(y)
+}
+
+/// Loads the input with the output-folder guard applied first.
+pub fn load(folders: &Folders, scope: &YearScope) -> Result<Dataset> {
+    check_not_inside(&folders.output, &folders.input)?;
+    ingest::load(&folders.input, scope)
+}
+
+/// Prints the validation summary and the first errors to stderr.
+pub fn print_validation(v: &Validation, report: &Path) {
+    eprint!("{}", v.summary());
+    let errors: Vec<_> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    const SHOWN: usize = 20;
+    for f in errors.iter().take(SHOWN) {
+        eprintln!("  {}", f.one_line());
+    }
+    if errors.len() > SHOWN {
+        eprintln!("  ……另有 {} 处错误", errors.len() - SHOWN);
+    }
+    eprintln!("完整清单见 {}", report.display());
+}
+
+/// Stages 校验报告.xlsx.
+pub fn stage_validation_report(stage: &mut Staging, rel: &Path, v: &Validation) -> Result<()> {
+    let bytes = xlsx::workbook(&view::validation_report(v), "校验报告")?;
+    stage.write(rel, &bytes)
+}

@@ -1,0 +1,238 @@
+//! `lvzhi.toml`: the district, the term and the regulation's thresholds (R10: a township
+//! adopting its own rules changes this file, not the code).
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+use std::path::Path;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub district: District,
+    pub term: Term,
+    #[serde(default)]
+    pub units: Units,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+/// Names that appear in documents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    /// e.g. 北京市示范区
+    pub name: String,
+    /// e.g. 示范区人民代表大会
+    pub congress: String,
+    /// e.g. 示范区人大常委会
+    pub standing_committee: String,
+}
+
+/// 届别 and its dates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// 第几届, e.g. 6 for 第六届.
+    pub number: u32,
+    #[serde(deserialize_with = "de_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "de_date")]
+    pub end: NaiveDate,
+}
+
+/// The units that send sheets besides the delegate groups of the roster.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Units {
+    #[serde(default = "default_office")]
+    pub office: String,
+    #[serde(default = "default_liaison")]
+    pub liaison: String,
+    #[serde(default)]
+    pub special_committees: Vec<String>,
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units {
+            office: default_office(),
+            liaison: default_liaison(),
+            special_committees: Vec::new(),
+        }
+    }
+}
+
+fn default_office() -> String {
+    "常委会办公室".to_string()
+}
+fn default_liaison() -> String {
+    "代表联络室".to_string()
+}
+
+/// The regulation's numbers, editable per district.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Share of a group's delegates who must report to voters each year (R6), 0.2 = 20 %.
+    pub report_share_per_year: f64,
+    /// Reports to voters each delegate owes per term (R6).
+    pub reports_per_term: u32,
+    /// Least voter representatives at an evaluation meeting (R6).
+    pub min_voter_representatives: u32,
+    /// Unapproved absences from congress sessions that end a qualification (R8).
+    pub unapproved_absence_limit: u32,
+    /// 不满意 share above which resignation is advised (R8), 0.5 = 50 %.
+    pub dissatisfied_share_limit: f64,
+    /// Outstanding delegates each group recommends (R4).
+    pub outstanding_per_group_min: u32,
+    pub outstanding_per_group_max: u32,
+    /// Recorded activities in a year below which a delegate is listed as doing little.
+    pub low_activity_per_year: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            report_share_per_year: 0.2,
+            reports_per_term: 1,
+            min_voter_representatives: 20,
+            unapproved_absence_limit: 2,
+            dissatisfied_share_limit: 0.5,
+            outstanding_per_group_min: 2,
+            outstanding_per_group_max: 3,
+            low_activity_per_year: 2,
+        }
+    }
+}
+
+fn de_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+    // Accept both a TOML date (2022-01-06) and a quoted one ("2022-01-06").
+    let v = toml::Value::deserialize(d)?;
+    let s = match v {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) => dt.to_string(),
+        other => {
+            return Err(serde::de::Error::custom(format!(
+                "应为日期，实际为 {other}"
+            )))
+        }
+    };
+    crate::text::parse_date_text(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!("无法识别的日期「{s}」，请写成 2022-01-06"))
+    })
+}
+
+impl Config {
+    /// Reads and checks `lvzhi.toml`.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+        Config::parse(&text).with_context(|| format!("配置文件 {} 有误", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<Config> {
+        let cfg: Config =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.term.end <= self.term.start {
+            bail!("届期结束日期（term.end）必须晚于开始日期（term.start）");
+        }
+        let t = &self.thresholds;
+        for (name, v) in [
+            ("report_share_per_year", t.report_share_per_year),
+            ("dissatisfied_share_limit", t.dissatisfied_share_limit),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                bail!("thresholds.{name} 应在 0 到 1 之间（例如 0.2 表示 20%），实际为 {v}");
+            }
+        }
+        if t.outstanding_per_group_min > t.outstanding_per_group_max {
+            bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
+        }
+        Ok(())
+    }
+
+    /// 第六届 etc.
+    pub fn term_name(&self) -> String {
+        format!("第{}届", chinese_number(self.term.number))
+    }
+}
+
+/// Chinese numerals for small counts (届别, 第几次会议): 1 → 一, 12 → 十二, 20 → 二十.
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10..=19 => format!(
+            "十{}",
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
+        ),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[(n / 10) as usize],
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[district]
+name = "示范区"
+congress = "示范区人民代表大会"
+standing_committee = "示范区人大常委会"
+[term]
+number = 6
+start = 2022-01-06
+end = "2026-12-31"
+"#;
+
+    #[test]
+    fn minimal_config_gets_regulation_defaults() {
+        let c = Config::parse(MINIMAL).expect("parses");
+        assert_eq!(c.term_name(), "第六届");
+        assert_eq!(c.thresholds.min_voter_representatives, 20);
+        assert_eq!(c.thresholds.report_share_per_year, 0.2);
+        assert_eq!(c.units.office, "常委会办公室");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let text = format!("{MINIMAL}\n[thresholds]\nmin_voters = 3\n");
+        let err = format!("{:#}", Config::parse(&text).expect_err("unknown key"));
+        assert!(err.contains("min_voters"), "{err}");
+    }
+
+    #[test]
+    fn shares_must_be_fractions() {
+        let text = format!("{MINIMAL}\n[thresholds]\nreport_share_per_year = 20\n");
+        let err = format!("{:#}", Config::parse(&text).expect_err("20 is not a share"));
+        assert!(err.contains("0 到 1"), "{err}");
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(chinese_number(6), "六");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(16), "十六");
+        assert_eq!(chinese_number(21), "二十一");
+    }
+}

@@ -1,0 +1,95 @@
+//! lvzhi (履职): turns the sheets that a district people's congress's delegate groups
+//! send in into each delegate's performance archive (履职档案) and the documents the
+//! standing committee works from.
+//!
+//! Stages: read (calamine) → ingest (validate, normalise, merge) → archive (polars) →
+//! view → render (XLSX, Parquet). Commands under `cmd` wire the stages together.
+
+pub mod archive;
+pub mod cmd;
+pub mod config;
+pub mod ingest;
+pub mod model;
+pub mod output;
+pub mod read;
+pub mod render;
+pub mod sample;
+pub mod text;
+pub mod validate;
+pub mod view;
+
+use clap::{ArgAction, Parser};
+use std::ffi::OsString;
+use std::io::Write;
+
+/// The input has errors and the user did not accept excluding those rows: exit code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("输入数据中有 {errors} 处错误，未生成档案和文档。请按校验报告（{report}）修改后重新运行；如确需先剔除这些行再生成，请加参数 --exclude-errors")]
+pub struct DataErrors {
+    pub errors: usize,
+    pub report: String,
+}
+
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lvzhi",
+    version,
+    about = "lvzhi（履职）：把各代表小组报送的表格汇总为代表履职档案，并生成常委会所需的文书。",
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: cmd::Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本号
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args: I) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cmd::run(cli.command) {
+        Ok(()) => 0,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "错误：{e}");
+            for cause in e.chain().skip(1) {
+                let _ = writeln!(err, "  原因：{cause}");
+            }
+            if e.downcast_ref::<DataErrors>().is_some() {
+                1
+            } else {
+                2
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,524 @@
+//! Typed records, each carrying the input row it came from.
+
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Where a record came from: file (relative to the input folder), sheet and Excel row (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Source {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+}
+
+/// A delegate as the roster (代表名册) lists them.
+#[derive(Debug, Clone)]
+pub struct Delegate {
+    pub id: String,
+    pub name: String,
+    pub gender: String,
+    pub birth: Option<NaiveDate>,
+    pub ethnicity: String,
+    pub party: String,
+    pub work_unit: String,
+    pub group: String,
+    pub constituency: String,
+    pub roles: Roles,
+    /// 专门委员会, when a member of one.
+    pub committee: String,
+    /// 代表状态; empty means 在任.
+    pub status: String,
+    pub status_date: Option<NaiveDate>,
+    /// 当选日期, for delegates elected after the term began (补选).
+    pub elected: Option<NaiveDate>,
+    /// 联系电话: private, never in a public output.
+    pub phone: String,
+    pub source: Source,
+}
+
+/// 身份: the groups R9 expects to lead by example.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Roles {
+    /// 常委会组成人员
+    pub standing_committee: bool,
+    /// 专委组成人员
+    pub special_committee: bool,
+    /// 党政主要领导干部
+    pub leader: bool,
+}
+
+impl Roles {
+    pub fn label(&self) -> String {
+        let mut parts = Vec::new();
+        if self.standing_committee {
+            parts.push("常委会组成人员");
+        }
+        if self.special_committee {
+            parts.push("专委组成人员");
+        }
+        if self.leader {
+            parts.push("党政主要领导干部");
+        }
+        parts.join("、")
+    }
+}
+
+impl Delegate {
+    pub fn is_serving(&self) -> bool {
+        self.status.is_empty() || self.status == "在任"
+    }
+
+    pub fn status_label(&self) -> &str {
+        if self.is_serving() {
+            "在任"
+        } else {
+            &self.status
+        }
+    }
+
+    /// First day of service within the term.
+    pub fn service_start(&self, term_start: NaiveDate) -> NaiveDate {
+        self.elected.map_or(term_start, |d| d.max(term_start))
+    }
+
+    /// Last day of service within the term: the status change ends it.
+    pub fn service_end(&self, term_end: NaiveDate) -> NaiveDate {
+        match (self.is_serving(), self.status_date) {
+            (false, Some(d)) => d.min(term_end),
+            _ => term_end,
+        }
+    }
+}
+
+/// The roster, with look-ups by id and by normalised name.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub delegates: Vec<Delegate>,
+    by_id: HashMap<String, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Roster {
+    pub fn new(delegates: Vec<Delegate>) -> Roster {
+        let mut by_id = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in delegates.iter().enumerate() {
+            by_id.entry(d.id.clone()).or_insert(i);
+            by_name.entry(d.name.clone()).or_default().push(i);
+        }
+        Roster {
+            delegates,
+            by_id,
+            by_name,
+        }
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Delegate> {
+        self.by_id.get(id).map(|&i| &self.delegates[i])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn by_name(&self, name: &str) -> Vec<&Delegate> {
+        self.by_name
+            .get(name)
+            .map(|v| v.iter().map(|&i| &self.delegates[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Groups in the order they first appear in the roster.
+    pub fn groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for d in &self.delegates {
+            if !out.contains(&d.group) {
+                out.push(d.group.clone());
+            }
+        }
+        out
+    }
+}
+
+/// 会议类别 of an attendance record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MeetingKind {
+    /// 区人代会
+    Congress,
+    /// 常委会会议
+    StandingCommittee,
+    /// 专委会议
+    CommitteeMeeting,
+    /// 学习培训
+    Training,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 4] = [
+        MeetingKind::Congress,
+        MeetingKind::StandingCommittee,
+        MeetingKind::CommitteeMeeting,
+        MeetingKind::Training,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingKind::Congress => "区人代会",
+            MeetingKind::StandingCommittee => "常委会会议",
+            MeetingKind::CommitteeMeeting => "专委会议",
+            MeetingKind::Training => "学习培训",
+        }
+    }
+    pub fn parse(s: &str) -> Option<MeetingKind> {
+        let s = crate::text::normalize_name(s);
+        Some(match s.as_str() {
+            "区人代会" | "区人民代表大会" | "人代会" | "区人民代表大会会议" | "代表大会" => {
+                MeetingKind::Congress
+            }
+            "常委会会议" | "常委会" | "区人大常委会会议" | "常务委员会会议" => {
+                MeetingKind::StandingCommittee
+            }
+            "专委会议" | "专门委员会会议" | "专委会" => MeetingKind::CommitteeMeeting,
+            "学习培训" | "培训" | "代表学习培训" | "学习" => MeetingKind::Training,
+            _ => return None,
+        })
+    }
+}
+
+/// 出席情况.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// 出席
+    Attended,
+    /// 列席
+    Observer,
+    /// 请假 (approved leave; never counts as absence)
+    Leave,
+    /// 缺席 (absent without approval)
+    Absent,
+}
+
+impl Presence {
+    pub const ALL: [Presence; 4] = [
+        Presence::Attended,
+        Presence::Observer,
+        Presence::Leave,
+        Presence::Absent,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            Presence::Attended => "出席",
+            Presence::Observer => "列席",
+            Presence::Leave => "请假",
+            Presence::Absent => "缺席",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Presence> {
+        let s = crate::text::normalize_name(s);
+        Some(match s.as_str() {
+            "出席" | "到会" | "参加" | "已出席" | "√" => Presence::Attended,
+            "列席" => Presence::Observer,
+            "请假" | "因事请假" | "因病请假" | "公假" | "病假" | "事假" => {
+                Presence::Leave
+            }
+            "缺席" | "未出席" | "无故缺席" | "未请假缺席" => Presence::Absent,
+            _ => return None,
+        })
+    }
+}
+
+/// One row of 出席记录.
+#[derive(Debug, Clone)]
+pub struct Attendance {
+    pub date: NaiveDate,
+    pub kind: MeetingKind,
+    pub meeting: String,
+    /// The special committee a 专委会议 belongs to, when known.
+    pub committee: String,
+    pub delegate: String,
+    pub presence: Presence,
+    pub note: String,
+    pub unit: String,
+    pub source: Source,
+}
+
+/// 活动类别.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActivityKind {
+    /// 代表小组活动
+    GroupActivity,
+    /// 视察
+    Inspection,
+    /// 调研
+    Survey,
+    /// 执法检查
+    LawEnforcementCheck,
+    /// 联系接待选民
+    VoterContact,
+    /// 其他
+    Other,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 6] = [
+        ActivityKind::GroupActivity,
+        ActivityKind::Inspection,
+        ActivityKind::Survey,
+        ActivityKind::LawEnforcementCheck,
+        ActivityKind::VoterContact,
+        ActivityKind::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::GroupActivity => "代表小组活动",
+            ActivityKind::Inspection => "视察",
+            ActivityKind::Survey => "调研",
+            ActivityKind::LawEnforcementCheck => "执法检查",
+            ActivityKind::VoterContact => "联系接待选民",
+            ActivityKind::Other => "其他",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ActivityKind> {
+        let s = crate::text::normalize_name(s);
+        Some(match s.as_str() {
+            "代表小组活动" | "小组活动" => ActivityKind::GroupActivity,
+            "视察" | "代表视察" => ActivityKind::Inspection,
+            "调研" | "专题调研" | "代表调研" => ActivityKind::Survey,
+            "执法检查" => ActivityKind::LawEnforcementCheck,
+            "联系接待选民" | "接待选民" | "联系选民" | "进站接待选民" => {
+                ActivityKind::VoterContact
+            }
+            "其他" | "其它" => ActivityKind::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// One row of 履职活动.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub date: NaiveDate,
+    pub kind: ActivityKind,
+    pub name: String,
+    pub delegate: String,
+    pub note: String,
+    pub unit: String,
+    pub source: Source,
+}
+
+/// 提出时段.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionPeriod {
+    /// 大会期间
+    Session,
+    /// 闭会期间
+    Recess,
+}
+
+impl SuggestionPeriod {
+    pub fn label(self) -> &'static str {
+        match self {
+            SuggestionPeriod::Session => "大会期间",
+            SuggestionPeriod::Recess => "闭会期间",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SuggestionPeriod> {
+        match crate::text::normalize_name(s).as_str() {
+            "大会期间" | "会议期间" | "大会" => Some(SuggestionPeriod::Session),
+            "闭会期间" | "闭会" => Some(SuggestionPeriod::Recess),
+            _ => None,
+        }
+    }
+}
+
+/// 办理结果, graded A–D by local practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HandlingResult {
+    /// A 已解决或基本解决
+    Solved,
+    /// B 正在解决或列入计划
+    InProgress,
+    /// C 因条件限制待以后解决
+    Deferred,
+    /// D 留作参考
+    ForReference,
+}
+
+impl HandlingResult {
+    pub const ALL: [HandlingResult; 4] = [
+        HandlingResult::Solved,
+        HandlingResult::InProgress,
+        HandlingResult::Deferred,
+        HandlingResult::ForReference,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            HandlingResult::Solved => "A",
+            HandlingResult::InProgress => "B",
+            HandlingResult::Deferred => "C",
+            HandlingResult::ForReference => "D",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            HandlingResult::Solved => "已解决或基本解决",
+            HandlingResult::InProgress => "正在解决或列入计划",
+            HandlingResult::Deferred => "因条件限制待以后解决",
+            HandlingResult::ForReference => "留作参考",
+        }
+    }
+    pub fn parse(s: &str) -> Option<HandlingResult> {
+        let s = crate::text::normalize_name(s).to_uppercase();
+        let s = s.trim_end_matches('类');
+        for r in HandlingResult::ALL {
+            if s == r.code() || s == r.label() || s == format!("{}{}", r.code(), r.label()) {
+                return Some(r);
+            }
+        }
+        match s {
+            "已解决" | "基本解决" => Some(HandlingResult::Solved),
+            "正在解决" | "列入计划" => Some(HandlingResult::InProgress),
+            "待以后解决" => Some(HandlingResult::Deferred),
+            _ => None,
+        }
+    }
+}
+
+/// 满意 / 基本满意 / 不满意.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Satisfaction {
+    Satisfied,
+    Basically,
+    Dissatisfied,
+}
+
+impl Satisfaction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "满意",
+            Satisfaction::Basically => "基本满意",
+            Satisfaction::Dissatisfied => "不满意",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Satisfaction> {
+        match crate::text::normalize_name(s).as_str() {
+            "满意" => Some(Satisfaction::Satisfied),
+            "基本满意" => Some(Satisfaction::Basically),
+            "不满意" => Some(Satisfaction::Dissatisfied),
+            _ => None,
+        }
+    }
+}
+
+/// One suggestion, criticism or opinion (代表建议), with its lead and co-signers.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// 建议编号; generated from the source row when the sheet gives none.
+    pub number: String,
+    pub date: NaiveDate,
+    /// 提出时段; None when the sheet left it blank (never guessed).
+    pub period: Option<SuggestionPeriod>,
+    pub title: String,
+    pub leads: Vec<String>,
+    pub cosigners: Vec<String>,
+    pub handler: String,
+    pub result: Option<HandlingResult>,
+    pub satisfaction: Option<Satisfaction>,
+    pub unit: String,
+    pub source: Source,
+}
+
+/// 述职形式.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportForm {
+    /// 当面述职
+    InPerson,
+    /// 书面述职 (read out by a proxy, still evaluated)
+    Written,
+}
+
+impl ReportForm {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportForm::InPerson => "当面述职",
+            ReportForm::Written => "书面述职",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ReportForm> {
+        match crate::text::normalize_name(s).as_str() {
+            "当面述职" | "当面" | "现场述职" | "口头述职" => {
+                Some(ReportForm::InPerson)
+            }
+            "书面述职" | "书面" | "委托宣读" => Some(ReportForm::Written),
+            _ => None,
+        }
+    }
+}
+
+/// One report to voters and its evaluation (述职评议).
+#[derive(Debug, Clone)]
+pub struct ReportToVoters {
+    pub date: NaiveDate,
+    pub delegate: String,
+    pub form: ReportForm,
+    pub voters: u32,
+    pub satisfied: u32,
+    pub basically: u32,
+    pub dissatisfied: u32,
+    pub unit: String,
+    pub source: Source,
+}
+
+impl ReportToVoters {
+    /// 有效票: the votes cast in the three categories.
+    pub fn valid_votes(&self) -> u32 {
+        self.satisfied + self.basically + self.dissatisfied
+    }
+}
+
+/// 表彰类别.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommendationKind {
+    /// 优秀履职代表
+    OutstandingDelegate,
+    /// 优秀代表建议
+    OutstandingSuggestion,
+}
+
+impl CommendationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommendationKind::OutstandingDelegate => "优秀履职代表",
+            CommendationKind::OutstandingSuggestion => "优秀代表建议",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CommendationKind> {
+        match crate::text::normalize_name(s).as_str() {
+            "优秀履职代表" | "优秀代表" => Some(CommendationKind::OutstandingDelegate),
+            "优秀代表建议" | "优秀建议" | "优秀代表建议、批评和意见" => {
+                Some(CommendationKind::OutstandingSuggestion)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// 通报表彰 received.
+#[derive(Debug, Clone)]
+pub struct Commendation {
+    pub year: i32,
+    pub delegate: String,
+    pub kind: CommendationKind,
+    pub document: String,
+    pub unit: String,
+    pub source: Source,
+}
+
+/// Every accepted record of the period being processed.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    pub attendance: Vec<Attendance>,
+    pub activities: Vec<Activity>,
+    pub suggestions: Vec<Suggestion>,
+    pub reports: Vec<ReportToVoters>,
+    pub commendations: Vec<Commendation>,
+}

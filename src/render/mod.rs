@@ -1,0 +1,4 @@
+//! Renderers: view models in, file bytes out. They know nothing about the rules.
+
+pub mod parquet;
+pub mod xlsx;

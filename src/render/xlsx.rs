@@ -1,0 +1,259 @@
+//! One workbook helper for every XLSX the tool writes: Chinese-aware column widths,
+//! a frozen and repeated header row, A4 printing, and fixed document properties so the
+//! same input gives the same bytes. Text is always written as text, never as a formula.
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, Formula, Workbook, Worksheet,
+};
+
+/// A cell value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Num(f64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+impl From<u32> for Cell {
+    fn from(v: u32) -> Cell {
+        Cell::Int(i64::from(v))
+    }
+}
+impl From<NaiveDate> for Cell {
+    fn from(d: NaiveDate) -> Cell {
+        Cell::Date(d)
+    }
+}
+impl From<Option<NaiveDate>> for Cell {
+    fn from(d: Option<NaiveDate>) -> Cell {
+        d.map_or(Cell::Empty, Cell::Date)
+    }
+}
+
+/// A dropdown on a column: fixed values (nothing else accepted), or a range on a
+/// (hidden) list sheet whose values are offered but not enforced.
+#[derive(Debug, Clone)]
+pub enum Dropdown {
+    Values(Vec<String>),
+    Range(String),
+}
+
+/// One sheet: a header row and data rows, optionally under a title row.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub sheet: String,
+    pub title: Option<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Dropdowns by column index, applied to the data rows (blank forms).
+    pub dropdowns: Vec<(usize, Dropdown)>,
+    /// Rows of the data area that dropdowns cover (blank forms have no rows yet).
+    pub input_rows: u32,
+    pub hidden: bool,
+    /// Free text rows below the table (notes), one cell each.
+    pub notes: Vec<String>,
+}
+
+impl Table {
+    pub fn new(sheet: impl Into<String>, headers: &[&str]) -> Table {
+        Table {
+            sheet: sheet.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            ..Table::default()
+        }
+    }
+}
+
+/// Display width of text in Excel character units: CJK and full-width count two.
+pub fn display_width(s: &str) -> usize {
+    s.lines()
+        .map(|l| {
+            l.chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn cell_width(c: &Cell) -> usize {
+    match c {
+        Cell::Text(s) => display_width(s),
+        Cell::Int(i) => i.to_string().len(),
+        Cell::Num(_) => 8,
+        Cell::Date(_) => 10,
+        Cell::Empty => 0,
+    }
+}
+
+/// Column widths that fit the header and the content, within sensible bounds.
+pub fn column_widths(t: &Table) -> Vec<f64> {
+    (0..t.headers.len())
+        .map(|i| {
+            let content = t
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(cell_width)
+                .max()
+                .unwrap_or(0);
+            let w = display_width(&t.headers[i]).max(content) + 2;
+            w.clamp(6, 60) as f64
+        })
+        .collect()
+}
+
+/// The fixed timestamp written into every workbook's properties.
+fn fixed_time() -> Result<ExcelDateTime> {
+    ExcelDateTime::from_ymd(2000, 1, 1).context("固定时间戳无效")
+}
+
+/// Writes the tables as one workbook and returns its bytes.
+pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let props = DocProperties::new()
+        .set_title(title)
+        .set_author("lvzhi")
+        .set_creation_datetime(&fixed_time()?);
+    wb.set_properties(&props);
+    let font = "宋体";
+    let header_fmt = Format::new()
+        .set_font_name(font)
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+        .set_background_color("#D9E1F2");
+    let text_fmt = Format::new()
+        .set_font_name(font)
+        .set_border(FormatBorder::Thin);
+    let date_fmt = text_fmt.clone().set_num_format("yyyy-mm-dd");
+    let title_fmt = Format::new()
+        .set_font_name(font)
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let note_fmt = Format::new().set_font_name(font);
+    for t in tables {
+        let ws: &mut Worksheet = wb.add_worksheet();
+        ws.set_name(&t.sheet)
+            .with_context(|| format!("工作表名「{}」无效", t.sheet))?;
+        ws.set_paper_size(9); // A4
+        if t.headers.len() > 8 {
+            ws.set_landscape();
+        }
+        ws.set_print_fit_to_pages(1, 0);
+        let widths = column_widths(t);
+        for (i, w) in widths.iter().enumerate() {
+            ws.set_column_width(i as u16, *w)?;
+        }
+        let mut r: u32 = 0;
+        if let Some(title) = &t.title {
+            let last = t.headers.len().max(1) as u16 - 1;
+            if last > 0 {
+                ws.merge_range(0, 0, 0, last, title, &title_fmt)?;
+            } else {
+                ws.write_string_with_format(0, 0, title, &title_fmt)?;
+            }
+            ws.set_row_height(0, 28)?;
+            r = 1;
+        }
+        let header_row = r;
+        for (c, h) in t.headers.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, h, &header_fmt)?;
+        }
+        ws.set_freeze_panes(header_row + 1, 0)?;
+        ws.set_repeat_rows(header_row, header_row)?;
+        r += 1;
+        for row in &t.rows {
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                match v {
+                    Cell::Text(s) => ws.write_string_with_format(r, c, s, &text_fmt)?,
+                    Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &text_fmt)?,
+                    Cell::Num(x) => ws.write_number_with_format(r, c, *x, &text_fmt)?,
+                    Cell::Date(d) => {
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
+                        ws.write_datetime_with_format(r, c, &dt, &date_fmt)?
+                    }
+                    Cell::Empty => ws.write_blank(r, c, &text_fmt)?,
+                };
+            }
+            r += 1;
+        }
+        if !t.rows.is_empty() && !t.headers.is_empty() {
+            ws.autofilter(header_row, 0, r - 1, t.headers.len() as u16 - 1)?;
+        }
+        let last_input = header_row + t.input_rows.max(1);
+        for (c, dd) in &t.dropdowns {
+            let dv = match dd {
+                Dropdown::Values(v) => DataValidation::new().allow_list_strings(v)?,
+                // Name lists also accept typed text: a cell may hold several names.
+                Dropdown::Range(range) => DataValidation::new()
+                    .allow_list_formula(Formula::new(range))
+                    .set_error_style(DataValidationErrorStyle::Information),
+            }
+            .set_error_title("输入有误")?
+            .set_error_message("请从下拉列表中选择")?;
+            ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
+        }
+        for (nr, n) in (r + 1..).zip(t.notes.iter()) {
+            ws.write_string_with_format(nr, 0, n, &note_fmt)?;
+        }
+        if t.hidden {
+            ws.set_hidden(true);
+        }
+    }
+    wb.save_to_buffer().context("生成 Excel 文件时出错")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_counts_double() {
+        assert_eq!(display_width("代表编号"), 8);
+        assert_eq!(display_width("D001"), 4);
+        assert_eq!(display_width("张三 A"), 6);
+    }
+
+    #[test]
+    fn widths_fit_header_and_content() {
+        let mut t = Table::new("表", &["姓名", "工作单位及职务"]);
+        t.rows
+            .push(vec!["阿依古丽·买买提".into(), "区财政局局长".into()]);
+        let w = column_widths(&t);
+        assert_eq!(w, vec![18.0, 16.0]);
+    }
+
+    #[test]
+    fn same_tables_same_bytes() {
+        let mut t = Table::new("表", &["a"]);
+        t.rows.push(vec!["=1+1".into()]);
+        let a = workbook(std::slice::from_ref(&t), "x").expect("writes");
+        let b = workbook(&[t], "x").expect("writes");
+        assert_eq!(a, b);
+    }
+}

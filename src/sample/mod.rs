@@ -1,0 +1,1307 @@
+//! The deterministic generator of a synthetic district: configuration, roster and every
+//! unit's yearly submissions, with the messiness real files have and with planted cases
+//! that the rules must catch. The same seed always gives the same bytes.
+
+pub mod xls;
+
+use crate::config::chinese_number;
+use crate::render::xlsx::{self, Cell, Table};
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+
+/// A small deterministic generator (SplitMix64): stable across platforms and versions.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    pub fn pick<T: Copy>(&mut self, s: &[T]) -> T {
+        s[self.below(s.len() as u64) as usize]
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub seed: u64,
+    pub groups: usize,
+    pub delegates: usize,
+    /// The term's first year; five years are generated, the last up to `last_month`.
+    pub first_year: i32,
+    pub last_month: u32,
+}
+
+impl Default for Spec {
+    fn default() -> Spec {
+        Spec {
+            seed: 2022,
+            groups: 18,
+            delegates: 220,
+            first_year: 2022,
+            last_month: 9,
+        }
+    }
+}
+
+const TOWNS: [&str; 24] = [
+    "兴华街道",
+    "滨河街道",
+    "文昌街道",
+    "安宁街道",
+    "翠屏街道",
+    "金泉镇",
+    "南山镇",
+    "北岭镇",
+    "东湖镇",
+    "西林镇",
+    "龙潭镇",
+    "石桥镇",
+    "清溪镇",
+    "柳营镇",
+    "凤鸣镇",
+    "桃源镇",
+    "云岗镇",
+    "白沙乡",
+    "青松乡",
+    "望川镇",
+    "玉带街道",
+    "长乐街道",
+    "红星镇",
+    "永和镇",
+];
+const SURNAMES: [&str; 40] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹",
+    "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕",
+];
+const GIVEN: [&str; 60] = [
+    "建国", "秀英", "海燕", "志强", "丽华", "俊杰", "晓明", "春梅", "国华", "玉兰", "文博", "雪梅",
+    "振华", "桂英", "明辉", "红霞", "立新", "淑珍", "永刚", "慧敏", "德胜", "美玲", "学军", "晓燕",
+    "宏伟", "静", "磊", "洁", "勇", "敏", "军", "艳", "涛", "琳", "鹏", "颖", "浩然", "思远",
+    "子涵", "雨萱", "国庆", "凤英", "长春", "金凤", "卫东", "爱华", "少华", "新民", "冬梅", "秋菊",
+    "建平", "瑞芳", "继红", "丽娟", "向阳", "海波", "文静", "家豪", "佳怡", "宇航",
+];
+const COMMITTEES: [&str; 4] = [
+    "法制委员会",
+    "财政经济委员会",
+    "城乡建设与环境保护委员会",
+    "教育科学文化卫生委员会",
+];
+const UNITS: [&str; 16] = [
+    "区人民医院",
+    "区第一中学",
+    "区农业农村局",
+    "区财政局",
+    "区市场监督管理局",
+    "兴旺农业合作社",
+    "区供电公司",
+    "区实验小学",
+    "区住房和城乡建设委员会",
+    "区人民检察院",
+    "社区卫生服务中心",
+    "区文化馆",
+    "区交通局",
+    "区工商联",
+    "区总工会",
+    "区妇联",
+];
+const POSTS: [&str; 10] = [
+    "主任",
+    "副主任",
+    "院长",
+    "校长",
+    "局长",
+    "副局长",
+    "职工",
+    "教师",
+    "医生",
+    "理事长",
+];
+const TOPICS: [&str; 24] = [
+    "老旧小区加装电梯",
+    "农村饮水安全",
+    "中小学课后服务",
+    "社区养老服务设施",
+    "背街小巷环境整治",
+    "公交线路优化",
+    "农产品冷链物流",
+    "垃圾分类设施",
+    "停车难问题",
+    "基层医疗卫生服务",
+    "河道生态治理",
+    "农村道路养护",
+    "高标准农田建设",
+    "残疾人就业帮扶",
+    "学前教育资源",
+    "文化惠民演出",
+    "食品安全监管",
+    "消防通道治理",
+    "物业服务管理",
+    "乡村民宿规范发展",
+    "校园周边交通安全",
+    "社区医院药品配备",
+    "山区防汛设施",
+    "小微企业融资",
+];
+const HANDLERS: [&str; 10] = [
+    "区住房和城乡建设委员会",
+    "区水务局",
+    "区教育委员会",
+    "区民政局",
+    "区城市管理委员会",
+    "区交通局",
+    "区农业农村局",
+    "区卫生健康委员会",
+    "区市场监督管理局",
+    "区财政局",
+];
+
+/// One delegate as generated.
+#[derive(Debug, Clone)]
+struct Gen {
+    id: String,
+    name: String,
+    group: usize,
+    sc: bool,
+    committee: Option<usize>,
+    leader: bool,
+    gender: &'static str,
+    birth: NaiveDate,
+    ethnicity: &'static str,
+    party: &'static str,
+    work: String,
+    constituency: u32,
+    status: &'static str,
+    status_date: Option<NaiveDate>,
+    elected: Option<NaiveDate>,
+    phone: String,
+}
+
+impl Gen {
+    fn serving_on(&self, d: NaiveDate) -> bool {
+        self.elected.is_none_or(|e| d >= e) && self.status_date.is_none_or(|s| d <= s)
+    }
+    fn roles(&self) -> String {
+        let mut r = Vec::new();
+        if self.sc {
+            r.push("常委会组成人员");
+        }
+        if self.committee.is_some() {
+            r.push("专委组成人员");
+        }
+        if self.leader {
+            r.push("党政主要领导干部");
+        }
+        r.join("、")
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d.min(28)).unwrap_or(NaiveDate::MIN)
+}
+
+/// The planted cases, as delegate indices scaled to the district's size.
+struct Planted {
+    duplicate_name: (usize, usize),
+    minority: usize,
+    resigned: usize,
+    two_absences: usize,
+    dissatisfied: usize,
+    never_reported: usize,
+    low_activity: [usize; 2],
+    sc_gap: usize,
+}
+
+impl Planted {
+    fn new(n: usize) -> Planted {
+        let at = |k: usize| (k * n / 220).min(n.saturating_sub(1));
+        Planted {
+            duplicate_name: (at(5), at(115)),
+            minority: at(8),
+            resigned: at(15),
+            two_absences: at(20),
+            dissatisfied: at(30),
+            never_reported: at(40),
+            low_activity: [at(50), at(51)],
+            // The gap needs a standing-committee member (every ninth delegate from the fifth).
+            sc_gap: (at(60)..n)
+                .find(|i| i % 9 == 4)
+                .unwrap_or(4.min(n.saturating_sub(1))),
+        }
+    }
+}
+
+/// The generated district: its files as (relative path, bytes).
+pub struct District {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+struct World {
+    spec: Spec,
+    rng: Rng,
+    delegates: Vec<Gen>,
+    groups: Vec<String>,
+    planted: Planted,
+}
+
+/// How a unit's sheets are laid out: the messiness real files have.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// Canonical headers and Excel dates.
+    Clean,
+    /// Merged title row, a blank row, variant headers, spaced names, a notes row.
+    Titled,
+    /// Legacy .xls, dates as text, names only (no 代表编号 column).
+    Legacy,
+    /// Dates written 2025年3月5日, full-width ids, quarterly files.
+    Quarterly,
+    /// Dates as numbers 20250305 and a hidden helper sheet.
+    NumericDates,
+}
+
+impl World {
+    fn style(&self, g: usize) -> Style {
+        match g {
+            0 => Style::Titled,
+            1 => Style::Legacy,
+            2 => Style::Quarterly,
+            3 => Style::NumericDates,
+            _ => Style::Clean,
+        }
+    }
+
+    fn last_day(&self, y: i32) -> NaiveDate {
+        if y == self.spec.first_year + 4 {
+            date(y, self.spec.last_month, 28)
+        } else {
+            date(y, 12, 31)
+        }
+    }
+
+    fn term_start(&self) -> NaiveDate {
+        date(self.spec.first_year, 1, 6)
+    }
+
+    fn congress_date(&self, y: i32) -> NaiveDate {
+        date(y, 1, 6 + (y - self.spec.first_year) as u32)
+    }
+
+    fn congress_name(&self, y: i32) -> String {
+        format!(
+            "区第六届人民代表大会第{}次会议",
+            chinese_number((y - self.spec.first_year + 1) as u32)
+        )
+    }
+}
+
+fn make_roster(spec: &Spec, rng: &mut Rng) -> (Vec<Gen>, Vec<String>, Planted) {
+    let groups: Vec<String> = (0..spec.groups)
+        .map(|g| TOWNS[g % TOWNS.len()].to_string())
+        .collect();
+    let n = spec.delegates;
+    let planted = Planted::new(n);
+    let mut used = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(n + 1);
+    for i in 0..n {
+        let group = i * spec.groups / n.max(1);
+        let name = if i == planted.duplicate_name.0 || i == planted.duplicate_name.1 {
+            "王芳".to_string()
+        } else if i == planted.minority {
+            "阿依古丽·买买提".to_string()
+        } else {
+            loop {
+                let s = rng.pick(&SURNAMES);
+                let g = rng.pick(&GIVEN);
+                let cand = format!("{s}{g}");
+                let suffix = if used.contains(&cand) {
+                    format!("{s}{g}{}", rng.pick(&["华", "明", "丽", "强"]))
+                } else {
+                    cand
+                };
+                if !used.contains(&suffix) && suffix != "王芳" {
+                    break suffix;
+                }
+            }
+        };
+        used.insert(name.clone());
+        let female = name == "王芳" || name.starts_with("阿依") || rng.chance(0.42);
+        let year = 1960 + rng.below(35) as i32;
+        let sc = i % 9 == 4;
+        let committee = if i % 7 == 2 {
+            Some((i / 7) % COMMITTEES.len())
+        } else {
+            None
+        };
+        let leader = i % 12 == 0;
+        let work = if leader {
+            format!("{}党委书记", groups[group])
+        } else {
+            format!("{}{}", rng.pick(&UNITS), rng.pick(&POSTS))
+        };
+        out.push(Gen {
+            id: format!("D{:03}", i + 1),
+            name,
+            group,
+            sc,
+            committee,
+            leader,
+            gender: if female { "女" } else { "男" },
+            birth: date(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32),
+            ethnicity: if i == planted.minority {
+                "维吾尔族"
+            } else {
+                rng.pick(&["汉族", "汉族", "汉族", "汉族", "回族", "满族"])
+            },
+            party: rng.pick(&[
+                "中共党员",
+                "中共党员",
+                "中共党员",
+                "群众",
+                "民盟盟员",
+                "九三学社社员",
+                "无党派人士",
+            ]),
+            work,
+            constituency: 1 + (i as u32) / 2,
+            status: "",
+            status_date: None,
+            elected: None,
+            phone: format!("13{:09}", rng.below(1_000_000_000)),
+        });
+    }
+    if let Some(d) = out.get_mut(planted.resigned) {
+        d.status = "辞职";
+        d.status_date = Some(date(spec.first_year + 2, 6, 30));
+    }
+    // A by-election fills the seat in the same group.
+    if let Some(g) = out.get(planted.resigned).map(|d| d.group) {
+        let mut by = out[planted.resigned].clone();
+        by.id = format!("D{:03}", n + 1);
+        by.name = ["赵明远", "钱立新", "孙海川", "周宇宁"]
+            .iter()
+            .find(|c| !used.contains(**c))
+            .map_or_else(|| format!("补选代表{}", n + 1), |c| c.to_string());
+        by.status = "";
+        by.status_date = None;
+        by.sc = false;
+        by.committee = None;
+        by.leader = false;
+        by.group = g;
+        by.elected = Some(date(spec.first_year + 2, 11, 20));
+        by.phone = format!("13{:09}", rng.below(1_000_000_000));
+        out.push(by);
+    }
+    (out, groups, planted)
+}
+
+fn roster_table(w: &World) -> Table {
+    let mut t = Table::new(
+        "代表名册",
+        &[
+            "代表编号",
+            "姓名",
+            "性别",
+            "出生日期",
+            "民族",
+            "政治面貌",
+            "工作单位及职务",
+            "代表小组",
+            "选区",
+            "身份",
+            "专门委员会",
+            "代表状态",
+            "状态变更日期",
+            "当选日期",
+            "联系电话",
+        ],
+    );
+    for d in &w.delegates {
+        t.rows.push(vec![
+            d.id.clone().into(),
+            d.name.clone().into(),
+            d.gender.into(),
+            d.birth.into(),
+            d.ethnicity.into(),
+            d.party.into(),
+            d.work.clone().into(),
+            w.groups[d.group].clone().into(),
+            format!("第{}选区", d.constituency).into(),
+            d.roles().into(),
+            d.committee.map_or("", |c| COMMITTEES[c]).into(),
+            if d.status.is_empty() {
+                "在任"
+            } else {
+                d.status
+            }
+            .into(),
+            d.status_date.into(),
+            d.elected.into(),
+            d.phone.clone().into(),
+        ]);
+    }
+    t
+}
+
+/// Rows of one unit's sheets for one year, before the style is applied.
+#[derive(Default)]
+struct Sheets {
+    attendance: Vec<(NaiveDate, &'static str, String, usize, &'static str, String)>,
+    activities: Vec<(NaiveDate, &'static str, String, usize, String)>,
+    suggestions: Vec<SuggestionRow>,
+    reports: Vec<(NaiveDate, usize, &'static str, u32, u32, u32, u32)>,
+    commendations: Vec<(i32, usize, &'static str, String)>,
+}
+
+#[derive(Clone)]
+struct SuggestionRow {
+    number: String,
+    date: NaiveDate,
+    period: &'static str,
+    title: String,
+    lead: usize,
+    cosigners: Vec<usize>,
+    handler: &'static str,
+    result: &'static str,
+    satisfaction: &'static str,
+}
+
+/// Everything generated for one year, by unit.
+struct Year {
+    groups: Vec<Sheets>,
+    office: Sheets,
+    liaison: Sheets,
+    committees: Vec<Sheets>,
+}
+
+fn gen_year(w: &mut World, y: i32) -> Year {
+    let n_groups = w.groups.len();
+    let mut yr = Year {
+        groups: (0..n_groups).map(|_| Sheets::default()).collect(),
+        office: Sheets::default(),
+        liaison: Sheets::default(),
+        committees: (0..COMMITTEES.len()).map(|_| Sheets::default()).collect(),
+    };
+    let last = w.last_day(y);
+    let first_year = w.spec.first_year;
+    let p = &w.planted;
+    let (two_absences, low, sc_gap) = (p.two_absences, p.low_activity, p.sc_gap);
+    let dels = w.delegates.clone();
+
+    // Congress session: recorded by each group for its delegates.
+    let cd = w.congress_date(y);
+    let cname = w.congress_name(y);
+    for (i, d) in dels.iter().enumerate() {
+        if !d.serving_on(cd) {
+            continue;
+        }
+        let presence = if i == two_absences && (y == first_year + 1 || y == first_year + 3) {
+            "缺席"
+        } else if w.rng.chance(0.05) {
+            "请假"
+        } else {
+            "出席"
+        };
+        let note = if presence == "请假" {
+            "因公请假"
+        } else {
+            ""
+        };
+        yr.groups[d.group].attendance.push((
+            cd,
+            "区人代会",
+            cname.clone(),
+            i,
+            presence,
+            note.into(),
+        ));
+    }
+    // Training, recorded by the groups.
+    for (m, name) in [(4, "代表履职能力提升培训"), (9, "代表专题学习会")] {
+        let td = date(y, m, 18);
+        if td > last {
+            continue;
+        }
+        for (i, d) in dels.iter().enumerate() {
+            if d.serving_on(td) {
+                let p = if w.rng.chance(0.88) {
+                    "出席"
+                } else if w.rng.chance(0.8) {
+                    "请假"
+                } else {
+                    "缺席"
+                };
+                yr.groups[d.group].attendance.push((
+                    td,
+                    "学习培训",
+                    name.into(),
+                    i,
+                    p,
+                    String::new(),
+                ));
+            }
+        }
+    }
+    // Standing-committee meetings every two months: the office records its members and
+    // the delegates invited to sit in.
+    let mut sc_no = (y - first_year) as u32 * 6;
+    for m in [2u32, 4, 6, 8, 10, 12] {
+        let md = date(y, m, 24);
+        sc_no += 1;
+        if md > last {
+            continue;
+        }
+        let name = format!("区人大常委会第{}次会议", chinese_number(sc_no));
+        for (i, d) in dels.iter().enumerate() {
+            if !d.serving_on(md) {
+                continue;
+            }
+            if d.sc {
+                // One planted gap: the office forgot a member at the June meeting of year 4.
+                if i == sc_gap && y == first_year + 3 && m == 6 {
+                    continue;
+                }
+                let p = if w.rng.chance(0.1) {
+                    "请假"
+                } else {
+                    "出席"
+                };
+                yr.office
+                    .attendance
+                    .push((md, "常委会会议", name.clone(), i, p, String::new()));
+                // One planted disagreement: group 0 records its member as present while
+                // the office says leave.
+                if y == first_year + 3 && m == 4 && d.group == 0 && p == "请假" {
+                    yr.groups[0].attendance.push((
+                        md,
+                        "常委会会议",
+                        name.clone(),
+                        i,
+                        "出席",
+                        String::new(),
+                    ));
+                }
+            } else if w.rng.chance(0.03) {
+                yr.office.attendance.push((
+                    md,
+                    "常委会会议",
+                    name.clone(),
+                    i,
+                    "列席",
+                    "应邀列席".into(),
+                ));
+            }
+        }
+    }
+    // Make sure the planted disagreement exists whatever the draw was.
+    if y == first_year + 3 {
+        if let Some((i, _)) = dels
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.group == 0 && d.sc && d.serving_on(date(y, 4, 24)))
+        {
+            let name = format!(
+                "区人大常委会第{}次会议",
+                chinese_number((y - first_year) as u32 * 6 + 2)
+            );
+            let md = date(y, 4, 24);
+            yr.office.attendance.retain(|a| !(a.0 == md && a.3 == i));
+            yr.groups[0].attendance.retain(|a| !(a.0 == md && a.3 == i));
+            yr.office.attendance.push((
+                md,
+                "常委会会议",
+                name.clone(),
+                i,
+                "请假",
+                "因病请假".into(),
+            ));
+            yr.groups[0]
+                .attendance
+                .push((md, "常委会会议", name, i, "出席", String::new()));
+        }
+    }
+    // Committee meetings, recorded by each committee.
+    for (c, cname) in COMMITTEES.iter().enumerate() {
+        for (k, m) in [3u32, 7, 11].iter().enumerate() {
+            let md = date(y, *m, 10 + c as u32);
+            if md > last {
+                continue;
+            }
+            let name = format!("{cname}{}年第{}次全体会议", y, chinese_number(k as u32 + 1));
+            for (i, d) in dels.iter().enumerate() {
+                if d.committee == Some(c) && d.serving_on(md) {
+                    let p = if w.rng.chance(0.08) {
+                        "请假"
+                    } else {
+                        "出席"
+                    };
+                    yr.committees[c].attendance.push((
+                        md,
+                        "专委会议",
+                        name.clone(),
+                        i,
+                        p,
+                        String::new(),
+                    ));
+                }
+            }
+        }
+    }
+    // Activities.
+    for (i, d) in dels.iter().enumerate() {
+        if y == first_year + 3 && low.contains(&i) {
+            continue;
+        }
+        let g = d.group;
+        for m in [3u32, 5, 9, 11] {
+            let ad = date(y, m, 8 + (g as u32 % 15));
+            if ad <= last && d.serving_on(ad) && w.rng.chance(0.75) {
+                let name = format!("{}代表小组{}月集中活动", w.groups[g], m);
+                yr.groups[g]
+                    .activities
+                    .push((ad, "代表小组活动", name, i, String::new()));
+            }
+        }
+        let visits = 1 + w.rng.below(3);
+        for _ in 0..visits {
+            let ad = date(y, 4 + w.rng.below(7) as u32, 1 + w.rng.below(28) as u32);
+            if ad <= last && d.serving_on(ad) {
+                yr.groups[g].activities.push((
+                    ad,
+                    "联系接待选民",
+                    "代表联络站接待选民".into(),
+                    i,
+                    String::new(),
+                ));
+            }
+        }
+        let sd = date(y, 6, 12 + (g as u32 % 10));
+        if sd <= last && d.serving_on(sd) && w.rng.chance(0.5) {
+            let topic = TOPICS[(g + y as usize) % TOPICS.len()];
+            yr.groups[g].activities.push((
+                sd,
+                "调研",
+                format!("{topic}专题调研"),
+                i,
+                String::new(),
+            ));
+        }
+        let od = date(y, 10, 15);
+        if od <= last && d.serving_on(od) && w.rng.chance(0.1) {
+            yr.groups[g].activities.push((
+                od,
+                "其他",
+                "参加区政府民生实事项目评议".into(),
+                i,
+                String::new(),
+            ));
+        }
+    }
+    for (k, (m, kind, name)) in [
+        (5u32, "视察", "区人大常委会组织代表视察重点工程"),
+        (7, "执法检查", "《中华人民共和国食品安全法》执法检查"),
+        (10, "视察", "区人大常委会组织代表视察民生实事项目"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let ad = date(y, *m, 20);
+        if ad > last {
+            continue;
+        }
+        for (i, d) in dels.iter().enumerate() {
+            let invited = (i + k + y as usize).is_multiple_of(11);
+            if d.serving_on(ad) && (d.sc || invited) && !(y == first_year + 3 && low.contains(&i)) {
+                yr.office
+                    .activities
+                    .push((ad, kind, (*name).into(), i, String::new()));
+            }
+        }
+    }
+    for (c, cname) in COMMITTEES.iter().enumerate() {
+        let ad = date(y, 8, 5 + c as u32);
+        if ad > last {
+            continue;
+        }
+        for (i, d) in dels.iter().enumerate() {
+            if d.committee == Some(c)
+                && d.serving_on(ad)
+                && !(y == first_year + 3 && low.contains(&i))
+            {
+                yr.committees[c].activities.push((
+                    ad,
+                    "视察",
+                    format!("{cname}专题视察"),
+                    i,
+                    String::new(),
+                ));
+            }
+        }
+    }
+    // Suggestions, kept by the liaison office; group 5 also lists its own.
+    let mut seq = 0;
+    for (i, d) in dels.iter().enumerate() {
+        for (during, p) in [(true, 0.55), (false, 0.3)] {
+            let sd = if during {
+                cd
+            } else {
+                date(y, 6 + w.rng.below(4) as u32, 1 + w.rng.below(28) as u32)
+            };
+            if sd > last || !d.serving_on(sd) || !w.rng.chance(p) {
+                continue;
+            }
+            seq += 1;
+            let topic = w.rng.pick(&TOPICS);
+            let peers: Vec<usize> = dels
+                .iter()
+                .enumerate()
+                .filter(|(j, o)| *j != i && o.group == d.group && o.serving_on(sd))
+                .map(|(j, _)| j)
+                .collect();
+            let mut cosigners = Vec::new();
+            for _ in 0..w.rng.below(4) {
+                if !peers.is_empty() {
+                    let c = w.rng.pick(&peers);
+                    if !cosigners.contains(&c) {
+                        cosigners.push(c);
+                    }
+                }
+            }
+            let recent = sd > last - chrono::Duration::days(90);
+            let result = if recent {
+                ""
+            } else {
+                w.rng.pick(&["A", "A", "A", "B", "B", "C", "D"])
+            };
+            let satisfaction = if result.is_empty() {
+                ""
+            } else {
+                w.rng.pick(&[
+                    "满意",
+                    "满意",
+                    "满意",
+                    "满意",
+                    "基本满意",
+                    "基本满意",
+                    "不满意",
+                ])
+            };
+            let row = SuggestionRow {
+                number: format!("{y}-{seq:03}"),
+                date: sd,
+                period: if during {
+                    "大会期间"
+                } else {
+                    "闭会期间"
+                },
+                title: format!("关于{topic}的建议"),
+                lead: i,
+                cosigners,
+                handler: w.rng.pick(&HANDLERS),
+                result,
+                satisfaction,
+            };
+            if d.group == 5 {
+                yr.groups[5].suggestions.push(row.clone());
+            }
+            yr.liaison.suggestions.push(row);
+        }
+    }
+    yr
+}
+
+/// Plans every year's reports to voters: each group at least a quarter of its delegates a
+/// year, those not yet reported first; planted exceptions stay visible.
+fn plan_reports(w: &mut World, years: &mut [Year]) {
+    let first = w.spec.first_year;
+    let mut reported = vec![0u32; w.delegates.len()];
+    for (k, yr) in years.iter_mut().enumerate() {
+        let y = first + k as i32;
+        let month = if k == 4 { w.spec.last_month.min(9) } else { 11 };
+        for g in 0..w.groups.len() {
+            let rd = date(y, month, 10 + (g as u32 % 15));
+            let members: Vec<usize> = (0..w.delegates.len())
+                .filter(|&i| w.delegates[i].group == g && w.delegates[i].serving_on(rd))
+                .filter(|&i| i != w.planted.never_reported)
+                .collect();
+            let mut want = members.len().div_ceil(4);
+            // Planted: group 3 falls short of 20 % in the fourth year.
+            if g == 3 && k == 3 {
+                want = 1;
+            }
+            let mut order = members.clone();
+            order.sort_by_key(|&i| (reported[i], (i * 7 + k * 3) % 13));
+            for (n, &i) in order.iter().take(want).enumerate() {
+                reported[i] += 1;
+                let voters = 20 + w.rng.below(26) as u32;
+                // Planted: one meeting in year 3 with too few voter representatives.
+                let voters = if g == 4 && k == 2 && n == 0 {
+                    18
+                } else {
+                    voters
+                };
+                let (s, b, d) = if i == w.planted.dissatisfied && k == 3 {
+                    (3, 5, voters - 8)
+                } else {
+                    let d = w.rng.below(3) as u32;
+                    let b = 1 + w.rng.below(5) as u32;
+                    (voters - b - d, b, d)
+                };
+                let form = if w.rng.chance(0.1) {
+                    "书面述职"
+                } else {
+                    "当面述职"
+                };
+                yr.groups[g].reports.push((rd, i, form, voters, s, b, d));
+            }
+            // The planted dissatisfied delegate reports in year 4 whatever the plan.
+            let pd = w.planted.dissatisfied;
+            if k == 3 && w.delegates[pd].group == g && !order.iter().take(want).any(|&i| i == pd) {
+                yr.groups[g]
+                    .reports
+                    .push((date(y, month, 26), pd, "当面述职", 22, 3, 5, 14));
+                reported[pd] += 1;
+            }
+        }
+    }
+}
+
+/// Commendations of years 1–3 (announced at the following session), by activity.
+fn plan_commendations(w: &World, years: &mut [Year]) {
+    for (k, yr) in years.iter_mut().enumerate().take(3) {
+        let y = w.spec.first_year + k as i32;
+        let mut count = vec![0usize; w.delegates.len()];
+        for s in yr
+            .groups
+            .iter()
+            .chain([&yr.office])
+            .chain(yr.committees.iter())
+        {
+            for a in &s.activities {
+                count[a.3] += 1;
+            }
+        }
+        for s in &yr.liaison.suggestions {
+            count[s.lead] += 2;
+        }
+        let doc = format!("示人常办发〔{}〕{}号", y + 1, 3 + k);
+        for g in 0..w.groups.len() {
+            let mut members: Vec<usize> = (0..w.delegates.len())
+                .filter(|&i| w.delegates[i].group == g)
+                .collect();
+            members.sort_by_key(|&i| (std::cmp::Reverse(count[i]), i));
+            for &i in members.iter().take(2 + (g + k) % 2) {
+                yr.liaison
+                    .commendations
+                    .push((y, i, "优秀履职代表", doc.clone()));
+            }
+        }
+        let mut best: Vec<&SuggestionRow> = yr
+            .liaison
+            .suggestions
+            .iter()
+            .filter(|s| s.result == "A" && s.satisfaction == "满意")
+            .collect();
+        best.sort_by(|a, b| a.number.cmp(&b.number));
+        for s in best.iter().step_by(7).take(5) {
+            yr.liaison
+                .commendations
+                .push((y, s.lead, "优秀代表建议", doc.clone()));
+        }
+    }
+}
+
+/// Writes one unit's sheets in the given style.
+fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<Table> {
+    let d = |i: usize| &w.delegates[i];
+    let shared: std::collections::HashSet<&str> = {
+        let mut seen = std::collections::HashMap::new();
+        for g in &w.delegates {
+            *seen.entry(g.name.as_str()).or_insert(0) += 1;
+        }
+        seen.into_iter()
+            .filter(|(_, c)| *c > 1)
+            .map(|(n, _)| n)
+            .collect()
+    };
+    // How a name is written: shared names carry their id; the titled style types
+    // spaces into two-character names and another middle dot.
+    let name_of = |i: usize, row: usize, force_id: bool| -> String {
+        let g = d(i);
+        let base = match style {
+            Style::Titled if g.name.chars().count() == 2 && row.is_multiple_of(5) => {
+                let c: Vec<char> = g.name.chars().collect();
+                format!("{} {}", c[0], c[1])
+            }
+            Style::Titled => g.name.replace('·', "•"),
+            _ => g.name.clone(),
+        };
+        if force_id && shared.contains(g.name.as_str()) {
+            format!("{}（{}）", base, g.id)
+        } else {
+            base
+        }
+    };
+    let id_of = |i: usize| -> Cell {
+        let id = d(i).id.clone();
+        if style == Style::Quarterly {
+            crate::text::to_half_width(&id)
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
+                .collect::<String>()
+                .into()
+        } else {
+            id.into()
+        }
+    };
+    let date_cell = |x: NaiveDate| -> Cell {
+        match style {
+            Style::Quarterly => Cell::Text(crate::text::chinese_date(x)),
+            Style::NumericDates => Cell::Int(
+                i64::from(x.year()) * 10000 + i64::from(x.month()) * 100 + i64::from(x.day()),
+            ),
+            _ => Cell::Date(x),
+        }
+    };
+    let with_id = style != Style::Legacy;
+    let titled = matches!(style, Style::Titled | Style::Legacy)
+        || (style == Style::Clean && unit.len().is_multiple_of(2));
+    let mut out = Vec::new();
+    let mut finish = |mut t: Table, what: &str| {
+        if titled {
+            t.title = Some(format!("{unit}{y}年{what}登记表"));
+        }
+        if style == Style::Titled {
+            t.notes.push("填表人：李红    审核人：王明".into());
+        }
+        out.push(t);
+    };
+    let person = |headers: &mut Vec<&'static str>| {
+        if with_id {
+            headers.push("代表编号");
+        }
+        headers.push(if style == Style::Titled {
+            "代表姓名"
+        } else {
+            "姓名"
+        });
+    };
+    if !s.attendance.is_empty() {
+        let mut h: Vec<&'static str> = vec![
+            if style == Style::Titled {
+                "时间"
+            } else {
+                "日期"
+            },
+            "会议类别",
+            "会议名称",
+        ];
+        person(&mut h);
+        h.extend([
+            if style == Style::Titled {
+                "出席状态"
+            } else {
+                "出席情况"
+            },
+            "备注",
+        ]);
+        let mut t = Table::new("出席记录", &h);
+        for (r, a) in s.attendance.iter().enumerate() {
+            let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
+            if with_id {
+                row.push(id_of(a.3));
+            }
+            row.extend([
+                Cell::Text(name_of(a.3, r, !with_id)),
+                a.4.into(),
+                a.5.clone().into(),
+            ]);
+            t.rows.push(row);
+        }
+        finish(t, "代表出席情况");
+    }
+    if !s.activities.is_empty() {
+        let mut h: Vec<&'static str> = vec![
+            if style == Style::Titled {
+                "时间"
+            } else {
+                "日期"
+            },
+            "活动类别",
+            "活动名称",
+        ];
+        person(&mut h);
+        h.push("备注");
+        let mut t = Table::new("履职活动", &h);
+        for (r, a) in s.activities.iter().enumerate() {
+            let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
+            if with_id {
+                row.push(id_of(a.3));
+            }
+            row.extend([Cell::Text(name_of(a.3, r, !with_id)), a.4.clone().into()]);
+            t.rows.push(row);
+        }
+        finish(t, "代表履职活动");
+    }
+    if !s.suggestions.is_empty() {
+        let mut t = Table::new(
+            "代表建议",
+            &[
+                "建议编号",
+                "提出日期",
+                "提出时段",
+                "标题",
+                "领衔代表",
+                "附议代表",
+                "承办单位",
+                "办理结果",
+                "代表满意度",
+            ],
+        );
+        for (r, x) in s.suggestions.iter().enumerate() {
+            let co: Vec<String> = x
+                .cosigners
+                .iter()
+                .map(|&c| name_of(c, r + 1, true))
+                .collect();
+            t.rows.push(vec![
+                x.number.clone().into(),
+                date_cell(x.date),
+                x.period.into(),
+                x.title.clone().into(),
+                name_of(x.lead, r, true).into(),
+                co.join("、").into(),
+                x.handler.into(),
+                x.result.into(),
+                x.satisfaction.into(),
+            ]);
+        }
+        finish(t, "代表建议");
+    }
+    if !s.reports.is_empty() {
+        let mut h: Vec<&'static str> = vec!["日期"];
+        person(&mut h);
+        h.extend(["述职形式", "选民代表人数", "满意", "基本满意", "不满意"]);
+        let mut t = Table::new("述职评议", &h);
+        for (r, x) in s.reports.iter().enumerate() {
+            let mut row = vec![date_cell(x.0)];
+            if with_id {
+                row.push(id_of(x.1));
+            }
+            row.extend([
+                Cell::Text(name_of(x.1, r, !with_id)),
+                x.2.into(),
+                x.3.into(),
+                x.4.into(),
+                x.5.into(),
+                x.6.into(),
+            ]);
+            t.rows.push(row);
+        }
+        finish(t, "代表述职评议");
+    }
+    if !s.commendations.is_empty() {
+        let mut t = Table::new(
+            "通报表彰",
+            &["年度", "代表编号", "姓名", "表彰类别", "文号"],
+        );
+        for x in &s.commendations {
+            t.rows.push(vec![
+                Cell::Int(i64::from(x.0)),
+                d(x.1).id.clone().into(),
+                d(x.1).name.clone().into(),
+                x.2.into(),
+                x.3.clone().into(),
+            ]);
+        }
+        finish(t, "通报表彰");
+    }
+    if style == Style::NumericDates {
+        let mut helper = Table::new("名单", &["姓名"]);
+        helper.hidden = true;
+        for g in w.delegates.iter().filter(|g| g.group == 3) {
+            helper.rows.push(vec![g.name.clone().into()]);
+        }
+        out.push(helper);
+    }
+    out
+}
+
+fn config_text(spec: &Spec, w: &World) -> String {
+    format!(
+        r#"# lvzhi 配置文件：本区名称、届别和届期，以及《若干规定》中的各项标准（可按本地规定修改）。
+# 日期写成 2022-01-06 的形式。
+
+[district]
+name = "示范区"                        # 区名，用于文书标题
+congress = "示范区人民代表大会"
+standing_committee = "示范区人大常委会"
+
+[term]
+number = 6                             # 第几届
+start = "{start}"                     # 本届第一次会议召开日
+end = "{end}"                       # 下届第一次会议前一日
+
+[units]
+office = "常委会办公室"
+liaison = "代表联络室"
+special_committees = [{committees}]
+
+[thresholds]
+report_share_per_year = 0.2            # 每个代表小组每年组织述职的代表比例不少于 20%
+reports_per_term = 1                   # 每位代表每届至少述职次数
+min_voter_representatives = 20         # 述职评议会议的选民代表不少于 20 人
+unapproved_absence_limit = 2           # 未经批准两次不出席区人代会，代表资格终止
+dissatisfied_share_limit = 0.5         # 不满意率超过 50% 的，应建议其辞去代表职务
+outstanding_per_group_min = 2          # 每个代表小组推荐优秀履职代表 2—3 名
+outstanding_per_group_max = 3
+low_activity_per_year = 2              # 全年履职活动少于该次数的代表列为“履职较少”
+"#,
+        start = w.term_start().format("%Y-%m-%d"),
+        end = date(spec.first_year + 5, 1, 5).format("%Y-%m-%d"),
+        committees = COMMITTEES
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// Generates the whole district.
+pub fn generate(spec: &Spec) -> Result<District> {
+    let mut rng = Rng::new(spec.seed);
+    let (delegates, groups, planted) = make_roster(spec, &mut rng);
+    let mut w = World {
+        spec: spec.clone(),
+        rng,
+        delegates,
+        groups,
+        planted,
+    };
+    let mut files = Vec::new();
+    files.push(("lvzhi.toml".to_string(), config_text(spec, &w).into_bytes()));
+    files.push((
+        "代表名册.xlsx".to_string(),
+        xlsx::workbook(&[roster_table(&w)], "代表名册")?,
+    ));
+    let mut years: Vec<Year> = (0..5)
+        .map(|k| gen_year(&mut w, spec.first_year + k))
+        .collect();
+    plan_reports(&mut w, &mut years);
+    plan_commendations(&w, &mut years);
+    for (k, yr) in years.iter().enumerate() {
+        let y = spec.first_year + k as i32;
+        for (g, s) in yr.groups.iter().enumerate() {
+            let unit = &w.groups[g];
+            let style = w.style(g);
+            match style {
+                Style::Legacy => {
+                    files.push((
+                        format!("{y}/{unit}.xls"),
+                        xls::workbook(&unit_tables(&w, unit, y, s, style))?,
+                    ));
+                }
+                Style::Quarterly if k == 3 => {
+                    for q in 1..=4u32 {
+                        let in_q = |d: &NaiveDate| (d.month() - 1) / 3 + 1 == q;
+                        let part = Sheets {
+                            attendance: s
+                                .attendance
+                                .iter()
+                                .filter(|a| in_q(&a.0))
+                                .cloned()
+                                .collect(),
+                            activities: s
+                                .activities
+                                .iter()
+                                .filter(|a| in_q(&a.0))
+                                .cloned()
+                                .collect(),
+                            suggestions: Vec::new(),
+                            reports: s.reports.iter().filter(|a| in_q(&a.0)).cloned().collect(),
+                            commendations: Vec::new(),
+                        };
+                        let tables = unit_tables(&w, unit, y, &part, style);
+                        files.push((
+                            format!("{y}/{unit}_{y}Q{q}.xlsx"),
+                            xlsx::workbook(&tables, unit)?,
+                        ));
+                    }
+                }
+                _ => {
+                    let tables = unit_tables(&w, unit, y, s, style);
+                    files.push((format!("{y}/{unit}.xlsx"), xlsx::workbook(&tables, unit)?));
+                }
+            }
+        }
+        for (unit, s) in [("常委会办公室", &yr.office), ("代表联络室", &yr.liaison)] {
+            files.push((
+                format!("{y}/{unit}.xlsx"),
+                xlsx::workbook(&unit_tables(&w, unit, y, s, Style::Clean), unit)?,
+            ));
+        }
+        for (c, s) in yr.committees.iter().enumerate() {
+            let unit = COMMITTEES[c];
+            if !s.attendance.is_empty() || !s.activities.is_empty() {
+                files.push((
+                    format!("{y}/{unit}.xlsx"),
+                    xlsx::workbook(&unit_tables(&w, unit, y, s, Style::Clean), unit)?,
+                ));
+            }
+        }
+    }
+    Ok(District { files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rng_is_stable() {
+        let mut r = Rng::new(1);
+        let a: Vec<u64> = (0..3).map(|_| r.below(100)).collect();
+        let mut r = Rng::new(1);
+        let b: Vec<u64> = (0..3).map(|_| r.below(100)).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn same_seed_same_bytes() {
+        let spec = Spec {
+            groups: 5,
+            delegates: 40,
+            ..Spec::default()
+        };
+        let a = generate(&spec).expect("generates");
+        let b = generate(&spec).expect("generates");
+        assert_eq!(a.files.len(), b.files.len());
+        for (x, y) in a.files.iter().zip(&b.files) {
+            assert_eq!(x.0, y.0);
+            assert!(x.1 == y.1, "{} differs", x.0);
+        }
+    }
+}

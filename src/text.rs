@@ -1,0 +1,335 @@
+//! Normalisation of what people type into cells: full-width characters, stray spaces,
+//! name variants and the many ways a date is written. Pure functions, no I/O.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Full-width ASCII (！ to ～) and the ideographic space become their half-width twins,
+/// because WPS users type digits and letters in full width without noticing.
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Trims, converts to half width and folds runs of white space into one space.
+pub fn clean_text(s: &str) -> String {
+    let half = to_half_width(s);
+    let mut out = String::with_capacity(half.len());
+    for word in half.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    // Zero-width and control characters never belong in a cell value.
+    out.retain(|c| {
+        !c.is_control() && !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+    });
+    out
+}
+
+/// A person's name as it is compared: no spaces at all (张 三 is 张三) and one kind of
+/// middle dot for minority names (阿依古丽·买买提, whatever dot was typed).
+pub fn normalize_name(s: &str) -> String {
+    clean_text(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '•' | '・' | '‧' | '∙' | '⋅' | '●' | '.' | '｡' => '·',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A header cell as it is matched against the known column names: no spaces, half width,
+/// without required-field stars and without a bracketed remark such as （必填） or (年月日).
+pub fn normalize_header(s: &str) -> String {
+    let mut out: String = clean_text(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*' && *c != ':' && *c != '：')
+        .collect();
+    for open in ['(', '（'] {
+        if let Some(pos) = out.find(open) {
+            if pos > 0 {
+                out.truncate(pos);
+            }
+        }
+    }
+    out
+}
+
+/// Parses a date typed as text: 2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305,
+/// also with full-width digits and surrounding spaces, and a trailing time part.
+pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {
+    let cleaned = clean_text(raw);
+    // A time of day after a space or 'T' (2025-03-05 09:30) is dropped.
+    let date_part = match cleaned.find(':') {
+        Some(colon) => match cleaned[..colon].rfind([' ', 'T', 't']) {
+            Some(cut) => &cleaned[..cut],
+            None => cleaned.as_str(),
+        },
+        None => cleaned.as_str(),
+    };
+    let s: String = date_part.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.is_empty() {
+        return None;
+    }
+    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) {
+        let y = s[0..4].parse().ok()?;
+        let m = s[4..6].parse().ok()?;
+        let d = s[6..8].parse().ok()?;
+        return plausible(NaiveDate::from_ymd_opt(y, m, d)?);
+    }
+    let parts: Vec<&str> = s
+        .split(['-', '/', '.', '年', '月', '日', '号'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let y: i32 = parts[0].parse().ok()?;
+    let m: u32 = parts[1].parse().ok()?;
+    let d: u32 = parts[2].parse().ok()?;
+    plausible(NaiveDate::from_ymd_opt(y, m, d)?)
+}
+
+/// An Excel serial day number (1900 system) as a date; accepted only in a plausible
+/// range so that a stray count is not taken for a date.
+pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !(20_000.0..=80_000.0).contains(&serial) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+}
+
+fn plausible(d: NaiveDate) -> Option<NaiveDate> {
+    (1900..=2100).contains(&d.year()).then_some(d)
+}
+
+/// A date the way official documents write it: 2025年3月5日, never with leading zeros.
+pub fn chinese_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// ISO form used in record sheets, sortable and unambiguous.
+pub fn iso_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Splits a list of names typed into one cell: 、，, ; ； and spaces separate names,
+/// except inside the （编号） that disambiguates a shared name.
+pub fn split_name_list(s: &str) -> Vec<String> {
+    let half = to_half_width(s);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0u32;
+    for c in half.chars() {
+        match c {
+            '(' | '（' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' | '）' => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            '、' | ',' | '，' | ';' | '；' | '/' | '\n' | '\r' | '\t' | ' ' if depth == 0 => {
+                if !cur.trim().is_empty() {
+                    out.push(cur.trim().to_string());
+                }
+                cur.clear();
+            }
+            _ => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// Splits 姓名（代表编号） into the name and the id; a plain name gives no id.
+pub fn split_name_and_id(s: &str) -> (String, Option<String>) {
+    let half = to_half_width(s);
+    if let Some(open) = half.find(['(', '（']) {
+        let name = &half[..open];
+        let rest = &half[open..];
+        let inner: String = rest
+            .chars()
+            .skip(1)
+            .take_while(|c| *c != ')' && *c != '）')
+            .collect();
+        let id = clean_text(&inner);
+        if !id.is_empty() {
+            return (normalize_name(name), Some(id));
+        }
+    }
+    (normalize_name(&half), None)
+}
+
+/// Edit distance over characters, for suggesting the roster name a typo meant.
+pub fn char_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Excel column letters for a zero-based column index (0 → A, 27 → AB).
+pub fn column_letter(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Round half away from zero, as Excel and official statistics do (not banker's rounding).
+pub fn round_half_away(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    let y = x * f;
+    let r = y.abs() + 0.5;
+    // Guard against 0.285 * 100 = 28.499999…: nudge by a tiny relative epsilon first.
+    let r = (r + r * 1e-12).floor();
+    r.copysign(y) / f
+}
+
+/// A share as a percentage with one decimal, e.g. 0.2 → "20.0%"; no denominator → "—".
+pub fn percent(numerator: u32, denominator: u32) -> String {
+    if denominator == 0 {
+        return "—".to_string();
+    }
+    format!(
+        "{:.1}%",
+        round_half_away(f64::from(numerator) * 100.0 / f64::from(denominator), 1)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    #[test]
+    fn dates_in_every_common_spelling() {
+        for s in [
+            "2025-03-05",
+            "2025/3/5",
+            "2025.3.5",
+            "2025年3月5日",
+            "20250305",
+            " ２０２５年３月５日 ",
+            "2025-03-05 09:30:00",
+            "2025-03-05T09:30:00",
+            "2025 年 3 月 5 日",
+        ] {
+            assert_eq!(parse_date_text(s), Some(d(2025, 3, 5)), "{s}");
+        }
+        for s in [
+            "",
+            "三月五日",
+            "2025-13-01",
+            "2025-02-30",
+            "25/3/5",
+            "12345",
+            "1-2-3-4",
+        ] {
+            assert_eq!(parse_date_text(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(excel_serial_to_date(45721.0), Some(d(2025, 3, 5)));
+        assert_eq!(excel_serial_to_date(45721.75), Some(d(2025, 3, 5)));
+        assert_eq!(excel_serial_to_date(25.0), None);
+    }
+
+    #[test]
+    fn names_compare_without_spaces_and_with_one_middle_dot() {
+        assert_eq!(normalize_name("张 三"), "张三");
+        assert_eq!(normalize_name(" 张\u{3000}三 "), "张三");
+        assert_eq!(normalize_name("阿依古丽•买买提"), "阿依古丽·买买提");
+        assert_eq!(normalize_name("阿依古丽.买买提"), "阿依古丽·买买提");
+        assert_eq!(normalize_name("阿依古丽・买买提"), "阿依古丽·买买提");
+    }
+
+    #[test]
+    fn headers_match_with_spaces_stars_and_remarks() {
+        assert_eq!(normalize_header(" 代表 姓名 "), "代表姓名");
+        assert_eq!(normalize_header("*日期（年月日）"), "日期");
+        assert_eq!(normalize_header("出席情况(必填)"), "出席情况");
+        assert_eq!(normalize_header("代表编号："), "代表编号");
+    }
+
+    #[test]
+    fn name_lists_split_on_every_separator_but_keep_ids() {
+        assert_eq!(
+            split_name_list("张三、李四，王五;赵六 钱七（D012）"),
+            vec!["张三", "李四", "王五", "赵六", "钱七(D012)"]
+        );
+        assert_eq!(split_name_list("  "), Vec::<String>::new());
+        assert_eq!(
+            split_name_and_id("王 芳（ D012 ）"),
+            ("王芳".to_string(), Some("D012".to_string()))
+        );
+        assert_eq!(split_name_and_id("王芳"), ("王芳".to_string(), None));
+    }
+
+    #[test]
+    fn full_width_digits_become_ascii() {
+        assert_eq!(clean_text("　ＡＢ１２３　 x"), "AB123 x");
+        assert_eq!(clean_text("a\u{200B}b"), "ab");
+    }
+
+    #[test]
+    fn distance_and_letters() {
+        assert_eq!(char_distance("张三", "张山"), 1);
+        assert_eq!(char_distance("张三", "张三丰"), 1);
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_half_away(0.125, 2), 0.13);
+        assert_eq!(round_half_away(2.5, 0), 3.0);
+        assert_eq!(round_half_away(28.45, 1), 28.5);
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(1, 8), "12.5%");
+        assert_eq!(percent(1, 0), "—");
+        assert_eq!(percent(2, 10), "20.0%");
+    }
+
+    #[test]
+    fn official_dates_have_no_leading_zeros() {
+        assert_eq!(chinese_date(d(2019, 9, 5)), "2019年9月5日");
+    }
+}

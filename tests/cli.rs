@@ -1,0 +1,863 @@
+//! End-to-end tests: fixture folders in a temp dir, the library's loader and the binary.
+
+mod support;
+
+use lvzhi::ingest::{load, YearScope};
+use lvzhi::model::{MeetingKind, Presence};
+use lvzhi::validate::{Finding, Severity};
+use support::*;
+
+fn errors(f: &[Finding]) -> Vec<&Finding> {
+    f.iter().filter(|x| x.severity == Severity::Error).collect()
+}
+
+fn find<'a>(f: &'a [Finding], needle: &str) -> &'a Finding {
+    f.iter()
+        .find(|x| x.one_line().contains(needle))
+        .unwrap_or_else(|| {
+            panic!(
+                "no finding with «{needle}» in:\n{}",
+                f.iter()
+                    .map(|x| x.one_line())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        })
+}
+
+#[test]
+fn messy_group_file_reads_correctly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    // A WPS-style sheet: merged title, a blank row, variant headers, dates in every
+    // spelling, a spaced name, a full-width id, another middle dot, an empty row in the
+    // middle and a signature row at the bottom.
+    let header: Vec<V> = [
+        "时间",
+        "活动 类型",
+        "活动内容",
+        "代表证号",
+        "代表姓名",
+        "说明",
+    ]
+    .iter()
+    .map(|h| V::S(h))
+    .collect();
+    let mut title = vec![s("甲街道代表小组2025年履职活动登记表")];
+    title.resize(6, V::E);
+    let mut activity = sheet(
+        "履职活动",
+        vec![
+            title,
+            vec![],
+            header,
+            vec![
+                V::D(2025, 3, 5),
+                s("代表小组活动"),
+                s("三月集中活动"),
+                s("D001"),
+                s("张 三"),
+                V::E,
+            ],
+            vec![
+                s("2025/3/6"),
+                s("视察"),
+                s("视察学校"),
+                s("Ｄ００３"),
+                s("李四"),
+                V::E,
+            ],
+            vec![],
+            vec![
+                s("2025.3.7"),
+                s("调研"),
+                s("养老调研"),
+                V::E,
+                s("王芳（D002）"),
+                V::E,
+            ],
+            vec![
+                s("2025年3月8日"),
+                s("联系接待选民"),
+                s("接待日"),
+                V::E,
+                s("张三"),
+                V::E,
+            ],
+            vec![
+                V::N(20250309.0),
+                s("其他"),
+                s("评议"),
+                s("D001"),
+                V::E,
+                V::E,
+            ],
+            vec![
+                s(" ２０２５－０３－１０ "),
+                s("小组活动"),
+                s("学习"),
+                V::E,
+                s("李 四"),
+                V::E,
+            ],
+            vec![s("填表人：李红"), V::E, s("审核人：王明")],
+        ],
+    );
+    activity.merge_first_row = true;
+    let mut helper = sheet("名单", vec![vec![s("姓名")], vec![s("张三")]]);
+    helper.hidden = true;
+    let mut extra = xlsx(&[activity, helper]);
+    std::fs::write(input.join("2025/甲街道_2025Q1.xlsx"), &extra).expect("write");
+    // The minority name typed with another dot in a sheet renamed Sheet1.
+    extra = xlsx(&[sheet(
+        "Sheet1",
+        vec![
+            ["日期", "活动类别", "活动名称", "姓名"]
+                .iter()
+                .map(|h| V::S(h))
+                .collect(),
+            vec![
+                s("20250311"),
+                s("联系接待选民"),
+                s("接待"),
+                s("阿依古丽•买买提"),
+            ],
+        ],
+    )]);
+    std::fs::write(input.join("2025/乙镇_补报.xlsx"), &extra).expect("write");
+    std::fs::write(input.join("2025/~$乙镇.xlsx"), b"lock").expect("write");
+
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let v = &data.validation;
+    assert!(errors(&v.findings).is_empty(), "{}", v.summary());
+    let acts: Vec<(String, String, String)> = data
+        .records
+        .activities
+        .iter()
+        .map(|a| {
+            (
+                a.date.to_string(),
+                a.kind.label().to_string(),
+                a.delegate.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        acts,
+        vec![
+            ("2025-03-11".into(), "联系接待选民".into(), "D005".into()),
+            ("2025-03-05".into(), "代表小组活动".into(), "D001".into()),
+            ("2025-03-06".into(), "视察".into(), "D003".into()),
+            ("2025-03-07".into(), "调研".into(), "D002".into()),
+            ("2025-03-08".into(), "联系接待选民".into(), "D001".into()),
+            ("2025-03-09".into(), "其他".into(), "D001".into()),
+            ("2025-03-10".into(), "代表小组活动".into(), "D003".into()),
+        ]
+    );
+    // Records come in file order; Excel row numbers point at the real rows (title,
+    // blank row and header above, an empty row in the middle).
+    assert_eq!(data.records.activities[1].source.row, 4);
+    assert_eq!(data.records.activities[3].source.row, 7);
+    let t = v
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/甲街道_2025Q1.xlsx")
+        .expect("tally");
+    assert_eq!(
+        (t.read, t.accepted, t.merged, t.rejected, t.notes),
+        (6, 6, 0, 0, 1)
+    );
+    find(&v.findings, "说明或签名行");
+    find(&v.findings, "按表头识别为「履职活动」");
+    find(&v.findings, "临时锁定文件");
+    assert!(v.tallies.iter().all(|t| t.balances()), "{}", v.summary());
+}
+
+#[test]
+fn legacy_xls_and_ods_are_read() {
+    use lvzhi::render::xlsx::{Cell, Table};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let mut t = Table::new(
+        "出席记录",
+        &["日期", "会议类别", "会议名称", "姓名", "出席情况"],
+    );
+    t.title = Some("甲街道代表小组出席情况".into());
+    t.rows.push(vec![
+        Cell::Date(chrono::NaiveDate::from_ymd_opt(2025, 1, 8).expect("d")),
+        "区人代会".into(),
+        "第四次会议".into(),
+        "王芳（D002）".into(),
+        "出席".into(),
+    ]);
+    t.notes.push("合计".into());
+    std::fs::write(
+        input.join("2025/甲街道.xls"),
+        lvzhi::sample::xls::workbook(&[t]).expect("xls"),
+    )
+    .expect("write");
+    let o = ods(
+        "述职评议",
+        &[
+            vec![
+                "日期",
+                "姓名",
+                "述职形式",
+                "选民代表人数",
+                "满意",
+                "基本满意",
+                "不满意",
+            ],
+            vec![
+                "2025-11-20",
+                "阿依古丽·买买提",
+                "书面述职",
+                "25",
+                "20",
+                "3",
+                "2",
+            ],
+        ],
+    );
+    std::fs::write(input.join("2025/乙镇.ods"), o).expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert_eq!(data.records.attendance.len(), 1);
+    let a = &data.records.attendance[0];
+    assert_eq!(
+        (a.delegate.as_str(), a.kind, a.presence, a.source.row),
+        ("D002", MeetingKind::Congress, Presence::Attended, 3)
+    );
+    assert_eq!(data.records.reports.len(), 1);
+    let r = &data.records.reports[0];
+    assert_eq!(
+        (
+            r.delegate.as_str(),
+            r.voters,
+            r.satisfied,
+            r.basically,
+            r.dissatisfied
+        ),
+        ("D005", 25, 20, 3, 2)
+    );
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_the_rest_still_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    std::fs::write(
+        input.join("2025/乙镇_文本.xls"),
+        "日期,姓名\n2025-01-08,王芳\n",
+    )
+    .expect("write");
+    std::fs::write(
+        input.join("2025/乙镇_网页.xlsx"),
+        "<html><body><table><tr><td>1</td></tr></table></body></html>",
+    )
+    .expect("write");
+    std::fs::write(input.join("2025/乙镇_空.xlsx"), b"").expect("write");
+    let good = std::fs::read(input.join("2025/乙镇.xlsx")).expect("read");
+    std::fs::write(input.join("2025/乙镇_截断.xlsx"), &good[..good.len() / 2]).expect("write");
+    std::fs::write(input.join("2025/乙镇_加密.xlsx"), encrypted_xlsx()).expect("write");
+    std::fs::write(input.join("2025/丙村.xlsx"), &good).expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    assert!(find(f, "乙镇_文本.xls").message.contains("文本"));
+    assert!(find(f, "乙镇_网页.xlsx").message.contains("网页"));
+    assert!(find(f, "乙镇_空.xlsx").message.contains("空的"));
+    assert!(find(f, "乙镇_截断.xlsx").message.contains("损坏"));
+    assert!(find(f, "乙镇_加密.xlsx").message.contains("密码"));
+    let unknown = find(f, "丙村.xlsx");
+    assert!(
+        unknown.message.contains("无法确定报送单位") && unknown.message.contains("3 行均未读取"),
+        "{}",
+        unknown.one_line()
+    );
+    let t = data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/丙村.xlsx")
+        .expect("tally");
+    assert_eq!((t.read, t.rejected), (3, 3));
+    // The good files are still read in full.
+    assert_eq!(data.records.attendance.len(), 8);
+}
+
+#[test]
+fn identity_problems_are_errors_with_hints() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let rows = vec![
+        header_attendance(),
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("四次会议"),
+            V::E,
+            s("张山"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("四次会议"),
+            V::E,
+            s("王芳"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("四次会议"),
+            s("D003"),
+            s("张三"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("四次会议"),
+            s("D099"),
+            V::E,
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("四次会议"),
+            s("D001"),
+            V::E,
+            s("到了"),
+            V::E,
+        ],
+        vec![
+            s("三月"),
+            s("区人代会"),
+            s("四次会议"),
+            s("D001"),
+            V::E,
+            s("出席"),
+            V::E,
+        ],
+    ];
+    std::fs::write(
+        input.join("2025/甲街道.xlsx"),
+        xlsx(&[sheet("出席记录", rows)]),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let e: Vec<String> = errors(&data.validation.findings)
+        .iter()
+        .map(|f| f.one_line())
+        .collect();
+    assert_eq!(
+        e,
+        vec![
+            "[错误] 2025/甲街道.xlsx › 出席记录 第2行 姓名（E列）：代表名册中没有这位代表（值：张山） 建议：是否为：张三（D001）",
+            "[错误] 2025/甲街道.xlsx › 出席记录 第3行 姓名（E列）：名册中有 2 位同名代表「王芳」，无法确定是哪一位（值：王芳） 建议：请填写代表编号，或写成 王芳（代表编号）：D002（甲街道）、D004（乙镇）",
+            "[错误] 2025/甲街道.xlsx › 出席记录 第4行 姓名（E列）：代表编号与姓名不一致：编号 D003 在名册中是「李四」（值：张三） 建议：请核对编号和姓名，以代表名册为准",
+            "[错误] 2025/甲街道.xlsx › 出席记录 第5行 代表编号（D列）：代表名册中没有编号为 D099 的代表（值：D099） 建议：请核对代表编号，应与代表名册一致",
+            "[错误] 2025/甲街道.xlsx › 出席记录 第6行 出席情况（F列）：不是规定的出席情况（值：到了） 建议：请从下拉列表选择：出席、列席、请假、缺席",
+            "[错误] 2025/甲街道.xlsx › 出席记录 第7行 日期（A列）：无法识别的日期（值：三月） 建议：请写成 2025-03-05、2025/3/5 或 2025年3月5日",
+        ]
+    );
+    let t = &data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/甲街道.xlsx")
+        .expect("tally");
+    assert_eq!((t.read, t.accepted, t.rejected), (6, 0, 6));
+}
+
+#[test]
+fn dates_outside_the_year_or_the_service_are_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let rows = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2024, 12, 30), s("视察"), s("视察"), s("D004"), V::E],
+        vec![V::D(2025, 7, 1), s("视察"), s("视察"), s("D006"), V::E],
+        vec![V::D(2025, 6, 30), s("视察"), s("视察"), s("D006"), V::E],
+    ];
+    std::fs::write(
+        input.join("2025/乙镇.xlsx"),
+        xlsx(&[sheet("履职活动", rows)]),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    assert!(find(f, "第2行").message.contains("不在 2025 年度内"));
+    assert_eq!(
+        find(f, "第3行").message,
+        "日期晚于赵六的任职终止日期（2025年6月30日，代表状态变更（辞职））"
+    );
+    assert_eq!(
+        data.records.activities.len(),
+        1,
+        "the last day of service still counts"
+    );
+}
+
+#[test]
+fn same_record_from_two_units_is_merged_and_disagreement_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    // The group also records its SC member at the SC meeting, as absent.
+    let rows = vec![
+        header_attendance(),
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("第四次会议"),
+            s("D001"),
+            s("张三"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("第四次会议"),
+            s("D002"),
+            s("王芳"),
+            s("请假"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("第四次会议"),
+            s("D003"),
+            s("李四"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 2, 24),
+            s("常委会会议"),
+            s("第二十五次"),
+            s("D001"),
+            s("张三"),
+            s("缺席"),
+            V::E,
+        ],
+    ];
+    std::fs::write(
+        input.join("2025/甲街道.xlsx"),
+        xlsx(&[sheet("出席记录", rows)]),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let sc: Vec<_> = data
+        .records
+        .attendance
+        .iter()
+        .filter(|a| a.kind == MeetingKind::StandingCommittee)
+        .collect();
+    assert_eq!(sc.len(), 1);
+    assert_eq!(
+        sc[0].presence,
+        Presence::Attended,
+        "the office organises SC meetings: its record wins"
+    );
+    let w = find(&data.validation.findings, "不一致");
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!((w.file.as_str(), w.row), ("2025/甲街道.xlsx", 5));
+    let t = data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/甲街道.xlsx")
+        .expect("tally");
+    assert_eq!((t.read, t.accepted, t.merged, t.rejected), (4, 3, 1, 0));
+}
+
+#[test]
+fn a_delegate_with_no_record_of_a_meeting_is_a_gap_not_an_absence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    // 乙镇 forgets 阿依古丽·买买提 at the congress session.
+    let rows = vec![
+        header_attendance(),
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("第四次会议"),
+            s("D004"),
+            s("王芳"),
+            s("出席"),
+            V::E,
+        ],
+        vec![
+            V::D(2025, 1, 8),
+            s("区人代会"),
+            s("第四次会议"),
+            s("D006"),
+            s("赵六"),
+            s("出席"),
+            V::E,
+        ],
+    ];
+    std::fs::write(
+        input.join("2025/乙镇.xlsx"),
+        xlsx(&[sheet("出席记录", rows)]),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let gap = find(&data.validation.findings, "阿依古丽·买买提（D005）");
+    assert_eq!(gap.severity, Severity::Warning);
+    assert!(
+        gap.message.contains("没有任何出席记录") && gap.hint.contains("乙镇"),
+        "{}",
+        gap.one_line()
+    );
+    let archive = lvzhi::archive::build(
+        &data.roster,
+        &data.records,
+        &lvzhi::archive::Period::year(2025),
+        &data.config,
+    )
+    .expect("archive");
+    let d5 = archive
+        .delegates
+        .iter()
+        .find(|d| d.delegate.id == "D005")
+        .expect("D005");
+    use lvzhi::archive::Metric::*;
+    assert_eq!(
+        [
+            d5.get(CongressExpected),
+            d5.get(CongressAttended),
+            d5.get(CongressAbsent),
+            d5.get(CongressUnreported)
+        ],
+        [1, 0, 0, 1]
+    );
+}
+
+#[test]
+fn roster_problems_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let mut rows = vec![ROSTER_HEADER.iter().map(|h| V::S(h)).collect::<Vec<_>>()];
+    let person = |id: &'static str,
+                  name: &'static str,
+                  group: &'static str,
+                  status: &'static str,
+                  date: V| {
+        let mut r = vec![V::S(id), V::S(name)];
+        r.resize(7, V::E);
+        r.push(V::S(group));
+        r.resize(11, V::E);
+        r.extend([V::S(status), date, V::E, V::E]);
+        r
+    };
+    rows.push(person("D001", "张三", "甲街道", "", V::E));
+    rows.push(person("D001", "张三", "乙镇", "", V::E));
+    rows.push(person("D002", "李四", "甲街道", "辞职", V::E));
+    rows.push(person("D003", "王五", "甲街道", "去世", V::D(2020, 1, 1)));
+    std::fs::write(
+        input.join("代表名册.xlsx"),
+        xlsx(&[sheet("代表名册", rows)]),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    assert!(find(f, "第3行").message.contains("与第2行重复"));
+    assert!(find(f, "第4行").message.contains("未填写状态变更日期"));
+    assert!(find(f, "第5行").message.contains("不在本届任期内"));
+    assert_eq!(data.roster.delegates.len(), 1);
+    let t = &data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "代表名册.xlsx")
+        .expect("tally");
+    assert_eq!((t.read, t.accepted, t.rejected), (4, 1, 3));
+}
+
+#[test]
+fn archive_command_writes_the_summary_and_record_sheets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let (code, _, stderr) = run(dir.path(), &["archive", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025/履职档案汇总.xlsx");
+    let rows = read_sheet(&out, "履职档案汇总");
+    assert_eq!(rows[0][0], "测试区人大代表2025年度履职档案汇总");
+    let d1 = row_by_key(&rows, 1, "D001");
+    assert_eq!(d1["姓名"], "张三");
+    assert_eq!(d1["身份"], "常委会组成人员");
+    assert_eq!(d1["区人代会应出席"], "1");
+    assert_eq!(d1["区人代会出席"], "1");
+    assert_eq!(d1["常委会会议应出席"], "1");
+    assert_eq!(d1["常委会会议出席"], "1");
+    let d2 = row_by_key(&rows, 1, "D002");
+    assert_eq!(
+        (d2["区人代会请假"].as_str(), d2["区人代会缺席"].as_str()),
+        ("1", "0")
+    );
+    let d3 = row_by_key(&rows, 1, "D003");
+    assert_eq!(
+        (d3["专委会议应出席"].as_str(), d3["专委会议出席"].as_str()),
+        ("1", "1")
+    );
+    let d5 = row_by_key(&rows, 1, "D005");
+    assert_eq!(d5["区人代会缺席"], "1");
+    let d6 = row_by_key(&rows, 1, "D006");
+    assert_eq!(
+        (d6["代表状态"].as_str(), d6["状态变更日期"].as_str()),
+        ("辞职", "2025-06-30")
+    );
+    let att = read_sheet(&out, "出席记录");
+    assert_eq!(att.len(), 1 + 8);
+    assert_eq!(
+        att[1][8..],
+        ["2025/乙镇.xlsx".to_string(), "出席记录".into(), "2".into()]
+    );
+    for name in [
+        "履职档案汇总",
+        "出席记录",
+        "履职活动",
+        "代表建议",
+        "述职评议",
+        "通报表彰",
+    ] {
+        assert!(
+            dir.path()
+                .join(format!("reports/2025/parquet/{name}.parquet"))
+                .is_file(),
+            "{name}"
+        );
+    }
+    let files = read_sheet(&dir.path().join("reports/2025/校验报告.xlsx"), "文件核对");
+    let results: Vec<&str> = files
+        .iter()
+        .skip(1)
+        .filter(|r| r.len() > 7 && !r[7].is_empty())
+        .map(|r| r[7].as_str())
+        .collect();
+    assert_eq!(results, ["平衡"; 5], "{files:?}");
+}
+
+#[test]
+fn data_errors_exit_1_unless_excluded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let rows = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2025, 5, 1), s("视察"), s("视察"), s("D001"), V::E],
+        vec![V::D(2025, 5, 1), s("开会"), s("视察"), s("D002"), V::E],
+    ];
+    std::fs::write(
+        input.join("2025/甲街道_活动.xlsx"),
+        xlsx(&[sheet("履职活动", rows)]),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &["archive", "--year", "2025"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("[错误] 2025/甲街道_活动.xlsx › 履职活动 第3行 活动类别（B列）：不是规定的活动类别（值：开会）"), "{stderr}");
+    assert!(
+        stderr.contains("2025/甲街道_活动.xlsx：读取 2 行 = 接受 1 + 合并 0 + 剔除 1"),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("错误：输入数据中有 1 处错误，未生成档案和文档。请按校验报告（reports/2025/校验报告.xlsx）修改后重新运行；如确需先剔除这些行再生成，请加参数 --exclude-errors\n"), "{stderr}");
+    assert!(dir.path().join("reports/2025/校验报告.xlsx").is_file());
+    assert!(!dir.path().join("reports/2025/履职档案汇总.xlsx").exists());
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["archive", "--year", "2025", "--exclude-errors"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let rows = read_sheet(
+        &dir.path().join("reports/2025/履职档案汇总.xlsx"),
+        "履职档案汇总",
+    );
+    assert_eq!(row_by_key(&rows, 1, "D001")["视察"], "1");
+    assert_eq!(row_by_key(&rows, 1, "D002")["视察"], "0");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_with_the_cause() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["archive", "--year", "2025", "--input", "没有的文件夹"],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(stderr, "错误：输入文件夹 没有的文件夹 不存在\n");
+    let input = tiny_input(dir.path());
+    std::fs::write(input.join("lvzhi.toml"), "[district]\nname = 1\n").expect("write");
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("错误：配置文件 input/lvzhi.toml 有误\n  原因："),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(dir.path(), &["archive", "--output", "input/out"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("位于输入文件夹 input 之内"), "{stderr}");
+    let (code, _, _) = run(dir.path(), &["archive", "--no-such-flag"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn blank_forms_read_back_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let (code, _, stderr) = run(dir.path(), &["forms", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let forms = dir.path().join("reports/2025/空白报送表");
+    let mut names: Vec<String> = std::fs::read_dir(&forms)
+        .expect("forms")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "乙镇.xlsx",
+            "代表联络室.xlsx",
+            "常委会办公室.xlsx",
+            "法制委员会.xlsx",
+            "甲街道.xlsx"
+        ]
+    );
+    let rows = read_sheet(&forms.join("甲街道.xlsx"), "出席记录");
+    assert_eq!(
+        rows[1],
+        [
+            "日期",
+            "会议类别",
+            "会议名称",
+            "代表编号",
+            "姓名",
+            "出席情况",
+            "备注"
+        ]
+    );
+    let names_sheet = read_sheet(&forms.join("甲街道.xlsx"), "名单");
+    assert_eq!(
+        names_sheet[1..]
+            .iter()
+            .map(|r| r[0].as_str())
+            .collect::<Vec<_>>(),
+        ["张三", "王芳（D002）", "李四"]
+    );
+    for n in &names {
+        std::fs::copy(forms.join(n), input.join("2025").join(n)).expect("copy");
+    }
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    // Only the roster's own note on the shared name 王芳 remains.
+    let others: Vec<String> = data
+        .validation
+        .findings
+        .iter()
+        .filter(|f| f.file != "代表名册.xlsx")
+        .map(|f| f.one_line())
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+    assert!(data
+        .validation
+        .tallies
+        .iter()
+        .all(|t| t.read == 0 || t.file == "代表名册.xlsx"));
+}
+
+#[test]
+fn sample_district_reconciles_and_outputs_are_deterministic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "6",
+            "--delegates",
+            "60",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
+    assert!(
+        errors(&data.validation.findings).is_empty(),
+        "{}",
+        data.validation.summary()
+    );
+    for t in &data.validation.tallies {
+        assert!(t.balances(), "{t:?}");
+    }
+    let accepted: u32 = data
+        .validation
+        .tallies
+        .iter()
+        .filter(|t| t.file != "代表名册.xlsx")
+        .map(|t| t.accepted)
+        .sum();
+    let r = &data.records;
+    let total = r.attendance.len()
+        + r.activities.len()
+        + r.suggestions.len()
+        + r.reports.len()
+        + r.commendations.len();
+    assert_eq!(
+        accepted as usize, total,
+        "every accepted row is exactly one record"
+    );
+
+    let (code, _, stderr) = run(dir.path(), &["archive", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = std::fs::read(dir.path().join("reports/2025/履职档案汇总.xlsx")).expect("read");
+    let first_parquet =
+        std::fs::read(dir.path().join("reports/2025/parquet/出席记录.parquet")).expect("read");
+    // Every accepted 2025 record appears once in the record sheets.
+    let data25 = load(&dir.path().join("input"), &YearScope::One(2025)).expect("loads");
+    let path = dir.path().join("reports/2025/履职档案汇总.xlsx");
+    assert_eq!(
+        read_sheet(&path, "出席记录").len() - 1,
+        data25.records.attendance.len()
+    );
+    assert_eq!(
+        read_sheet(&path, "履职活动").len() - 1,
+        data25.records.activities.len()
+    );
+    assert_eq!(
+        read_sheet(&path, "代表建议").len() - 1,
+        data25.records.suggestions.len()
+    );
+    assert_eq!(
+        read_sheet(&path, "述职评议").len() - 1,
+        data25.records.reports.len()
+    );
+    let (code, _, _) = run(dir.path(), &["archive", "--year", "2025"]);
+    assert_eq!(code, 0);
+    assert!(
+        first == std::fs::read(&path).expect("read"),
+        "xlsx differs between runs"
+    );
+    assert!(
+        first_parquet
+            == std::fs::read(dir.path().join("reports/2025/parquet/出席记录.parquet"))
+                .expect("read")
+    );
+}
