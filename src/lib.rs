@@ -43,7 +43,8 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
     disable_help_subcommand = true,
     subcommand_help_heading = "命令",
     subcommand_value_name = "命令",
-    next_help_heading = "选项"
+    next_help_heading = "选项",
+    override_usage = "lvzhi <命令> [选项]"
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -80,7 +80,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {
-        eprintln!("已按 --exclude-errors 剔除有错误的 {errors} 处数据行后生成。");
+        eprintln!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
     }
     eprintln!(
         "已生成 {}：{} 名代表的履职档案汇总（{}）。",

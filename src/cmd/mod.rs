@@ -18,27 +18,37 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 校验报送表格，生成校验报告（不生成档案）
-    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi check [选项]")]
     Check(check::CheckArgs),
     /// 生成某一年度的代表履职档案汇总（XLSX 和 Parquet）及校验报告
-    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi archive [选项]")]
     Archive(archive::ArchiveArgs),
     /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
-    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi forms [选项]")]
     Forms(forms::FormsArgs),
     /// 生成一个虚构的示例区（名册、配置和各年度报送表），用于试用和测试
-    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi sample [选项]")]
     Sample(sample::SampleArgs),
 }
 
 /// Options every job shares.
 #[derive(Debug, Clone, Args)]
 pub struct Folders {
-    /// 输入文件夹：含 lvzhi.toml、代表名册.xlsx 和各年度文件夹
-    #[arg(long, default_value = "input", value_name = "文件夹")]
+    /// 输入文件夹：含 lvzhi.toml、代表名册.xlsx 和各年度文件夹（默认 input）
+    #[arg(
+        long,
+        default_value = "input",
+        hide_default_value = true,
+        value_name = "文件夹"
+    )]
     pub input: PathBuf,
-    /// 输出文件夹：生成的文件写在这里（不能在输入文件夹之内）
-    #[arg(long, default_value = "reports", value_name = "文件夹")]
+    /// 输出文件夹：生成的文件写在这里，不能在输入文件夹之内（默认 reports）
+    #[arg(
+        long,
+        default_value = "reports",
+        hide_default_value = true,
+        value_name = "文件夹"
+    )]
     pub output: PathBuf,
 }
 

@@ -11,14 +11,29 @@ pub struct SampleArgs {
     /// 写入的文件夹（如 input）
     #[arg(long, value_name = "文件夹")]
     pub dir: PathBuf,
-    /// 随机种子：相同的种子总是生成完全相同的文件
-    #[arg(long, default_value_t = 2022, value_name = "整数")]
+    /// 随机种子：相同的种子总是生成完全相同的文件（默认 2022）
+    #[arg(
+        long,
+        default_value_t = 2022,
+        hide_default_value = true,
+        value_name = "整数"
+    )]
     pub seed: u64,
-    /// 代表小组个数
-    #[arg(long, default_value_t = 18, value_name = "个数")]
+    /// 代表小组个数（默认 18）
+    #[arg(
+        long,
+        default_value_t = 18,
+        hide_default_value = true,
+        value_name = "个数"
+    )]
     pub groups: usize,
-    /// 代表人数
-    #[arg(long, default_value_t = 220, value_name = "人数")]
+    /// 代表人数（默认 220）
+    #[arg(
+        long,
+        default_value_t = 220,
+        hide_default_value = true,
+        value_name = "人数"
+    )]
     pub delegates: usize,
     /// 文件夹中已有文件时仍然写入（覆盖同名文件）
     #[arg(long)]
