@@ -158,6 +158,23 @@ impl Metric {
         }
     }
 
+    /// The figure's name in templates: the variant in snake case (congress_expected …).
+    pub fn key(self) -> String {
+        let name = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Which of the nine archive items of R1 a figure belongs to (1-based).
     pub fn item(self) -> u8 {
         use Metric::*;
@@ -770,6 +787,13 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["D1", "D2", "D3"]
         );
+    }
+
+    #[test]
+    fn metric_keys_are_snake_case() {
+        assert_eq!(Metric::CongressExpected.key(), "congress_expected");
+        assert_eq!(Metric::ScObserver.key(), "sc_observer");
+        assert_eq!(Metric::Commendations.key(), "commendations");
     }
 
     #[test]

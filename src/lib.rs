@@ -5,6 +5,7 @@
 //! Stages: read (calamine) → ingest (validate, normalise, merge) → archive (polars) →
 //! view → render (XLSX, Parquet). Commands under `cmd` wire the stages together.
 
+pub mod annual;
 pub mod archive;
 pub mod cmd;
 pub mod config;
@@ -13,7 +14,9 @@ pub mod model;
 pub mod output;
 pub mod read;
 pub mod render;
+pub mod rules;
 pub mod sample;
+pub mod template;
 pub mod text;
 pub mod validate;
 pub mod view;

@@ -227,6 +227,16 @@ pub fn percent(numerator: u32, denominator: u32) -> String {
     )
 }
 
+/// A configured fraction as people write it: 0.2 → 20%, 0.125 → 12.5%.
+pub fn fraction_percent(f: f64) -> String {
+    let p = round_half_away(f * 100.0, 1);
+    if p.fract() == 0.0 {
+        format!("{}%", p as i64)
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +336,9 @@ mod tests {
         assert_eq!(percent(1, 8), "12.5%");
         assert_eq!(percent(1, 0), "—");
         assert_eq!(percent(2, 10), "20.0%");
+        assert_eq!(fraction_percent(0.2), "20%");
+        assert_eq!(fraction_percent(0.5), "50%");
+        assert_eq!(fraction_percent(0.125), "12.5%");
     }
 
     #[test]

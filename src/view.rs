@@ -291,3 +291,308 @@ pub fn archive_workbook(
     }
     vec![summary, att, act, sug, rep, com]
 }
+
+/// Every record of one delegate, indexed once so that building all archives stays linear.
+#[derive(Default)]
+pub struct ByDelegate<'a> {
+    attendance: std::collections::HashMap<&'a str, Vec<&'a crate::model::Attendance>>,
+    activities: std::collections::HashMap<&'a str, Vec<&'a crate::model::Activity>>,
+    suggestions:
+        std::collections::HashMap<&'a str, Vec<(&'a crate::model::Suggestion, &'static str)>>,
+    reports: std::collections::HashMap<&'a str, Vec<&'a crate::model::ReportToVoters>>,
+    commendations: std::collections::HashMap<&'a str, Vec<&'a crate::model::Commendation>>,
+}
+
+impl<'a> ByDelegate<'a> {
+    pub fn new(r: &'a Records) -> ByDelegate<'a> {
+        let mut b = ByDelegate::default();
+        for a in &r.attendance {
+            b.attendance.entry(a.delegate.as_str()).or_default().push(a);
+        }
+        for a in &r.activities {
+            b.activities.entry(a.delegate.as_str()).or_default().push(a);
+        }
+        for s in &r.suggestions {
+            for l in &s.leads {
+                b.suggestions
+                    .entry(l.as_str())
+                    .or_default()
+                    .push((s, "领衔"));
+            }
+            for c in &s.cosigners {
+                b.suggestions
+                    .entry(c.as_str())
+                    .or_default()
+                    .push((s, "附议"));
+            }
+        }
+        for x in &r.reports {
+            b.reports.entry(x.delegate.as_str()).or_default().push(x);
+        }
+        for x in &r.commendations {
+            b.commendations
+                .entry(x.delegate.as_str())
+                .or_default()
+                .push(x);
+        }
+        b
+    }
+}
+
+fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> crate::render::docx::TableBlock {
+    crate::render::docx::TableBlock {
+        headers: headers.iter().map(|s| s.to_string()).collect(),
+        rows,
+        widths: widths.to_vec(),
+    }
+}
+
+/// The variables and tables of one delegate's archive document (代表履职档案).
+pub fn delegate_archive(
+    a: &crate::archive::DelegateArchive,
+    by: &ByDelegate,
+    period: &crate::archive::Period,
+    config: &crate::config::Config,
+) -> (
+    serde_json::Value,
+    std::collections::HashMap<String, crate::render::docx::TableBlock>,
+) {
+    use crate::model::{ActivityKind, MeetingKind};
+    use crate::text::chinese_date;
+    let d = &a.delegate;
+    let id = d.id.as_str();
+    let mut m = serde_json::Map::new();
+    for metric in Metric::ALL {
+        m.insert(metric.key(), serde_json::Value::from(a.get(metric)));
+    }
+    let vars = serde_json::json!({
+        "district": config.district.name,
+        "period": period.label,
+        "term": config.term_name(),
+        "name": d.name,
+        "id": d.id,
+        "group": d.group,
+        "is_sc": d.roles.standing_committee,
+        "committee": d.committee,
+        "m": m,
+    });
+    let mut tables = std::collections::HashMap::new();
+    let status = if d.is_serving() {
+        "在任".to_string()
+    } else {
+        format!(
+            "{}（{}）",
+            d.status,
+            d.status_date.map(chinese_date).unwrap_or_default()
+        )
+    };
+    // Basic information: the phone number stays out (private).
+    tables.insert(
+        "基本信息".to_string(),
+        tb(
+            &["项目", "内容", "项目", "内容"],
+            vec![
+                vec![
+                    "姓名".into(),
+                    d.name.clone(),
+                    "代表编号".into(),
+                    d.id.clone(),
+                ],
+                vec![
+                    "性别".into(),
+                    d.gender.clone(),
+                    "出生日期".into(),
+                    d.birth.map(chinese_date).unwrap_or_default(),
+                ],
+                vec![
+                    "民族".into(),
+                    d.ethnicity.clone(),
+                    "政治面貌".into(),
+                    d.party.clone(),
+                ],
+                vec![
+                    "届别".into(),
+                    config.term_name(),
+                    "代表小组".into(),
+                    d.group.clone(),
+                ],
+                vec![
+                    "选区".into(),
+                    d.constituency.clone(),
+                    "代表状态".into(),
+                    status,
+                ],
+                vec![
+                    "身份".into(),
+                    d.roles.label(),
+                    "专门委员会".into(),
+                    d.committee.clone(),
+                ],
+                vec![
+                    "工作单位及职务".into(),
+                    d.work_unit.clone(),
+                    "当选日期".into(),
+                    d.elected.map(chinese_date).unwrap_or_default(),
+                ],
+            ],
+            &[4, 8, 4, 8],
+        ),
+    );
+    let att = by.attendance.get(id).map(|v| v.as_slice()).unwrap_or(&[]);
+    let mut att = att.to_vec();
+    att.sort_by_key(|x| x.date);
+    let meeting_rows = |k: MeetingKind| -> Vec<Vec<String>> {
+        att.iter()
+            .filter(|x| x.kind == k && period.contains(x.date))
+            .map(|x| {
+                vec![
+                    chinese_date(x.date),
+                    x.meeting.clone(),
+                    x.presence.label().to_string(),
+                    x.note.clone(),
+                ]
+            })
+            .collect()
+    };
+    for (name, k) in [
+        ("区人代会", MeetingKind::Congress),
+        ("学习培训", MeetingKind::Training),
+        ("常委会会议", MeetingKind::StandingCommittee),
+        ("专委会议", MeetingKind::CommitteeMeeting),
+    ] {
+        tables.insert(
+            name.to_string(),
+            tb(
+                &["日期", "会议名称", "出席情况", "备注"],
+                meeting_rows(k),
+                &[6, 14, 4, 6],
+            ),
+        );
+    }
+    let mut acts = by
+        .activities
+        .get(id)
+        .map(|v| v.to_vec())
+        .unwrap_or_default();
+    acts.sort_by_key(|x| x.date);
+    let act_rows = |kinds: &[ActivityKind]| -> Vec<Vec<String>> {
+        acts.iter()
+            .filter(|x| kinds.contains(&x.kind) && period.contains(x.date))
+            .map(|x| {
+                vec![
+                    chinese_date(x.date),
+                    x.kind.label().to_string(),
+                    x.name.clone(),
+                    x.unit.clone(),
+                ]
+            })
+            .collect()
+    };
+    let h = ["日期", "类别", "活动名称", "报送单位"];
+    let w = [6, 5, 14, 6];
+    tables.insert(
+        "闭会期间活动".to_string(),
+        tb(
+            &h,
+            act_rows(&[
+                ActivityKind::GroupActivity,
+                ActivityKind::Inspection,
+                ActivityKind::Survey,
+                ActivityKind::LawEnforcementCheck,
+            ]),
+            &w,
+        ),
+    );
+    tables.insert(
+        "联系接待选民".to_string(),
+        tb(&h, act_rows(&[ActivityKind::VoterContact]), &w),
+    );
+    tables.insert(
+        "其他履职".to_string(),
+        tb(&h, act_rows(&[ActivityKind::Other]), &w),
+    );
+    let mut sugg = by
+        .suggestions
+        .get(id)
+        .map(|v| v.to_vec())
+        .unwrap_or_default();
+    sugg.sort_by(|a, b| (a.0.date, &a.0.number).cmp(&(b.0.date, &b.0.number)));
+    tables.insert(
+        "代表建议".to_string(),
+        tb(
+            &["建议编号", "提出日期", "标题", "角色", "办理结果", "满意度"],
+            sugg.iter()
+                .filter(|(s, _)| period.contains(s.date))
+                .map(|(s, role)| {
+                    vec![
+                        s.number.clone(),
+                        chinese_date(s.date),
+                        s.title.clone(),
+                        role.to_string(),
+                        s.result
+                            .map_or("办理中".to_string(), |r| format!("{}类", r.code())),
+                        s.satisfaction.map_or("", |x| x.label()).to_string(),
+                    ]
+                })
+                .collect(),
+            &[5, 6, 14, 3, 4, 4],
+        ),
+    );
+    let mut reps = by.reports.get(id).map(|v| v.to_vec()).unwrap_or_default();
+    reps.sort_by_key(|r| r.date);
+    tables.insert(
+        "述职评议".to_string(),
+        tb(
+            &[
+                "日期",
+                "述职形式",
+                "选民代表",
+                "满意",
+                "基本满意",
+                "不满意",
+                "满意率",
+                "不满意率",
+            ],
+            reps.iter()
+                .filter(|r| period.contains(r.date))
+                .map(|r| {
+                    let v = r.valid_votes();
+                    vec![
+                        chinese_date(r.date),
+                        r.form.label().to_string(),
+                        r.voters.to_string(),
+                        r.satisfied.to_string(),
+                        r.basically.to_string(),
+                        r.dissatisfied.to_string(),
+                        crate::text::percent(r.satisfied, v),
+                        crate::text::percent(r.dissatisfied, v),
+                    ]
+                })
+                .collect(),
+            &[6, 5, 4, 3, 4, 3, 4, 4],
+        ),
+    );
+    let coms = by
+        .commendations
+        .get(id)
+        .map(|v| v.as_slice())
+        .unwrap_or(&[]);
+    tables.insert(
+        "通报表彰".to_string(),
+        tb(
+            &["年度", "表彰类别", "文号"],
+            coms.iter()
+                .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))
+                .map(|c| {
+                    vec![
+                        format!("{}年度", c.year),
+                        c.kind.label().to_string(),
+                        c.document.clone(),
+                    ]
+                })
+                .collect(),
+            &[4, 8, 10],
+        ),
+    );
+    (vars, tables)
+}

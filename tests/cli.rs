@@ -861,3 +861,271 @@ fn sample_district_reconciles_and_outputs_are_deterministic() {
                 .expect("read")
     );
 }
+
+#[test]
+fn annual_job_writes_the_report_the_archives_and_the_appendix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["annual", "--year", "2025", "--date", "2026-01-10"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025");
+    let report = out.join("关于2025年度代表履职工作情况的报告.docx");
+    let parts = unzip(&report);
+    let doc = &parts["word/document.xml"];
+    // GB/T 9704: A4, margins 37/35/28/26 mm, exact 28.95 pt lines, two-character indent.
+    assert!(doc.contains(r#"<w:pgSz w:w="11906" w:h="16838" />"#));
+    assert!(doc.contains(r#"<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1587""#));
+    assert!(
+        doc.contains(r#"<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact" />"#)
+    );
+    assert!(doc.contains(r#"w:firstLine="640""#));
+    for font in ["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"] {
+        assert!(doc.contains(&format!(r#"w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="{font}""#)), "{font}");
+    }
+    assert!(doc.contains(r#"<w:sz w:val="44" />"#), "二号 title");
+    assert!(!doc.contains("<w:b />"), "no bold by default");
+    // Tables: a grid that fills the 156 mm text block, and a repeated header row.
+    let grid = doc
+        .split("<w:tblGrid>")
+        .nth(1)
+        .and_then(|g| g.split("</w:tblGrid>").next())
+        .expect("grid");
+    let total: usize = grid
+        .split(r#"<w:gridCol w:w=""#)
+        .skip(1)
+        .map(|c| {
+            c.split('"')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .expect("width")
+        })
+        .sum();
+    assert_eq!(total, 8845);
+    assert!(doc.contains("<w:tblHeader />"));
+    // Footers: odd pages right, even pages left, "— PAGE —" in 四号.
+    assert!(parts["word/settings.xml"].contains("evenAndOddHeaders"));
+    let footers: Vec<&String> = parts
+        .iter()
+        .filter(|(k, _)| k.starts_with("word/footer") && k.ends_with(".xml"))
+        .map(|x| x.1)
+        .collect();
+    assert_eq!(footers.len(), 2);
+    for (f, side) in footers.iter().zip(["right", "left"]) {
+        assert!(
+            f.contains("<w:instrText>PAGE</w:instrText>") && f.contains("— ") && f.contains(" —"),
+            "{f}"
+        );
+        assert!(f.contains(&format!(r#"<w:jc w:val="{side}" />"#)), "{side}");
+        assert!(f.contains(r#"<w:sz w:val="28" />"#));
+    }
+    assert!(parts["docProps/core.xml"].contains("2000-01-01T00:00:00Z"));
+    // Every figure comes from the archive: 6 expected at the session, 4 present, one on
+    // leave (王芳 D002), one absent (阿依古丽·买买提 D005).
+    let text = docx_text(doc);
+    assert!(text.contains("第六届区人大代表共6名"), "{text}");
+    assert!(
+        text.contains(
+            "代表应出席6人次，实际出席4人次，出席率66.7%；经批准请假1人次，未经批准缺席1人次。"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("常委会组成人员中的代表1名，应出席1人次，出席1人次，出席率100.0%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("专门委员会组成人员中的代表1名，应出席1人次，出席1人次"),
+        "{text}"
+    );
+    assert!(
+        text.contains("阿依古丽·买买提"),
+        "the absence is named among the problems"
+    );
+    assert!(text.contains("以上报告，请予审议。"));
+    assert!(text.contains("附件：2025年度各代表小组代表履职情况统计表"));
+    assert!(
+        text.contains("2026年1月10日"),
+        "signature date without leading zeros"
+    );
+    // One archive per delegate, under a folder per group.
+    for (group, file) in [
+        ("甲街道", "D001_张三.docx"),
+        ("甲街道", "D002_王芳.docx"),
+        ("乙镇", "D006_赵六.docx"),
+    ] {
+        assert!(
+            out.join("履职档案").join(group).join(file).is_file(),
+            "{group}/{file}"
+        );
+    }
+    let archive = docx_text(
+        &unzip(&out.join("履职档案/乙镇/D005_阿依古丽·买买提.docx"))["word/document.xml"],
+    );
+    assert!(
+        archive.contains("应出席1次，出席0次，请假0次，未经批准缺席1次。"),
+        "{archive}"
+    );
+    assert!(
+        !archive.contains("13900000000"),
+        "the phone number is private"
+    );
+    let appendix = read_sheet(&out.join("2025年度代表履职情况附表.xlsx"), "各代表小组");
+    assert_eq!(
+        appendix[1][..4],
+        [
+            "代表小组".to_string(),
+            "代表数".into(),
+            "区人代会应出席".into(),
+            "区人代会出席".into()
+        ]
+    );
+    assert_eq!(
+        appendix[2][..4],
+        ["甲街道".to_string(), "3".into(), "3".into(), "2".into()]
+    );
+    let charts = unzip(&out.join("2025年度代表履职情况附表.xlsx"));
+    assert_eq!(
+        charts
+            .keys()
+            .filter(|k| k.starts_with("xl/charts/chart"))
+            .count(),
+        3
+    );
+    // Same input, same bytes.
+    let first = std::fs::read(&report).expect("read");
+    let (code, _, _) = run(
+        dir.path(),
+        &["annual", "--year", "2025", "--date", "2026-01-10"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        first == std::fs::read(&report).expect("read"),
+        "report differs between runs"
+    );
+}
+
+#[test]
+fn a_template_in_the_templates_folder_overrides_the_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("templates/年度代表履职工作情况报告.txt"),
+        "# 关于{{ year }}年度代表履职情况的简要报告\n共有代表{{ delegates }}名。\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc = unzip(
+        &dir.path()
+            .join("reports/2025/关于2025年度代表履职情况的简要报告.docx"),
+    );
+    assert!(docx_text(&doc["word/document.xml"]).contains("共有代表6名。"));
+    std::fs::write(
+        dir.path().join("templates/年度代表履职工作情况报告.txt"),
+        "# 标题\n\n代表{{ delegate_count }}名\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("错误：模板 templates/年度代表履职工作情况报告.txt 第 3 行使用了不存在的变量（可用的变量见 README）"),
+        "{stderr}"
+    );
+}
+
+/// Converts the documents with LibreOffice and checks pages and text. LibreOffice and
+/// pdftotext are installed by .ci/run, which sets LVZHI_REQUIRE_PDF=1 so that CI cannot
+/// skip this; on a machine without them it says so and stops.
+#[test]
+fn documents_convert_to_pdf_with_libreoffice() {
+    let (Some(soffice), Some(pdftotext), Some(pdfinfo)) =
+        (tool("soffice"), tool("pdftotext"), tool("pdfinfo"))
+    else {
+        assert!(
+            std::env::var_os("LVZHI_REQUIRE_PDF").is_none(),
+            "LibreOffice 或 poppler-utils 未安装"
+        );
+        eprintln!(
+            "跳过：未安装 LibreOffice（soffice）或 poppler-utils（pdftotext），.ci/run 会安装"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025");
+    let pdf_dir = dir.path().join("pdf");
+    let files = [
+        out.join("关于2025年度代表履职工作情况的报告.docx"),
+        out.join("履职档案/甲街道/D001_张三.docx"),
+        out.join("2025年度代表履职情况附表.xlsx"),
+        out.join("履职档案汇总.xlsx"),
+    ];
+    let status = std::process::Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .args(&files)
+        .env("HOME", dir.path())
+        .output()
+        .expect("soffice runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let pages = |name: &str| -> (u32, String) {
+        let pdf = pdf_dir.join(name);
+        let info = std::process::Command::new(&pdfinfo)
+            .arg(&pdf)
+            .output()
+            .expect("pdfinfo");
+        let info = String::from_utf8_lossy(&info.stdout).to_string();
+        let n = info
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("Pages:")
+                    .map(|v| v.trim().parse::<u32>().unwrap_or(0))
+            })
+            .unwrap_or_else(|| panic!("no page count for {name}: {info}"));
+        let text = std::process::Command::new(&pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        (n, String::from_utf8_lossy(&text.stdout).to_string())
+    };
+    let (n, text) = pages("关于2025年度代表履职工作情况的报告.pdf");
+    assert!((3..=8).contains(&n), "report has {n} pages");
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        flat.contains("关于2025年度代表履职工作情况的报告"),
+        "{text}"
+    );
+    assert!(flat.contains("以上报告，请予审议。"), "{text}");
+    assert!(
+        flat.contains("—1—") && flat.contains("—2—"),
+        "page numbers: {text}"
+    );
+    let (n, text) = pages("D001_张三.pdf");
+    assert!((1..=4).contains(&n), "archive has {n} pages");
+    assert!(text.contains("张三"));
+    let (n, text) = pages("2025年度代表履职情况附表.pdf");
+    assert!(n >= 2, "appendix has {n} pages");
+    assert!(text.contains("甲街道"));
+    let (n, _) = pages("履职档案汇总.pdf");
+    assert!(n >= 1);
+}

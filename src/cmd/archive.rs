@@ -1,16 +1,20 @@
 //! `lvzhi archive`: the per-delegate archive of one year (or the whole term) as XLSX
 //! and Parquet, with the validation report beside it.
 
+use super::annual::DocOptions;
 use super::{load, pick_year, print_validation, stage_validation_report, Folders};
-use crate::archive::{self, Period};
+use crate::archive::{self, Archive, Period};
+use crate::ingest::Dataset;
 use crate::ingest::YearScope;
 use crate::output::Staging;
+use crate::render::docx;
 use crate::render::{parquet, xlsx};
+use crate::template;
 use crate::validate::Severity;
 use crate::{view, DataErrors};
 use anyhow::Result;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
@@ -25,6 +29,52 @@ pub struct ArchiveArgs {
     /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
     #[arg(long)]
     pub exclude_errors: bool,
+    #[command(flatten)]
+    pub docs: DocOptions,
+}
+
+/// Stages the archive outputs: the summary workbook, its Parquet twins and one DOCX per
+/// delegate under a folder per group. Returns the number of delegates.
+pub fn stage_archive(
+    stage: &mut Staging,
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+    docs: &DocOptions,
+) -> Result<usize> {
+    let tables = view::archive_workbook(
+        archive,
+        &data.records,
+        &data.roster,
+        &data.config.district.name,
+    );
+    let title = format!(
+        "{}人大代表{}履职档案汇总",
+        data.config.district.name, archive.period.label
+    );
+    stage.write(
+        dir.join("履职档案汇总.xlsx"),
+        &xlsx::workbook(&tables, &title)?,
+    )?;
+    for t in &tables {
+        stage.write(
+            dir.join("parquet").join(format!("{}.parquet", t.sheet)),
+            &parquet::parquet(t)?,
+        )?;
+    }
+    let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
+    let by = view::ByDelegate::new(&data.records);
+    let author = format!("{}代表联络室", data.config.district.standing_committee);
+    for d in &archive.delegates {
+        let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
+        let doc = template::render(&tmpl, &vars, &tables, &author)?;
+        let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
+        stage.write(
+            dir.join("履职档案").join(&d.delegate.group).join(name),
+            &docx::render(&doc)?,
+        )?;
+    }
+    Ok(archive.delegates.len())
 }
 
 pub fn run(a: &ArchiveArgs) -> Result<()> {

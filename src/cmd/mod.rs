@@ -1,5 +1,6 @@
 //! One file per subcommand; each wires the stages for its job and writes atomically.
 
+pub mod annual;
 pub mod archive;
 pub mod check;
 pub mod forms;
@@ -20,7 +21,10 @@ pub enum Command {
     /// 校验报送表格，生成校验报告（不生成档案）
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi check [选项]")]
     Check(check::CheckArgs),
-    /// 生成某一年度的代表履职档案汇总（XLSX 和 Parquet）及校验报告
+    /// 年度工作：履职档案、向常委会的年度履职工作情况报告及附表、校验报告
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi annual [选项]")]
+    Annual(annual::AnnualArgs),
+    /// 生成某一年度（或整个届期）的代表履职档案：汇总表、Parquet 和每位代表的 Word 档案
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi archive [选项]")]
     Archive(archive::ArchiveArgs),
     /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
@@ -55,6 +59,7 @@ pub struct Folders {
 pub fn run(c: Command) -> Result<()> {
     match c {
         Command::Check(a) => check::run(&a),
+        Command::Annual(a) => annual::run(&a),
         Command::Archive(a) => archive::run(&a),
         Command::Forms(a) => forms::run(&a),
         Command::Sample(a) => sample::run(&a),

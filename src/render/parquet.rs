@@ -47,7 +47,7 @@ pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
                 .map(|c| match c {
                     Cell::Text(s) => Some(s.clone()),
                     Cell::Int(x) => Some(x.to_string()),
-                    Cell::Num(x) => Some(x.to_string()),
+                    Cell::Num(x) | Cell::Pct(x) => Some(x.to_string()),
                     Cell::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
                     Cell::Empty => None,
                 })

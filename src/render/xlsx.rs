@@ -5,8 +5,8 @@
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, FormatAlign,
-    FormatBorder, Formula, Workbook, Worksheet,
+    Chart, ChartType, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime,
+    Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
 };
 
 /// A cell value.
@@ -16,6 +16,8 @@ pub enum Cell {
     Int(i64),
     Num(f64),
     Date(NaiveDate),
+    /// A share shown as a percentage with one decimal (0.917 → 91.7%).
+    Pct(f64),
     Empty,
 }
 
@@ -53,6 +55,20 @@ pub enum Dropdown {
     Range(String),
 }
 
+/// A native chart drawn from two columns of a table's data rows.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    pub title: String,
+    /// Pie for shares of a whole, column otherwise.
+    pub pie: bool,
+    pub category_col: u16,
+    pub value_col: u16,
+    /// Data rows (0-based, inclusive) the chart covers: leaves a 合计 row out.
+    pub rows: (u32, u32),
+    /// Top-left cell of the chart.
+    pub anchor: (u32, u16),
+}
+
 /// One sheet: a header row and data rows, optionally under a title row.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -67,6 +83,7 @@ pub struct Table {
     pub hidden: bool,
     /// Free text rows below the table (notes), one cell each.
     pub notes: Vec<String>,
+    pub charts: Vec<ChartSpec>,
 }
 
 impl Table {
@@ -95,7 +112,7 @@ fn cell_width(c: &Cell) -> usize {
     match c {
         Cell::Text(s) => display_width(s),
         Cell::Int(i) => i.to_string().len(),
-        Cell::Num(_) => 8,
+        Cell::Num(_) | Cell::Pct(_) => 8,
         Cell::Date(_) => 10,
         Cell::Empty => 0,
     }
@@ -144,6 +161,7 @@ pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
         .set_font_name(font)
         .set_border(FormatBorder::Thin);
     let date_fmt = text_fmt.clone().set_num_format("yyyy-mm-dd");
+    let pct_fmt = text_fmt.clone().set_num_format("0.0%");
     let title_fmt = Format::new()
         .set_font_name(font)
         .set_bold()
@@ -189,6 +207,7 @@ pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
                     Cell::Text(s) => ws.write_string_with_format(r, c, s, &text_fmt)?,
                     Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &text_fmt)?,
                     Cell::Num(x) => ws.write_number_with_format(r, c, *x, &text_fmt)?,
+                    Cell::Pct(x) => ws.write_number_with_format(r, c, *x, &pct_fmt)?,
                     Cell::Date(d) => {
                         let dt = ExcelDateTime::from_ymd(
                             d.year() as u16,
@@ -220,6 +239,42 @@ pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
         }
         for (nr, n) in (r + 1..).zip(t.notes.iter()) {
             ws.write_string_with_format(nr, 0, n, &note_fmt)?;
+        }
+        for spec in &t.charts {
+            let mut chart = Chart::new(if spec.pie {
+                ChartType::Pie
+            } else {
+                ChartType::Column
+            });
+            let first = header_row + 1 + spec.rows.0;
+            let last = header_row + 1 + spec.rows.1;
+            chart
+                .add_series()
+                .set_categories((
+                    t.sheet.as_str(),
+                    first,
+                    spec.category_col,
+                    last,
+                    spec.category_col,
+                ))
+                .set_values((
+                    t.sheet.as_str(),
+                    first,
+                    spec.value_col,
+                    last,
+                    spec.value_col,
+                ))
+                .set_name(
+                    t.headers
+                        .get(spec.value_col as usize)
+                        .map_or("", |h| h.as_str()),
+                );
+            chart.title().set_name(&spec.title);
+            if !spec.pie {
+                chart.legend().set_hidden();
+            }
+            chart.set_width(720).set_height(360);
+            ws.insert_chart(spec.anchor.0, spec.anchor.1, &chart)?;
         }
         if t.hidden {
             ws.set_hidden(true);

@@ -363,3 +363,55 @@ pub fn row_by_key(
         .expect("row present");
     header.iter().cloned().zip(row.iter().cloned()).collect()
 }
+
+/// The text parts of a DOCX (or any zip) by name.
+pub fn unzip(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let bytes = std::fs::read(path).expect("docx exists");
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let name = f.name().map(|n| n.to_string()).unwrap_or_default();
+        let mut s = String::new();
+        if std::io::Read::read_to_string(&mut f, &mut s).is_ok() {
+            out.insert(name, s);
+        }
+    }
+    out
+}
+
+/// The visible text of a DOCX body, paragraphs joined by newlines.
+pub fn docx_text(xml: &str) -> String {
+    let mut out = String::new();
+    for para in xml.split("</w:p>") {
+        let mut rest = para;
+        while let Some(start) = rest.find("<w:t") {
+            let after = &rest[start..];
+            let Some(gt) = after.find('>') else { break };
+            if after[..gt].contains("<w:tbl")
+                || after.starts_with("<w:tc")
+                || after.starts_with("<w:tr")
+            {
+                rest = &after[gt..];
+                continue;
+            }
+            let body = &after[gt + 1..];
+            let end = body.find("</w:t>").unwrap_or(0);
+            if after.starts_with("<w:t>") || after.starts_with("<w:t ") {
+                out.push_str(&body[..end]);
+            }
+            rest = &body[end..];
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs a program, or None when it is not installed.
+pub fn tool(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
+}

@@ -1,0 +1,875 @@
+//! The yearly report to the standing committee (关于<年度>代表履职工作情况的报告, R2):
+//! every figure computed here from the archive and the records, handed to the template
+//! as variables and tables. No number is typed into a template.
+
+use crate::archive::{Archive, DelegateArchive, Metric};
+use crate::config::Config;
+use crate::model::{
+    HandlingResult, MeetingKind, Presence, Records, Roster, Satisfaction, SuggestionPeriod,
+};
+use crate::render::docx::TableBlock;
+use crate::rules;
+use crate::text::percent;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A count with its share, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct Part {
+    pub n: u32,
+    /// e.g. 91.7%, or — without a denominator.
+    pub pct: String,
+}
+
+fn part(n: u32, of: u32) -> Part {
+    Part {
+        n,
+        pct: percent(n, of),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attendance {
+    /// Meetings held in the year.
+    pub meetings: u32,
+    /// 应出席人次
+    pub expected: u32,
+    pub attended: Part,
+    pub leave: Part,
+    pub absent: Part,
+    /// Expected but no record at all (未报).
+    pub unreported: u32,
+    /// 列席人次
+    pub observers: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestions {
+    pub total: u32,
+    pub session: u32,
+    pub recess: u32,
+    /// Delegates who led at least one.
+    pub lead_delegates: Part,
+    /// Co-signatures in all (附议人次).
+    pub cosignatures: u32,
+    pub result_a: Part,
+    pub result_b: Part,
+    pub result_c: Part,
+    pub result_d: Part,
+    pub pending: u32,
+    /// Replies the delegates rated.
+    pub rated: u32,
+    pub satisfied: Part,
+    pub basically: Part,
+    pub dissatisfied: Part,
+    /// 满意及基本满意率 among rated replies.
+    pub satisfied_or_basically_pct: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Activities {
+    pub total: u32,
+    pub active_delegates: Part,
+    pub group_activity: u32,
+    pub inspection: u32,
+    pub survey: u32,
+    pub law_check: u32,
+    pub voter_contact: u32,
+    pub voter_contact_delegates: Part,
+    pub other: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupShortfall {
+    pub group: String,
+    pub delegates: u32,
+    pub reported: u32,
+    pub required: u32,
+    pub still_needed: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportsToVoters {
+    /// Delegates who reported (述职人数).
+    pub delegates: Part,
+    pub in_person: u32,
+    pub written: u32,
+    pub meetings: u32,
+    pub voters: u32,
+    /// Meetings below the least number of voter representatives.
+    pub meetings_below_min: u32,
+    pub votes_satisfied: u32,
+    pub votes_basically: u32,
+    pub votes_dissatisfied: u32,
+    /// 满意率, 满意及基本满意率, 不满意率 over all valid votes.
+    pub satisfied_pct: String,
+    pub satisfied_or_basically_pct: String,
+    pub dissatisfied_pct: String,
+    pub groups: u32,
+    pub groups_met: u32,
+    pub shortfalls: Vec<GroupShortfall>,
+    /// Serving delegates who have not reported yet in the term.
+    pub not_yet_in_term: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub id: String,
+    pub group: String,
+    /// What the person is listed for.
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Problems {
+    /// Unapproved absence from the congress session this year.
+    pub absent_this_year: Vec<Person>,
+    /// Two or more unapproved absences in the term so far (qualification ends, R8).
+    pub qualification_ends: Vec<Person>,
+    /// 不满意率 above the limit in an evaluation this year (R8).
+    pub dissatisfied: Vec<Person>,
+    /// Fewer recorded activities than the threshold.
+    pub low_activity: Vec<Person>,
+    /// Serving delegates with no recorded activity at all.
+    pub no_activity: u32,
+    pub unreported_attendance: u32,
+}
+
+/// All variables of the yearly report template.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnnualReport {
+    pub year: i32,
+    pub district: String,
+    pub congress: String,
+    pub standing_committee: String,
+    pub term: String,
+    pub liaison: String,
+    pub date: String,
+    pub delegates: u32,
+    pub serving_at_end: u32,
+    pub left_in_year: Vec<Person>,
+    pub elected_in_year: Vec<Person>,
+    pub groups: u32,
+    pub congress_sessions: Vec<String>,
+    pub congress_attendance: Attendance,
+    pub sc_members: u32,
+    pub sc_attendance: Attendance,
+    pub committee_members: u32,
+    pub committee_attendance: Attendance,
+    pub training_sessions: u32,
+    pub training_attended: u32,
+    pub training_delegates: Part,
+    pub suggestions: Suggestions,
+    pub activities: Activities,
+    pub reports: ReportsToVoters,
+    pub problems: Problems,
+    /// The thresholds used, as printed: 20%, 20, 2, 50%.
+    pub report_share: String,
+    pub min_voters: u32,
+    pub absence_limit: u32,
+    pub dissatisfied_limit: String,
+    pub low_activity_limit: u32,
+}
+
+fn person(d: &DelegateArchive, detail: String) -> Person {
+    Person {
+        name: d.delegate.name.clone(),
+        id: d.delegate.id.clone(),
+        group: d.delegate.group.clone(),
+        detail,
+    }
+}
+
+fn sum(ds: &[&DelegateArchive], m: Metric) -> u32 {
+    ds.iter().map(|d| d.get(m)).sum()
+}
+
+fn attendance(ds: &[&DelegateArchive], meetings: u32, m: [Metric; 6]) -> Attendance {
+    let expected = sum(ds, m[0]);
+    Attendance {
+        meetings,
+        expected,
+        attended: part(sum(ds, m[1]), expected),
+        leave: part(sum(ds, m[2]), expected),
+        absent: part(sum(ds, m[3]), expected),
+        unreported: expected.saturating_sub(sum(ds, m[1]) + sum(ds, m[2]) + sum(ds, m[3])),
+        observers: sum(ds, m[4]) + sum(ds, m[5]),
+    }
+}
+
+/// The view and its tables.
+pub struct AnnualView {
+    pub report: AnnualReport,
+    pub tables: HashMap<String, TableBlock>,
+}
+
+/// Builds the report's figures. `history` holds the term's records up to this year, for
+/// the term-wide rules (two unapproved absences, reporting at least once per term).
+pub fn build(
+    archive: &Archive,
+    records: &Records,
+    history: &Records,
+    roster: &Roster,
+    config: &Config,
+    date: String,
+) -> AnnualView {
+    let p = &archive.period;
+    let t = &config.thresholds;
+    let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
+    let serving_at_end: Vec<&DelegateArchive> = all
+        .iter()
+        .copied()
+        .filter(|d| d.delegate.service_end(config.term.end) >= p.end)
+        .collect();
+    let in_year = |d: chrono::NaiveDate| p.contains(d);
+    let meetings = |k: MeetingKind| -> u32 {
+        let set: BTreeSet<_> = records
+            .attendance
+            .iter()
+            .filter(|a| a.kind == k && in_year(a.date))
+            .map(crate::ingest::meeting_key)
+            .collect();
+        set.len() as u32
+    };
+    let mut sessions: Vec<(chrono::NaiveDate, String)> = records
+        .attendance
+        .iter()
+        .filter(|a| a.kind == MeetingKind::Congress && in_year(a.date))
+        .map(|a| (a.date, a.meeting.clone()))
+        .collect();
+    sessions.sort();
+    sessions.dedup_by(|a, b| a.0 == b.0);
+
+    use Metric::*;
+    let congress_attendance = attendance(
+        &all,
+        meetings(MeetingKind::Congress),
+        [
+            CongressExpected,
+            CongressAttended,
+            CongressLeave,
+            CongressAbsent,
+            CongressUnreported,
+            CongressUnreported,
+        ],
+    );
+    let congress_attendance = Attendance {
+        observers: 0,
+        ..congress_attendance
+    };
+    let sc_members: Vec<&DelegateArchive> = all
+        .iter()
+        .copied()
+        .filter(|d| d.delegate.roles.standing_committee)
+        .collect();
+    let sc_attendance = Attendance {
+        observers: sum(&all, ScObserver),
+        ..attendance(
+            &sc_members,
+            meetings(MeetingKind::StandingCommittee),
+            [
+                ScExpected, ScAttended, ScLeave, ScAbsent, ScObserver, ScObserver,
+            ],
+        )
+    };
+    let committee_members: Vec<&DelegateArchive> = all
+        .iter()
+        .copied()
+        .filter(|d| !d.delegate.committee.is_empty())
+        .collect();
+    let committee_attendance = Attendance {
+        observers: sum(&all, CommitteeObserver),
+        ..attendance(
+            &committee_members,
+            meetings(MeetingKind::CommitteeMeeting),
+            [
+                CommitteeExpected,
+                CommitteeAttended,
+                CommitteeLeave,
+                CommitteeAbsent,
+                CommitteeObserver,
+                CommitteeObserver,
+            ],
+        )
+    };
+    let n = all.len() as u32;
+    let count_if =
+        |f: &dyn Fn(&&DelegateArchive) -> bool| all.iter().filter(|d| f(d)).count() as u32;
+
+    // Suggestions of the year.
+    let sugg: Vec<_> = records
+        .suggestions
+        .iter()
+        .filter(|s| in_year(s.date))
+        .collect();
+    let total = sugg.len() as u32;
+    let by_result = |r: HandlingResult| sugg.iter().filter(|s| s.result == Some(r)).count() as u32;
+    let by_sat = |x: Satisfaction| sugg.iter().filter(|s| s.satisfaction == Some(x)).count() as u32;
+    let rated = sugg.iter().filter(|s| s.satisfaction.is_some()).count() as u32;
+    let suggestions = Suggestions {
+        total,
+        session: sugg
+            .iter()
+            .filter(|s| s.period == Some(SuggestionPeriod::Session))
+            .count() as u32,
+        recess: sugg
+            .iter()
+            .filter(|s| s.period == Some(SuggestionPeriod::Recess))
+            .count() as u32,
+        lead_delegates: part(count_if(&|d| d.get(SuggestionsLed) > 0), n),
+        cosignatures: sum(&all, SuggestionsCosigned),
+        result_a: part(by_result(HandlingResult::Solved), total),
+        result_b: part(by_result(HandlingResult::InProgress), total),
+        result_c: part(by_result(HandlingResult::Deferred), total),
+        result_d: part(by_result(HandlingResult::ForReference), total),
+        pending: sugg.iter().filter(|s| s.result.is_none()).count() as u32,
+        rated,
+        satisfied: part(by_sat(Satisfaction::Satisfied), rated),
+        basically: part(by_sat(Satisfaction::Basically), rated),
+        dissatisfied: part(by_sat(Satisfaction::Dissatisfied), rated),
+        satisfied_or_basically_pct: percent(
+            by_sat(Satisfaction::Satisfied) + by_sat(Satisfaction::Basically),
+            rated,
+        ),
+    };
+    let activities = Activities {
+        total: sum(&all, RecessActivities),
+        active_delegates: part(count_if(&|d| d.get(RecessActivities) > 0), n),
+        group_activity: sum(&all, GroupActivities),
+        inspection: sum(&all, Inspections),
+        survey: sum(&all, Surveys),
+        law_check: sum(&all, LawChecks),
+        voter_contact: sum(&all, VoterContacts),
+        voter_contact_delegates: part(count_if(&|d| d.get(VoterContacts) > 0), n),
+        other: sum(&all, OtherActivities),
+    };
+
+    // 述职评议 (R6): per group against the yearly share, and term coverage to date.
+    let reps: Vec<_> = records.reports.iter().filter(|r| in_year(r.date)).collect();
+    let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
+    let mut group_rows = Vec::new();
+    let mut shortfalls = Vec::new();
+    let groups = roster.groups();
+    for g in &groups {
+        let members: Vec<&&DelegateArchive> = serving_at_end
+            .iter()
+            .filter(|d| &d.delegate.group == g)
+            .collect();
+        let did = members
+            .iter()
+            .filter(|d| reported.contains(d.delegate.id.as_str()))
+            .count() as u32;
+        let c = rules::report_coverage(members.len() as u32, did, t.report_share_per_year);
+        if !c.met {
+            shortfalls.push(GroupShortfall {
+                group: g.clone(),
+                delegates: c.delegates,
+                reported: did,
+                required: c.required,
+                still_needed: c.still_needed,
+            });
+        }
+        group_rows.push((g.clone(), c));
+    }
+    let ever: BTreeSet<&str> = history
+        .reports
+        .iter()
+        .filter(|r| r.date <= p.end)
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let (vs, vb, vd) = reps.iter().fold((0, 0, 0), |a, r| {
+        (a.0 + r.satisfied, a.1 + r.basically, a.2 + r.dissatisfied)
+    });
+    let valid = vs + vb + vd;
+    let reports = ReportsToVoters {
+        delegates: part(reported.len() as u32, n),
+        in_person: reps
+            .iter()
+            .filter(|r| r.form == crate::model::ReportForm::InPerson)
+            .count() as u32,
+        written: reps
+            .iter()
+            .filter(|r| r.form == crate::model::ReportForm::Written)
+            .count() as u32,
+        meetings: reps.len() as u32,
+        voters: reps.iter().map(|r| r.voters).sum(),
+        meetings_below_min: reps
+            .iter()
+            .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
+            .count() as u32,
+        votes_satisfied: vs,
+        votes_basically: vb,
+        votes_dissatisfied: vd,
+        satisfied_pct: percent(vs, valid),
+        satisfied_or_basically_pct: percent(vs + vb, valid),
+        dissatisfied_pct: percent(vd, valid),
+        groups: groups.len() as u32,
+        groups_met: group_rows.iter().filter(|(_, c)| c.met).count() as u32,
+        shortfalls,
+        not_yet_in_term: serving_at_end
+            .iter()
+            .filter(|d| !ever.contains(d.delegate.id.as_str()))
+            .count() as u32,
+    };
+
+    // Problems (R8 and little activity).
+    let mut term_absences: BTreeMap<&str, Vec<chrono::NaiveDate>> = BTreeMap::new();
+    for a in history.attendance.iter().filter(|a| {
+        a.kind == MeetingKind::Congress && a.presence == Presence::Absent && a.date <= p.end
+    }) {
+        term_absences
+            .entry(a.delegate.as_str())
+            .or_default()
+            .push(a.date);
+    }
+    let problems = Problems {
+        absent_this_year: all
+            .iter()
+            .filter(|d| d.get(CongressAbsent) > 0)
+            .map(|d| person(d, format!("未经批准缺席{}次", d.get(CongressAbsent))))
+            .collect(),
+        qualification_ends: all
+            .iter()
+            .filter_map(|d| {
+                let dates = term_absences.get(d.delegate.id.as_str())?;
+                rules::qualification_ends(dates.len() as u32, t.unapproved_absence_limit).then(
+                    || {
+                        let when: Vec<String> = dates
+                            .iter()
+                            .map(|x| crate::text::chinese_date(*x))
+                            .collect();
+                        person(
+                            d,
+                            format!(
+                                "本届累计未经批准缺席区人代会{}次，分别为{}",
+                                dates.len(),
+                                when.join("、")
+                            ),
+                        )
+                    },
+                )
+            })
+            .collect(),
+        dissatisfied: reps
+            .iter()
+            .filter(|r| {
+                rules::advise_resignation(
+                    r.satisfied,
+                    r.basically,
+                    r.dissatisfied,
+                    t.dissatisfied_share_limit,
+                )
+            })
+            .filter_map(|r| {
+                let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
+                Some(person(
+                    d,
+                    format!(
+                        "不满意率{}，不满意{}票，有效票{}票",
+                        percent(r.dissatisfied, r.valid_votes()),
+                        r.dissatisfied,
+                        r.valid_votes()
+                    ),
+                ))
+            })
+            .collect(),
+        low_activity: serving_at_end
+            .iter()
+            .filter(|d| rules::low_activity(d.get(RecessActivities), t))
+            .map(|d| person(d, format!("全年闭会期间活动{}次", d.get(RecessActivities))))
+            .collect(),
+        no_activity: serving_at_end
+            .iter()
+            .filter(|d| d.get(RecessActivities) == 0)
+            .count() as u32,
+        unreported_attendance: congress_attendance.unreported
+            + sc_attendance.unreported
+            + committee_attendance.unreported,
+    };
+    let report = AnnualReport {
+        year: chrono::Datelike::year(&p.start),
+        district: config.district.name.clone(),
+        congress: config.district.congress.clone(),
+        standing_committee: config.district.standing_committee.clone(),
+        term: config.term_name(),
+        liaison: config.units.liaison.clone(),
+        date,
+        delegates: n,
+        serving_at_end: serving_at_end.len() as u32,
+        left_in_year: all
+            .iter()
+            .filter(|d| !d.delegate.is_serving() && d.delegate.status_date.is_some_and(in_year))
+            .map(|d| {
+                person(
+                    d,
+                    format!(
+                        "{}，{}",
+                        d.delegate.status,
+                        d.delegate
+                            .status_date
+                            .map(crate::text::chinese_date)
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        elected_in_year: all
+            .iter()
+            .filter(|d| d.delegate.elected.is_some_and(in_year))
+            .map(|d| {
+                person(
+                    d,
+                    format!(
+                        "{}补选",
+                        d.delegate
+                            .elected
+                            .map(crate::text::chinese_date)
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        groups: groups.len() as u32,
+        congress_sessions: sessions.into_iter().map(|s| s.1).collect(),
+        congress_attendance,
+        sc_members: sc_members.len() as u32,
+        sc_attendance,
+        committee_members: committee_members.len() as u32,
+        committee_attendance,
+        training_sessions: meetings(MeetingKind::Training),
+        training_attended: sum(&all, TrainingAttended),
+        training_delegates: part(count_if(&|d| d.get(TrainingAttended) > 0), n),
+        suggestions,
+        activities,
+        reports,
+        problems,
+        report_share: crate::text::fraction_percent(t.report_share_per_year),
+        min_voters: t.min_voter_representatives,
+        absence_limit: t.unapproved_absence_limit,
+        dissatisfied_limit: crate::text::fraction_percent(t.dissatisfied_share_limit),
+        low_activity_limit: t.low_activity_per_year,
+    };
+    let mut tables = HashMap::new();
+    tables.insert(
+        "各代表小组履职情况".to_string(),
+        group_table(&all, &groups, &group_rows, &reported),
+    );
+    tables.insert(
+        "带头履职情况".to_string(),
+        lead_by_example_table(&all, &reported),
+    );
+    tables.insert(
+        "述职评议未达标小组".to_string(),
+        shortfall_table(&report.reports.shortfalls),
+    );
+    tables.insert("问题代表".to_string(), problems_table(&report.problems));
+    AnnualView { report, tables }
+}
+
+/// 附件: one row per group.
+fn group_table(
+    all: &[&DelegateArchive],
+    groups: &[String],
+    coverage: &[(String, rules::ReportCoverage)],
+    reported: &BTreeSet<&str>,
+) -> TableBlock {
+    use Metric::*;
+    let mut t = TableBlock {
+        headers: [
+            "代表小组",
+            "代表数",
+            "区人代会出席率",
+            "学习培训人次",
+            "领衔建议",
+            "附议建议",
+            "闭会期间活动人次",
+            "接待选民人次",
+            "述职人数",
+            "述职比例",
+            "达到比例",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: Vec::new(),
+        widths: vec![9, 4, 7, 5, 4, 4, 5, 5, 4, 7, 4],
+    };
+    let row = |name: String, ds: &[&DelegateArchive], met: String| -> Vec<String> {
+        let did = ds
+            .iter()
+            .filter(|d| reported.contains(d.delegate.id.as_str()))
+            .count() as u32;
+        vec![
+            name,
+            ds.len().to_string(),
+            percent(sum(ds, CongressAttended), sum(ds, CongressExpected)),
+            sum(ds, TrainingAttended).to_string(),
+            sum(ds, SuggestionsLed).to_string(),
+            sum(ds, SuggestionsCosigned).to_string(),
+            sum(ds, RecessActivities).to_string(),
+            sum(ds, VoterContacts).to_string(),
+            did.to_string(),
+            percent(did, ds.len() as u32),
+            met,
+        ]
+    };
+    for g in groups {
+        let ds: Vec<&DelegateArchive> = all
+            .iter()
+            .copied()
+            .filter(|d| &d.delegate.group == g)
+            .collect();
+        let met =
+            coverage
+                .iter()
+                .find(|(n, _)| n == g)
+                .map_or("—", |(_, c)| if c.met { "是" } else { "否" });
+        t.rows.push(row(g.clone(), &ds, met.to_string()));
+    }
+    t.rows.push(row("合计".to_string(), all, String::new()));
+    t
+}
+
+/// R9: how the leaders, SC members and committee members compare with all delegates.
+fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) -> TableBlock {
+    use Metric::*;
+    let mut t = TableBlock {
+        headers: [
+            "类别",
+            "人数",
+            "区人代会出席率",
+            "人均领衔建议",
+            "人均闭会期间活动",
+            "述职人数",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: Vec::new(),
+        widths: vec![10, 5, 7, 7, 8, 5],
+    };
+    let per = |x: u32, n: usize| {
+        if n == 0 {
+            "—".to_string()
+        } else {
+            format!(
+                "{:.1}",
+                crate::text::round_half_away(f64::from(x) / n as f64, 1)
+            )
+        }
+    };
+    type Filter<'f> = &'f dyn Fn(&DelegateArchive) -> bool;
+    let groups: [(&str, Filter); 4] = [
+        ("全体代表", &|_| true),
+        ("党政主要领导干部", &|d| d.delegate.roles.leader),
+        ("常委会组成人员", &|d| {
+            d.delegate.roles.standing_committee
+        }),
+        ("专委组成人员", &|d| {
+            d.delegate.roles.special_committee
+        }),
+    ];
+    for (label, f) in groups {
+        let ds: Vec<&DelegateArchive> = all.iter().copied().filter(|d| f(d)).collect();
+        t.rows.push(vec![
+            label.to_string(),
+            ds.len().to_string(),
+            percent(sum(&ds, CongressAttended), sum(&ds, CongressExpected)),
+            per(sum(&ds, SuggestionsLed), ds.len()),
+            per(sum(&ds, RecessActivities), ds.len()),
+            ds.iter()
+                .filter(|d| reported.contains(d.delegate.id.as_str()))
+                .count()
+                .to_string(),
+        ]);
+    }
+    t
+}
+
+fn shortfall_table(s: &[GroupShortfall]) -> TableBlock {
+    TableBlock {
+        headers: [
+            "代表小组",
+            "代表数",
+            "已述职",
+            "应述职（不少于）",
+            "尚需述职",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: s
+            .iter()
+            .map(|g| {
+                vec![
+                    g.group.clone(),
+                    g.delegates.to_string(),
+                    g.reported.to_string(),
+                    g.required.to_string(),
+                    g.still_needed.to_string(),
+                ]
+            })
+            .collect(),
+        widths: vec![],
+    }
+}
+
+fn problems_table(p: &Problems) -> TableBlock {
+    let mut rows = Vec::new();
+    for (kind, list) in [
+        ("资格终止情形（R8）", &p.qualification_ends),
+        ("不满意率超过规定", &p.dissatisfied),
+        ("本年度未经批准缺席区人代会", &p.absent_this_year),
+        ("全年履职活动较少", &p.low_activity),
+    ] {
+        for x in list {
+            rows.push(vec![
+                kind.to_string(),
+                x.name.clone(),
+                x.id.clone(),
+                x.group.clone(),
+                x.detail.clone(),
+            ]);
+        }
+    }
+    TableBlock {
+        headers: ["类别", "姓名", "代表编号", "代表小组", "情况"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        rows,
+        widths: vec![9, 6, 5, 6, 14],
+    }
+}
+
+/// 附表: the report's tables as a workbook, with native charts (attendance by group,
+/// activity by category), ready to print on A4.
+pub fn appendix(
+    view: &AnnualView,
+    archive: &Archive,
+    groups: &[String],
+) -> Vec<crate::render::xlsx::Table> {
+    use crate::render::xlsx::{Cell, ChartSpec, Table};
+    use Metric::*;
+    let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
+    let y = view.report.year;
+    let mut by_group = Table::new(
+        "各代表小组",
+        &[
+            "代表小组",
+            "代表数",
+            "区人代会应出席",
+            "区人代会出席",
+            "区人代会出席率",
+            "领衔建议",
+            "附议建议",
+            "闭会期间活动人次",
+            "联系接待选民人次",
+            "述职人数",
+            "述职比例",
+        ],
+    );
+    by_group.title = Some(format!("{y}年度各代表小组代表履职情况统计表"));
+    let share = |a: u32, b: u32| {
+        if b == 0 {
+            Cell::Empty
+        } else {
+            Cell::Pct(f64::from(a) / f64::from(b))
+        }
+    };
+    let reported: BTreeSet<&str> = {
+        let p = &archive.period;
+        all.iter()
+            .filter(|d| d.get(Reports) > 0 && p.start <= p.end)
+            .map(|d| d.delegate.id.as_str())
+            .collect()
+    };
+    let mut push = |name: &str, ds: &[&DelegateArchive]| {
+        let did = ds
+            .iter()
+            .filter(|d| reported.contains(d.delegate.id.as_str()))
+            .count() as u32;
+        by_group.rows.push(vec![
+            name.into(),
+            (ds.len() as u32).into(),
+            sum(ds, CongressExpected).into(),
+            sum(ds, CongressAttended).into(),
+            share(sum(ds, CongressAttended), sum(ds, CongressExpected)),
+            sum(ds, SuggestionsLed).into(),
+            sum(ds, SuggestionsCosigned).into(),
+            sum(ds, RecessActivities).into(),
+            sum(ds, VoterContacts).into(),
+            did.into(),
+            share(did, ds.len() as u32),
+        ]);
+    };
+    for g in groups {
+        let ds: Vec<&DelegateArchive> = all
+            .iter()
+            .copied()
+            .filter(|d| &d.delegate.group == g)
+            .collect();
+        push(g, &ds);
+    }
+    push("合计", &all);
+    if !groups.is_empty() {
+        let last = groups.len() as u32 - 1;
+        by_group.charts.push(ChartSpec {
+            title: "各代表小组区人代会出席率".into(),
+            pie: false,
+            category_col: 0,
+            value_col: 4,
+            rows: (0, last),
+            anchor: (groups.len() as u32 + 4, 0),
+        });
+        by_group.charts.push(ChartSpec {
+            title: "各代表小组闭会期间活动人次".into(),
+            pie: false,
+            category_col: 0,
+            value_col: 7,
+            rows: (0, last),
+            anchor: (groups.len() as u32 + 24, 0),
+        });
+    }
+    let a = &view.report.activities;
+    let mut kinds = Table::new("活动分类", &["活动类别", "人次"]);
+    kinds.title = Some(format!("{y}年度闭会期间活动分类统计"));
+    for (k, v) in [
+        ("代表小组活动", a.group_activity),
+        ("视察", a.inspection),
+        ("调研", a.survey),
+        ("执法检查", a.law_check),
+        ("联系接待选民", a.voter_contact),
+        ("其他", a.other),
+    ] {
+        kinds.rows.push(vec![k.into(), v.into()]);
+    }
+    kinds.charts.push(ChartSpec {
+        title: "闭会期间活动按类别".into(),
+        pie: false,
+        category_col: 0,
+        value_col: 1,
+        rows: (0, 5),
+        anchor: (1, 3),
+    });
+    let mut out = vec![by_group, kinds];
+    for (sheet, key) in [
+        ("带头履职", "带头履职情况"),
+        ("述职未达标小组", "述职评议未达标小组"),
+        ("需要关注的代表", "问题代表"),
+    ] {
+        if let Some(tb) = view.tables.get(key) {
+            let headers: Vec<&str> = tb.headers.iter().map(|h| h.as_str()).collect();
+            let mut t = Table::new(sheet, &headers);
+            t.title = Some(format!("{y}年度{key}"));
+            t.rows = tb
+                .rows
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+                .collect();
+            out.push(t);
+        }
+    }
+    out
+}

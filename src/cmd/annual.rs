@@ -1,0 +1,103 @@
+//! `lvzhi annual`: the whole yearly job: the archive (summary workbook, Parquet and each
+//! delegate's DOCX), the report to the standing committee and its 附表, into
+//! `reports/<year>/`.
+
+use super::archive::stage_archive;
+use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use crate::archive::{self, Period};
+use crate::ingest::{self, YearScope};
+use crate::output::Staging;
+use crate::render::{docx, xlsx};
+use crate::validate::Severity;
+use crate::{annual, template, DataErrors};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Options of the jobs that write documents.
+#[derive(Debug, Clone, Args)]
+pub struct DocOptions {
+    /// 模板文件夹：其中与内置模板同名的文件将代替内置模板（默认 templates）
+    #[arg(
+        long,
+        default_value = "templates",
+        hide_default_value = true,
+        value_name = "文件夹"
+    )]
+    pub templates: PathBuf,
+    /// 成文日期，如 2026-01-10（默认为该年度的 12 月 31 日）
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnnualArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    #[command(flatten)]
+    pub docs: DocOptions,
+    /// 年度，如 2025；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+    /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
+    #[arg(long)]
+    pub exclude_errors: bool,
+}
+
+pub fn run(a: &AnnualArgs) -> Result<()> {
+    let year = pick_year(&a.folders.input, a.year)?;
+    let data = load(&a.folders, &YearScope::One(year))?;
+    let dir = PathBuf::from(year.to_string());
+    let report_rel = dir.join("校验报告.xlsx");
+    let report_path = a.folders.output.join(&report_rel);
+    let mut stage = Staging::new(&a.folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let errors = data.validation.count(Severity::Error);
+    if errors > 0 && !a.exclude_errors {
+        stage.commit()?;
+        print_validation(&data.validation, &report_path);
+        return Err(DataErrors {
+            errors,
+            report: report_path.display().to_string(),
+        }
+        .into());
+    }
+    let date = match &a.docs.date {
+        Some(s) => crate::text::parse_date_text(s)
+            .with_context(|| format!("无法识别的成文日期「{s}」，请写成 2026-01-10"))?,
+        None => chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("年度无效")?,
+    };
+    // The term so far, for the term-wide rules; its own findings were reported when each
+    // year was processed.
+    let history = ingest::load(&a.folders.input, &YearScope::All)?.records;
+    let period = Period::year(year);
+    let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &a.docs)?;
+
+    let view = annual::build(
+        &archive,
+        &data.records,
+        &history,
+        &data.roster,
+        &data.config,
+        crate::text::chinese_date(date),
+    );
+    let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
+    let tmpl = template::load(&a.docs.templates, template::ANNUAL_REPORT)?;
+    let author = format!("{}代表联络室", data.config.district.standing_committee);
+    let doc = template::render(&tmpl, &vars, &view.tables, &author)?;
+    let title = doc.title.replace('\n', "");
+    stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
+    let appendix = annual::appendix(&view, &archive, &data.roster.groups());
+    stage.write(
+        dir.join(format!("{year}年度代表履职情况附表.xlsx")),
+        &xlsx::workbook(&appendix, &format!("{year}年度代表履职情况附表"))?,
+    )?;
+    stage.commit()?;
+    print_validation(&data.validation, &report_path);
+    eprintln!(
+        "已生成 {}：《{title}》及附表、{delegates} 名代表的履职档案和履职档案汇总。",
+        a.folders.output.join(&dir).display()
+    );
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The regulation's rules as small pure functions over counts and thresholds, each with
+//! a worked example. No rule reads a file or knows a document.
+
+use crate::config::Thresholds;
+
+/// 述职 per group per year (R6): at least `share` of the group's delegates report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReportCoverage {
+    pub delegates: u32,
+    pub reported: u32,
+    /// The least number that meets the share: ceil(delegates × share).
+    pub required: u32,
+    pub met: bool,
+    /// How many more must still report this year (0 when met).
+    pub still_needed: u32,
+}
+
+/// R6: each group organises at least `share` (20 %) of its delegates to report each year.
+/// The required number is rounded up: 20 % of 12 delegates is 2.4, so 3 must report.
+pub fn report_coverage(delegates: u32, reported: u32, share: f64) -> ReportCoverage {
+    // Exact for shares given to a few decimals: guards 0.2 × 10 = 2.0000000000000004.
+    let required = ((f64::from(delegates) * share) - 1e-9).ceil().max(0.0) as u32;
+    ReportCoverage {
+        delegates,
+        reported,
+        required,
+        met: reported >= required,
+        still_needed: required.saturating_sub(reported),
+    }
+}
+
+/// R8 / 代表法 Art. 62(三): qualification ends after `limit` (two) unapproved absences from
+/// congress sessions in the term, not necessarily consecutive; approved leave never counts.
+pub fn qualification_ends(unapproved_absences: u32, limit: u32) -> bool {
+    limit > 0 && unapproved_absences >= limit
+}
+
+/// The three labelled rates of an evaluation; None without valid votes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    /// 满意率 = 满意 / 有效票
+    pub satisfied: f64,
+    /// 满意及基本满意率 = (满意 + 基本满意) / 有效票
+    pub satisfied_or_basically: f64,
+    /// 不满意率 = 不满意 / 有效票
+    pub dissatisfied: f64,
+}
+
+pub fn rates(satisfied: u32, basically: u32, dissatisfied: u32) -> Option<Rates> {
+    let valid = f64::from(satisfied + basically + dissatisfied);
+    (valid > 0.0).then(|| Rates {
+        satisfied: f64::from(satisfied) / valid,
+        satisfied_or_basically: f64::from(satisfied + basically) / valid,
+        dissatisfied: f64::from(dissatisfied) / valid,
+    })
+}
+
+/// R8: a 不满意 share strictly above the limit (50 %) leads to advising resignation;
+/// exactly 50 % does not.
+pub fn advise_resignation(satisfied: u32, basically: u32, dissatisfied: u32, limit: f64) -> bool {
+    let valid = satisfied + basically + dissatisfied;
+    // Compared in integers: d / valid > limit  ⇔  d > limit × valid, without float noise.
+    valid > 0 && f64::from(dissatisfied) > limit * f64::from(valid) + 1e-9
+}
+
+/// R6: an evaluation meeting needs at least `min` (20) voter representatives.
+pub fn enough_voters(voters: u32, min: u32) -> bool {
+    voters >= min
+}
+
+/// A delegate who served in the year with fewer recorded activities than the threshold.
+pub fn low_activity(activities: u32, t: &Thresholds) -> bool {
+    activities < t.low_activity_per_year
+}
+
+/// A share as a fraction, or None without a denominator.
+pub fn share(numerator: u32, denominator: u32) -> Option<f64> {
+    (denominator > 0).then(|| f64::from(numerator) / f64::from(denominator))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twenty_percent_of_a_group_rounds_up() {
+        // 12 delegates: 2.4 → 3 must report.
+        let c = report_coverage(12, 2, 0.2);
+        assert_eq!((c.required, c.met, c.still_needed), (3, false, 1));
+        // Exactly 20 %: 2 of 10 meets the rule.
+        let c = report_coverage(10, 2, 0.2);
+        assert_eq!((c.required, c.met, c.still_needed), (2, true, 0));
+        // One short of exactly 20 %.
+        assert!(!report_coverage(10, 1, 0.2).met);
+        // An empty group needs nobody.
+        assert_eq!(report_coverage(0, 0, 0.2).required, 0);
+        // 13 delegates at 20 %: 2.6 → 3.
+        assert_eq!(report_coverage(13, 3, 0.2).required, 3);
+    }
+
+    #[test]
+    fn two_unapproved_absences_end_a_qualification() {
+        assert!(
+            !qualification_ends(1, 2),
+            "one absence plus any leave is not two"
+        );
+        assert!(
+            qualification_ends(2, 2),
+            "two absences in different years count"
+        );
+        assert!(qualification_ends(3, 2));
+        assert!(!qualification_ends(5, 0), "a limit of 0 disables the rule");
+    }
+
+    #[test]
+    fn rates_are_labelled_and_use_valid_votes() {
+        let r = rates(15, 3, 2).expect("votes");
+        assert_eq!(r.satisfied, 0.75);
+        assert_eq!(r.satisfied_or_basically, 0.9);
+        assert_eq!(r.dissatisfied, 0.1);
+        assert_eq!(rates(0, 0, 0), None);
+    }
+
+    #[test]
+    fn more_than_half_dissatisfied_but_not_exactly_half() {
+        assert!(
+            !advise_resignation(5, 5, 10, 0.5),
+            "exactly 50 % is not above 50 %"
+        );
+        assert!(advise_resignation(5, 4, 10, 0.5), "10 of 19 is above 50 %");
+        assert!(advise_resignation(3, 5, 14, 0.5));
+        assert!(!advise_resignation(0, 0, 0, 0.5));
+    }
+
+    #[test]
+    fn twenty_voter_representatives_at_least() {
+        assert!(enough_voters(20, 20));
+        assert!(!enough_voters(19, 20));
+    }
+
+    #[test]
+    fn low_activity_threshold() {
+        let t = Thresholds::default();
+        assert!(low_activity(1, &t));
+        assert!(!low_activity(2, &t));
+    }
+}

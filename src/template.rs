@@ -1,0 +1,270 @@
+//! Document wording that staff can edit: a template is plain text (minijinja for the
+//! variables, a light line markup for the structure). Defaults are embedded in the
+//! binary; a file of the same name in the templates folder overrides its twin.
+//!
+//! Markup, one instruction per line:
+//! `# 标题` title (several lines allowed) · `% 副标题` subtitle · `## 一、…` heading 1 (黑体) ·
+//! `### （一）…` heading 2 (楷体) · `#### 1. …` heading 3 · `@表格 名称` a table from the data ·
+//! `@居中 文字` a centred line · `@顶格 文字` a line without indent (称呼) · `@分页` page break · `@附件 标题` starts an attachment ·
+//! `@落款 机关|日期` signature · any other non-blank line is a body paragraph.
+
+use crate::render::docx::{Attachment, Block, Document, TableBlock};
+use anyhow::{anyhow, bail, Context, Result};
+use minijinja::{Environment, UndefinedBehavior};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The embedded default templates, by file name.
+pub const DEFAULTS: [(&str, &str); 2] = [
+    (
+        ANNUAL_REPORT,
+        include_str!("../templates/年度代表履职工作情况报告.txt"),
+    ),
+    (
+        DELEGATE_ARCHIVE,
+        include_str!("../templates/代表履职档案.txt"),
+    ),
+];
+pub const ANNUAL_REPORT: &str = "年度代表履职工作情况报告.txt";
+pub const DELEGATE_ARCHIVE: &str = "代表履职档案.txt";
+
+/// A template's text and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    pub origin: String,
+    pub text: String,
+}
+
+/// Loads a template: the override in `dir` if present, else the embedded default.
+pub fn load(dir: &Path, name: &str) -> Result<Template> {
+    let path = dir.join(name);
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "无法读取模板 {}（请保存为 UTF-8 编码的文本文件）",
+                path.display()
+            )
+        })?;
+        return Ok(Template {
+            name: name.to_string(),
+            origin: path.display().to_string(),
+            text,
+        });
+    }
+    let text = DEFAULTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t.to_string())
+        .ok_or_else(|| anyhow!("没有名为 {name} 的模板"))?;
+    Ok(Template {
+        name: name.to_string(),
+        origin: format!("内置模板 {name}"),
+        text,
+    })
+}
+
+/// Renders the template with the variables, then parses the markup into a document.
+pub fn render(
+    t: &Template,
+    vars: &serde_json::Value,
+    tables: &HashMap<String, TableBlock>,
+    author: &str,
+) -> Result<Document> {
+    let mut env = Environment::new();
+    // An unknown variable is an error, never a silent blank in an official document.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_keep_trailing_newline(true);
+    env.add_template(&t.name, &t.text)
+        .map_err(|e| template_error(t, &e))?;
+    let tmpl = env
+        .get_template(&t.name)
+        .map_err(|e| template_error(t, &e))?;
+    let text = tmpl.render(vars).map_err(|e| template_error(t, &e))?;
+    parse(&text, tables, author).map_err(|e| anyhow!("模板 {} 有误：{e}", t.origin))
+}
+
+fn template_error(t: &Template, e: &minijinja::Error) -> anyhow::Error {
+    use minijinja::ErrorKind::*;
+    let what = match e.kind() {
+        SyntaxError => "语法错误",
+        UndefinedError => "使用了不存在的变量（可用的变量见 README）",
+        UnknownFilter => "使用了不存在的过滤器",
+        UnknownFunction => "使用了不存在的函数",
+        InvalidOperation => "无效的运算",
+        _ => "渲染出错",
+    };
+    let line = e.line().map(|l| format!("第 {l} 行")).unwrap_or_default();
+    let detail = e.detail().unwrap_or_default();
+    anyhow!("模板 {} {line}{what}：{detail}", t.origin)
+}
+
+/// Parses rendered markup; `line` numbers in errors refer to the rendered text.
+pub fn parse(text: &str, tables: &HashMap<String, TableBlock>, author: &str) -> Result<Document> {
+    let mut doc = Document {
+        title: String::new(),
+        subtitle: None,
+        body: Vec::new(),
+        signature: None,
+        attachments: Vec::new(),
+        author: author.to_string(),
+    };
+    let mut titles: Vec<String> = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let target: &mut Vec<Block> = match doc.attachments.last_mut() {
+            Some(a) => &mut a.blocks,
+            None => &mut doc.body,
+        };
+        if let Some(rest) = line.strip_prefix("#### ") {
+            target.push(Block::Heading(3, rest.trim().to_string()));
+        } else if let Some(rest) = line.strip_prefix("### ") {
+            target.push(Block::Heading(2, rest.trim().to_string()));
+        } else if let Some(rest) = line.strip_prefix("## ") {
+            target.push(Block::Heading(1, rest.trim().to_string()));
+        } else if let Some(rest) = line.strip_prefix("# ") {
+            titles.push(rest.trim().to_string());
+        } else if let Some(rest) = line.strip_prefix("% ") {
+            doc.subtitle = Some(rest.trim().to_string());
+        } else if let Some(rest) = line.strip_prefix("@表格") {
+            let name = rest.trim();
+            match tables.get(name) {
+                Some(t) if t.rows.is_empty() => {
+                    target.push(Block::Para("（本期无记录。）".to_string()))
+                }
+                Some(t) => target.push(Block::Table(t.clone())),
+                None => {
+                    let mut known: Vec<&String> = tables.keys().collect();
+                    known.sort();
+                    bail!(
+                        "第 {} 行的表格「{name}」不存在；可用的表格：{}",
+                        n + 1,
+                        known
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    );
+                }
+            }
+        } else if let Some(rest) = line.strip_prefix("@居中") {
+            target.push(Block::Centered(rest.trim().to_string()));
+        } else if let Some(rest) = line.strip_prefix("@顶格") {
+            target.push(Block::Flush(rest.trim().to_string()));
+        } else if line == "@分页" {
+            target.push(Block::PageBreak);
+        } else if let Some(rest) = line.strip_prefix("@附件") {
+            doc.attachments.push(Attachment {
+                title: rest.trim().to_string(),
+                blocks: Vec::new(),
+            });
+        } else if let Some(rest) = line.strip_prefix("@落款") {
+            let (org, date) = rest
+                .split_once('|')
+                .ok_or_else(|| anyhow!("第 {} 行的落款应写成「@落款 机关名称|日期」", n + 1))?;
+            doc.signature = Some((org.trim().to_string(), date.trim().to_string()));
+        } else if line.starts_with('@') {
+            bail!(
+                "第 {} 行「{line}」不是可用的指令（@表格、@居中、@顶格、@分页、@附件、@落款）",
+                n + 1
+            );
+        } else {
+            target.push(Block::Para(line.to_string()));
+        }
+    }
+    if titles.is_empty() {
+        bail!("缺少标题：请用以 “# ” 开头的一行写文件标题");
+    }
+    doc.title = titles.join("\n");
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmpl(text: &str) -> Template {
+        Template {
+            name: "测试.txt".into(),
+            origin: "templates/测试.txt".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn markup_becomes_blocks() {
+        let mut tables = HashMap::new();
+        tables.insert(
+            "各组".to_string(),
+            TableBlock {
+                headers: vec!["a".into()],
+                rows: vec![vec!["1".into()]],
+                widths: vec![],
+            },
+        );
+        tables.insert("空表".to_string(), TableBlock::default());
+        let t = tmpl("# 关于{{ year }}年度的报告\n% 副标题\n\n## 一、基本情况\n正文{{ n }}人。\n@表格 各组\n@表格 空表\n@落款 某机关|2025年12月31日\n@附件 附件标题\n### （一）附件内容\n");
+        let vars = serde_json::json!({"year": 2025, "n": 12});
+        let d = render(&t, &vars, &tables, "作者").expect("renders");
+        assert_eq!(d.title, "关于2025年度的报告");
+        assert_eq!(d.subtitle.as_deref(), Some("副标题"));
+        assert_eq!(d.body[0], Block::Heading(1, "一、基本情况".into()));
+        assert_eq!(d.body[1], Block::Para("正文12人。".into()));
+        assert!(matches!(d.body[2], Block::Table(_)));
+        assert_eq!(d.body[3], Block::Para("（本期无记录。）".into()));
+        assert_eq!(
+            d.signature,
+            Some(("某机关".into(), "2025年12月31日".into()))
+        );
+        assert_eq!(
+            d.attachments[0].blocks,
+            vec![Block::Heading(2, "（一）附件内容".into())]
+        );
+    }
+
+    #[test]
+    fn unknown_variable_names_file_and_line() {
+        let t = tmpl("# 标题\n\n正文{{ no_such_thing }}\n");
+        let err =
+            render(&t, &serde_json::json!({}), &HashMap::new(), "").expect_err("unknown variable");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("模板 templates/测试.txt 第 3 行使用了不存在的变量"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let t = tmpl("# 标题\n{% if x %}\n没有结束\n");
+        let msg = render(&t, &serde_json::json!({"x": true}), &HashMap::new(), "")
+            .expect_err("syntax")
+            .to_string();
+        assert!(
+            msg.contains("templates/测试.txt") && msg.contains("语法错误"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unknown_table_and_instruction_are_errors() {
+        let msg = parse("# 标题\n@表格 不存在\n", &HashMap::new(), "")
+            .expect_err("table")
+            .to_string();
+        assert!(msg.contains("「不存在」不存在"), "{msg}");
+        let msg = parse("# 标题\n@图表 x\n", &HashMap::new(), "")
+            .expect_err("instruction")
+            .to_string();
+        assert!(msg.contains("不是可用的指令"), "{msg}");
+    }
+
+    #[test]
+    fn embedded_defaults_exist() {
+        for (name, text) in DEFAULTS {
+            assert!(text.contains("# "), "{name}");
+        }
+    }
+}
