@@ -822,6 +822,7 @@ pub fn appendix(
             value_col: 4,
             rows: (0, last),
             anchor: (groups.len() as u32 + 4, 0),
+            percent: true,
         });
         by_group.charts.push(ChartSpec {
             title: "各代表小组闭会期间活动人次".into(),
@@ -830,6 +831,7 @@ pub fn appendix(
             value_col: 7,
             rows: (0, last),
             anchor: (groups.len() as u32 + 24, 0),
+            percent: false,
         });
     }
     let a = &view.report.activities;
@@ -852,6 +854,7 @@ pub fn appendix(
         value_col: 1,
         rows: (0, 5),
         anchor: (1, 3),
+        percent: false,
     });
     let mut out = vec![by_group, kinds];
     for (sheet, key) in [

@@ -465,7 +465,7 @@ pub fn delegate_archive(
             tb(
                 &["日期", "会议名称", "出席情况", "备注"],
                 meeting_rows(k),
-                &[6, 14, 4, 6],
+                &[8, 13, 4, 5],
             ),
         );
     }
@@ -489,7 +489,7 @@ pub fn delegate_archive(
             .collect()
     };
     let h = ["日期", "类别", "活动名称", "报送单位"];
-    let w = [6, 5, 14, 6];
+    let w = [8, 5, 12, 6];
     tables.insert(
         "闭会期间活动".to_string(),
         tb(
@@ -535,7 +535,7 @@ pub fn delegate_archive(
                     ]
                 })
                 .collect(),
-            &[5, 6, 14, 3, 4, 4],
+            &[5, 8, 13, 3, 4, 4],
         ),
     );
     let mut reps = by.reports.get(id).map(|v| v.to_vec()).unwrap_or_default();
@@ -569,7 +569,7 @@ pub fn delegate_archive(
                     ]
                 })
                 .collect(),
-            &[6, 5, 4, 3, 4, 3, 4, 4],
+            &[8, 5, 4, 3, 4, 3, 4, 4],
         ),
     );
     let coms = by

@@ -107,26 +107,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         .into());
     }
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    let tables = view::archive_workbook(
-        &archive,
-        &data.records,
-        &data.roster,
-        &data.config.district.name,
-    );
-    let title = format!(
-        "{}人大代表{}履职档案汇总",
-        data.config.district.name, period.label
-    );
-    stage.write(
-        dir.join("履职档案汇总.xlsx"),
-        &xlsx::workbook(&tables, &title)?,
-    )?;
-    for t in &tables {
-        stage.write(
-            dir.join("parquet").join(format!("{}.parquet", t.sheet)),
-            &parquet::parquet(t)?,
-        )?;
-    }
+    stage_archive(&mut stage, &dir, &archive, &data, &a.docs)?;
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

@@ -65,8 +65,10 @@ pub struct ChartSpec {
     pub value_col: u16,
     /// Data rows (0-based, inclusive) the chart covers: leaves a 合计 row out.
     pub rows: (u32, u32),
-    /// Top-left cell of the chart.
+    /// Top-left cell of the chart; a page break is set above it for printing.
     pub anchor: (u32, u16),
+    /// The values are shares: the axis shows percentages.
+    pub percent: bool,
 }
 
 /// One sheet: a header row and data rows, optionally under a title row.
@@ -273,8 +275,20 @@ pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
             if !spec.pie {
                 chart.legend().set_hidden();
             }
+            if spec.percent {
+                chart.y_axis().set_num_format("0%");
+            }
             chart.set_width(720).set_height(360);
             ws.insert_chart(spec.anchor.0, spec.anchor.1, &chart)?;
+        }
+        let breaks: Vec<u32> = t
+            .charts
+            .iter()
+            .map(|c| c.anchor.0)
+            .filter(|r| *r > header_row + 1)
+            .collect();
+        if !breaks.is_empty() {
+            ws.set_page_breaks(&breaks)?;
         }
         if t.hidden {
             ws.set_hidden(true);
