@@ -90,6 +90,8 @@ pub struct Thresholds {
     pub outstanding_per_group_max: u32,
     /// Recorded activities in a year below which a delegate is listed as doing little.
     pub low_activity_per_year: u32,
+    /// Candidates on the draft list of outstanding suggestions (R5).
+    pub outstanding_suggestions_max: u32,
 }
 
 impl Default for Thresholds {
@@ -103,6 +105,7 @@ impl Default for Thresholds {
             outstanding_per_group_min: 2,
             outstanding_per_group_max: 3,
             low_activity_per_year: 2,
+            outstanding_suggestions_max: 10,
         }
     }
 }

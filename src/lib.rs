@@ -7,6 +7,7 @@
 
 pub mod annual;
 pub mod archive;
+pub mod chair;
 pub mod cmd;
 pub mod config;
 pub mod ingest;
@@ -16,6 +17,7 @@ pub mod read;
 pub mod render;
 pub mod rules;
 pub mod sample;
+pub mod score;
 pub mod template;
 pub mod text;
 pub mod validate;

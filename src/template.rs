@@ -5,6 +5,7 @@
 //! Markup, one instruction per line:
 //! `# 标题` title (several lines allowed) · `% 副标题` subtitle · `## 一、…` heading 1 (黑体) ·
 //! `### （一）…` heading 2 (楷体) · `#### 1. …` heading 3 · `@表格 名称` a table from the data ·
+//! `@表格组 前缀` every table named 前缀/序号/标题, each under its title ·
 //! `@居中 文字` a centred line · `@顶格 文字` a line without indent (称呼) · `@分页` page break · `@附件 标题` starts an attachment ·
 //! `@落款 机关|日期` signature · any other non-blank line is a body paragraph.
 
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The embedded default templates, by file name.
-pub const DEFAULTS: [(&str, &str); 2] = [
+pub const DEFAULTS: [(&str, &str); 7] = [
     (
         ANNUAL_REPORT,
         include_str!("../templates/年度代表履职工作情况报告.txt"),
@@ -24,7 +25,32 @@ pub const DEFAULTS: [(&str, &str); 2] = [
         DELEGATE_ARCHIVE,
         include_str!("../templates/代表履职档案.txt"),
     ),
+    (
+        SC_MEMBERS,
+        include_str!("../templates/常委会组成人员履职情况报告.txt"),
+    ),
+    (
+        COMMITTEE_MEMBERS,
+        include_str!("../templates/专门委员会组成人员履职情况报告.txt"),
+    ),
+    (
+        REPORTS_TO_VOTERS,
+        include_str!("../templates/述职评议工作情况报告.txt"),
+    ),
+    (
+        OUTSTANDING_DELEGATES,
+        include_str!("../templates/优秀履职代表名单草案.txt"),
+    ),
+    (
+        OUTSTANDING_SUGGESTIONS,
+        include_str!("../templates/优秀代表建议名单草案.txt"),
+    ),
 ];
+pub const SC_MEMBERS: &str = "常委会组成人员履职情况报告.txt";
+pub const COMMITTEE_MEMBERS: &str = "专门委员会组成人员履职情况报告.txt";
+pub const REPORTS_TO_VOTERS: &str = "述职评议工作情况报告.txt";
+pub const OUTSTANDING_DELEGATES: &str = "优秀履职代表名单草案.txt";
+pub const OUTSTANDING_SUGGESTIONS: &str = "优秀代表建议名单草案.txt";
 pub const ANNUAL_REPORT: &str = "年度代表履职工作情况报告.txt";
 pub const DELEGATE_ARCHIVE: &str = "代表履职档案.txt";
 
@@ -129,6 +155,23 @@ pub fn parse(text: &str, tables: &HashMap<String, TableBlock>, author: &str) -> 
             titles.push(rest.trim().to_string());
         } else if let Some(rest) = line.strip_prefix("% ") {
             doc.subtitle = Some(rest.trim().to_string());
+        } else if let Some(rest) = line.strip_prefix("@表格组") {
+            // Every table named 前缀/序号/标题, in order, each under its centred title.
+            let prefix = format!("{}/", rest.trim());
+            let mut group: Vec<(&String, &TableBlock)> = tables
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .collect();
+            group.sort_by(|a, b| a.0.cmp(b.0));
+            for (k, t) in group {
+                let caption = k.rsplit('/').next().unwrap_or(k);
+                target.push(Block::Centered(caption.to_string()));
+                if t.rows.is_empty() {
+                    target.push(Block::Para("（本期无记录。）".to_string()));
+                } else {
+                    target.push(Block::Table(t.clone()));
+                }
+            }
         } else if let Some(rest) = line.strip_prefix("@表格") {
             let name = rest.trim();
             match tables.get(name) {

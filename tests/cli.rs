@@ -1129,3 +1129,146 @@ fn documents_convert_to_pdf_with_libreoffice() {
     let (n, _) = pages("履职档案汇总.pdf");
     assert!(n >= 1);
 }
+
+#[test]
+fn chairpersons_package_reports_scores_and_draft_lists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let rows = vec![
+        [
+            "日期",
+            "代表编号",
+            "姓名",
+            "述职形式",
+            "选民代表人数",
+            "满意",
+            "基本满意",
+            "不满意",
+        ]
+        .iter()
+        .map(|h| V::S(h))
+        .collect(),
+        // Exactly 50 % 不满意 is not above the limit; 11 of 21 is.
+        vec![
+            V::D(2025, 11, 20),
+            s("D001"),
+            V::E,
+            s("当面述职"),
+            V::N(20.0),
+            V::N(5.0),
+            V::N(5.0),
+            V::N(10.0),
+        ],
+        vec![
+            V::D(2025, 11, 20),
+            s("D003"),
+            V::E,
+            s("书面述职"),
+            V::N(21.0),
+            V::N(5.0),
+            V::N(5.0),
+            V::N(11.0),
+        ],
+    ];
+    let acts = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2025, 5, 1), s("视察"), s("视察学校"), s("D002"), V::E],
+        vec![
+            V::D(2025, 5, 2),
+            s("联系接待选民"),
+            s("接待"),
+            s("D002"),
+            V::E,
+        ],
+    ];
+    std::fs::write(
+        input.join("2025/甲街道_述职.xlsx"),
+        xlsx(&[sheet("述职评议", rows), sheet("履职活动", acts)]),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let chair = dir.path().join("reports/2025/主任会议");
+    let text = |name: &str| docx_text(&unzip(&chair.join(name))["word/document.xml"]);
+    let sc = text("关于2025年度常委会组成人员履职情况的报告.docx");
+    assert!(
+        sc.contains(
+            "常委会组成人员中的区人大代表1名，应出席常委会会议1人次，出席1人次，出席率100.0%"
+        ),
+        "{sc}"
+    );
+    let lc = text("关于2025年度法制委员会组成人员履职情况的报告.docx");
+    assert!(
+        lc.contains(
+            "本年度法制委员会召开会议1次。组成人员中的区人大代表1名，应出席1人次，出席1人次"
+        ),
+        "{lc}"
+    );
+    let rv = text("关于2025年度代表述职评议工作情况的报告.docx");
+    assert!(rv.contains("本年度共有2名代表向原选区选民述职"), "{rv}");
+    assert!(
+        rv.contains("李四（甲街道，不满意率52.4%，不满意11票，有效票21票）"),
+        "{rv}"
+    );
+    assert!(
+        !rv.contains("张三（甲街道，不满意率"),
+        "exactly 50 % is not above 50 %: {rv}"
+    );
+    assert!(rv.contains("2个代表小组中有1个达到要求"), "{rv}");
+    // Scores: the rule set and version are named; each item shows count × points.
+    let scores = read_sheet(
+        &dir.path().join("reports/2025/2025年度履职积分.xlsx"),
+        "履职积分",
+    );
+    assert!(scores[0][0].contains("版本 2025.1"), "{:?}", scores[0]);
+    let d2 = row_by_key(&scores, 1, "D002");
+    // Leave earns nothing, 视察 3, 联系接待选民 2.
+    assert_eq!(d2["积分"], "5");
+    assert_eq!(d2["视察（3）"], "1×3=3");
+    let d1 = row_by_key(&scores, 1, "D001");
+    assert_eq!(d1["区人代会出席（10）"], "1×10=10");
+    // 10 (session) + 2 (SC meeting) + 5 (述职).
+    assert_eq!(d1["积分"], "17");
+    // Draft list: D005 (unapproved absence), D006 (left in the year) and D003 (above
+    // 50 % 不满意) are left out with their reasons.
+    let list = read_sheet(
+        &chair.join("2025年度优秀履职代表名单（草案）.xlsx"),
+        "名单草案",
+    );
+    let names: Vec<&str> = list
+        .iter()
+        .skip(2)
+        .filter(|r| r[0] == "甲街道" || r[0] == "乙镇")
+        .map(|r| r[2].as_str())
+        .collect();
+    assert_eq!(names, ["张三", "王芳", "王芳"], "{list:?}");
+    let out = read_sheet(
+        &chair.join("2025年度优秀履职代表名单（草案）.xlsx"),
+        "未列入原因",
+    );
+    let reasons: Vec<(String, String)> = out
+        .iter()
+        .skip(1)
+        .map(|r| (r[1].clone(), r[4].clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("李四".to_string(), "述职评议不满意率超过规定".to_string()),
+            (
+                "阿依古丽·买买提".into(),
+                "本年度未经批准缺席区人代会1次".into()
+            ),
+            ("赵六".into(), "年内辞职".into()),
+        ]
+    );
+    let doc = text("2025年度优秀履职代表名单（草案）.docx");
+    assert!(
+        doc.contains("符合条件的代表只有1名，少于2名"),
+        "乙镇 has one eligible delegate: {doc}"
+    );
+}

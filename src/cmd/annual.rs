@@ -5,9 +5,11 @@
 use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, stage_validation_report, Folders};
 use crate::archive::{self, Period};
+use crate::chair::{self, Body};
 use crate::ingest::{self, YearScope};
 use crate::output::Staging;
 use crate::render::{docx, xlsx};
+use crate::score::ScoreRules;
 use crate::validate::Severity;
 use crate::{annual, template, DataErrors};
 use anyhow::{Context, Result};
@@ -28,6 +30,36 @@ pub struct DocOptions {
     /// 成文日期，如 2026-01-10（默认为该年度的 12 月 31 日）
     #[arg(long, value_name = "日期")]
     pub date: Option<String>,
+}
+
+/// Renders templates into DOCX files named by their titles.
+pub struct Docs<'a> {
+    pub templates: &'a std::path::Path,
+    pub author: &'a str,
+    /// 成文日期, written out.
+    pub date: String,
+}
+
+impl Docs<'_> {
+    /// Renders one template and stages it as `<title>.docx`; returns the title.
+    pub fn write(
+        &self,
+        stage: &mut Staging,
+        dir: &std::path::Path,
+        name: &str,
+        mut vars: serde_json::Value,
+        tables: &std::collections::HashMap<String, docx::TableBlock>,
+    ) -> Result<String> {
+        if let serde_json::Value::Object(m) = &mut vars {
+            m.entry("date")
+                .or_insert_with(|| serde_json::Value::from(self.date.clone()));
+        }
+        let tmpl = template::load(self.templates, name)?;
+        let doc = template::render(&tmpl, &vars, tables, self.author)?;
+        let title = doc.title.replace('\n', "");
+        stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
+        Ok(title)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -72,7 +104,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     let history = ingest::load(&a.folders.input, &YearScope::All)?.records;
     let period = Period::year(year);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &a.docs)?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
 
     let view = annual::build(
         &archive,
@@ -82,16 +114,67 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
         &data.config,
         crate::text::chinese_date(date),
     );
-    let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
-    let tmpl = template::load(&a.docs.templates, template::ANNUAL_REPORT)?;
     let author = format!("{}代表联络室", data.config.district.standing_committee);
-    let doc = template::render(&tmpl, &vars, &view.tables, &author)?;
-    let title = doc.title.replace('\n', "");
-    stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
+    let docs = Docs {
+        templates: &a.docs.templates,
+        author: &author,
+        date: crate::text::chinese_date(date),
+    };
+    let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
+    let title = docs.write(
+        &mut stage,
+        &dir,
+        template::ANNUAL_REPORT,
+        vars,
+        &view.tables,
+    )?;
     let appendix = annual::appendix(&view, &archive, &data.roster.groups());
     stage.write(
         dir.join(format!("{year}年度代表履职情况附表.xlsx")),
         &xlsx::workbook(&appendix, &format!("{year}年度代表履职情况附表"))?,
+    )?;
+
+    // The chairperson's-meeting package.
+    let chair_dir = dir.join("主任会议");
+    let (v, t) = chair::members_report(
+        &Body::StandingCommittee,
+        &archive,
+        &data.records,
+        &data.config,
+    );
+    docs.write(&mut stage, &chair_dir, template::SC_MEMBERS, v, &t)?;
+    for c in &data.config.units.special_committees {
+        let (v, t) =
+            chair::members_report(&Body::Committee(c), &archive, &data.records, &data.config);
+        docs.write(&mut stage, &chair_dir, template::COMMITTEE_MEMBERS, v, &t)?;
+    }
+    let (v, t) = chair::reports_to_voters(&view, &archive, &data.records, &history, &data.config);
+    docs.write(&mut stage, &chair_dir, template::REPORTS_TO_VOTERS, v, &t)?;
+    let (rules, _) = ScoreRules::load(&a.folders.input)?;
+    let draft = chair::outstanding_delegates(&archive, &data.records, &rules, &data.config);
+    let name = docs.write(
+        &mut stage,
+        &chair_dir,
+        template::OUTSTANDING_DELEGATES,
+        draft.vars,
+        &draft.tables,
+    )?;
+    stage.write(
+        chair_dir.join(format!("{name}.xlsx")),
+        &xlsx::workbook(&draft.xlsx, &name)?,
+    )?;
+    let max = data.config.thresholds.outstanding_suggestions_max as usize;
+    let draft = chair::outstanding_suggestions(&archive, &data.records, &data.config, max);
+    let name = docs.write(
+        &mut stage,
+        &chair_dir,
+        template::OUTSTANDING_SUGGESTIONS,
+        draft.vars,
+        &draft.tables,
+    )?;
+    stage.write(
+        chair_dir.join(format!("{name}.xlsx")),
+        &xlsx::workbook(&draft.xlsx, &name)?,
     )?;
     stage.commit()?;
     print_validation(&data.validation, &report_path);

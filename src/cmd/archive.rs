@@ -9,8 +9,9 @@ use crate::ingest::YearScope;
 use crate::output::Staging;
 use crate::render::docx;
 use crate::render::{parquet, xlsx};
-use crate::template;
+use crate::score::ScoreRules;
 use crate::validate::Severity;
+use crate::{chair, template};
 use crate::{view, DataErrors};
 use anyhow::Result;
 use clap::Args;
@@ -41,6 +42,7 @@ pub fn stage_archive(
     archive: &Archive,
     data: &Dataset,
     docs: &DocOptions,
+    input: &Path,
 ) -> Result<usize> {
     let tables = view::archive_workbook(
         archive,
@@ -62,6 +64,12 @@ pub fn stage_archive(
             &parquet::parquet(t)?,
         )?;
     }
+    let (rules, origin) = ScoreRules::load(input)?;
+    let scores = chair::score_workbook(archive, &rules, &origin);
+    stage.write(
+        dir.join(format!("{}履职积分.xlsx", archive.period.label)),
+        &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
+    )?;
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let by = view::ByDelegate::new(&data.records);
     let author = format!("{}代表联络室", data.config.district.standing_committee);
@@ -107,7 +115,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         .into());
     }
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    stage_archive(&mut stage, &dir, &archive, &data, &a.docs)?;
+    stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

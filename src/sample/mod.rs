@@ -1179,6 +1179,7 @@ dissatisfied_share_limit = 0.5         # 不满意率超过 50% 的，应建议�
 outstanding_per_group_min = 2          # 每个代表小组推荐优秀履职代表 2—3 名
 outstanding_per_group_max = 3
 low_activity_per_year = 2              # 全年履职活动少于该次数的代表列为“履职较少”
+outstanding_suggestions_max = 10       # 优秀代表建议名单草案最多列出的件数
 "#,
         start = w.term_start().format("%Y-%m-%d"),
         end = date(spec.first_year + 5, 1, 5).format("%Y-%m-%d"),

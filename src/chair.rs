@@ -1,0 +1,755 @@
+//! The chairperson's-meeting package (R2, R4, R5, R6, R9): the members' reports of the
+//! standing committee and of each special committee, the 述职评议 work report, the
+//! performance scores and the draft commendation lists. Views only: figures and tables.
+
+use crate::annual::AnnualView;
+use crate::archive::{Archive, DelegateArchive, Metric};
+use crate::config::Config;
+use crate::model::{ActivityKind, HandlingResult, MeetingKind, Records, Satisfaction};
+use crate::render::docx::TableBlock;
+use crate::render::xlsx::{Cell, Table};
+use crate::rules;
+use crate::score::{self, Band, ScoreRules};
+use crate::text::{chinese_date, percent};
+use serde_json::{json, Value};
+use std::collections::{BTreeSet, HashMap};
+
+fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
+    TableBlock {
+        headers: headers.iter().map(|s| s.to_string()).collect(),
+        rows,
+        widths: widths.to_vec(),
+    }
+}
+
+/// Whose members a report covers.
+pub enum Body<'a> {
+    StandingCommittee,
+    Committee(&'a str),
+}
+
+/// A members' report: the standing committee's (by 常委会办公室) or one special
+/// committee's. Meetings count only the members' own body; inspections and law checks
+/// count those the body organised (its own records).
+pub fn members_report(
+    body: &Body,
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+) -> (Value, HashMap<String, TableBlock>) {
+    let (name, reporter, unit, kind) = match body {
+        Body::StandingCommittee => (
+            "常委会".to_string(),
+            config.units.office.clone(),
+            config.units.office.clone(),
+            MeetingKind::StandingCommittee,
+        ),
+        Body::Committee(c) => (
+            c.to_string(),
+            c.to_string(),
+            c.to_string(),
+            MeetingKind::CommitteeMeeting,
+        ),
+    };
+    let key = |s: &str| crate::text::normalize_name(s);
+    let members: Vec<&DelegateArchive> = archive
+        .delegates
+        .iter()
+        .filter(|d| match body {
+            Body::StandingCommittee => d.delegate.roles.standing_committee,
+            Body::Committee(c) => key(&d.delegate.committee) == key(c),
+        })
+        .collect();
+    let p = &archive.period;
+    let own_meeting = |a: &crate::model::Attendance| {
+        a.kind == kind
+            && p.contains(a.date)
+            && match body {
+                Body::StandingCommittee => true,
+                Body::Committee(c) => key(&a.committee) == key(c),
+            }
+    };
+    let meetings: BTreeSet<_> = records
+        .attendance
+        .iter()
+        .filter(|a| own_meeting(a))
+        .map(crate::ingest::meeting_key)
+        .collect();
+    let organised = |a: &crate::model::Activity, k: ActivityKind| {
+        a.kind == k && key(&a.unit) == key(&unit) && p.contains(a.date)
+    };
+    let (exp_m, att_m, leave_m, abs_m) = match body {
+        Body::StandingCommittee => (
+            Metric::ScExpected,
+            Metric::ScAttended,
+            Metric::ScLeave,
+            Metric::ScAbsent,
+        ),
+        Body::Committee(_) => (
+            Metric::CommitteeExpected,
+            Metric::CommitteeAttended,
+            Metric::CommitteeLeave,
+            Metric::CommitteeAbsent,
+        ),
+    };
+    let mut rows = Vec::new();
+    let mut detail = HashMap::new();
+    let (mut te, mut ta, mut tl, mut tx, mut ti, mut tc) = (0, 0, 0, 0, 0, 0);
+    let mut absentees = Vec::new();
+    for d in &members {
+        let id = d.delegate.id.as_str();
+        let insp = records
+            .activities
+            .iter()
+            .filter(|a| a.delegate == id && organised(a, ActivityKind::Inspection))
+            .count() as u32;
+        let checks = records
+            .activities
+            .iter()
+            .filter(|a| a.delegate == id && organised(a, ActivityKind::LawEnforcementCheck))
+            .count() as u32;
+        let (e, a, l, x) = (d.get(exp_m), d.get(att_m), d.get(leave_m), d.get(abs_m));
+        te += e;
+        ta += a;
+        tl += l;
+        tx += x;
+        ti += insp;
+        tc += checks;
+        if x > 0 {
+            absentees.push(json!({"name": d.delegate.name, "absent": x}));
+        }
+        rows.push(vec![
+            d.delegate.name.clone(),
+            d.delegate.group.clone(),
+            e.to_string(),
+            a.to_string(),
+            l.to_string(),
+            x.to_string(),
+            percent(a, e),
+            insp.to_string(),
+            checks.to_string(),
+        ]);
+        let mut items: Vec<(chrono::NaiveDate, String, String, String)> = records
+            .attendance
+            .iter()
+            .filter(|r| r.delegate == id && own_meeting(r))
+            .map(|r| {
+                (
+                    r.date,
+                    kind.label().to_string(),
+                    r.meeting.clone(),
+                    r.presence.label().to_string(),
+                )
+            })
+            .chain(
+                records
+                    .activities
+                    .iter()
+                    .filter(|r| {
+                        r.delegate == id
+                            && (organised(r, ActivityKind::Inspection)
+                                || organised(r, ActivityKind::LawEnforcementCheck))
+                    })
+                    .map(|r| {
+                        (
+                            r.date,
+                            r.kind.label().to_string(),
+                            r.name.clone(),
+                            "参加".to_string(),
+                        )
+                    }),
+            )
+            .collect();
+        items.sort();
+        detail.insert(
+            format!(
+                "每人明细/{:04}/{}（{}）",
+                rows.len(),
+                d.delegate.name,
+                d.delegate.group
+            ),
+            tb(
+                &["日期", "类别", "名称", "情况"],
+                items
+                    .into_iter()
+                    .map(|(dt, k, n, s)| vec![chinese_date(dt), k, n, s])
+                    .collect(),
+                &[8, 5, 13, 4],
+            ),
+        );
+    }
+    rows.push(vec![
+        "合计".into(),
+        String::new(),
+        te.to_string(),
+        ta.to_string(),
+        tl.to_string(),
+        tx.to_string(),
+        percent(ta, te),
+        ti.to_string(),
+        tc.to_string(),
+    ]);
+    let mut tables = detail;
+    tables.insert(
+        "组成人员履职情况".to_string(),
+        tb(
+            &[
+                "姓名",
+                "代表小组",
+                "应出席",
+                "出席",
+                "请假",
+                "缺席",
+                "出席率",
+                "视察",
+                "执法检查",
+            ],
+            rows,
+            &[6, 7, 4, 4, 4, 4, 5, 4, 5],
+        ),
+    );
+    let vars = json!({
+        "year": p.label.trim_end_matches("年度"),
+        "period": p.label,
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "body": name,
+        "reporter": reporter,
+        "members": members.len(),
+        "meetings": meetings.len(),
+        "expected": te,
+        "attended": ta,
+        "leave": tl,
+        "absent": tx,
+        "rate": percent(ta, te),
+        "inspections": ti,
+        "law_checks": tc,
+        "absentees": absentees,
+    });
+    (vars, tables)
+}
+
+/// The 述职评议 work report (R6), from the yearly view plus the per-meeting tables.
+pub fn reports_to_voters(
+    view: &AnnualView,
+    archive: &Archive,
+    records: &Records,
+    history: &Records,
+    config: &Config,
+) -> (Value, HashMap<String, TableBlock>) {
+    let p = &archive.period;
+    let t = &config.thresholds;
+    let by_id: HashMap<&str, &DelegateArchive> = archive
+        .delegates
+        .iter()
+        .map(|d| (d.delegate.id.as_str(), d))
+        .collect();
+    let mut reps: Vec<_> = records
+        .reports
+        .iter()
+        .filter(|r| p.contains(r.date))
+        .collect();
+    reps.sort_by(|a, b| (a.date, &a.delegate).cmp(&(b.date, &b.delegate)));
+    let name = |id: &str| {
+        by_id.get(id).map_or((id.to_string(), String::new()), |d| {
+            (d.delegate.name.clone(), d.delegate.group.clone())
+        })
+    };
+    let results: Vec<Vec<String>> = reps
+        .iter()
+        .map(|r| {
+            let (n, g) = name(&r.delegate);
+            let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
+            let pc = |f: Option<f64>| {
+                f.map_or("—".to_string(), |x| {
+                    format!("{:.1}%", crate::text::round_half_away(x * 100.0, 1))
+                })
+            };
+            vec![
+                n,
+                g,
+                chinese_date(r.date),
+                r.form.label().to_string(),
+                r.voters.to_string(),
+                r.satisfied.to_string(),
+                r.basically.to_string(),
+                r.dissatisfied.to_string(),
+                pc(rt.map(|x| x.satisfied)),
+                pc(rt.map(|x| x.satisfied_or_basically)),
+                pc(rt.map(|x| x.dissatisfied)),
+            ]
+        })
+        .collect();
+    let few: Vec<Vec<String>> = reps
+        .iter()
+        .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
+        .map(|r| {
+            let (n, g) = name(&r.delegate);
+            vec![n, g, chinese_date(r.date), r.voters.to_string()]
+        })
+        .collect();
+    let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
+    let mut group_rows = Vec::new();
+    for g in {
+        let mut gs: Vec<String> = Vec::new();
+        for d in &archive.delegates {
+            if !gs.contains(&d.delegate.group) {
+                gs.push(d.delegate.group.clone());
+            }
+        }
+        gs
+    } {
+        let members: Vec<&DelegateArchive> = archive
+            .delegates
+            .iter()
+            .filter(|d| d.delegate.group == g && d.delegate.service_end(config.term.end) >= p.end)
+            .collect();
+        let did = members
+            .iter()
+            .filter(|d| reported.contains(d.delegate.id.as_str()))
+            .count() as u32;
+        let c = rules::report_coverage(members.len() as u32, did, t.report_share_per_year);
+        group_rows.push(vec![
+            g,
+            c.delegates.to_string(),
+            c.required.to_string(),
+            did.to_string(),
+            percent(did, c.delegates),
+            c.still_needed.to_string(),
+            if c.met { "是" } else { "否" }.to_string(),
+        ]);
+    }
+    let ever: BTreeSet<&str> = history
+        .reports
+        .iter()
+        .filter(|r| r.date <= p.end)
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let not_yet: Vec<Vec<String>> = archive
+        .delegates
+        .iter()
+        .filter(|d| {
+            d.delegate.service_end(config.term.end) >= p.end
+                && !ever.contains(d.delegate.id.as_str())
+        })
+        .map(|d| {
+            vec![
+                d.delegate.name.clone(),
+                d.delegate.id.clone(),
+                d.delegate.group.clone(),
+            ]
+        })
+        .collect();
+    let months_left = {
+        let (a, b) = (p.end, config.term.end);
+        if b <= a {
+            0
+        } else {
+            use chrono::Datelike;
+            (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
+        }
+    };
+    let mut tables = HashMap::new();
+    tables.insert(
+        "各小组述职情况".to_string(),
+        tb(
+            &[
+                "代表小组",
+                "代表数",
+                "应述职（不少于）",
+                "已述职",
+                "述职比例",
+                "尚需述职",
+                "是否达到",
+            ],
+            group_rows,
+            &[8, 4, 6, 4, 5, 4, 4],
+        ),
+    );
+    tables.insert(
+        "述职评议结果".to_string(),
+        tb(
+            &[
+                "姓名",
+                "代表小组",
+                "日期",
+                "形式",
+                "选民代表",
+                "满意",
+                "基本满意",
+                "不满意",
+                "满意率",
+                "满意及基本满意率",
+                "不满意率",
+            ],
+            results,
+            &[5, 5, 7, 5, 3, 3, 3, 3, 4, 5, 4],
+        ),
+    );
+    tables.insert(
+        "选民代表不足的评议会议".to_string(),
+        tb(
+            &["姓名", "代表小组", "日期", "选民代表人数"],
+            few,
+            &[6, 7, 8, 5],
+        ),
+    );
+    tables.insert(
+        "本届尚未述职的代表".to_string(),
+        tb(
+            &["姓名", "代表编号", "代表小组"],
+            not_yet.clone(),
+            &[6, 5, 8],
+        ),
+    );
+    let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut vars {
+        m.insert("not_yet".into(), json!(not_yet.len()));
+        m.insert("months_left".into(), json!(months_left));
+    }
+    (vars, tables)
+}
+
+/// 履职积分.xlsx: every delegate's score, each item's contribution and the bands.
+pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Table> {
+    let scored = score::score_all(a, rules);
+    let items = rules.items();
+    let mut headers: Vec<String> = [
+        "代表编号",
+        "姓名",
+        "代表小组",
+        "积分",
+        "组内分档",
+        "全体分档",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (m, w) in &items {
+        headers.push(format!("{}（{}）", m.label(), score::fmt_points(*w)));
+    }
+    let hs: Vec<&str> = headers.iter().map(|s| s.as_str()).collect();
+    let mut t = Table::new("履职积分", &hs);
+    t.title = Some(format!("{}履职积分（{}）", a.period.label, rules.label()));
+    for (d, (s, g, o)) in a.delegates.iter().zip(&scored) {
+        let mut row: Vec<Cell> = vec![
+            d.delegate.id.clone().into(),
+            d.delegate.name.clone().into(),
+            d.delegate.group.clone().into(),
+            Cell::Num(s.total),
+            g.label(rules.top_share, rules.bottom_share).into(),
+            o.label(rules.top_share, rules.bottom_share).into(),
+        ];
+        for (_, n, w, pts) in &s.items {
+            row.push(Cell::Text(format!(
+                "{}×{}={}",
+                n,
+                score::fmt_points(*w),
+                score::fmt_points(*pts)
+            )));
+        }
+        t.rows.push(row);
+    }
+    t.notes.push(format!(
+        "积分规则：{}，来源：{}。每项按“次数×每次分值=得分”列出，积分为各项得分之和。分档按名次：前{}为“{}”，后{}为“{}”，积分相同者同档；分档比排名更能说明差距不大的情况。",
+        rules.label(),
+        origin,
+        crate::text::fraction_percent(rules.top_share),
+        Band::Top.label(rules.top_share, rules.bottom_share),
+        crate::text::fraction_percent(rules.bottom_share),
+        Band::Bottom.label(rules.top_share, rules.bottom_share),
+    ));
+    let mut r = Table::new("积分规则", &["积分项", "每次分值"]);
+    r.title = Some(rules.label());
+    for (m, w) in &items {
+        r.rows.push(vec![m.label().into(), Cell::Num(*w)]);
+    }
+    vec![t, r]
+}
+
+/// The draft list of outstanding delegates (R4): per group by score, the ineligible
+/// left out with their reason, ties and shortfalls stated.
+pub struct OutstandingDraft {
+    pub xlsx: Vec<Table>,
+    pub vars: Value,
+    pub tables: HashMap<String, TableBlock>,
+}
+
+pub fn outstanding_delegates(
+    a: &Archive,
+    records: &Records,
+    rules: &ScoreRules,
+    config: &Config,
+) -> OutstandingDraft {
+    let t = &config.thresholds;
+    let p = &a.period;
+    let scored = score::score_all(a, rules);
+    let above: BTreeSet<&str> = records
+        .reports
+        .iter()
+        .filter(|r| {
+            p.contains(r.date)
+                && rules::advise_resignation(
+                    r.satisfied,
+                    r.basically,
+                    r.dissatisfied,
+                    t.dissatisfied_share_limit,
+                )
+        })
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let mut groups: Vec<String> = Vec::new();
+    for d in &a.delegates {
+        if !groups.contains(&d.delegate.group) {
+            groups.push(d.delegate.group.clone());
+        }
+    }
+    let basis = [
+        Metric::CongressAttended,
+        Metric::SuggestionsLed,
+        Metric::SuggestionsCosigned,
+        Metric::RecessActivities,
+        Metric::VoterContacts,
+        Metric::Reports,
+    ];
+    let mut head: Vec<String> = ["代表小组", "序号", "姓名", "代表编号", "积分", "组内分档"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    head.extend(basis.iter().map(|m| m.label().to_string()));
+    head.push("说明".into());
+    let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
+    let mut list = Table::new("名单草案", &hs);
+    list.title = Some(format!("{}优秀履职代表名单（草案）", p.label));
+    let mut excluded = Table::new(
+        "未列入原因",
+        &["代表小组", "姓名", "代表编号", "积分", "原因"],
+    );
+    let mut doc_rows = Vec::new();
+    let mut notes = Vec::new();
+    let mut total = 0;
+    for g in &groups {
+        let idx: Vec<usize> = (0..a.delegates.len())
+            .filter(|i| &a.delegates[*i].delegate.group == g)
+            .collect();
+        let mut eligible = Vec::new();
+        for &i in &idx {
+            let d = &a.delegates[i];
+            let left =
+                !d.delegate.is_serving() && d.delegate.status_date.is_some_and(|x| x <= p.end);
+            match score::ineligibility(d, left, above.contains(d.delegate.id.as_str())) {
+                Some(why) => excluded.rows.push(vec![
+                    g.clone().into(),
+                    d.delegate.name.clone().into(),
+                    d.delegate.id.clone().into(),
+                    Cell::Num(scored[i].0.total),
+                    why.into(),
+                ]),
+                None => eligible.push(i),
+            }
+        }
+        let pairs: Vec<(f64, String)> = eligible
+            .iter()
+            .map(|i| (scored[*i].0.total, a.delegates[*i].delegate.id.clone()))
+            .collect();
+        let draft = score::pick_outstanding(
+            &pairs,
+            t.outstanding_per_group_min as usize,
+            t.outstanding_per_group_max as usize,
+        );
+        if !draft.note.is_empty() {
+            notes.push(json!({"group": g, "note": draft.note}));
+        }
+        for (n, k) in draft.chosen.iter().enumerate() {
+            let i = eligible[*k];
+            let d = &a.delegates[i];
+            let (s, band, _) = &scored[i];
+            total += 1;
+            let mut row: Vec<Cell> = vec![
+                g.clone().into(),
+                Cell::Int(n as i64 + 1),
+                d.delegate.name.clone().into(),
+                d.delegate.id.clone().into(),
+                Cell::Num(s.total),
+                band.label(rules.top_share, rules.bottom_share).into(),
+            ];
+            row.extend(basis.iter().map(|m| Cell::from(d.get(*m))));
+            row.push(
+                if n == 0 {
+                    draft.note.clone()
+                } else {
+                    String::new()
+                }
+                .into(),
+            );
+            list.rows.push(row);
+            doc_rows.push(vec![
+                g.clone(),
+                d.delegate.name.clone(),
+                d.delegate.work_unit.clone(),
+                score::fmt_points(s.total),
+                if n == 0 {
+                    draft.note.clone()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+    }
+    list.notes.push(format!(
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
+        t.outstanding_per_group_min,
+        t.outstanding_per_group_max,
+        rules.label(),
+        crate::text::fraction_percent(t.dissatisfied_share_limit)
+    ));
+    let mut tables = HashMap::new();
+    tables.insert(
+        "名单".to_string(),
+        tb(
+            &["代表小组", "姓名", "工作单位及职务", "积分", "说明"],
+            doc_rows,
+            &[6, 5, 12, 3, 9],
+        ),
+    );
+    let vars = json!({
+        "period": p.label,
+        "year": chrono::Datelike::year(&p.start),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "liaison": config.units.liaison,
+        "groups": groups.len(),
+        "total": total,
+        "min": t.outstanding_per_group_min,
+        "max": t.outstanding_per_group_max,
+        "rules": rules.label(),
+        "notes": notes,
+        "excluded": excluded.rows.len(),
+    });
+    OutstandingDraft {
+        xlsx: vec![list, excluded],
+        vars,
+        tables,
+    }
+}
+
+/// Candidates for outstanding suggestions (R5): solved (A) and rated 满意 by the
+/// delegates, more co-signers first; then A rated 基本满意.
+pub fn outstanding_suggestions(
+    a: &Archive,
+    records: &Records,
+    config: &Config,
+    max: usize,
+) -> OutstandingDraft {
+    let p = &a.period;
+    let name = |id: &str| {
+        a.delegates
+            .iter()
+            .find(|d| d.delegate.id == id)
+            .map_or(id.to_string(), |d| {
+                format!("{}（{}）", d.delegate.name, d.delegate.group)
+            })
+    };
+    let mut cands: Vec<_> = records
+        .suggestions
+        .iter()
+        .filter(|s| {
+            p.contains(s.date)
+                && s.result == Some(HandlingResult::Solved)
+                && matches!(
+                    s.satisfaction,
+                    Some(Satisfaction::Satisfied | Satisfaction::Basically)
+                )
+        })
+        .collect();
+    cands.sort_by(|x, y| {
+        let rank = |s: &crate::model::Suggestion| {
+            if s.satisfaction == Some(Satisfaction::Satisfied) {
+                0
+            } else {
+                1
+            }
+        };
+        (rank(x), std::cmp::Reverse(x.cosigners.len()), &x.number).cmp(&(
+            rank(y),
+            std::cmp::Reverse(y.cosigners.len()),
+            &y.number,
+        ))
+    });
+    let pool = cands.len();
+    cands.truncate(max);
+    let mut list = Table::new(
+        "名单草案",
+        &[
+            "序号",
+            "建议编号",
+            "标题",
+            "领衔代表",
+            "附议代表",
+            "承办单位",
+            "办理结果",
+            "代表满意度",
+            "提出日期",
+        ],
+    );
+    list.title = Some(format!("{}优秀代表建议、批评和意见名单（草案）", p.label));
+    let mut rows = Vec::new();
+    for (i, s) in cands.iter().enumerate() {
+        let leads = s
+            .leads
+            .iter()
+            .map(|x| name(x))
+            .collect::<Vec<_>>()
+            .join("、");
+        let co = s
+            .cosigners
+            .iter()
+            .map(|x| name(x))
+            .collect::<Vec<_>>()
+            .join("、");
+        list.rows.push(vec![
+            Cell::Int(i as i64 + 1),
+            s.number.clone().into(),
+            s.title.clone().into(),
+            leads.clone().into(),
+            co.into(),
+            s.handler.clone().into(),
+            "A 已解决或基本解决".into(),
+            s.satisfaction.map_or("", |x| x.label()).into(),
+            s.date.into(),
+        ]);
+        rows.push(vec![
+            s.number.clone(),
+            s.title.clone(),
+            leads,
+            s.handler.clone(),
+        ]);
+    }
+    list.notes.push(format!(
+        "本名单为草案。依据：本年度办理结果为A类（已解决或基本解决）且代表评价为满意或基本满意的建议共{pool}件，按代表满意、附议人数多者优先，列出前{max}件，供代表联络室会同承办单位研究。"
+    ));
+    let mut tables = HashMap::new();
+    tables.insert(
+        "名单".to_string(),
+        tb(
+            &["建议编号", "标题", "领衔代表", "承办单位"],
+            rows,
+            &[4, 12, 8, 8],
+        ),
+    );
+    let vars = json!({
+        "period": p.label,
+        "year": chrono::Datelike::year(&p.start),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "liaison": config.units.liaison,
+        "pool": pool,
+        "total": cands.len(),
+        "max": max,
+    });
+    OutstandingDraft {
+        xlsx: vec![list],
+        vars,
+        tables,
+    }
+}
