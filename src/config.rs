@@ -92,6 +92,10 @@ pub struct Thresholds {
     pub low_activity_per_year: u32,
     /// Candidates on the draft list of outstanding suggestions (R5).
     pub outstanding_suggestions_max: u32,
+    /// Congress attendance over the term below which re-nomination is to be studied (R7).
+    pub renomination_min_congress_attendance: f64,
+    /// Whether a term score in the bottom band alone makes re-nomination to be studied.
+    pub renomination_study_bottom_band: bool,
 }
 
 impl Default for Thresholds {
@@ -106,6 +110,8 @@ impl Default for Thresholds {
             outstanding_per_group_max: 3,
             low_activity_per_year: 2,
             outstanding_suggestions_max: 10,
+            renomination_min_congress_attendance: 0.8,
+            renomination_study_bottom_band: true,
         }
     }
 }
@@ -150,6 +156,10 @@ impl Config {
         for (name, v) in [
             ("report_share_per_year", t.report_share_per_year),
             ("dissatisfied_share_limit", t.dissatisfied_share_limit),
+            (
+                "renomination_min_congress_attendance",
+                t.renomination_min_congress_attendance,
+            ),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 bail!("thresholds.{name} 应在 0 到 1 之间（例如 0.2 表示 20%），实际为 {v}");

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod sample;
 pub mod score;
 pub mod template;
+pub mod term;
 pub mod text;
 pub mod validate;
 pub mod view;

@@ -16,7 +16,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The embedded default templates, by file name.
-pub const DEFAULTS: [(&str, &str); 7] = [
+pub const DEFAULTS: [(&str, &str); 9] = [
+    (
+        RENOMINATION,
+        include_str!("../templates/继续提名建议名单.txt"),
+    ),
+    (
+        EXIT_FINDINGS,
+        include_str!("../templates/代表资格情况报告.txt"),
+    ),
     (
         ANNUAL_REPORT,
         include_str!("../templates/年度代表履职工作情况报告.txt"),
@@ -46,6 +54,8 @@ pub const DEFAULTS: [(&str, &str); 7] = [
         include_str!("../templates/优秀代表建议名单草案.txt"),
     ),
 ];
+pub const RENOMINATION: &str = "继续提名建议名单.txt";
+pub const EXIT_FINDINGS: &str = "代表资格情况报告.txt";
 pub const SC_MEMBERS: &str = "常委会组成人员履职情况报告.txt";
 pub const COMMITTEE_MEMBERS: &str = "专门委员会组成人员履职情况报告.txt";
 pub const REPORTS_TO_VOTERS: &str = "述职评议工作情况报告.txt";
@@ -134,6 +144,7 @@ pub fn parse(text: &str, tables: &HashMap<String, TableBlock>, author: &str) -> 
         signature: None,
         attachments: Vec::new(),
         author: author.to_string(),
+        print_title: true,
     };
     let mut titles: Vec<String> = Vec::new();
     for (n, raw) in text.lines().enumerate() {

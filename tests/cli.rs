@@ -1272,3 +1272,152 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
         "乙镇 has one eligible delegate: {doc}"
     );
 }
+
+#[test]
+fn term_package_on_a_multi_year_district() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "6",
+            "--delegates",
+            "60",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["term"]);
+    assert_eq!(code, 0, "{stderr}");
+    let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
+    let name = |id: &str| data.roster.by_id(id).expect("in roster").name.clone();
+    let out = dir.path().join("reports/term-6");
+    // The planted cases of a 60-delegate sample: D006 absent without approval in 2023
+    // and 2025; D005 resigned in 2024 and D061 was elected in their place; D009 above
+    // 50 % 不满意 in 2025; D011 never reported to voters.
+    let ends = read_sheet(
+        &out.join("关于第六届代表资格有关情况的报告.xlsx"),
+        "资格终止",
+    );
+    assert_eq!(ends.len(), 2, "{ends:?}");
+    assert_eq!(
+        (ends[1][0].as_str(), ends[1][2].as_str()),
+        (name("D006").as_str(), "2")
+    );
+    assert!(
+        ends[1][3].contains("2023年") && ends[1][3].contains("2025年"),
+        "{:?}",
+        ends[1]
+    );
+    let resign = read_sheet(
+        &out.join("关于第六届代表资格有关情况的报告.xlsx"),
+        "建议辞职",
+    );
+    assert_eq!(resign[1][0], name("D009"));
+    let list = read_sheet(
+        &out.join("第六届代表继续提名建议名单（草案）.xlsx"),
+        "继续提名建议名单",
+    );
+    let row = |id: &str| {
+        row_by_key(
+            &list.iter().map(|r| r[2..].to_vec()).collect::<Vec<_>>(),
+            1,
+            id,
+        )
+    };
+    assert_eq!(row("D006")["建议类别"], "不建议继续提名");
+    assert!(row("D006")["理由"].starts_with("本届未经批准2次不出席区人代会，依法资格终止"));
+    assert_eq!(row("D005")["建议类别"], "不建议继续提名");
+    assert!(
+        row("D005")["理由"].starts_with("已于2024年6月28日辞职"),
+        "{:?}",
+        row("D005")
+    );
+    assert!(
+        row("D061")["任职期间"].starts_with("2024年11月20日至")
+            && row("D061")["任职期间"].contains("任职不满届期")
+    );
+    assert_eq!(row("D009")["建议类别"], "不建议继续提名");
+    assert!(
+        row("D011")["理由"].contains("本届未向选民述职"),
+        "{:?}",
+        row("D011")
+    );
+    assert_eq!(row("D011")["述职情况"], "未述职");
+    let cov = read_sheet(&out.join("述职评议完成情况.xlsx"), "本届未述职代表");
+    assert!(cov
+        .iter()
+        .any(|r| r.get(2).map(|s| s.as_str()) == Some("D011")));
+    let yearly = read_sheet(&out.join("述职评议完成情况.xlsx"), "各小组逐年述职");
+    // Group 3 (安宁街道) falls short in 2025.
+    let g3 = yearly
+        .iter()
+        .find(|r| r[0] == "安宁街道")
+        .expect("group row");
+    assert!(g3[4].ends_with("未达到"), "{g3:?}");
+    assert!(g3[1..4].iter().all(|c| !c.contains("未达到")), "{g3:?}");
+    // One bound volume per group with a cover and a catalogue of its delegates.
+    for g in data.roster.groups() {
+        let vol =
+            docx_text(&unzip(&out.join("装订成册").join(format!("{g}.docx")))["word/document.xml"]);
+        assert!(
+            vol.contains(&format!("{g}代表小组")) && vol.contains("目　　录"),
+            "{g}"
+        );
+        let members = data
+            .roster
+            .delegates
+            .iter()
+            .filter(|d| d.group == g)
+            .count();
+        assert!(vol.contains(&format!("本册收录代表{members}名")), "{g}");
+        assert_eq!(
+            vol.matches("人大代表履职档案").count(),
+            members + 1,
+            "{g}: cover plus one archive per delegate"
+        );
+    }
+    if let (Some(soffice), Some(pdfinfo)) = (tool("soffice"), tool("pdfinfo")) {
+        let vol = out.join("装订成册/兴华街道.docx");
+        let st = std::process::Command::new(soffice)
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(dir.path())
+            .arg(&vol)
+            .env("HOME", dir.path())
+            .output()
+            .expect("soffice");
+        assert!(st.status.success());
+        let info = std::process::Command::new(pdfinfo)
+            .arg(dir.path().join("兴华街道.pdf"))
+            .output()
+            .expect("pdfinfo");
+        let pages: usize = String::from_utf8_lossy(&info.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").and_then(|v| v.trim().parse().ok()))
+            .expect("pages");
+        let members = data
+            .roster
+            .delegates
+            .iter()
+            .filter(|d| d.group == "兴华街道")
+            .count();
+        // Cover, catalogue, and at least two pages per delegate's term archive.
+        assert!(
+            pages >= 2 + 2 * members,
+            "{pages} pages for {members} delegates"
+        );
+    } else {
+        assert!(
+            std::env::var_os("LVZHI_REQUIRE_PDF").is_none(),
+            "LibreOffice 未安装"
+        );
+    }
+}

@@ -27,7 +27,7 @@ pub struct DocOptions {
         value_name = "文件夹"
     )]
     pub templates: PathBuf,
-    /// 成文日期，如 2026-01-10（默认为该年度的 12 月 31 日）
+    /// 成文日期，如 2026-01-10（默认：年度工作为该年 12 月 31 日，届末工作为届期结束日）
     #[arg(long, value_name = "日期")]
     pub date: Option<String>,
 }
@@ -104,7 +104,8 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     let history = ingest::load(&a.folders.input, &YearScope::All)?.records;
     let period = Period::year(year);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
+    let delegates =
+        stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?.len();
 
     let view = annual::build(
         &archive,

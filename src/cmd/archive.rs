@@ -7,7 +7,7 @@ use crate::archive::{self, Archive, Period};
 use crate::ingest::Dataset;
 use crate::ingest::YearScope;
 use crate::output::Staging;
-use crate::render::docx;
+use crate::render::docx::{self, Document};
 use crate::render::{parquet, xlsx};
 use crate::score::ScoreRules;
 use crate::validate::Severity;
@@ -35,7 +35,7 @@ pub struct ArchiveArgs {
 }
 
 /// Stages the archive outputs: the summary workbook, its Parquet twins and one DOCX per
-/// delegate under a folder per group. Returns the number of delegates.
+/// delegate under a folder per group. Returns the delegates' documents, in archive order.
 pub fn stage_archive(
     stage: &mut Staging,
     dir: &Path,
@@ -43,7 +43,7 @@ pub fn stage_archive(
     data: &Dataset,
     docs: &DocOptions,
     input: &Path,
-) -> Result<usize> {
+) -> Result<Vec<Document>> {
     let tables = view::archive_workbook(
         archive,
         &data.records,
@@ -73,6 +73,7 @@ pub fn stage_archive(
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let by = view::ByDelegate::new(&data.records);
     let author = format!("{}代表联络室", data.config.district.standing_committee);
+    let mut out = Vec::with_capacity(archive.delegates.len());
     for d in &archive.delegates {
         let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
         let doc = template::render(&tmpl, &vars, &tables, &author)?;
@@ -81,8 +82,9 @@ pub fn stage_archive(
             dir.join("履职档案").join(&d.delegate.group).join(name),
             &docx::render(&doc)?,
         )?;
+        out.push(doc);
     }
-    Ok(archive.delegates.len())
+    Ok(out)
 }
 
 pub fn run(a: &ArchiveArgs) -> Result<()> {

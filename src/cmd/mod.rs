@@ -5,6 +5,7 @@ pub mod archive;
 pub mod check;
 pub mod forms;
 pub mod sample;
+pub mod term;
 
 use crate::ingest::{self, Dataset, YearScope};
 use crate::output::{check_not_inside, Staging};
@@ -27,6 +28,9 @@ pub enum Command {
     /// 生成某一年度（或整个届期）的代表履职档案：汇总表、Parquet 和每位代表的 Word 档案
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi archive [选项]")]
     Archive(archive::ArchiveArgs),
+    /// 届末工作：届期档案、继续提名建议名单、代表资格情况报告、述职完成情况和装订档案
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi term [选项]")]
+    Term(term::TermArgs),
     /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi forms [选项]")]
     Forms(forms::FormsArgs),
@@ -63,6 +67,7 @@ pub fn run(c: Command) -> Result<()> {
         Command::Archive(a) => archive::run(&a),
         Command::Forms(a) => forms::run(&a),
         Command::Sample(a) => sample::run(&a),
+        Command::Term(a) => term::run(&a),
     }
 }
 

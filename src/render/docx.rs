@@ -54,6 +54,8 @@ pub enum Block {
     /// 一、 (level 1, 黑体), （一） (level 2, 楷体), 1. / （1） (level 3, 仿宋).
     Heading(u8, String),
     Para(String),
+    /// A line in the title style (二号小标宋, centred): covers and volume sections.
+    Title(String),
     /// A body line without the first-line indent (the salutation, 称呼).
     Flush(String),
     /// A centred line in the body font (e.g. a table's caption).
@@ -90,6 +92,9 @@ pub struct Document {
     pub attachments: Vec<Attachment>,
     /// Document properties.
     pub author: String,
+    /// Whether the title (and subtitle) head the first page; a bound volume has a cover
+    /// of its own instead.
+    pub print_title: bool,
 }
 
 fn fonts(east_asia: &str) -> RunFonts {
@@ -251,6 +256,9 @@ fn add_blocks(mut doc: Docx, blocks: &[Block]) -> Docx {
         doc = match b {
             Block::Heading(l, t) => doc.add_paragraph(heading(*l, t)),
             Block::Para(t) => doc.add_paragraph(body_para(t, FONT_BODY)),
+            Block::Title(t) => {
+                doc.add_paragraph(centered(t, FONT_TITLE, SIZE_2, 700).keep_next(true))
+            }
             Block::Flush(t) => doc.add_paragraph(
                 Paragraph::new()
                     .add_run(run(t, FONT_BODY, SIZE_3))
@@ -326,13 +334,15 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
         .updated_at(FIXED_TIME)
         .footer(page_number(true))
         .even_footer(page_number(false));
-    for line in d.title.lines() {
-        doc = doc.add_paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+    if d.print_title {
+        for line in d.title.lines() {
+            doc = doc.add_paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+        }
+        if let Some(s) = &d.subtitle {
+            doc = doc.add_paragraph(centered(s, FONT_KAI, SIZE_3, LINE_TWIPS));
+        }
+        doc = doc.add_paragraph(blank_line());
     }
-    if let Some(s) = &d.subtitle {
-        doc = doc.add_paragraph(centered(s, FONT_KAI, SIZE_3, LINE_TWIPS));
-    }
-    doc = doc.add_paragraph(blank_line());
     doc = add_blocks(doc, &d.body);
     if !d.attachments.is_empty() {
         doc = doc.add_paragraph(blank_line());

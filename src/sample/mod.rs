@@ -1180,6 +1180,8 @@ outstanding_per_group_min = 2          # 每个代表小组推荐优秀履职代
 outstanding_per_group_max = 3
 low_activity_per_year = 2              # 全年履职活动少于该次数的代表列为“履职较少”
 outstanding_suggestions_max = 10       # 优秀代表建议名单草案最多列出的件数
+renomination_min_congress_attendance = 0.8  # 届内区人代会出席率低于该比例的，继续提名“需研究”
+renomination_study_bottom_band = true  # 届期积分位于后段的，继续提名“需研究”
 "#,
         start = w.term_start().format("%Y-%m-%d"),
         end = date(spec.first_year + 5, 1, 5).format("%Y-%m-%d"),

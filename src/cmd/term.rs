@@ -1,0 +1,114 @@
+//! `lvzhi term`: the end-of-term package into `reports/term-<届别>/`: the term archive
+//! (summary, Parquet, each delegate's DOCX, scores), the re-nomination suggestion list,
+//! the exit findings, the 述职 coverage and one bound volume per group.
+
+use super::annual::{DocOptions, Docs};
+use super::archive::stage_archive;
+use super::{load, print_validation, stage_validation_report, Folders};
+use crate::archive::{self, Period};
+use crate::ingest::YearScope;
+use crate::output::Staging;
+use crate::render::{docx, xlsx};
+use crate::score::ScoreRules;
+use crate::validate::Severity;
+use crate::{template, term, DataErrors};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct TermArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    #[command(flatten)]
+    pub docs: DocOptions,
+    /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
+    #[arg(long)]
+    pub exclude_errors: bool,
+}
+
+pub fn run(a: &TermArgs) -> Result<()> {
+    let data = load(&a.folders, &YearScope::All)?;
+    let config = &data.config;
+    let dir = PathBuf::from(format!("term-{}", config.term.number));
+    let report_rel = dir.join("校验报告.xlsx");
+    let report_path = a.folders.output.join(&report_rel);
+    let mut stage = Staging::new(&a.folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let errors = data.validation.count(Severity::Error);
+    if errors > 0 && !a.exclude_errors {
+        stage.commit()?;
+        print_validation(&data.validation, &report_path);
+        return Err(DataErrors {
+            errors,
+            report: report_path.display().to_string(),
+        }
+        .into());
+    }
+    let date = match &a.docs.date {
+        Some(s) => crate::text::parse_date_text(s)
+            .ok_or_else(|| anyhow::anyhow!("无法识别的成文日期「{s}」，请写成 2026-12-20"))?,
+        None => config.term.end,
+    };
+    let period = Period::term(config);
+    let archive = archive::build(&data.roster, &data.records, &period, config)?;
+    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
+    let (rules, _) = ScoreRules::load(&a.folders.input)?;
+    let pkg = term::build(&archive, &data.records, &rules, config, &data.years);
+    let author = format!("{}代表联络室", config.district.standing_committee);
+    let docs = Docs {
+        templates: &a.docs.templates,
+        author: &author,
+        date: crate::text::chinese_date(date),
+    };
+    let name = docs.write(
+        &mut stage,
+        &dir,
+        template::RENOMINATION,
+        pkg.renomination_vars,
+        &pkg.renomination_tables,
+    )?;
+    stage.write(
+        dir.join(format!("{name}.xlsx")),
+        &xlsx::workbook(&pkg.renomination_xlsx, &name)?,
+    )?;
+    let name = docs.write(
+        &mut stage,
+        &dir,
+        template::EXIT_FINDINGS,
+        pkg.exit_vars,
+        &pkg.exit_tables,
+    )?;
+    stage.write(
+        dir.join(format!("{name}.xlsx")),
+        &xlsx::workbook(&pkg.exit_xlsx, &name)?,
+    )?;
+    stage.write(
+        dir.join("述职评议完成情况.xlsx"),
+        &xlsx::workbook(&pkg.coverage_xlsx, "述职评议完成情况")?,
+    )?;
+    let groups = data.roster.groups();
+    for g in &groups {
+        let members: Vec<_> = archive
+            .delegates
+            .iter()
+            .zip(documents.iter())
+            .filter(|(d, _)| &d.delegate.group == g)
+            .map(|(d, doc)| (d, doc.clone()))
+            .collect();
+        let vol = term::volume(g, config, &members, &author);
+        stage.write(
+            dir.join("装订成册").join(format!("{g}.docx")),
+            &docx::render(&vol)?,
+        )?;
+    }
+    stage.commit()?;
+    print_validation(&data.validation, &report_path);
+    eprintln!(
+        "已生成 {}：{} 名代表的届期档案、继续提名建议名单（草案）、代表资格情况报告、述职评议完成情况和 {} 册装订档案。",
+        a.folders.output.join(&dir).display(),
+        archive.delegates.len(),
+        groups.len()
+    );
+    Ok(())
+}

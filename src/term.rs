@@ -1,0 +1,756 @@
+//! The end-of-term package (R2, R6, R7, R8): the re-nomination suggestion list with its
+//! basis, the exit findings, the 述职 coverage over the term and the bound volumes.
+//! Rules are pure functions with worked examples; views are tables and variables.
+
+use crate::archive::{Archive, DelegateArchive, Metric};
+use crate::config::Config;
+use crate::model::{MeetingKind, Presence, Records};
+use crate::render::docx::{Block, Document, TableBlock};
+use crate::render::xlsx::{Cell, Table};
+use crate::rules;
+use crate::score::{self, Band, ScoreRules};
+use crate::text::{chinese_date, percent};
+use chrono::{Datelike, NaiveDate};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// 建议继续提名 / 不建议继续提名 / 需研究.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Renominate,
+    Study,
+    DoNotRenominate,
+}
+
+impl Category {
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Renominate => "建议继续提名",
+            Category::Study => "需研究",
+            Category::DoNotRenominate => "不建议继续提名",
+        }
+    }
+}
+
+/// What the re-nomination rule looks at, over the time served in the term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    /// Left office (status and date), if so.
+    pub left: Option<(String, NaiveDate)>,
+    pub unapproved_absences: u32,
+    /// An evaluation with 不满意 above the limit.
+    pub dissatisfied_above_limit: bool,
+    pub reports: u32,
+    pub congress_expected: u32,
+    pub congress_attended: u32,
+    pub overall_band: Band,
+}
+
+/// The configurable criteria of the re-nomination suggestion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Criteria {
+    pub absence_limit: u32,
+    pub min_attendance: f64,
+    pub study_bottom_band: bool,
+}
+
+impl Criteria {
+    pub fn from(t: &crate::config::Thresholds) -> Criteria {
+        Criteria {
+            absence_limit: t.unapproved_absence_limit,
+            min_attendance: t.renomination_min_congress_attendance,
+            study_bottom_band: t.renomination_study_bottom_band,
+        }
+    }
+}
+
+/// R7 with R6 and R8: the suggested category and every reason, in words.
+/// Defaults: not re-nominated when the qualification ends (two unapproved absences),
+/// after a 不满意 share above the limit, or after leaving office; to be studied when the
+/// delegate never reported to voters, was absent without approval once, attended fewer
+/// congress sessions than `min_attendance` of those expected, or is in the bottom band.
+pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
+    let (absence_limit, min_attendance) = (c.absence_limit, c.min_attendance);
+    let mut no = Vec::new();
+    let mut study = Vec::new();
+    if let Some((status, date)) = &f.left {
+        no.push(format!("已于{}{}", chinese_date(*date), status));
+    }
+    if rules::qualification_ends(f.unapproved_absences, absence_limit) {
+        no.push(format!(
+            "本届未经批准{}次不出席区人代会，依法资格终止",
+            f.unapproved_absences
+        ));
+    } else if f.unapproved_absences > 0 {
+        study.push(format!(
+            "本届未经批准缺席区人代会{}次",
+            f.unapproved_absences
+        ));
+    }
+    if f.dissatisfied_above_limit {
+        no.push("述职评议不满意率超过规定".to_string());
+    }
+    if f.reports == 0 {
+        study.push("本届未向选民述职".to_string());
+    }
+    if let Some(rate) = rules::share(f.congress_attended, f.congress_expected) {
+        if rate + 1e-9 < min_attendance {
+            study.push(format!(
+                "区人代会出席率{}，低于{}",
+                percent(f.congress_attended, f.congress_expected),
+                crate::text::fraction_percent(min_attendance)
+            ));
+        }
+    }
+    if c.study_bottom_band && f.overall_band == Band::Bottom {
+        study.push("届期履职积分位于全体代表后段".to_string());
+    }
+    if !no.is_empty() {
+        (
+            Category::DoNotRenominate,
+            no.into_iter().chain(study).collect(),
+        )
+    } else if !study.is_empty() {
+        (Category::Study, study)
+    } else {
+        (
+            Category::Renominate,
+            vec!["履职档案、述职评议和表彰情况未见不宜继续提名的情形".to_string()],
+        )
+    }
+}
+
+/// Unapproved congress absences of every delegate in the term, with their sessions.
+pub fn term_absences(records: &Records) -> BTreeMap<String, Vec<(NaiveDate, String)>> {
+    let mut out: BTreeMap<String, Vec<(NaiveDate, String)>> = BTreeMap::new();
+    for a in records
+        .attendance
+        .iter()
+        .filter(|a| a.kind == MeetingKind::Congress && a.presence == Presence::Absent)
+    {
+        out.entry(a.delegate.clone())
+            .or_default()
+            .push((a.date, a.meeting.clone()));
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// The whole package's views.
+pub struct TermPackage {
+    pub renomination_xlsx: Vec<Table>,
+    pub renomination_vars: Value,
+    pub renomination_tables: HashMap<String, TableBlock>,
+    pub exit_xlsx: Vec<Table>,
+    pub exit_vars: Value,
+    pub exit_tables: HashMap<String, TableBlock>,
+    pub coverage_xlsx: Vec<Table>,
+}
+
+fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
+    TableBlock {
+        headers: headers.iter().map(|s| s.to_string()).collect(),
+        rows,
+        widths: widths.to_vec(),
+    }
+}
+
+/// Builds the re-nomination list, the exit findings and the 述职 coverage.
+pub fn build(
+    archive: &Archive,
+    records: &Records,
+    rules_: &ScoreRules,
+    config: &Config,
+    years: &[i32],
+) -> TermPackage {
+    let t = &config.thresholds;
+    let scored = score::score_all(archive, rules_);
+    let absences = term_absences(records);
+    let above: BTreeSet<&str> = records
+        .reports
+        .iter()
+        .filter(|r| {
+            rules::advise_resignation(
+                r.satisfied,
+                r.basically,
+                r.dissatisfied,
+                t.dissatisfied_share_limit,
+            )
+        })
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let mut reports_of: HashMap<&str, Vec<&crate::model::ReportToVoters>> = HashMap::new();
+    for r in &records.reports {
+        reports_of.entry(r.delegate.as_str()).or_default().push(r);
+    }
+    let commendations_of = |id: &str| -> String {
+        records
+            .commendations
+            .iter()
+            .filter(|c| c.delegate == id)
+            .map(|c| format!("{}年度{}", c.year, c.kind.label()))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let headers = [
+        "代表小组",
+        "姓名",
+        "代表编号",
+        "代表状态",
+        "任职期间",
+        "区人代会应出席",
+        "出席",
+        "请假",
+        "未经批准缺席",
+        "常委会会议应出席/出席",
+        "专委会议应出席/出席",
+        "领衔建议",
+        "附议建议",
+        "闭会期间活动",
+        "联系接待选民",
+        "述职情况",
+        "通报表彰",
+        "届期积分",
+        "全体分档",
+        "建议类别",
+        "理由",
+    ];
+    let mut list = Table::new("继续提名建议名单", &headers);
+    list.title = Some(format!(
+        "{}代表继续提名建议名单（草案）",
+        config.term_name()
+    ));
+    let mut doc_rows = Vec::new();
+    let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
+    let mut partial = 0;
+    for (d, (s, _, overall)) in archive.delegates.iter().zip(&scored) {
+        let dl = &d.delegate;
+        let start = dl.service_start(config.term.start);
+        let end = dl.service_end(config.term.end);
+        let full = start == config.term.start && end == config.term.end;
+        if !full {
+            partial += 1;
+        }
+        let served = format!(
+            "{}至{}{}",
+            chinese_date(start),
+            chinese_date(end),
+            if full {
+                String::new()
+            } else {
+                "（任职不满届期，按任职期间计）".to_string()
+            }
+        );
+        let reps = reports_of.get(dl.id.as_str()).cloned().unwrap_or_default();
+        let rep_text = if reps.is_empty() {
+            "未述职".to_string()
+        } else {
+            reps.iter()
+                .map(|r| {
+                    let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
+                    let pc = |f: Option<f64>| {
+                        f.map_or("—".to_string(), |x| {
+                            format!("{:.1}%", crate::text::round_half_away(x * 100.0, 1))
+                        })
+                    };
+                    format!(
+                        "{}{}，满意率{}、满意及基本满意率{}、不满意率{}",
+                        chinese_date(r.date),
+                        r.form.label(),
+                        pc(rt.map(|x| x.satisfied)),
+                        pc(rt.map(|x| x.satisfied_or_basically)),
+                        pc(rt.map(|x| x.dissatisfied))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("；")
+        };
+        let facts = Facts {
+            left: (!dl.is_serving()).then(|| (dl.status.clone(), end)),
+            unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
+            dissatisfied_above_limit: above.contains(dl.id.as_str()),
+            reports: reps.len() as u32,
+            congress_expected: d.get(Metric::CongressExpected),
+            congress_attended: d.get(Metric::CongressAttended),
+            overall_band: *overall,
+        };
+        let (cat, reasons) = renomination(&facts, &Criteria::from(t));
+        *counts.entry(cat).or_default() += 1;
+        let reason = reasons.join("；");
+        let pair = |e: Metric, a: Metric| {
+            if d.get(e) == 0 {
+                "—".to_string()
+            } else {
+                format!("{}/{}", d.get(e), d.get(a))
+            }
+        };
+        list.rows.push(vec![
+            dl.group.clone().into(),
+            dl.name.clone().into(),
+            dl.id.clone().into(),
+            dl.status_label().to_string().into(),
+            served.into(),
+            d.get(Metric::CongressExpected).into(),
+            d.get(Metric::CongressAttended).into(),
+            d.get(Metric::CongressLeave).into(),
+            d.get(Metric::CongressAbsent).into(),
+            pair(Metric::ScExpected, Metric::ScAttended).into(),
+            pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
+            d.get(Metric::SuggestionsLed).into(),
+            d.get(Metric::SuggestionsCosigned).into(),
+            d.get(Metric::RecessActivities).into(),
+            d.get(Metric::VoterContacts).into(),
+            rep_text.into(),
+            commendations_of(&dl.id).into(),
+            Cell::Num(s.total),
+            overall.label(rules_.top_share, rules_.bottom_share).into(),
+            cat.label().into(),
+            reason.clone().into(),
+        ]);
+        doc_rows.push(vec![
+            dl.group.clone(),
+            dl.name.clone(),
+            cat.label().to_string(),
+            reason,
+        ]);
+    }
+    list.notes.push(format!(
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算。",
+        rules_.label(),
+        crate::text::fraction_percent(t.dissatisfied_share_limit),
+        crate::text::fraction_percent(t.renomination_min_congress_attendance),
+        if t.renomination_study_bottom_band {
+            format!("或届期积分位于后{}", crate::text::fraction_percent(rules_.bottom_share))
+        } else {
+            String::new()
+        },
+    ));
+    // The same list per group: one sheet each, for the groups to work from.
+    let mut renomination_xlsx = vec![list.clone()];
+    let groups: Vec<String> = {
+        let mut g: Vec<String> = Vec::new();
+        for d in &archive.delegates {
+            if !g.contains(&d.delegate.group) {
+                g.push(d.delegate.group.clone());
+            }
+        }
+        g
+    };
+    for g in &groups {
+        let mut per = list.clone();
+        per.sheet = g.chars().take(31).collect();
+        per.title = Some(format!(
+            "{g}代表小组{}代表继续提名建议名单（草案）",
+            config.term_name()
+        ));
+        per.rows
+            .retain(|r| matches!(&r[0], Cell::Text(x) if x == g));
+        renomination_xlsx.push(per);
+    }
+    let mut rtables = HashMap::new();
+    rtables.insert(
+        "名单".to_string(),
+        tb(
+            &["代表小组", "姓名", "建议类别", "理由"],
+            doc_rows,
+            &[6, 5, 6, 18],
+        ),
+    );
+    let renomination_vars = json!({
+        "term": config.term_name(),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "delegates": archive.delegates.len(),
+        "renominate": counts.get(&Category::Renominate).copied().unwrap_or(0),
+        "study": counts.get(&Category::Study).copied().unwrap_or(0),
+        "do_not": counts.get(&Category::DoNotRenominate).copied().unwrap_or(0),
+        "partial": partial,
+        "rules": rules_.label(),
+    });
+
+    // Exit findings (R8).
+    let name_of = |id: &str| archive.delegates.iter().find(|d| d.delegate.id == id);
+    let mut ends = Vec::new();
+    for (id, list) in &absences {
+        if rules::qualification_ends(list.len() as u32, t.unapproved_absence_limit) {
+            if let Some(d) = name_of(id) {
+                let when: Vec<String> = list
+                    .iter()
+                    .map(|(dt, m)| format!("{}（{}）", m, chinese_date(*dt)))
+                    .collect();
+                ends.push(vec![
+                    d.delegate.name.clone(),
+                    d.delegate.group.clone(),
+                    list.len().to_string(),
+                    when.join("；"),
+                ]);
+            }
+        }
+    }
+    let mut resign = Vec::new();
+    for r in records.reports.iter().filter(|r| {
+        rules::advise_resignation(
+            r.satisfied,
+            r.basically,
+            r.dissatisfied,
+            t.dissatisfied_share_limit,
+        )
+    }) {
+        if let Some(d) = name_of(&r.delegate) {
+            resign.push(vec![
+                d.delegate.name.clone(),
+                d.delegate.group.clone(),
+                chinese_date(r.date),
+                format!("{}/{}", r.dissatisfied, r.valid_votes()),
+                percent(r.dissatisfied, r.valid_votes()),
+            ]);
+        }
+    }
+    let status: Vec<Vec<String>> = archive
+        .delegates
+        .iter()
+        .filter(|d| !d.delegate.is_serving() || d.delegate.elected.is_some())
+        .map(|d| {
+            let dl = &d.delegate;
+            if dl.is_serving() {
+                vec![
+                    dl.name.clone(),
+                    dl.group.clone(),
+                    "补选".to_string(),
+                    dl.elected.map(chinese_date).unwrap_or_default(),
+                ]
+            } else {
+                vec![
+                    dl.name.clone(),
+                    dl.group.clone(),
+                    dl.status.clone(),
+                    dl.status_date.map(chinese_date).unwrap_or_default(),
+                ]
+            }
+        })
+        .collect();
+    let mut etables = HashMap::new();
+    etables.insert(
+        "资格终止".to_string(),
+        tb(
+            &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
+            ends.clone(),
+            &[5, 6, 5, 18],
+        ),
+    );
+    etables.insert(
+        "建议辞职".to_string(),
+        tb(
+            &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
+            resign.clone(),
+            &[5, 6, 7, 6, 5],
+        ),
+    );
+    etables.insert(
+        "代表变动".to_string(),
+        tb(
+            &["姓名", "代表小组", "变动情况", "日期"],
+            status.clone(),
+            &[6, 7, 6, 8],
+        ),
+    );
+    let to_table = |name: &str, tbk: &TableBlock| {
+        let hs: Vec<&str> = tbk.headers.iter().map(|h| h.as_str()).collect();
+        let mut x = Table::new(name, &hs);
+        x.rows = tbk
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+            .collect();
+        x
+    };
+    let exit_xlsx = vec![
+        to_table("资格终止", &etables["资格终止"]),
+        to_table("建议辞职", &etables["建议辞职"]),
+        to_table("代表变动", &etables["代表变动"]),
+    ];
+    let exit_vars = json!({
+        "term": config.term_name(),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "ends": ends.len(),
+        "resign": resign.len(),
+        "changes": status.len(),
+        "absence_limit": t.unapproved_absence_limit,
+        "dissatisfied_limit": crate::text::fraction_percent(t.dissatisfied_share_limit),
+    });
+
+    // 述职 coverage: who never reported, and each group's yearly record.
+    let ever: BTreeSet<&str> = records
+        .reports
+        .iter()
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let mut never = Table::new(
+        "本届未述职代表",
+        &["代表小组", "姓名", "代表编号", "代表状态", "任职期间"],
+    );
+    for d in archive
+        .delegates
+        .iter()
+        .filter(|d| !ever.contains(d.delegate.id.as_str()))
+    {
+        let dl = &d.delegate;
+        never.rows.push(vec![
+            dl.group.clone().into(),
+            dl.name.clone().into(),
+            dl.id.clone().into(),
+            dl.status_label().to_string().into(),
+            format!(
+                "{}至{}",
+                chinese_date(dl.service_start(config.term.start)),
+                chinese_date(dl.service_end(config.term.end))
+            )
+            .into(),
+        ]);
+    }
+    let mut head = vec!["代表小组".to_string()];
+    for y in years {
+        head.push(format!("{y}年 述职/应述职"));
+    }
+    let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
+    let mut yearly = Table::new("各小组逐年述职", &hs);
+    yearly.title = Some(format!(
+        "各代表小组逐年述职情况（每年不少于{}）",
+        crate::text::fraction_percent(t.report_share_per_year)
+    ));
+    for g in &groups {
+        let mut row: Vec<Cell> = vec![g.clone().into()];
+        for y in years {
+            let year_end = NaiveDate::from_ymd_opt(*y, 12, 31).unwrap_or(NaiveDate::MAX);
+            let year_start = NaiveDate::from_ymd_opt(*y, 1, 1).unwrap_or(NaiveDate::MIN);
+            let members: Vec<&DelegateArchive> = archive
+                .delegates
+                .iter()
+                .filter(|d| {
+                    &d.delegate.group == g
+                        && d.delegate.service_start(config.term.start) <= year_end
+                        && d.delegate.service_end(config.term.end) >= year_end.min(config.term.end)
+                })
+                .collect();
+            let did: BTreeSet<&str> = records
+                .reports
+                .iter()
+                .filter(|r| r.date.year() == *y && r.date >= year_start)
+                .map(|r| r.delegate.as_str())
+                .collect();
+            let n = members
+                .iter()
+                .filter(|d| did.contains(d.delegate.id.as_str()))
+                .count() as u32;
+            let c = rules::report_coverage(members.len() as u32, n, t.report_share_per_year);
+            row.push(format!("{}/{}{}", n, c.required, if c.met { "" } else { " 未达到" }).into());
+        }
+        yearly.rows.push(row);
+    }
+    TermPackage {
+        renomination_xlsx,
+        renomination_vars,
+        renomination_tables: rtables,
+        exit_xlsx,
+        exit_vars,
+        exit_tables: etables,
+        coverage_xlsx: vec![yearly, never],
+    }
+}
+
+/// One group's bound volume (装订成册): a cover, a catalogue, then each delegate's term
+/// archive on its own pages; page numbers run through the volume.
+pub fn volume(
+    group: &str,
+    config: &Config,
+    delegates: &[(&DelegateArchive, Document)],
+    author: &str,
+) -> Document {
+    let mut body = vec![
+        Block::Centered(String::new()),
+        Block::Centered(String::new()),
+        Block::Title(format!("{}人大代表履职档案", config.district.name)),
+        Block::Centered(String::new()),
+        Block::Title(format!("{group}代表小组")),
+        Block::Centered(String::new()),
+        Block::Centered(format!(
+            "{}（{}至{}）",
+            config.term_name(),
+            chinese_date(config.term.start),
+            chinese_date(config.term.end)
+        )),
+        Block::Centered(format!("本册收录代表{}名", delegates.len())),
+        Block::PageBreak,
+        Block::Title("目　　录".to_string()),
+        Block::Table(tb(
+            &["序号", "姓名", "代表编号", "代表状态"],
+            delegates
+                .iter()
+                .enumerate()
+                .map(|(i, (d, _))| {
+                    vec![
+                        (i + 1).to_string(),
+                        d.delegate.name.clone(),
+                        d.delegate.id.clone(),
+                        d.delegate.status_label().to_string(),
+                    ]
+                })
+                .collect(),
+            &[3, 8, 6, 8],
+        )),
+    ];
+    for (_, doc) in delegates {
+        body.push(Block::PageBreak);
+        for line in doc.title.lines() {
+            body.push(Block::Title(line.to_string()));
+        }
+        if let Some(s) = &doc.subtitle {
+            body.push(Block::Centered(s.clone()));
+        }
+        body.extend(doc.body.iter().cloned());
+    }
+    Document {
+        title: format!("{}人大代表履职档案·{group}", config.district.name),
+        subtitle: None,
+        body,
+        signature: None,
+        attachments: Vec::new(),
+        author: author.to_string(),
+        print_title: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C: Criteria = Criteria {
+        absence_limit: 2,
+        min_attendance: 0.8,
+        study_bottom_band: true,
+    };
+
+    #[test]
+    fn bottom_band_alone_is_studied_only_when_configured() {
+        let f = Facts {
+            overall_band: Band::Bottom,
+            ..facts()
+        };
+        assert_eq!(renomination(&f, &C).0, Category::Study);
+        let off = Criteria {
+            study_bottom_band: false,
+            ..C
+        };
+        assert_eq!(renomination(&f, &off).0, Category::Renominate);
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            left: None,
+            unapproved_absences: 0,
+            dissatisfied_above_limit: false,
+            reports: 1,
+            congress_expected: 5,
+            congress_attended: 5,
+            overall_band: Band::Middle,
+        }
+    }
+
+    #[test]
+    fn a_good_record_is_renominated() {
+        let (c, why) = renomination(&facts(), &C);
+        assert_eq!(c, Category::Renominate);
+        assert_eq!(why.len(), 1);
+    }
+
+    #[test]
+    fn two_absences_in_different_years_end_it() {
+        let f = Facts {
+            unapproved_absences: 2,
+            congress_attended: 3,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::DoNotRenominate);
+        assert_eq!(why[0], "本届未经批准2次不出席区人代会，依法资格终止");
+    }
+
+    #[test]
+    fn one_leave_and_one_absence_is_not_two() {
+        // Four attended, one approved leave… and one unapproved absence elsewhere.
+        let f = Facts {
+            unapproved_absences: 1,
+            congress_attended: 4,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::Study);
+        assert_eq!(why, vec!["本届未经批准缺席区人代会1次".to_string()]);
+    }
+
+    #[test]
+    fn resigned_in_year_three() {
+        let f = Facts {
+            left: Some((
+                "辞职".into(),
+                NaiveDate::from_ymd_opt(2024, 6, 30).expect("d"),
+            )),
+            congress_expected: 3,
+            congress_attended: 3,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::DoNotRenominate);
+        assert_eq!(why[0], "已于2024年6月30日辞职");
+    }
+
+    #[test]
+    fn by_election_delegate_is_measured_over_time_served() {
+        // Elected in year 3: two sessions expected, both attended: 100 %.
+        let f = Facts {
+            congress_expected: 2,
+            congress_attended: 2,
+            ..facts()
+        };
+        assert_eq!(renomination(&f, &C).0, Category::Renominate);
+    }
+
+    #[test]
+    fn never_reported_or_low_attendance_is_studied() {
+        let (c, why) = renomination(
+            &Facts {
+                reports: 0,
+                ..facts()
+            },
+            &C,
+        );
+        assert_eq!(
+            (c, why),
+            (Category::Study, vec!["本届未向选民述职".to_string()])
+        );
+        // Exactly 80 % is enough; below is not.
+        assert_eq!(
+            renomination(
+                &Facts {
+                    congress_attended: 4,
+                    ..facts()
+                },
+                &C
+            )
+            .0,
+            Category::Renominate
+        );
+        let f = Facts {
+            congress_expected: 4,
+            congress_attended: 3,
+            ..facts()
+        };
+        assert_eq!(
+            renomination(&f, &C).1,
+            vec!["区人代会出席率75.0%，低于80%".to_string()]
+        );
+    }
+}
