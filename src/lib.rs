@@ -13,6 +13,7 @@ pub mod config;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod quarterly;
 pub mod read;
 pub mod render;
 pub mod rules;

@@ -16,7 +16,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The embedded default templates, by file name.
-pub const DEFAULTS: [(&str, &str); 9] = [
+pub const DEFAULTS: [(&str, &str); 10] = [
+    (
+        QUARTERLY_BRIEF,
+        include_str!("../templates/季度情况通报.txt"),
+    ),
     (
         RENOMINATION,
         include_str!("../templates/继续提名建议名单.txt"),
@@ -54,6 +58,7 @@ pub const DEFAULTS: [(&str, &str); 9] = [
         include_str!("../templates/优秀代表建议名单草案.txt"),
     ),
 ];
+pub const QUARTERLY_BRIEF: &str = "季度情况通报.txt";
 pub const RENOMINATION: &str = "继续提名建议名单.txt";
 pub const EXIT_FINDINGS: &str = "代表资格情况报告.txt";
 pub const SC_MEMBERS: &str = "常委会组成人员履职情况报告.txt";

@@ -1421,3 +1421,66 @@ fn term_package_on_a_multi_year_district() {
         );
     }
 }
+
+#[test]
+fn quarterly_statistics_and_missing_submissions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let acts = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2025, 2, 10), s("视察"), s("视察"), s("D001"), V::E],
+        vec![V::D(2025, 3, 10), s("调研"), s("调研"), s("D002"), V::E],
+        vec![V::D(2025, 4, 10), s("调研"), s("调研"), s("D002"), V::E],
+    ];
+    std::fs::write(
+        input.join("2025/甲街道_活动.xlsx"),
+        xlsx(&[sheet("履职活动", acts)]),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["quarterly", "--year", "2025", "--quarter", "1"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025/Q1");
+    let book = out.join("2025年第一季度代表小组统计.xlsx");
+    let rows = read_sheet(&book, "各代表小组");
+    let g = row_by_key(&rows, 1, "甲街道");
+    assert_eq!(
+        g["本季度闭会期间活动人次"], "2",
+        "the April survey is in Q2"
+    );
+    assert_eq!(g["本季度无活动代表数"], "1", "李四 did nothing in Q1");
+    assert_eq!(
+        g["本季度应出席会议人次"], "5",
+        "3 at the session, 1 SC, 1 committee"
+    );
+    assert_eq!(g["本季度出席人次"], "4");
+    assert_eq!(g["应述职（不少于）"], "1");
+    let idle = read_sheet(&book, "无活动代表");
+    assert!(idle.iter().any(|r| r[1] == "李四"));
+    let sub = read_sheet(&book, "报送情况");
+    let by = |u: &str| sub.iter().find(|r| r[0] == u).cloned().expect("unit row");
+    assert_eq!(by("乙镇")[3..5], ["履职活动".to_string(), "缺表".into()]);
+    assert_eq!(by("甲街道")[4], "齐全");
+    assert_eq!(by("代表联络室")[4], "本季度未报送任何记录");
+    let brief = docx_text(
+        &unzip(&out.join("关于2025年第一季度代表小组履职情况的通报.docx"))["word/document.xml"],
+    );
+    assert!(
+        brief.contains("代表联络室本季度尚未报送任何履职记录"),
+        "{brief}"
+    );
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["quarterly", "--year", "2025", "--quarter", "5"],
+    );
+    assert_eq!(
+        (code, stderr.as_str()),
+        (2, "错误：季度应为 1 到 4，实际为 5\n")
+    );
+}

@@ -4,6 +4,7 @@ pub mod annual;
 pub mod archive;
 pub mod check;
 pub mod forms;
+pub mod quarterly;
 pub mod sample;
 pub mod term;
 
@@ -31,6 +32,9 @@ pub enum Command {
     /// 届末工作：届期档案、继续提名建议名单、代表资格情况报告、述职完成情况和装订档案
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi term [选项]")]
     Term(term::TermArgs),
+    /// 季度统计：各代表小组履职情况、缺报情况和情况通报
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi quarterly --quarter <季度> [选项]")]
+    Quarterly(quarterly::QuarterlyArgs),
     /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi forms [选项]")]
     Forms(forms::FormsArgs),
@@ -66,6 +70,7 @@ pub fn run(c: Command) -> Result<()> {
         Command::Annual(a) => annual::run(&a),
         Command::Archive(a) => archive::run(&a),
         Command::Forms(a) => forms::run(&a),
+        Command::Quarterly(a) => quarterly::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Term(a) => term::run(&a),
     }

@@ -1,0 +1,92 @@
+//! `lvzhi quarterly`: the quarter's group statistics (XLSX with charts), the missing
+//! submissions and a short brief (情况通报) for the group leaders, into
+//! `reports/<year>/Q<n>/`.
+
+use super::annual::{DocOptions, Docs};
+use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use crate::ingest::{resolve_unit, YearScope};
+use crate::output::Staging;
+use crate::render::xlsx;
+use crate::validate::Severity;
+use crate::{quarterly, template, DataErrors};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct QuarterlyArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    #[command(flatten)]
+    pub docs: DocOptions,
+    /// 年度，如 2025；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+    /// 季度，1 到 4
+    #[arg(long, value_name = "季度")]
+    pub quarter: u32,
+    /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
+    #[arg(long)]
+    pub exclude_errors: bool,
+}
+
+pub fn run(a: &QuarterlyArgs) -> Result<()> {
+    let year = pick_year(&a.folders.input, a.year)?;
+    let period = quarterly::quarter(year, a.quarter)?;
+    let data = load(&a.folders, &YearScope::One(year))?;
+    let dir = PathBuf::from(year.to_string()).join(format!("Q{}", a.quarter));
+    let report_rel = dir.join("校验报告.xlsx");
+    let report_path = a.folders.output.join(&report_rel);
+    let mut stage = Staging::new(&a.folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let errors = data.validation.count(Severity::Error);
+    if errors > 0 && !a.exclude_errors {
+        stage.commit()?;
+        print_validation(&data.validation, &report_path);
+        return Err(DataErrors {
+            errors,
+            report: report_path.display().to_string(),
+        }
+        .into());
+    }
+    let units = |u: &str| resolve_unit(u, &data.roster, &data.config).map(|x| x.kind);
+    let sources = quarterly::sources_by_file(&data.records, &units);
+    let view = quarterly::build(
+        year,
+        a.quarter,
+        &data.records,
+        &data.roster,
+        &data.config,
+        &sources,
+    )?;
+    stage.write(
+        dir.join(format!("{}代表小组统计.xlsx", period.label)),
+        &xlsx::workbook(&view.xlsx, &period.label)?,
+    )?;
+    let date = match &a.docs.date {
+        Some(s) => crate::text::parse_date_text(s)
+            .ok_or_else(|| anyhow::anyhow!("无法识别的成文日期「{s}」，请写成 2025-10-10"))?,
+        None => period.end,
+    };
+    let author = format!("{}代表联络室", data.config.district.standing_committee);
+    let docs = Docs {
+        templates: &a.docs.templates,
+        author: &author,
+        date: crate::text::chinese_date(date),
+    };
+    docs.write(
+        &mut stage,
+        &dir,
+        template::QUARTERLY_BRIEF,
+        view.vars,
+        &view.tables,
+    )?;
+    stage.commit()?;
+    print_validation(&data.validation, &report_path);
+    eprintln!(
+        "已生成 {}：{}代表小组统计和情况通报。",
+        a.folders.output.join(&dir).display(),
+        period.label
+    );
+    Ok(())
+}

@@ -1,0 +1,456 @@
+//! Quarterly group statistics (季度代表小组统计): what each group sent and did in the
+//! quarter, attendance at the meetings held in it, who did nothing, 述职 progress against
+//! the yearly share, missing submissions, and the change from the previous quarter.
+
+use crate::archive::{self, Archive, DelegateArchive, Metric, Period};
+use crate::config::Config;
+use crate::ingest::UnitKind;
+use crate::model::{Records, Roster, Source};
+use crate::render::docx::TableBlock;
+use crate::render::xlsx::{Cell, ChartSpec, Table};
+use crate::rules;
+use crate::text::percent;
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The period of quarter `q` (1–4) of `year`.
+pub fn quarter(year: i32, q: u32) -> Result<Period> {
+    if !(1..=4).contains(&q) {
+        bail!("季度应为 1 到 4，实际为 {q}");
+    }
+    let start =
+        NaiveDate::from_ymd_opt(year, 3 * q - 2, 1).ok_or_else(|| anyhow::anyhow!("年度无效"))?;
+    let next = if q == 4 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, 3 * q + 1, 1)
+    };
+    let end = next
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(|| anyhow::anyhow!("年度无效"))?;
+    Ok(Period {
+        label: format!("{year}年第{}季度", crate::config::chinese_number(q)),
+        start,
+        end,
+    })
+}
+
+/// Which sheets each kind of unit is expected to send every quarter.
+pub fn expected_sheets(kind: UnitKind) -> &'static [&'static str] {
+    match kind {
+        UnitKind::Group => &["出席记录", "履职活动"],
+        UnitKind::Office => &["出席记录", "履职活动"],
+        UnitKind::Committee => &["出席记录"],
+        UnitKind::Liaison => &["代表建议"],
+    }
+}
+
+/// The sheet kinds a unit sent records of in a period.
+fn sent(records: &Records, unit: &str, p: &Period) -> BTreeSet<&'static str> {
+    let mut out = BTreeSet::new();
+    if records
+        .attendance
+        .iter()
+        .any(|r| r.unit == unit && p.contains(r.date))
+    {
+        out.insert("出席记录");
+    }
+    if records
+        .activities
+        .iter()
+        .any(|r| r.unit == unit && p.contains(r.date))
+    {
+        out.insert("履职活动");
+    }
+    if records
+        .suggestions
+        .iter()
+        .any(|r| r.unit == unit && p.contains(r.date))
+    {
+        out.insert("代表建议");
+    }
+    if records
+        .reports
+        .iter()
+        .any(|r| r.unit == unit && p.contains(r.date))
+    {
+        out.insert("述职评议");
+    }
+    out
+}
+
+fn count_records(records: &Records, unit: &str, p: &Period) -> u32 {
+    let f = |u: &str, d: NaiveDate| u == unit && p.contains(d);
+    (records
+        .attendance
+        .iter()
+        .filter(|r| f(&r.unit, r.date))
+        .count()
+        + records
+            .activities
+            .iter()
+            .filter(|r| f(&r.unit, r.date))
+            .count()
+        + records
+            .suggestions
+            .iter()
+            .filter(|r| f(&r.unit, r.date))
+            .count()
+        + records
+            .reports
+            .iter()
+            .filter(|r| f(&r.unit, r.date))
+            .count()) as u32
+}
+
+fn sum(ds: &[&DelegateArchive], m: Metric) -> u32 {
+    ds.iter().map(|d| d.get(m)).sum()
+}
+
+/// Attendance at all meetings a delegate was expected at (congress, SC, committee).
+fn attendance(ds: &[&DelegateArchive]) -> (u32, u32) {
+    use Metric::*;
+    (
+        sum(ds, CongressExpected) + sum(ds, ScExpected) + sum(ds, CommitteeExpected),
+        sum(ds, CongressAttended) + sum(ds, ScAttended) + sum(ds, CommitteeAttended),
+    )
+}
+
+/// The quarterly view.
+pub struct QuarterlyView {
+    pub xlsx: Vec<Table>,
+    pub vars: Value,
+    pub tables: HashMap<String, TableBlock>,
+}
+
+pub fn build(
+    year: i32,
+    q: u32,
+    records: &Records,
+    roster: &Roster,
+    config: &Config,
+    sources: &BTreeMap<String, (String, UnitKind)>,
+) -> Result<QuarterlyView> {
+    let p = quarter(year, q)?;
+    let ytd = Period {
+        label: format!("{year}年1月至{}月", 3 * q),
+        start: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(p.start),
+        end: p.end,
+    };
+    let prev = if q > 1 {
+        Some(quarter(year, q - 1)?)
+    } else {
+        None
+    };
+    let now = archive::build(roster, records, &p, config)?;
+    let to_date = archive::build(roster, records, &ytd, config)?;
+    let before: Option<Archive> = match &prev {
+        Some(pp) => Some(archive::build(roster, records, pp, config)?),
+        None => None,
+    };
+    let groups = roster.groups();
+    let of = |a: &'_ Archive, g: &str| -> Vec<usize> {
+        (0..a.delegates.len())
+            .filter(|i| a.delegates[*i].delegate.group == g)
+            .collect()
+    };
+    let pick = |a: &Archive, idx: &[usize]| -> Vec<DelegateArchive> {
+        idx.iter().map(|i| a.delegates[*i].clone()).collect()
+    };
+
+    let mut summary = Table::new(
+        "各代表小组",
+        &[
+            "代表小组",
+            "代表数",
+            "本季度报送记录",
+            "年初至今报送记录",
+            "本季度应出席会议人次",
+            "本季度出席人次",
+            "本季度出席率",
+            "本季度闭会期间活动人次",
+            "本季度无活动代表数",
+            "本季度领衔建议",
+            "年内已述职",
+            "应述职（不少于）",
+            "尚需述职",
+            "上季度活动人次",
+            "活动人次增减",
+        ],
+    );
+    summary.title = Some(format!("{}各代表小组履职情况统计", p.label));
+    let mut kinds = Table::new(
+        "活动分类",
+        &[
+            "代表小组",
+            "代表小组活动",
+            "视察",
+            "调研",
+            "执法检查",
+            "联系接待选民",
+            "其他",
+        ],
+    );
+    kinds.title = Some(format!("{}闭会期间活动分类", p.label));
+    let mut idle = Table::new("无活动代表", &["代表小组", "姓名", "代表编号"]);
+    idle.title = Some(format!("{}没有履职活动记录的代表", p.label));
+    let mut doc_rows = Vec::new();
+    let mut behind = Vec::new();
+    let (mut total_acts, mut total_idle) = (0, 0);
+    for g in &groups {
+        let ds = pick(&now, &of(&now, g));
+        let dr: Vec<&DelegateArchive> = ds.iter().collect();
+        let yd = pick(&to_date, &of(&to_date, g));
+        let serving_end: Vec<&DelegateArchive> = yd
+            .iter()
+            .filter(|d| d.delegate.service_end(config.term.end) >= p.end)
+            .collect();
+        let reported = serving_end
+            .iter()
+            .filter(|d| d.get(Metric::Reports) > 0)
+            .count() as u32;
+        let cov = rules::report_coverage(
+            serving_end.len() as u32,
+            reported,
+            config.thresholds.report_share_per_year,
+        );
+        let (exp, att) = attendance(&dr);
+        let acts = sum(&dr, Metric::RecessActivities);
+        total_acts += acts;
+        let nobody: Vec<&&DelegateArchive> = dr
+            .iter()
+            .filter(|d| d.get(Metric::RecessActivities) == 0)
+            .collect();
+        total_idle += nobody.len();
+        for d in &nobody {
+            idle.rows.push(vec![
+                g.clone().into(),
+                d.delegate.name.clone().into(),
+                d.delegate.id.clone().into(),
+            ]);
+        }
+        let prev_acts = before.as_ref().map(|b| {
+            let bd = pick(b, &of(b, g));
+            bd.iter()
+                .map(|d| d.get(Metric::RecessActivities))
+                .sum::<u32>()
+        });
+        let unit_p = Period {
+            label: String::new(),
+            start: p.start,
+            end: p.end,
+        };
+        summary.rows.push(vec![
+            g.clone().into(),
+            (dr.len() as u32).into(),
+            count_records(records, g, &unit_p).into(),
+            count_records(records, g, &ytd).into(),
+            exp.into(),
+            att.into(),
+            if exp == 0 {
+                Cell::Empty
+            } else {
+                Cell::Pct(f64::from(att) / f64::from(exp))
+            },
+            acts.into(),
+            (nobody.len() as u32).into(),
+            sum(&dr, Metric::SuggestionsLed).into(),
+            reported.into(),
+            cov.required.into(),
+            cov.still_needed.into(),
+            prev_acts.map_or(Cell::Empty, Cell::from),
+            prev_acts.map_or(Cell::Empty, |pa| Cell::Int(i64::from(acts) - i64::from(pa))),
+        ]);
+        kinds.rows.push(vec![
+            g.clone().into(),
+            sum(&dr, Metric::GroupActivities).into(),
+            sum(&dr, Metric::Inspections).into(),
+            sum(&dr, Metric::Surveys).into(),
+            sum(&dr, Metric::LawChecks).into(),
+            sum(&dr, Metric::VoterContacts).into(),
+            sum(&dr, Metric::OtherActivities).into(),
+        ]);
+        if !cov.met {
+            behind.push(json!({"group": g, "reported": reported, "required": cov.required, "still_needed": cov.still_needed}));
+        }
+        doc_rows.push(vec![
+            g.clone(),
+            dr.len().to_string(),
+            percent(att, exp),
+            acts.to_string(),
+            nobody.len().to_string(),
+            format!("{}/{}", reported, cov.required),
+        ]);
+    }
+    if !groups.is_empty() {
+        let last = groups.len() as u32 - 1;
+        summary.charts.push(ChartSpec {
+            title: format!("{}各代表小组闭会期间活动人次", p.label),
+            pie: false,
+            category_col: 0,
+            value_col: 7,
+            rows: (0, last),
+            anchor: (groups.len() as u32 + 4, 0),
+            percent: false,
+        });
+        summary.charts.push(ChartSpec {
+            title: format!("{}各代表小组会议出席率", p.label),
+            pie: false,
+            category_col: 0,
+            value_col: 6,
+            rows: (0, last),
+            anchor: (groups.len() as u32 + 24, 0),
+            percent: true,
+        });
+    }
+    // Missing submissions: every unit, what it sent this quarter, what is missing.
+    let mut missing = Table::new(
+        "报送情况",
+        &[
+            "报送单位",
+            "已报送的文件",
+            "本季度已有记录的表",
+            "缺少的表",
+            "情况",
+        ],
+    );
+    missing.title = Some(format!("{}报送情况", p.label));
+    let mut silent = Vec::new();
+    let mut units: Vec<(String, UnitKind)> = groups
+        .iter()
+        .map(|g| (g.clone(), UnitKind::Group))
+        .collect();
+    units.push((config.units.office.clone(), UnitKind::Office));
+    units.push((config.units.liaison.clone(), UnitKind::Liaison));
+    units.extend(
+        config
+            .units
+            .special_committees
+            .iter()
+            .map(|c| (c.clone(), UnitKind::Committee)),
+    );
+    for (u, kind) in &units {
+        let files: Vec<&String> = sources
+            .iter()
+            .filter(|(_, (unit, _))| unit == u)
+            .map(|(f, _)| f)
+            .collect();
+        let have = sent(records, u, &p);
+        let lacking: Vec<&str> = expected_sheets(*kind)
+            .iter()
+            .copied()
+            .filter(|s| !have.contains(s))
+            .collect();
+        let status = if have.is_empty() {
+            silent.push(u.clone());
+            "本季度未报送任何记录"
+        } else if lacking.is_empty() {
+            "齐全"
+        } else {
+            "缺表"
+        };
+        missing.rows.push(vec![
+            u.clone().into(),
+            files
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+                .into(),
+            have.iter().copied().collect::<Vec<_>>().join("、").into(),
+            lacking.join("、").into(),
+            status.into(),
+        ]);
+    }
+    missing.notes.push(String::from(
+        "说明：按记录日期判断是否属于本季度。代表小组和常委会办公室每季度应报送出席记录和履职活动，专门委员会应报送出席记录，代表联络室应报送代表建议；述职评议按年度安排，不列入缺表。"
+    ));
+    let mut tables = HashMap::new();
+    tables.insert(
+        "各代表小组".to_string(),
+        TableBlock {
+            headers: [
+                "代表小组",
+                "代表数",
+                "会议出席率",
+                "活动人次",
+                "无活动代表",
+                "年内述职/应述职",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            rows: doc_rows,
+            widths: vec![8, 4, 5, 5, 5, 6],
+        },
+    );
+    let (exp, att) = attendance(&now.delegates.iter().collect::<Vec<_>>());
+    let vars = json!({
+        "year": year,
+        "quarter": q,
+        "period": p.label,
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "liaison": config.units.liaison,
+        "groups": groups.len(),
+        "delegates": now.delegates.len(),
+        "attendance_rate": percent(att, exp),
+        "activities": total_acts,
+        "idle": total_idle,
+        "silent": silent,
+        "behind": behind,
+        "report_share": crate::text::fraction_percent(config.thresholds.report_share_per_year),
+        "previous_activities": before.as_ref().map(|b| b.delegates.iter().map(|d| d.get(Metric::RecessActivities)).sum::<u32>()),
+    });
+    Ok(QuarterlyView {
+        xlsx: vec![summary, kinds, idle, missing],
+        vars,
+        tables,
+    })
+}
+
+/// The files each unit sent, from the accepted records' sources.
+pub fn sources_by_file(
+    records: &Records,
+    units: &dyn Fn(&str) -> Option<UnitKind>,
+) -> BTreeMap<String, (String, UnitKind)> {
+    let mut out = BTreeMap::new();
+    let mut add = |s: &Source, unit: &str| {
+        if let Some(k) = units(unit) {
+            out.entry(s.file.clone()).or_insert((unit.to_string(), k));
+        }
+    };
+    for r in &records.attendance {
+        add(&r.source, &r.unit);
+    }
+    for r in &records.activities {
+        add(&r.source, &r.unit);
+    }
+    for r in &records.suggestions {
+        add(&r.source, &r.unit);
+    }
+    for r in &records.reports {
+        add(&r.source, &r.unit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_cover_the_year() {
+        let q1 = quarter(2025, 1).expect("q1");
+        assert_eq!(
+            (q1.start.to_string(), q1.end.to_string()),
+            ("2025-01-01".into(), "2025-03-31".into())
+        );
+        let q4 = quarter(2024, 4).expect("q4");
+        assert_eq!(q4.end.to_string(), "2024-12-31");
+        assert_eq!(quarter(2025, 3).expect("q3").label, "2025年第三季度");
+        assert!(quarter(2025, 5).is_err());
+    }
+}
