@@ -16,6 +16,9 @@ pub struct Config {
     pub units: Units,
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// Which fields the public edition shows.
+    #[serde(default)]
+    pub public: crate::public::PublicConfig,
 }
 
 /// Names that appear in documents.

@@ -1484,3 +1484,136 @@ fn quarterly_statistics_and_missing_submissions() {
         (2, "错误：季度应为 1 到 4，实际为 5\n")
     );
 }
+
+#[test]
+fn evaluation_forms_and_tally_read_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["evaluation", "--year", "2025", "--date", "2025-11-20"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025/述职评议表");
+    let doc = docx_text(&unzip(&out.join("述职评议表.docx"))["word/document.xml"]);
+    // Everyone serving on the meeting date who has not reported yet: not 赵六 (resigned).
+    assert_eq!(doc.matches("测试区人大代表述职评议表").count(), 5, "{doc}");
+    assert!(!doc.contains("赵六"));
+    // Born 1970-05-01: 55 on 2025-11-20.
+    assert!(
+        doc.contains("55岁") && doc.contains("2025年11月20日") && doc.contains("第六届"),
+        "{doc}"
+    );
+    assert!(doc.contains("基本满意") && doc.contains("□"));
+    // The tally comes back as the liaison office's 述职评议 sheet: only the blank
+    // counts are reported, every delegate is recognised.
+    std::fs::copy(
+        out.join("代表联络室_述职评议.xlsx"),
+        input.join("2025/代表联络室_述职评议.xlsx"),
+    )
+    .expect("copy");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let errs: Vec<&Finding> = data
+        .validation
+        .findings
+        .iter()
+        .filter(|f| f.file == "2025/代表联络室_述职评议.xlsx" && f.severity == Severity::Error)
+        .collect();
+    assert!(!errs.is_empty());
+    assert!(
+        errs.iter().all(|f| f.message.contains("未填写")),
+        "{:?}",
+        errs.iter().map(|f| f.one_line()).collect::<Vec<_>>()
+    );
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["evaluation", "--year", "2025", "--ids", "D001,D999"],
+    );
+    assert_eq!(
+        (code, stderr.as_str()),
+        (2, "错误：代表名册中没有编号为 D999 的代表\n")
+    );
+}
+
+#[test]
+fn public_edition_never_shows_private_data_and_its_links_resolve() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "4",
+            "--delegates",
+            "40",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["public", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["public", "--term"]);
+    assert_eq!(code, 0, "{stderr}");
+    let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
+    // Every private value of the roster, in the spellings a file could carry.
+    let mut private: Vec<String> = Vec::new();
+    for d in &data.roster.delegates {
+        private.push(d.phone.clone());
+        if let Some(b) = d.birth {
+            private.push(b.format("%Y-%m-%d").to_string());
+            private.push(lvzhi::text::chinese_date(b));
+            private.push(b.format("%Y/%-m/%-d").to_string());
+        }
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir.path().join("reports")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.to_string_lossy().contains("公开版") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 40, "{} public files", files.len());
+    let mut pages = 0;
+    for f in &files {
+        let text = if f.extension().is_some_and(|e| e == "xlsx") {
+            unzip(f).into_values().collect::<Vec<_>>().join("\n")
+        } else {
+            std::fs::read_to_string(f).expect("html")
+        };
+        for v in &private {
+            assert!(
+                !text.contains(v.as_str()),
+                "{} contains private value {v}",
+                f.display()
+            );
+        }
+        if f.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            assert!(
+                text.contains("name=\"viewport\"")
+                    && !text.contains("http://")
+                    && !text.contains("https://"),
+                "{}",
+                f.display()
+            );
+            for href in text
+                .split("href=\"")
+                .skip(1)
+                .map(|h| h.split('"').next().unwrap_or(""))
+            {
+                let target = f.parent().expect("parent").join(href);
+                assert!(target.is_file(), "{} links to missing {href}", f.display());
+            }
+        }
+    }
+    let members = data.roster.delegates.len();
+    // Two editions (year and term), each with an index, group indexes and delegate pages.
+    assert!(pages > members, "{pages} pages for {members} delegates");
+}

@@ -3,7 +3,9 @@
 pub mod annual;
 pub mod archive;
 pub mod check;
+pub mod evaluation;
 pub mod forms;
+pub mod public;
 pub mod quarterly;
 pub mod sample;
 pub mod term;
@@ -35,6 +37,12 @@ pub enum Command {
     /// 季度统计：各代表小组履职情况、缺报情况和情况通报
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi quarterly --quarter <季度> [选项]")]
     Quarterly(quarterly::QuarterlyArgs),
+    /// 印制述职评议表（每位代表一页）和评议结果汇总表
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi evaluation [选项]")]
+    Evaluation(evaluation::EvaluationArgs),
+    /// 公开版履职档案：Excel 和可离线浏览的网页（不含联系电话、出生日期等隐私）
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi public [选项]")]
+    Public(public::PublicArgs),
     /// 为每个报送单位生成空白报送表（含填表说明和下拉选项）
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi forms [选项]")]
     Forms(forms::FormsArgs),
@@ -69,7 +77,9 @@ pub fn run(c: Command) -> Result<()> {
         Command::Check(a) => check::run(&a),
         Command::Annual(a) => annual::run(&a),
         Command::Archive(a) => archive::run(&a),
+        Command::Evaluation(a) => evaluation::run(&a),
         Command::Forms(a) => forms::run(&a),
+        Command::Public(a) => public::run(&a),
         Command::Quarterly(a) => quarterly::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Term(a) => term::run(&a),

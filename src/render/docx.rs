@@ -188,11 +188,13 @@ pub fn grid(t: &TableBlock) -> Vec<usize> {
 
 fn cell(text: &str, width: usize, header: bool) -> TableCell {
     let font = if header { FONT_HEI } else { FONT_BODY };
+    // Figures, marks (是/否, □) and other very short entries read best centred.
     let numeric = !text.is_empty()
         && text
             .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '-' | '—'));
-    let align = if header || numeric {
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '-' | '—' | '/'));
+    let short = !text.is_empty() && text.chars().count() <= 2;
+    let align = if header || numeric || short {
         AlignmentType::Center
     } else {
         AlignmentType::Left

@@ -1,0 +1,77 @@
+//! `lvzhi evaluation`: the 述职评议表 to print (one page per delegate) and the tally
+//! workbook that comes back as input, into `reports/<year>/述职评议表/`.
+
+use super::{pick_year, Folders};
+use crate::evaluation;
+use crate::ingest::{self, YearScope};
+use crate::output::{check_not_inside, Staging};
+use crate::render::{docx, xlsx};
+use anyhow::{bail, Result};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    /// 年度，如 2026；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度")]
+    pub year: Option<i32>,
+    /// 评议会议日期，如 2026-11-20：印在表上并用于计算年龄（不指定则表上留空，年龄按该年 12 月 31 日计算）
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+    /// 只为这些代表印制，代表编号用逗号分隔（不指定则为本届尚未述职的全部在任代表）
+    #[arg(long, value_name = "编号", value_delimiter = ',')]
+    pub ids: Vec<String>,
+}
+
+pub fn run(a: &EvaluationArgs) -> Result<()> {
+    check_not_inside(&a.folders.output, &a.folders.input)?;
+    let year = pick_year(&a.folders.input, a.year)?;
+    let meeting = match &a.date {
+        Some(s) => Some(
+            crate::text::parse_date_text(s)
+                .ok_or_else(|| anyhow::anyhow!("无法识别的日期「{s}」，请写成 2026-11-20"))?,
+        ),
+        None => None,
+    };
+    let data = ingest::load(&a.folders.input, &YearScope::All)?;
+    let on = meeting.unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(data.config.term.end)
+    });
+    let delegates = if a.ids.is_empty() {
+        evaluation::due(&data.roster, &data.records, on, &data.config)
+    } else {
+        let mut out = Vec::new();
+        for id in &a.ids {
+            let id = crate::text::clean_text(id);
+            match data.roster.by_id(&id) {
+                Some(d) => out.push(d),
+                None => bail!("代表名册中没有编号为 {id} 的代表"),
+            }
+        }
+        out
+    };
+    if delegates.is_empty() {
+        bail!(
+            "没有需要印制述职评议表的代表：本届在任代表均已述职（如需为指定代表印制，请用 --ids）"
+        );
+    }
+    let author = format!("{}代表联络室", data.config.district.standing_committee);
+    let dir = PathBuf::from(year.to_string()).join("述职评议表");
+    let mut stage = Staging::new(&a.folders.output)?;
+    let doc = evaluation::forms(&delegates, meeting, on, &data.config, &author);
+    stage.write(dir.join("述职评议表.docx"), &docx::render(&doc)?)?;
+    let tally = evaluation::tally(&delegates, meeting);
+    stage.write(
+        dir.join(format!("{}_述职评议.xlsx", data.config.units.liaison)),
+        &xlsx::workbook(&[tally], "述职评议结果汇总")?,
+    )?;
+    stage.commit()?;
+    eprintln!(
+        "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 input/{year}/ 即可作为报送表读取）",
+        delegates.len(),
+        a.folders.output.join(&dir).display()
+    );
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `lvzhi public`: the public edition of the archives for a year or the term, as XLSX and
+//! as a static HTML site, into `reports/<year>/公开版/` (or `term-<届别>/公开版/`).
+
+use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use crate::archive::{self, Period};
+use crate::ingest::YearScope;
+use crate::output::Staging;
+use crate::render::xlsx;
+use crate::validate::Severity;
+use crate::{public, DataErrors};
+use anyhow::Result;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct PublicArgs {
+    #[command(flatten)]
+    pub folders: Folders,
+    /// 年度，如 2025；不指定则取最近的年度文件夹
+    #[arg(long, value_name = "年度", conflicts_with = "term")]
+    pub year: Option<i32>,
+    /// 整个届期的公开版
+    #[arg(long)]
+    pub term: bool,
+    /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
+    #[arg(long)]
+    pub exclude_errors: bool,
+}
+
+pub fn run(a: &PublicArgs) -> Result<()> {
+    let (scope, year) = if a.term {
+        (YearScope::All, None)
+    } else {
+        let y = pick_year(&a.folders.input, a.year)?;
+        (YearScope::One(y), Some(y))
+    };
+    let data = load(&a.folders, &scope)?;
+    let fields = data.config.public.published()?;
+    let (period, dir) = match year {
+        Some(y) => (Period::year(y), PathBuf::from(y.to_string())),
+        None => (
+            Period::term(&data.config),
+            PathBuf::from(format!("term-{}", data.config.term.number)),
+        ),
+    };
+    let report_rel = dir.join("校验报告.xlsx");
+    let report_path = a.folders.output.join(&report_rel);
+    let mut stage = Staging::new(&a.folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let errors = data.validation.count(Severity::Error);
+    if errors > 0 && !a.exclude_errors {
+        stage.commit()?;
+        print_validation(&data.validation, &report_path);
+        return Err(DataErrors {
+            errors,
+            report: report_path.display().to_string(),
+        }
+        .into());
+    }
+    let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
+    let out = dir.join("公开版");
+    let table = public::workbook(&archive, &fields, &data.config);
+    stage.write(
+        out.join("代表履职情况（公开版）.xlsx"),
+        &xlsx::workbook(&[table], "代表履职情况（公开版）")?,
+    )?;
+    for (rel, html) in public::site(&archive, &fields, &data.config) {
+        stage.write(out.join("网页").join(rel), html.as_bytes())?;
+    }
+    stage.commit()?;
+    eprintln!(
+        "已生成公开版：{}（公开字段：{}；用浏览器打开 网页/index.html 即可离线浏览）",
+        a.folders.output.join(&out).display(),
+        fields.join("、")
+    );
+    Ok(())
+}
