@@ -178,8 +178,14 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
             .iter()
             .filter(|d| &d.delegate.group == g)
             .collect();
+        // The group and the term are the page's own: the table leaves them out.
+        let cols: Vec<&str> = fields
+            .iter()
+            .copied()
+            .filter(|f| *f != "代表小组" && *f != "届别")
+            .collect();
         let mut body = String::from("<table><tr>");
-        for f in fields {
+        for f in &cols {
             body.push_str(&format!("<th>{}</th>", esc(f)));
         }
         body.push_str(
@@ -187,7 +193,7 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
         );
         for (i, d) in members.iter().enumerate() {
             body.push_str("<tr>");
-            for (k, f) in fields.iter().enumerate() {
+            for (k, f) in cols.iter().enumerate() {
                 let v = esc(&field(&d.delegate, f, config));
                 if k == 0 {
                     body.push_str(&format!("<td><a href=\"{:03}.html\">{v}</a></td>", i + 1));

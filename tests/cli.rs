@@ -1617,3 +1617,110 @@ fn public_edition_never_shows_private_data_and_its_links_resolve() {
     // Two editions (year and term), each with an index, group indexes and delegate pages.
     assert!(pages > members, "{pages} pages for {members} delegates");
 }
+
+/// The public site in headless Chromium: pages load, their links lead to pages that
+/// load, and a phone-sized screenshot is taken. Chromium is installed by .ci/run, which
+/// sets LVZHI_REQUIRE_BROWSER=1 so that CI cannot skip this.
+#[test]
+fn public_site_loads_in_headless_chromium() {
+    let Some(chromium) = tool("chromium").or_else(|| tool("chromium-browser")) else {
+        assert!(
+            std::env::var_os("LVZHI_REQUIRE_BROWSER").is_none(),
+            "Chromium 未安装"
+        );
+        eprintln!("跳过：未安装 Chromium，.ci/run 会安装");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "3",
+            "--delegates",
+            "30",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["public", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = dir.path().join("reports/2025/公开版/网页");
+    let browse = |page: &std::path::Path, extra: &[&str]| -> String {
+        let out = std::process::Command::new("timeout")
+            .arg("60")
+            .arg(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("chrome-profile").display()
+            ))
+            .args(extra)
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .expect("chromium runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let index = browse(&site.join("index.html"), &["--dump-dom"]);
+    let groups = ["兴华街道", "滨河街道", "文昌街道"];
+    for g in groups {
+        assert!(index.contains(&format!("{g}代表小组")), "{index}");
+    }
+    // Follow every link of the index and of the first group's page.
+    let hrefs = |dom: &str| -> Vec<String> {
+        dom.split("href=\"")
+            .skip(1)
+            .map(|h| h.split('"').next().unwrap_or("").to_string())
+            .collect()
+    };
+    for h in hrefs(&index) {
+        let group_page = site.join(&h);
+        let dom = browse(&group_page, &["--dump-dom"]);
+        assert!(
+            dom.contains("<table>") && dom.contains("出席区人代会"),
+            "{h}"
+        );
+        for d in hrefs(&dom)
+            .into_iter()
+            .filter(|x| x.ends_with(".html") && !x.contains(".."))
+            .take(3)
+        {
+            let page = group_page.parent().expect("group dir").join(&d);
+            let dom = browse(&page, &["--dump-dom"]);
+            assert!(
+                dom.contains("代表履职情况") && dom.contains("出席区人民代表大会会议情况"),
+                "{d}"
+            );
+        }
+    }
+    let shot = dir.path().join("phone.png");
+    browse(
+        &site.join("g01/001.html"),
+        &[
+            "--window-size=420,900",
+            &format!("--screenshot={}", shot.display()),
+        ],
+    );
+    assert!(
+        std::fs::metadata(&shot)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false),
+        "screenshot taken"
+    );
+}
