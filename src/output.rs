@@ -60,6 +60,7 @@ impl Staging {
     pub fn new(target: &Path) -> Result<Staging> {
         std::fs::create_dir_all(target)
             .with_context(|| format!("无法创建输出文件夹 {}", target.display()))?;
+        remove_stale(target);
         let tmp = target.join(format!(".lvzhi-tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)
@@ -109,6 +110,29 @@ impl Staging {
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.tmp);
         Ok(out)
+    }
+}
+
+/// Removes staging folders left by runs that were killed: their process is gone.
+fn remove_stale(target: &Path) {
+    let Ok(entries) = std::fs::read_dir(target) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(".lvzhi-tmp-")
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        // Only where liveness can be checked (Linux); elsewhere a stale folder stays.
+        if cfg!(target_os = "linux")
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
     }
 }
 

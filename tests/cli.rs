@@ -1724,3 +1724,377 @@ fn public_site_loads_in_headless_chromium() {
         "screenshot taken"
     );
 }
+
+#[test]
+fn hostile_workbooks_are_refused_within_bounds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    // A sheet with two cells a million rows and sixteen thousand columns apart.
+    let far = {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("出席记录").expect("name");
+        ws.write_string(0, 0, "日期").expect("write");
+        ws.write_string(1_048_575, 16_383, "x").expect("write");
+        wb.save_to_buffer().expect("bytes")
+    };
+    std::fs::write(input.join("2025/乙镇_远.xlsx"), far).expect("write");
+    // A zip whose one part inflates to 300 MB of zeros.
+    let bomb = {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        z.start_file("xl/worksheets/sheet1.xml", opts).expect("zip");
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..300 {
+            std::io::Write::write_all(&mut z, &chunk).expect("zip");
+        }
+        z.finish().expect("zip");
+        buf.into_inner()
+    };
+    assert!(bomb.len() < 2 << 20, "the bomb is small on disk");
+    std::fs::write(input.join("2025/乙镇_炸弹.xlsx"), bomb).expect("write");
+    // A damaged legacy workbook: a compound file whose Book stream is noise.
+    let damaged_xls = {
+        let mut c = cfb::CompoundFile::create_with_version(
+            cfb::Version::V3,
+            std::io::Cursor::new(Vec::new()),
+        )
+        .expect("cfb");
+        std::io::Write::write_all(
+            &mut c.create_stream("/Book").expect("stream"),
+            &[0x09, 0x08, 0xff, 0xff, 1, 2, 3],
+        )
+        .expect("write");
+        c.flush().expect("flush");
+        c.into_inner().into_inner()
+    };
+    std::fs::write(input.join("2025/乙镇_旧.xls"), damaged_xls).expect("write");
+    // A cell with a very long text and control characters in names.
+    let long: String = "很".repeat(20_000);
+    let rows = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2025, 5, 1), s("视察"), V::O(long), s("D004"), V::E],
+        vec![
+            V::D(2025, 5, 2),
+            s("视察"),
+            s("视察"),
+            V::E,
+            V::O("王\u{0007}芳（D004）".into()),
+        ],
+        vec![
+            V::D(2025, 5, 3),
+            s("视察"),
+            s("=HYPERLINK(\"http://x\",\"点我\")"),
+            s("D004"),
+            s("+王芳"),
+        ],
+    ];
+    std::fs::write(
+        input.join("2025/乙镇_活动.xlsx"),
+        xlsx(&[sheet("履职活动", rows)]),
+    )
+    .expect("write");
+    let started = std::time::Instant::now();
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    assert!(
+        find(f, "乙镇_远.xlsx").message.contains("200000 行的上限"),
+        "{}",
+        find(f, "乙镇_远.xlsx").one_line()
+    );
+    assert!(
+        find(f, "乙镇_炸弹.xlsx")
+            .message
+            .contains("超过上限 256 MB"),
+        "{}",
+        find(f, "乙镇_炸弹.xlsx").one_line()
+    );
+    assert!(
+        find(f, "乙镇_旧.xls").message.contains("损坏"),
+        "{}",
+        find(f, "乙镇_旧.xls").one_line()
+    );
+    let long = find(f, "乙镇_活动.xlsx › 履职活动 第2行");
+    assert!(
+        long.message.starts_with("单元格内容过长（20000 字"),
+        "{}",
+        long.one_line()
+    );
+    assert!(
+        find(f, "乙镇_活动.xlsx › 履职活动 第4行")
+            .message
+            .contains("不一致"),
+        "+王芳 is not 王芳"
+    );
+    // The control character is dropped and the row is read; the good files are intact.
+    assert!(data
+        .records
+        .activities
+        .iter()
+        .any(|a| a.source.row == 3 && a.delegate == "D004"));
+    assert_eq!(data.records.attendance.len(), 8);
+    // Generous bound for a debug build: refusing must not mean parsing it all.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn text_that_looks_like_a_formula_stays_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let rows = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "备注"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![
+            V::D(2025, 5, 3),
+            s("视察"),
+            s("=HYPERLINK(\"http://x\",\"点我\")"),
+            s("D004"),
+            s("@SUM(A1)"),
+        ],
+        vec![V::D(2025, 5, 4), s("视察"), s("-1+2"), s("D004"), s("+1")],
+    ];
+    std::fs::write(
+        input.join("2025/乙镇_活动.xlsx"),
+        xlsx(&[sheet("履职活动", rows)]),
+    )
+    .expect("write");
+    let (code, _, stderr) = run(dir.path(), &["archive", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let parts = unzip(&dir.path().join("reports/2025/履职档案汇总.xlsx"));
+    for (name, xml) in &parts {
+        if name.starts_with("xl/worksheets/") {
+            assert!(
+                !xml.contains("<f>") && !xml.contains("<f "),
+                "{name} holds a formula"
+            );
+        }
+    }
+    let strings = &parts["xl/sharedStrings.xml"];
+    for v in ["=HYPERLINK(", "@SUM(A1)", "-1+2", "+1"] {
+        assert!(strings.contains(v), "{v} kept as text");
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_reports_and_the_input_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "6",
+            "--delegates",
+            "60",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let input_before = snapshot(&dir.path().join("input"));
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        snapshot(&dir.path().join("input")),
+        input_before,
+        "the input folder is only read"
+    );
+    let reports = dir.path().join("reports");
+    let before = snapshot(&reports);
+    // A later run with other data, killed while it is writing.
+    std::fs::remove_file(dir.path().join("input/2025/代表联络室.xlsx")).expect("remove");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lvzhi"))
+        .current_dir(dir.path())
+        .args(["annual", "--year", "2025"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let staging = |r: &std::path::Path| -> Option<std::path::PathBuf> {
+        std::fs::read_dir(r)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().contains(".lvzhi-tmp-"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Some(t) = staging(&reports) {
+            if !snapshot(&t).is_empty() {
+                break;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run never started writing"
+        );
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the run ended before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("reap");
+    let mut after = snapshot(&reports);
+    after.retain(|k, _| !k.starts_with(".lvzhi-tmp-"));
+    assert!(after == before, "a killed run changed the previous reports");
+    // The next run clears the dead run's staging folder.
+    let (code, _, _) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 0);
+    assert!(staging(&reports).is_none(), "stale staging folder removed");
+}
+
+/// Property: random record sets, written as workbooks (split over files, with repeated
+/// rows), give archive counts equal to the counts computed directly from the records.
+#[test]
+fn generated_records_round_trip_to_the_same_counts() {
+    use lvzhi::archive::{build, Metric, Period};
+    use lvzhi::sample::Rng;
+    use std::collections::{BTreeMap, BTreeSet};
+    let kinds = [
+        "代表小组活动",
+        "视察",
+        "调研",
+        "执法检查",
+        "联系接待选民",
+        "其他",
+    ];
+    let metrics = [
+        Metric::GroupActivities,
+        Metric::Inspections,
+        Metric::Surveys,
+        Metric::LawChecks,
+        Metric::VoterContacts,
+        Metric::OtherActivities,
+    ];
+    let ids = ["D001", "D002", "D003", "D004", "D005"];
+    for seed in 1..=12u64 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = tiny_input(dir.path());
+        let mut rng = Rng::new(seed);
+        // Distinct activities, then some rows repeated in a second file.
+        let mut acts: BTreeSet<(u32, usize, usize)> = BTreeSet::new();
+        for _ in 0..(5 + rng.below(40)) {
+            acts.insert((
+                1 + rng.below(300) as u32,
+                rng.below(kinds.len() as u64) as usize,
+                rng.below(ids.len() as u64) as usize,
+            ));
+        }
+        let row = |(day, k, i): &(u32, usize, usize)| {
+            let d = chrono::NaiveDate::from_yo_opt(2025, *day).expect("day");
+            vec![
+                V::O(d.format("%Y-%m-%d").to_string()),
+                V::S(kinds[*k]),
+                V::O(format!("活动{day}")),
+                V::S(ids[*i]),
+                V::E,
+            ]
+        };
+        let header = || -> Vec<V> {
+            ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+                .iter()
+                .map(|h| V::S(h))
+                .collect()
+        };
+        let all: Vec<_> = acts.iter().collect();
+        let (a, b) = all.split_at(all.len() / 2);
+        let mut first = vec![header()];
+        first.extend(a.iter().map(|x| row(x)));
+        let mut second = vec![header()];
+        second.extend(b.iter().map(|x| row(x)));
+        // Repeats: every third activity of the first half again in the second file.
+        second.extend(a.iter().step_by(3).map(|x| row(x)));
+        std::fs::write(
+            input.join("2025/甲街道.xlsx"),
+            xlsx(&[sheet("履职活动", first)]),
+        )
+        .expect("write");
+        std::fs::write(
+            input.join("2025/乙镇.xlsx"),
+            xlsx(&[sheet("履职活动", second)]),
+        )
+        .expect("write");
+        // Congress attendance: each delegate one presence, chosen at random.
+        let presences = ["出席", "请假", "缺席"];
+        let mut att = vec![header_attendance()];
+        let mut expect_presence: BTreeMap<&str, &str> = BTreeMap::new();
+        for id in ids {
+            let p = presences[rng.below(3) as usize];
+            expect_presence.insert(id, p);
+            att.push(vec![
+                V::D(2025, 1, 8),
+                s("区人代会"),
+                s("会议"),
+                V::S(id),
+                V::E,
+                V::S(p),
+                V::E,
+            ]);
+        }
+        std::fs::write(
+            input.join("2025/代表联络室.xlsx"),
+            xlsx(&[sheet("出席记录", att)]),
+        )
+        .expect("write");
+
+        let data = load(&input, &YearScope::One(2025)).expect("loads");
+        assert!(
+            errors(&data.validation.findings).is_empty(),
+            "seed {seed}: {}",
+            data.validation.summary()
+        );
+        for t in &data.validation.tallies {
+            assert!(t.balances(), "seed {seed}: {t:?}");
+        }
+        let repeats = a.iter().step_by(3).count() as u32;
+        let merged: u32 = data.validation.tallies.iter().map(|t| t.merged).sum();
+        assert_eq!(merged, repeats, "seed {seed}");
+        let archive = build(
+            &data.roster,
+            &data.records,
+            &Period::year(2025),
+            &data.config,
+        )
+        .expect("archive");
+        for (i, id) in ids.iter().enumerate() {
+            let d = archive
+                .delegates
+                .iter()
+                .find(|d| d.delegate.id == *id)
+                .expect("delegate");
+            for (k, m) in metrics.iter().enumerate() {
+                let want = acts.iter().filter(|x| x.1 == k && x.2 == i).count() as u32;
+                assert_eq!(d.get(*m), want, "seed {seed} {id} {}", m.label());
+            }
+            assert_eq!(
+                d.get(Metric::RecessActivities),
+                acts.iter().filter(|x| x.2 == i).count() as u32
+            );
+            let p = expect_presence[id];
+            assert_eq!(
+                [
+                    d.get(Metric::CongressAttended),
+                    d.get(Metric::CongressLeave),
+                    d.get(Metric::CongressAbsent)
+                ],
+                [
+                    u32::from(p == "出席"),
+                    u32::from(p == "请假"),
+                    u32::from(p == "缺席")
+                ],
+                "seed {seed} {id}"
+            );
+        }
+    }
+}

@@ -136,6 +136,22 @@ impl<'a> Row<'a> {
 
     /// Text of a column; an Excel error value in the cell is an error of the row.
     pub fn text(&mut self, col: &str) -> String {
+        if let Data::String(s) = self.raw(col) {
+            let n = s.chars().count();
+            if n > crate::read::MAX_CELL_CHARS {
+                let head: String = s.chars().take(20).collect();
+                self.error(
+                    col,
+                    &format!("{head}……"),
+                    format!(
+                        "单元格内容过长（{n} 字，上限 {} 字）",
+                        crate::read::MAX_CELL_CHARS
+                    ),
+                    "请检查是否误粘贴了大段内容",
+                );
+                return String::new();
+            }
+        }
         match cell_text(self.raw(col)) {
             Ok(s) => s,
             Err(e) => {

@@ -269,13 +269,12 @@ const HEADER_SCAN_ROWS: u32 = 30;
 /// every required column. A merged title row holds one text and never matches.
 pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
     let (r0, r1) = sheet.row_span();
-    let (c0, c1) = sheet.col_span();
     let mut best: Option<(usize, Vec<&'static str>)> = None;
     for row in r0..r1.min(r0 + HEADER_SCAN_ROWS) {
         let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
         let mut unknown = Vec::new();
-        for c in c0..c1 {
-            let text = match sheet.get(row, c) {
+        for (c, cell) in sheet.row_cells(row) {
+            let text = match cell {
                 Data::String(s) => clean_text(s),
                 _ => continue,
             };
@@ -354,23 +353,15 @@ pub fn is_notes_row(sheet: &Sheet, row: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use calamine::Range;
 
     fn sheet(rows: &[&[&str]]) -> Sheet {
-        let width = rows.iter().map(|r| r.len()).max().unwrap_or(1) as u32;
-        let mut cells: Range<Data> = Range::new((0, 0), (rows.len() as u32 - 1, width - 1));
+        let mut s = Sheet::new("出席记录", false);
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    cells.set_value((r as u32, c as u32), Data::String(v.to_string()));
-                }
+                s.set(r as u32, c as u32, Data::String(v.to_string()));
             }
         }
-        Sheet {
-            name: "出席记录".into(),
-            hidden: false,
-            cells,
-        }
+        s
     }
 
     #[test]

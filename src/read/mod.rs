@@ -5,10 +5,15 @@
 pub mod header;
 
 use calamine::{Data, Range, Reader, SheetVisible, Xls, XlsOptions, Xlsx};
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 /// Files larger than this are refused before parsing, to keep memory bounded.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+/// What the parts of a zipped workbook (xlsx, ods) may unpack to, in all.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The longest text a cell may hold; real entries are a few dozen characters.
+pub const MAX_CELL_CHARS: usize = 10_000;
 /// Sheets with more rows than this are refused: no delegate group sends that many.
 pub const MAX_SHEET_ROWS: u32 = 200_000;
 
@@ -36,37 +41,113 @@ impl OpenError {
     }
 }
 
-/// One sheet's cells, addressed by absolute zero-based (row, column).
-#[derive(Debug, Clone)]
+/// Cells a sheet may hold: a workbook from a delegate group has a few thousand.
+pub const MAX_SHEET_CELLS: usize = 2_000_000;
+
+/// One sheet's cells, addressed by absolute zero-based (row, column). Sparse, so that a
+/// sheet with two cells far apart costs two cells, not the rectangle between them.
+#[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
     pub hidden: bool,
-    pub cells: Range<Data>,
+    rows: BTreeMap<u32, BTreeMap<u32, Data>>,
+    cols: (u32, u32),
+    count: usize,
 }
 
+static EMPTY: Data = Data::Empty;
+
 impl Sheet {
-    pub fn get(&self, row: u32, col: u32) -> &Data {
-        self.cells.get_value((row, col)).unwrap_or(&Data::Empty)
+    pub fn new(name: impl Into<String>, hidden: bool) -> Sheet {
+        Sheet {
+            name: name.into(),
+            hidden,
+            rows: BTreeMap::new(),
+            cols: (u32::MAX, 0),
+            count: 0,
+        }
     }
 
-    /// First and one-past-last absolute row.
+    /// Sets a cell; blank values are not stored.
+    pub fn set(&mut self, row: u32, col: u32, value: Data) {
+        if is_blank(&value) {
+            if self
+                .rows
+                .get_mut(&row)
+                .and_then(|r| r.remove(&col))
+                .is_some()
+            {
+                self.count -= 1;
+            }
+            return;
+        }
+        self.cols = (self.cols.0.min(col), self.cols.1.max(col + 1));
+        if self
+            .rows
+            .entry(row)
+            .or_default()
+            .insert(col, value)
+            .is_none()
+        {
+            self.count += 1;
+        }
+    }
+
+    /// A sheet from a dense range (the `.xls` and `.ods` readers build one).
+    pub fn from_range(name: impl Into<String>, hidden: bool, range: &Range<Data>) -> Sheet {
+        let mut s = Sheet::new(name, hidden);
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            s.set(r0 + r as u32, c0 + c as u32, v.clone());
+        }
+        s
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> &Data {
+        self.rows
+            .get(&row)
+            .and_then(|r| r.get(&col))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// The non-blank cells of a row, left to right.
+    pub fn row_cells(&self, row: u32) -> impl Iterator<Item = (u32, &Data)> {
+        self.rows
+            .get(&row)
+            .into_iter()
+            .flat_map(|r| r.iter().map(|(c, v)| (*c, v)))
+    }
+
+    /// Rows that hold anything, top to bottom.
+    pub fn rows(&self) -> impl Iterator<Item = u32> + '_ {
+        self.rows
+            .iter()
+            .filter(|(_, r)| !r.is_empty())
+            .map(|(r, _)| *r)
+    }
+
+    /// First and one-past-last row holding anything.
     pub fn row_span(&self) -> (u32, u32) {
-        match (self.cells.start(), self.cells.end()) {
-            (Some(s), Some(e)) => (s.0, e.0 + 1),
+        match (self.rows().next(), self.rows().last()) {
+            (Some(a), Some(b)) => (a, b + 1),
             _ => (0, 0),
         }
     }
 
     pub fn col_span(&self) -> (u32, u32) {
-        match (self.cells.start(), self.cells.end()) {
-            (Some(s), Some(e)) => (s.1, e.1 + 1),
-            _ => (0, 0),
+        if self.cols.0 == u32::MAX {
+            (0, 0)
+        } else {
+            self.cols
         }
     }
 
     pub fn row_is_empty(&self, row: u32) -> bool {
-        let (c0, c1) = self.col_span();
-        (c0..c1).all(|c| is_blank(self.get(row, c)))
+        self.row_cells(row).next().is_none()
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.count
     }
 }
 
@@ -150,46 +231,74 @@ pub fn open(bytes: &[u8]) -> Result<Workbook, OpenError> {
         ));
     }
     let format = sniff(bytes)?;
+    if matches!(format, Format::Xlsx | Format::Ods) {
+        check_unpacked_size(bytes)?;
+    }
     let damaged = |e: &dyn std::fmt::Debug| {
         OpenError::new(
             format!("工作簿已损坏，无法读取（{e:?}）"),
             "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送",
         )
     };
-    let sheets =
-        match format {
-            Format::Xlsx => {
-                let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-                    calamine::XlsxError::Password => encrypted(),
-                    other => damaged(&other),
-                })?;
-                load_sheets(
-                    &mut wb,
-                    |wb, name| wb.merge_cells_by_sheet_name(name).ok(),
-                    &damaged,
-                )?
+    let sheets = match format {
+        Format::Xlsx => {
+            let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsxError::Password => encrypted(),
+                other => damaged(&other),
+            })?;
+            let meta: Vec<(String, bool)> = wb
+                .sheets_metadata()
+                .iter()
+                .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+                .collect();
+            let mut out = Vec::new();
+            for (name, hidden) in meta {
+                // Cells are streamed: a declared or real extent of a million rows by
+                // sixteen thousand columns never becomes one allocation.
+                let mut sheet = Sheet::new(&name, hidden);
+                {
+                    let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
+                    while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
+                        let (r, c) = cell.get_position();
+                        if r >= MAX_SHEET_ROWS {
+                            return Err(too_many_rows(&name));
+                        }
+                        sheet.set(r, c, Data::from(cell.get_value().clone()));
+                        if sheet.cell_count() > MAX_SHEET_CELLS {
+                            return Err(too_many_cells(&name));
+                        }
+                    }
+                }
+                if let Ok(merges) = wb.merge_cells_by_sheet_name(&name) {
+                    fill_merges(&mut sheet, &merges)?;
+                }
+                out.push(sheet);
             }
-            Format::Xls => {
-                let mut wb = Xls::new_with_options(Cursor::new(bytes), XlsOptions::default())
-                    .map_err(|e| match e {
+            out
+        }
+        Format::Xls => {
+            let mut wb =
+                Xls::new_with_options(Cursor::new(bytes), XlsOptions::default()).map_err(|e| {
+                    match e {
                         calamine::XlsError::Password => encrypted(),
                         other => damaged(&other),
-                    })?;
-                load_sheets(
-                    &mut wb,
-                    |wb, name| wb.merge_cells_by_sheet_name(name).ok(),
-                    &damaged,
-                )?
-            }
-            Format::Ods => {
-                let mut wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-                    calamine::OdsError::Password => encrypted(),
-                    other => damaged(&other),
+                    }
                 })?;
-                // ODS merges are not exposed by calamine; such sheets keep only the top-left value.
-                load_sheets(&mut wb, |_, _| None, &damaged)?
-            }
-        };
+            load_sheets(
+                &mut wb,
+                |wb, name| wb.merge_cells_by_sheet_name(name).ok(),
+                &damaged,
+            )?
+        }
+        Format::Ods => {
+            let mut wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::OdsError::Password => encrypted(),
+                other => damaged(&other),
+            })?;
+            // ODS merges are not exposed by calamine; such sheets keep only the top-left value.
+            load_sheets(&mut wb, |_, _| None, &damaged)?
+        }
+    };
     Ok(Workbook { format, sheets })
 }
 
@@ -210,51 +319,87 @@ where
         .collect();
     let mut out = Vec::new();
     for (name, hidden) in meta {
-        let mut cells = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-        check_size(&name, &cells)?;
+        let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
+        check_size(&name, &range)?;
+        let mut sheet = Sheet::from_range(&name, hidden, &range);
         if let Some(m) = merges(wb, &name) {
-            fill_merges(&mut cells, &m);
+            fill_merges(&mut sheet, &m)?;
         }
-        out.push(Sheet {
-            name,
-            hidden,
-            cells,
-        });
+        out.push(sheet);
     }
     Ok(out)
+}
+
+/// Refuses a zip whose parts declare more than the limit once unpacked (a "zip bomb"),
+/// before anything is inflated. A damaged zip is left to the reader to report.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), OpenError> {
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        if let Ok(f) = z.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+        }
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(OpenError::new(
+            format!(
+                "工作簿解压后达 {} MB，超过上限 {} MB（文件可能已损坏或被恶意构造）",
+                total / (1024 * 1024),
+                MAX_UNPACKED_BYTES / (1024 * 1024)
+            ),
+            "请用 WPS 或 Excel 打开确认内容，另存为新文件后重新报送",
+        ));
+    }
+    Ok(())
+}
+
+fn too_many_rows(name: &str) -> OpenError {
+    OpenError::new(
+        format!("工作表「{name}」超过 {MAX_SHEET_ROWS} 行的上限"),
+        "请删除多余的行（包括表格下方远处的内容或格式）或拆分文件后重新报送",
+    )
+}
+
+fn too_many_cells(name: &str) -> OpenError {
+    OpenError::new(
+        format!("工作表「{name}」的单元格超过 {MAX_SHEET_CELLS} 个的上限"),
+        "请删除多余的内容或拆分文件后重新报送",
+    )
 }
 
 fn check_size(name: &str, cells: &Range<Data>) -> Result<(), OpenError> {
     let rows = cells.height() as u32;
     if rows > MAX_SHEET_ROWS {
-        return Err(OpenError::new(
-            format!("工作表「{name}」有 {rows} 行，超过上限 {MAX_SHEET_ROWS} 行"),
-            "请删除多余的空行或拆分文件后重新报送",
-        ));
+        return Err(too_many_rows(name));
     }
     Ok(())
 }
 
 /// Copies each merged region's top-left value into every cell it covers: a date merged
 /// down over five rows belongs to all five records.
-fn fill_merges(cells: &mut Range<Data>, merges: &[calamine::Dimensions]) {
+fn fill_merges(sheet: &mut Sheet, merges: &[calamine::Dimensions]) -> Result<(), OpenError> {
     for m in merges {
-        let value = match cells.get_value(m.start) {
-            Some(v) if !matches!(v, Data::Empty) => v.clone(),
-            _ => continue,
-        };
-        // Bound the work a hostile merge over a whole sheet could cause.
-        if m.len() > 100_000 {
+        let value = sheet.get(m.start.0, m.start.1).clone();
+        if is_blank(&value) {
             continue;
+        }
+        if m.end.0 >= MAX_SHEET_ROWS || m.len() > MAX_SHEET_CELLS as u64 {
+            return Err(too_many_rows(&sheet.name));
         }
         for r in m.start.0..=m.end.0 {
             for c in m.start.1..=m.end.1 {
-                if (r, c) != m.start && cells.get_value((r, c)).is_some() {
-                    cells.set_value((r, c), value.clone());
+                if (r, c) != m.start {
+                    sheet.set(r, c, value.clone());
                 }
             }
         }
+        if sheet.cell_count() > MAX_SHEET_CELLS {
+            return Err(too_many_cells(&sheet.name));
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -283,13 +428,25 @@ mod tests {
 
     #[test]
     fn merged_values_fill_every_covered_cell() {
-        let mut r: Range<Data> = Range::new((0, 0), (2, 1));
-        r.set_value((0, 0), Data::String("2025-03-05".into()));
-        fill_merges(&mut r, &[calamine::Dimensions::new((0, 0), (2, 0))]);
-        assert_eq!(
-            r.get_value((2, 0)),
-            Some(&Data::String("2025-03-05".into()))
-        );
-        assert_eq!(r.get_value((2, 1)), Some(&Data::Empty));
+        let mut s = Sheet::new("表", false);
+        s.set(0, 0, Data::String("2025-03-05".into()));
+        s.set(0, 1, Data::String("x".into()));
+        fill_merges(&mut s, &[calamine::Dimensions::new((0, 0), (2, 0))]).expect("fills");
+        assert_eq!(s.get(2, 0), &Data::String("2025-03-05".into()));
+        assert_eq!(s.get(2, 1), &Data::Empty);
+        assert_eq!(s.row_span(), (0, 3));
+        assert_eq!(s.cell_count(), 4);
+    }
+
+    #[test]
+    fn a_merge_over_a_whole_sheet_is_refused() {
+        let mut s = Sheet::new("表", false);
+        s.set(0, 0, Data::String("x".into()));
+        let err = fill_merges(
+            &mut s,
+            &[calamine::Dimensions::new((0, 0), (1_048_575, 16_383))],
+        )
+        .expect_err("too big");
+        assert!(err.message.contains("上限"), "{err:?}");
     }
 }
