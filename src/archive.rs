@@ -8,6 +8,7 @@ use crate::ingest::meeting_key;
 use crate::model::*;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
+use crate::text::unit_key;
 use polars::prelude::*;
 
 /// The span an archive covers.
@@ -381,10 +382,6 @@ fn frames(
     })
 }
 
-fn unit_key(s: &str) -> String {
-    let n = crate::text::normalize_name(s);
-    n.strip_suffix("代表小组").unwrap_or(&n).to_string()
-}
 
 /// Counts rows where every (column, value) pair matches.
 fn count_where(conds: &[(&str, &str)], alias: &str) -> Expr {

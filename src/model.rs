@@ -96,21 +96,32 @@ pub struct Roster {
     pub delegates: Vec<Delegate>,
     by_id: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Delegates by group and by committee, keyed by the unit key (代表小组 suffix off).
+    by_group: HashMap<String, Vec<usize>>,
+    by_committee: HashMap<String, Vec<usize>>,
+    /// Groups in roster order, and the group each unit key names.
+    groups: Vec<String>,
+    group_of_key: HashMap<String, String>,
 }
 
 impl Roster {
     pub fn new(delegates: Vec<Delegate>) -> Roster {
-        let mut by_id = HashMap::new();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut r = Roster::default();
         for (i, d) in delegates.iter().enumerate() {
-            by_id.entry(d.id.clone()).or_insert(i);
-            by_name.entry(d.name.clone()).or_default().push(i);
+            r.by_id.entry(d.id.clone()).or_insert(i);
+            r.by_name.entry(d.name.clone()).or_default().push(i);
+            let g = crate::text::unit_key(&d.group);
+            if !r.group_of_key.contains_key(&g) {
+                r.group_of_key.insert(g.clone(), d.group.clone());
+                r.groups.push(d.group.clone());
+            }
+            r.by_group.entry(g).or_default().push(i);
+            if !d.committee.is_empty() {
+                r.by_committee.entry(crate::text::unit_key(&d.committee)).or_default().push(i);
+            }
         }
-        Roster {
-            delegates,
-            by_id,
-            by_name,
-        }
+        r.delegates = delegates;
+        r
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Delegate> {
@@ -130,13 +141,23 @@ impl Roster {
 
     /// Groups in the order they first appear in the roster.
     pub fn groups(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for d in &self.delegates {
-            if !out.contains(&d.group) {
-                out.push(d.group.clone());
-            }
-        }
-        out
+        self.groups.clone()
+    }
+
+    /// The roster's group a unit name means (兴华街道 for 兴华街道代表小组), if any.
+    pub fn group_named(&self, unit: &str) -> Option<&str> {
+        self.group_of_key.get(&crate::text::unit_key(unit)).map(|s| s.as_str())
+    }
+
+    /// The delegates of a group, or the members of a committee, by unit name.
+    pub fn in_group(&self, unit: &str) -> Vec<&Delegate> {
+        let key = crate::text::unit_key(unit);
+        self.by_group.get(&key).map(|v| v.iter().map(|&i| &self.delegates[i]).collect()).unwrap_or_default()
+    }
+
+    pub fn in_committee(&self, unit: &str) -> Vec<&Delegate> {
+        let key = crate::text::unit_key(unit);
+        self.by_committee.get(&key).map(|v| v.iter().map(|&i| &self.delegates[i]).collect()).unwrap_or_default()
     }
 }
 

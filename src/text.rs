@@ -62,6 +62,12 @@ pub fn normalize_header(s: &str) -> String {
     out
 }
 
+/// A unit's name as it is compared: 兴华街道 and 兴华街道代表小组 are the same unit.
+pub fn unit_key(s: &str) -> String {
+    let n = normalize_name(s);
+    n.strip_suffix("代表小组").unwrap_or(&n).to_string()
+}
+
 /// Parses a date typed as text: 2025-03-05, 2025/3/5, 2025.3.5, 2025年3月5日, 20250305,
 /// also with full-width digits and surrounding spaces, and a trailing time part.
 pub fn parse_date_text(raw: &str) -> Option<NaiveDate> {

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::model::*;
 use crate::read::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
 use crate::read::{self, Sheet, Workbook};
-use crate::text::{chinese_date, normalize_name, split_name_list};
+use crate::text::{chinese_date, normalize_name, split_name_list, unit_key};
 use crate::validate::{FileTally, Finding, Severity, Validation};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -53,11 +53,6 @@ pub struct Dataset {
     pub years: Vec<i32>,
 }
 
-/// Strips the 代表小组 suffix so that 兴华街道 and 兴华街道代表小组 are the same unit.
-fn unit_key(s: &str) -> String {
-    let n = normalize_name(s);
-    n.strip_suffix("代表小组").unwrap_or(&n).to_string()
-}
 
 /// The unit a file comes from, by its name: `<unit>.xlsx` or `<unit>_<anything>.xlsx`.
 pub fn resolve_unit(stem: &str, roster: &Roster, config: &Config) -> Option<Unit> {
@@ -82,14 +77,10 @@ pub fn resolve_unit(stem: &str, roster: &Roster, config: &Config) -> Option<Unit
             kind: UnitKind::Committee,
         });
     }
-    roster
-        .groups()
-        .into_iter()
-        .find(|g| unit_key(g) == key)
-        .map(|g| Unit {
-            name: g,
-            kind: UnitKind::Group,
-        })
+    roster.group_named(base).map(|g| Unit {
+        name: g.to_string(),
+        kind: UnitKind::Group,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -359,18 +350,8 @@ impl FileContext<'_> {
     /// The delegates whose names are suggested first for a typo: the group's own.
     fn near(&self) -> Vec<&Delegate> {
         match self.unit.kind {
-            UnitKind::Group => self
-                .roster
-                .delegates
-                .iter()
-                .filter(|d| unit_key(&d.group) == unit_key(&self.unit.name))
-                .collect(),
-            UnitKind::Committee => self
-                .roster
-                .delegates
-                .iter()
-                .filter(|d| unit_key(&d.committee) == unit_key(&self.unit.name))
-                .collect(),
+            UnitKind::Group => self.roster.in_group(&self.unit.name),
+            UnitKind::Committee => self.roster.in_committee(&self.unit.name),
             _ => Vec::new(),
         }
     }

@@ -1,0 +1,26 @@
+//! Opening arbitrary bytes as a workbook, then header detection, notes-row detection
+//! and cell reading on every sheet: a bad file is an error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use lvzhi::ingest::row::{cell_date, cell_text};
+use lvzhi::read::{self, header};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(wb) = read::open(data) else { return };
+    for sheet in &wb.sheets {
+        for spec in header::RECORD_SHEETS.iter().chain([&&header::ROSTER]) {
+            if let Ok(h) = header::find_header(sheet, spec) {
+                let (_, end) = sheet.row_span();
+                for r in (h.row + 1..end).take(2_000) {
+                    let _ = header::is_notes_row(sheet, r);
+                    for (_, c, _) in &h.columns {
+                        let cell = sheet.get(r, *c);
+                        let _ = cell_text(cell);
+                        let _ = cell_date(cell);
+                    }
+                }
+            }
+        }
+    }
+});
