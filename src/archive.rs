@@ -6,9 +6,9 @@
 use crate::config::Config;
 use crate::ingest::meeting_key;
 use crate::model::*;
+use crate::text::unit_key;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
-use crate::text::unit_key;
 use polars::prelude::*;
 
 /// The span an archive covers.
@@ -381,7 +381,6 @@ fn frames(
         commendations,
     })
 }
-
 
 /// Counts rows where every (column, value) pair matches.
 fn count_where(conds: &[(&str, &str)], alias: &str) -> Expr {

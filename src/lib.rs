@@ -14,6 +14,7 @@ pub mod evaluation;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod public;
 pub mod quarterly;
 pub mod read;

@@ -117,7 +117,10 @@ impl Roster {
             }
             r.by_group.entry(g).or_default().push(i);
             if !d.committee.is_empty() {
-                r.by_committee.entry(crate::text::unit_key(&d.committee)).or_default().push(i);
+                r.by_committee
+                    .entry(crate::text::unit_key(&d.committee))
+                    .or_default()
+                    .push(i);
             }
         }
         r.delegates = delegates;
@@ -146,18 +149,26 @@ impl Roster {
 
     /// The roster's group a unit name means (兴华街道 for 兴华街道代表小组), if any.
     pub fn group_named(&self, unit: &str) -> Option<&str> {
-        self.group_of_key.get(&crate::text::unit_key(unit)).map(|s| s.as_str())
+        self.group_of_key
+            .get(&crate::text::unit_key(unit))
+            .map(|s| s.as_str())
     }
 
     /// The delegates of a group, or the members of a committee, by unit name.
     pub fn in_group(&self, unit: &str) -> Vec<&Delegate> {
         let key = crate::text::unit_key(unit);
-        self.by_group.get(&key).map(|v| v.iter().map(|&i| &self.delegates[i]).collect()).unwrap_or_default()
+        self.by_group
+            .get(&key)
+            .map(|v| v.iter().map(|&i| &self.delegates[i]).collect())
+            .unwrap_or_default()
     }
 
     pub fn in_committee(&self, unit: &str) -> Vec<&Delegate> {
         let key = crate::text::unit_key(unit);
-        self.by_committee.get(&key).map(|v| v.iter().map(|&i| &self.delegates[i]).collect()).unwrap_or_default()
+        self.by_committee
+            .get(&key)
+            .map(|v| v.iter().map(|&i| &self.delegates[i]).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -112,17 +112,40 @@ pub fn render(
     tables: &HashMap<String, TableBlock>,
     author: &str,
 ) -> Result<Document> {
-    let mut env = Environment::new();
-    // An unknown variable is an error, never a silent blank in an official document.
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    env.add_template(&t.name, &t.text)
-        .map_err(|e| template_error(t, &e))?;
-    let tmpl = env
-        .get_template(&t.name)
-        .map_err(|e| template_error(t, &e))?;
-    let text = tmpl.render(vars).map_err(|e| template_error(t, &e))?;
-    parse(&text, tables, author).map_err(|e| anyhow!("模板 {} 有误：{e}", t.origin))
+    Prepared::new(t)?.render(vars, tables, author)
+}
+
+/// A template parsed once, to render many documents (one per delegate).
+pub struct Prepared<'t> {
+    template: &'t Template,
+    env: Environment<'t>,
+}
+
+impl<'t> Prepared<'t> {
+    pub fn new(t: &'t Template) -> Result<Prepared<'t>> {
+        let mut env = Environment::new();
+        // An unknown variable is an error, never a silent blank in an official document.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_keep_trailing_newline(true);
+        env.add_template(&t.name, &t.text)
+            .map_err(|e| template_error(t, &e))?;
+        Ok(Prepared { template: t, env })
+    }
+
+    pub fn render(
+        &self,
+        vars: &serde_json::Value,
+        tables: &HashMap<String, TableBlock>,
+        author: &str,
+    ) -> Result<Document> {
+        let t = self.template;
+        let tmpl = self
+            .env
+            .get_template(&t.name)
+            .map_err(|e| template_error(t, &e))?;
+        let text = tmpl.render(vars).map_err(|e| template_error(t, &e))?;
+        parse(&text, tables, author).map_err(|e| anyhow!("模板 {} 有误：{e}", t.origin))
+    }
 }
 
 fn template_error(t: &Template, e: &minijinja::Error) -> anyhow::Error {

@@ -71,16 +71,23 @@ pub fn stage_archive(
         &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
     )?;
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
+    let prepared = template::Prepared::new(&tmpl)?;
     let by = view::ByDelegate::new(&data.records);
     let author = format!("{}代表联络室", data.config.district.standing_committee);
-    let mut out = Vec::with_capacity(archive.delegates.len());
-    for d in &archive.delegates {
+    // Documents are independent: rendered on all cores, written in archive order.
+    let rendered = crate::par::map(&archive.delegates, |d| -> Result<(Document, Vec<u8>)> {
         let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
-        let doc = template::render(&tmpl, &vars, &tables, &author)?;
+        let doc = prepared.render(&vars, &tables, &author)?;
+        let bytes = docx::render(&doc)?;
+        Ok((doc, bytes))
+    });
+    let mut out = Vec::with_capacity(archive.delegates.len());
+    for (d, r) in archive.delegates.iter().zip(rendered) {
+        let (doc, bytes) = r?;
         let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
         stage.write(
             dir.join("履职档案").join(&d.delegate.group).join(name),
-            &docx::render(&doc)?,
+            &bytes,
         )?;
         out.push(doc);
     }
