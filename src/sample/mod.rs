@@ -44,9 +44,11 @@ pub struct Spec {
     pub seed: u64,
     pub groups: usize,
     pub delegates: usize,
-    /// The term's first year; five years are generated, the last up to `last_month`.
+    /// The term's first year; `years` years are generated (at most five), the fifth only
+    /// up to `last_month`.
     pub first_year: i32,
     pub last_month: u32,
+    pub years: usize,
 }
 
 impl Default for Spec {
@@ -57,6 +59,7 @@ impl Default for Spec {
             delegates: 220,
             first_year: 2022,
             last_month: 9,
+            years: 5,
         }
     }
 }
@@ -256,6 +259,10 @@ struct World {
     delegates: Vec<Gen>,
     groups: Vec<String>,
     planted: Planted,
+    /// Delegate indices by group, so that nothing scans the whole roster per delegate.
+    members: Vec<Vec<usize>>,
+    /// Names borne by more than one delegate (written with their id).
+    shared: std::collections::HashSet<String>,
 }
 
 /// How a unit's sheets are laid out: the messiness real files have.
@@ -280,6 +287,8 @@ impl World {
             1 => Style::Legacy,
             2 => Style::Quarterly,
             3 => Style::NumericDates,
+            // Large districts: one group in ten still sends legacy .xls files.
+            g if g >= 18 && g % 10 == 1 => Style::Legacy,
             _ => Style::Clean,
         }
     }
@@ -310,7 +319,11 @@ impl World {
 
 fn make_roster(spec: &Spec, rng: &mut Rng) -> (Vec<Gen>, Vec<String>, Planted) {
     let groups: Vec<String> = (0..spec.groups)
-        .map(|g| TOWNS[g % TOWNS.len()].to_string())
+        // Beyond the list, names get a number: group names must stay unique.
+        .map(|g| match g / TOWNS.len() {
+            0 => TOWNS[g].to_string(),
+            n => format!("{}{}", TOWNS[g % TOWNS.len()], n + 1),
+        })
         .collect();
     let n = spec.delegates;
     let planted = Planted::new(n);
@@ -765,11 +778,10 @@ fn gen_year(w: &mut World, y: i32) -> Year {
             }
             seq += 1;
             let topic = w.rng.pick(&TOPICS);
-            let peers: Vec<usize> = dels
+            let peers: Vec<usize> = w.members[d.group]
                 .iter()
-                .enumerate()
-                .filter(|(j, o)| *j != i && o.group == d.group && o.serving_on(sd))
-                .map(|(j, _)| j)
+                .copied()
+                .filter(|&j| j != i && dels[j].serving_on(sd))
                 .collect();
             let mut cosigners = Vec::new();
             for _ in 0..w.rng.below(4) {
@@ -833,7 +845,9 @@ fn plan_reports(w: &mut World, years: &mut [Year]) {
         let month = if k == 4 { w.spec.last_month.min(9) } else { 11 };
         for g in 0..w.groups.len() {
             let rd = date(y, month, 10 + (g as u32 % 15));
-            let members: Vec<usize> = (0..w.delegates.len())
+            let members: Vec<usize> = w.members[g]
+                .iter()
+                .copied()
                 .filter(|&i| w.delegates[i].group == g && w.delegates[i].serving_on(rd))
                 .filter(|&i| i != w.planted.never_reported)
                 .collect();
@@ -899,9 +913,7 @@ fn plan_commendations(w: &World, years: &mut [Year]) {
         }
         let doc = format!("示人常办发〔{}〕{}号", y + 1, 3 + k);
         for g in 0..w.groups.len() {
-            let mut members: Vec<usize> = (0..w.delegates.len())
-                .filter(|&i| w.delegates[i].group == g)
-                .collect();
+            let mut members: Vec<usize> = w.members[g].clone();
             members.sort_by_key(|&i| (std::cmp::Reverse(count[i]), i));
             for &i in members.iter().take(2 + (g + k) % 2) {
                 yr.liaison
@@ -927,16 +939,7 @@ fn plan_commendations(w: &World, years: &mut [Year]) {
 /// Writes one unit's sheets in the given style.
 fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<Table> {
     let d = |i: usize| &w.delegates[i];
-    let shared: std::collections::HashSet<&str> = {
-        let mut seen = std::collections::HashMap::new();
-        for g in &w.delegates {
-            *seen.entry(g.name.as_str()).or_insert(0) += 1;
-        }
-        seen.into_iter()
-            .filter(|(_, c)| *c > 1)
-            .map(|(n, _)| n)
-            .collect()
-    };
+    let shared = &w.shared;
     // How a name is written: shared names carry their id; the titled style types
     // spaces into two-character names and another middle dot.
     let name_of = |i: usize, row: usize, force_id: bool| -> String {
@@ -949,7 +952,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             Style::Titled => g.name.replace('·', "•"),
             _ => g.name.clone(),
         };
-        if force_id && shared.contains(g.name.as_str()) {
+        if force_id && shared.contains(&g.name) {
             format!("{}（{}）", base, g.id)
         } else {
             base
@@ -1197,16 +1200,25 @@ pub fn generate(spec: &Spec) -> Result<District> {
         spec: spec.clone(),
         rng,
         delegates,
+        members: Vec::new(),
+        shared: Default::default(),
         groups,
         planted,
     };
+    w.members = vec![Vec::new(); w.groups.len()];
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+    for (i, d) in w.delegates.iter().enumerate() {
+        w.members[d.group].push(i);
+        *seen.entry(d.name.as_str()).or_default() += 1;
+    }
+    w.shared = seen.into_iter().filter(|(_, c)| *c > 1).map(|(n, _)| n.to_string()).collect();
     let mut files = Vec::new();
     files.push(("lvzhi.toml".to_string(), config_text(spec, &w).into_bytes()));
     files.push((
         "代表名册.xlsx".to_string(),
         xlsx::workbook(&[roster_table(&w)], "代表名册")?,
     ));
-    let mut years: Vec<Year> = (0..5)
+    let mut years: Vec<Year> = (0..spec.years.clamp(1, 5) as i32)
         .map(|k| gen_year(&mut w, spec.first_year + k))
         .collect();
     plan_reports(&mut w, &mut years);
