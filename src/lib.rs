@@ -25,6 +25,7 @@ pub mod score;
 pub mod template;
 pub mod term;
 pub mod text;
+pub mod timing;
 pub mod validate;
 pub mod view;
 

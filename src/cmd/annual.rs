@@ -103,9 +103,12 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     // year was processed.
     let history = ingest::load(&a.folders.input, &YearScope::All)?.records;
     let period = Period::year(year);
+    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
+    drop(aggregate);
+    let _render = crate::timing::Timer::start(crate::timing::RENDER);
     let delegates =
-        stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?.len();
+        stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, true)?.len();
 
     let view = annual::build(
         &archive,

@@ -32,6 +32,9 @@ pub struct ArchiveArgs {
     pub exclude_errors: bool,
     #[command(flatten)]
     pub docs: DocOptions,
+    /// 只生成汇总表、Parquet 和积分表，不生成每位代表的 Word 档案（代表很多时更快）
+    #[arg(long)]
+    pub summary_only: bool,
 }
 
 /// Stages the archive outputs: the summary workbook, its Parquet twins and one DOCX per
@@ -43,6 +46,7 @@ pub fn stage_archive(
     data: &Dataset,
     docs: &DocOptions,
     input: &Path,
+    per_delegate: bool,
 ) -> Result<Vec<Document>> {
     let tables = view::archive_workbook(
         archive,
@@ -70,6 +74,9 @@ pub fn stage_archive(
         dir.join(format!("{}履职积分.xlsx", archive.period.label)),
         &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
     )?;
+    if !per_delegate {
+        return Ok(Vec::new());
+    }
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let prepared = template::Prepared::new(&tmpl)?;
     let by = view::ByDelegate::new(&data.records);
@@ -123,8 +130,11 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         }
         .into());
     }
+    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
+    drop(aggregate);
+    let _render = crate::timing::Timer::start(crate::timing::RENDER);
+    stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, !a.summary_only)?;
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

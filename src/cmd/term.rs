@@ -51,8 +51,11 @@ pub fn run(a: &TermArgs) -> Result<()> {
         None => config.term.end,
     };
     let period = Period::term(config);
+    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
-    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input)?;
+    drop(aggregate);
+    let _render = crate::timing::Timer::start(crate::timing::RENDER);
+    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, true)?;
     let (rules, _) = ScoreRules::load(&a.folders.input)?;
     let pkg = term::build(&archive, &data.records, &rules, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);

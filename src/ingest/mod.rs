@@ -1169,6 +1169,8 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         }
         YearScope::All => year_folders(input)?,
     };
+    let started = std::time::Instant::now();
+    let mut read_time = std::time::Duration::ZERO;
     let mut cands = Candidates::default();
     // First the list of workbooks (reporting what is skipped), then the workbooks opened
     // a batch at a time on all cores, then read in order: the result is the same as a
@@ -1205,6 +1207,7 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     }
     const BATCH: usize = 32;
     for batch in files.chunks(BATCH) {
+        let read_started = std::time::Instant::now();
         let opened = crate::par::map(batch, |(_, path, _, _)| {
             std::fs::read(path)
                 .map_err(|e| read::OpenError {
@@ -1213,6 +1216,7 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
                 })
                 .and_then(|b| read::open(&b))
         });
+        read_time += read_started.elapsed();
         for ((year, _, rel, name), wb) in batch.iter().zip(opened) {
             let (year, rel, name) = (*year, rel.clone(), name.clone());
             let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
@@ -1276,6 +1280,8 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     v.findings
         .extend(attendance_gaps(&records, &roster, &config));
     v.sort();
+    crate::timing::record(crate::timing::READ, read_time);
+    crate::timing::record(crate::timing::VALIDATE, started.elapsed().saturating_sub(read_time));
     Ok(Dataset {
         config,
         roster,
