@@ -19,8 +19,22 @@ struct Workload {
 }
 
 const WORKLOADS: [Workload; 3] = [
-    Workload { name: "S", what: "一个区一年度：全部年度文书", groups: 18, delegates: 220, years: 5, job: &["annual", "--year", "2025"] },
-    Workload { name: "M", what: "一个市（16 个区）届末：届末全套", groups: 288, delegates: 3_520, years: 5, job: &["term"] },
+    Workload {
+        name: "S",
+        what: "一个区一年度：全部年度文书",
+        groups: 18,
+        delegates: 220,
+        years: 5,
+        job: &["annual", "--year", "2025"],
+    },
+    Workload {
+        name: "M",
+        what: "一个市（16 个区）届末：届末全套",
+        groups: 288,
+        delegates: 3_520,
+        years: 5,
+        job: &["term"],
+    },
     Workload {
         name: "L",
         what: "一个省一年度：读取、校验、汇总和汇总表",
@@ -51,7 +65,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -63,7 +81,12 @@ fn child(dir: &Path, job: &[&str]) {
     let _ = std::fs::remove_dir_all(&reports);
     let mut args = vec!["lvzhi".to_string()];
     args.extend(job.iter().map(|s| s.to_string()));
-    args.extend(["--input".into(), input.display().to_string(), "--output".into(), reports.display().to_string()]);
+    args.extend([
+        "--input".into(),
+        input.display().to_string(),
+        "--output".into(),
+        reports.display().to_string(),
+    ]);
     let started = Instant::now();
     let code = lvzhi::main_with_args(args);
     let total = started.elapsed();
@@ -84,7 +107,16 @@ fn child(dir: &Path, job: &[&str]) {
     // …and write every output file (the same bytes, into a fresh folder).
     let outputs: Vec<(PathBuf, Vec<u8>)> = files(&reports)
         .into_iter()
-        .filter_map(|p| std::fs::read(&p).ok().map(|b| (p.strip_prefix(&reports).map(|x| x.to_path_buf()).unwrap_or_default(), b)))
+        .filter_map(|p| {
+            std::fs::read(&p).ok().map(|b| {
+                (
+                    p.strip_prefix(&reports)
+                        .map(|x| x.to_path_buf())
+                        .unwrap_or_default(),
+                    b,
+                )
+            })
+        })
         .collect();
     let copy = dir.join("floor-copy");
     let _ = std::fs::remove_dir_all(&copy);
@@ -121,7 +153,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    if let (Ok(dir), Ok(job)) = (std::env::var("LVZHI_BENCH_DIR"), std::env::var("LVZHI_BENCH_JOB")) {
+    if let (Ok(dir), Ok(job)) = (
+        std::env::var("LVZHI_BENCH_DIR"),
+        std::env::var("LVZHI_BENCH_JOB"),
+    ) {
         let job: Vec<&str> = job.split(' ').collect();
         child(Path::new(&dir), &job);
         return;
@@ -131,11 +166,19 @@ fn main() {
     let exe = std::env::current_exe().expect("bench executable");
     println!("| 规模 | 内容 | 代表 | 输入文件 | 输入单元格 | 输出文件 | 读取 | 校验 | 汇总 | 生成 | 合计（中位数） | 每名代表 | 下限（读+写） | 合计/下限 | 峰值内存 |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for w in WORKLOADS.iter().filter(|w| chosen.split(',').any(|c| c.trim() == w.name)) {
+    for w in WORKLOADS
+        .iter()
+        .filter(|w| chosen.split(',').any(|c| c.trim() == w.name))
+    {
         let dir = root.join(w.name);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("bench dir");
-        let spec = lvzhi::sample::Spec { groups: w.groups, delegates: w.delegates, years: w.years, ..Default::default() };
+        let spec = lvzhi::sample::Spec {
+            groups: w.groups,
+            delegates: w.delegates,
+            years: w.years,
+            ..Default::default()
+        };
         let gen = Instant::now();
         let district = lvzhi::sample::generate(&spec).expect("generate");
         for (rel, bytes) in &district.files {
@@ -143,9 +186,23 @@ fn main() {
             std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
             std::fs::write(&p, bytes).expect("write");
         }
-        eprintln!("{}: 生成输入 {} 个文件，用时 {:.1} 秒", w.name, district.files.len(), gen.elapsed().as_secs_f64());
-        let default_runs = if w.name == "L" { 1 } else if w.name == "M" { 3 } else { 7 };
-        let runs: usize = std::env::var("LVZHI_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(default_runs);
+        eprintln!(
+            "{}: 生成输入 {} 个文件，用时 {:.1} 秒",
+            w.name,
+            district.files.len(),
+            gen.elapsed().as_secs_f64()
+        );
+        let default_runs = if w.name == "L" {
+            1
+        } else if w.name == "M" {
+            3
+        } else {
+            7
+        };
+        let runs: usize = std::env::var("LVZHI_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(default_runs);
         let mut samples: Vec<std::collections::BTreeMap<String, f64>> = Vec::new();
         for _ in 0..runs {
             let out = Command::new(&exe)
@@ -159,11 +216,21 @@ fn main() {
             assert!(line.starts_with("total="), "child failed: {text}");
             samples.push(
                 line.split(' ')
-                    .filter_map(|kv| kv.split_once('=').and_then(|(k, v)| v.parse::<f64>().ok().map(|v| (k.to_string(), v))))
+                    .filter_map(|kv| {
+                        kv.split_once('=')
+                            .and_then(|(k, v)| v.parse::<f64>().ok().map(|v| (k.to_string(), v)))
+                    })
                     .collect(),
             );
         }
-        let m = |k: &str| median(samples.iter().map(|s| s.get(k).copied().unwrap_or(0.0)).collect());
+        let m = |k: &str| {
+            median(
+                samples
+                    .iter()
+                    .map(|s| s.get(k).copied().unwrap_or(0.0))
+                    .collect(),
+            )
+        };
         let total = m("total");
         let floor = m("floor_read") + m("floor_write");
         let inputs = district.files.len();

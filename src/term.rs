@@ -338,15 +338,23 @@ pub fn build(
         }
         g
     };
+    // Rows partitioned by group once (not the whole list copied per group).
+    let mut by_group: std::collections::HashMap<&str, Vec<Vec<Cell>>> =
+        std::collections::HashMap::new();
+    for r in &list.rows {
+        if let Some(Cell::Text(g)) = r.first() {
+            by_group.entry(g.as_str()).or_default().push(r.clone());
+        }
+    }
     for g in &groups {
-        let mut per = list.clone();
-        per.sheet = g.chars().take(31).collect();
+        let headers: Vec<&str> = list.headers.iter().map(|h| h.as_str()).collect();
+        let mut per = Table::new(g.chars().take(31).collect::<String>(), &headers);
         per.title = Some(format!(
             "{g}代表小组{}代表继续提名建议名单（草案）",
             config.term_name()
         ));
-        per.rows
-            .retain(|r| matches!(&r[0], Cell::Text(x) if x == g));
+        per.rows = by_group.remove(g.as_str()).unwrap_or_default();
+        per.notes = list.notes.clone();
         renomination_xlsx.push(per);
     }
     let mut rtables = HashMap::new();

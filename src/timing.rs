@@ -18,7 +18,10 @@ pub fn record(stage: &'static str, d: Duration) {
 
 /// Takes the stages recorded so far, in first-recorded order.
 pub fn take() -> Vec<(&'static str, Duration)> {
-    STAGES.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default()
+    STAGES
+        .lock()
+        .map(|mut s| std::mem::take(&mut *s))
+        .unwrap_or_default()
 }
 
 /// Times a stage until dropped.

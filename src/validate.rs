@@ -3,6 +3,9 @@
 
 use crate::model::Source;
 
+/// The file column of a finding about a record nobody sent (an attendance gap).
+pub const GAP_FILE: &str = "（缺少记录）";
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -151,6 +154,41 @@ impl Validation {
         self.count(Severity::Error) > 0
     }
 
+    /// Only what concerns one year's folder (and the roster): earlier years were
+    /// validated when their own reports were made.
+    pub fn for_year(&self, year: i32) -> Validation {
+        let folder = format!("{year}/");
+        let dated = format!("{year}年");
+        let is_year_file = |f: &str| {
+            f.split_once('/').is_some_and(|(head, _)| {
+                head.len() == 4 && head.bytes().all(|b| b.is_ascii_digit())
+            })
+        };
+        let keep = |file: &str, value: &str| {
+            if file.starts_with(&folder) {
+                true
+            } else if file == GAP_FILE {
+                value.starts_with(&dated)
+            } else {
+                !is_year_file(file)
+            }
+        };
+        Validation {
+            findings: self
+                .findings
+                .iter()
+                .filter(|f| keep(&f.file, &f.value))
+                .cloned()
+                .collect(),
+            tallies: self
+                .tallies
+                .iter()
+                .filter(|t| keep(&t.file, ""))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Findings in a stable order: by file, sheet, row, then severity.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
@@ -224,6 +262,36 @@ mod tests {
         assert_eq!(
             f.one_line(),
             "[错误] 2025/城关街道.xlsx › 出席记录 第7行 姓名（E列）：名册中没有这位代表（值：张山） 建议：是否为：张三"
+        );
+    }
+
+    #[test]
+    fn a_year_keeps_its_files_the_roster_and_its_gaps() {
+        let mut v = Validation::default();
+        for (file, value) in [
+            ("2025/甲.xlsx", ""),
+            ("2024/甲.xlsx", ""),
+            ("代表名册.xlsx", ""),
+            (GAP_FILE, "2025年1月8日 会议"),
+            (GAP_FILE, "2024年1月9日 会议"),
+        ] {
+            v.findings
+                .push(Finding::new(Severity::Warning, file, "", 0).value(value));
+            v.tallies.push(FileTally::new(file, ""));
+        }
+        let y = v.for_year(2025);
+        let kept: Vec<(&str, &str)> = y
+            .findings
+            .iter()
+            .map(|f| (f.file.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("2025/甲.xlsx", ""),
+                ("代表名册.xlsx", ""),
+                (GAP_FILE, "2025年1月8日 会议")
+            ]
         );
     }
 

@@ -6,7 +6,7 @@ use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, stage_validation_report, Folders};
 use crate::archive::{self, Period};
 use crate::chair::{self, Body};
-use crate::ingest::{self, YearScope};
+use crate::ingest::YearScope;
 use crate::output::Staging;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
@@ -78,7 +78,10 @@ pub struct AnnualArgs {
 
 pub fn run(a: &AnnualArgs) -> Result<()> {
     let year = pick_year(&a.folders.input, a.year)?;
-    let data = load(&a.folders, &YearScope::One(year))?;
+    // The term so far is read once: this year's records make the documents, earlier
+    // years feed the term-wide rules; only this year's findings are reported.
+    let mut data = load(&a.folders, &YearScope::UpTo(year))?;
+    data.validation = data.validation.for_year(year);
     let dir = PathBuf::from(year.to_string());
     let report_rel = dir.join("校验报告.xlsx");
     let report_path = a.folders.output.join(&report_rel);
@@ -99,21 +102,27 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
             .with_context(|| format!("无法识别的成文日期「{s}」，请写成 2026-01-10"))?,
         None => chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("年度无效")?,
     };
-    // The term so far, for the term-wide rules; its own findings were reported when each
-    // year was processed.
-    let history = ingest::load(&a.folders.input, &YearScope::All)?.records;
+    let history = &data.records;
     let period = Period::year(year);
     let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     drop(aggregate);
     let _render = crate::timing::Timer::start(crate::timing::RENDER);
-    let delegates =
-        stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, true)?.len();
+    let delegates = stage_archive(
+        &mut stage,
+        &dir,
+        &archive,
+        &data,
+        &a.docs,
+        &a.folders.input,
+        true,
+    )?
+    .len();
 
     let view = annual::build(
         &archive,
         &data.records,
-        &history,
+        history,
         &data.roster,
         &data.config,
         crate::text::chinese_date(date),
@@ -152,7 +161,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
             chair::members_report(&Body::Committee(c), &archive, &data.records, &data.config);
         docs.write(&mut stage, &chair_dir, template::COMMITTEE_MEMBERS, v, &t)?;
     }
-    let (v, t) = chair::reports_to_voters(&view, &archive, &data.records, &history, &data.config);
+    let (v, t) = chair::reports_to_voters(&view, &archive, &data.records, history, &data.config);
     docs.write(&mut stage, &chair_dir, template::REPORTS_TO_VOTERS, v, &t)?;
     let (rules, _) = ScoreRules::load(&a.folders.input)?;
     let draft = chair::outstanding_delegates(&archive, &data.records, &rules, &data.config);

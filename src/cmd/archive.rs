@@ -134,7 +134,15 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     drop(aggregate);
     let _render = crate::timing::Timer::start(crate::timing::RENDER);
-    stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, !a.summary_only)?;
+    stage_archive(
+        &mut stage,
+        &dir,
+        &archive,
+        &data,
+        &a.docs,
+        &a.folders.input,
+        !a.summary_only,
+    )?;
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

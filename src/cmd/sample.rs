@@ -36,7 +36,12 @@ pub struct SampleArgs {
     )]
     pub delegates: usize,
     /// 生成几个年度的报送表（1 到 5，默认 5；性能测试用）
-    #[arg(long, default_value_t = 5, hide_default_value = true, value_name = "年数")]
+    #[arg(
+        long,
+        default_value_t = 5,
+        hide_default_value = true,
+        value_name = "年数"
+    )]
     pub years: usize,
     /// 文件夹中已有文件时仍然写入（覆盖同名文件）
     #[arg(long)]

@@ -55,7 +55,15 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
     drop(aggregate);
     let _render = crate::timing::Timer::start(crate::timing::RENDER);
-    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &a.folders.input, true)?;
+    let documents = stage_archive(
+        &mut stage,
+        &dir,
+        &archive,
+        &data,
+        &a.docs,
+        &a.folders.input,
+        true,
+    )?;
     let (rules, _) = ScoreRules::load(&a.folders.input)?;
     let pkg = term::build(&archive, &data.records, &rules, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);
@@ -91,7 +99,8 @@ pub fn run(a: &TermArgs) -> Result<()> {
         &xlsx::workbook(&pkg.coverage_xlsx, "述职评议完成情况")?,
     )?;
     let groups = data.roster.groups();
-    for g in &groups {
+    // Volumes are independent: rendered on all cores, written in group order.
+    let volumes = crate::par::map(&groups, |g| {
         let members: Vec<_> = archive
             .delegates
             .iter()
@@ -99,11 +108,10 @@ pub fn run(a: &TermArgs) -> Result<()> {
             .filter(|(d, _)| &d.delegate.group == g)
             .map(|(d, doc)| (d, doc.clone()))
             .collect();
-        let vol = term::volume(g, config, &members, &author);
-        stage.write(
-            dir.join("装订成册").join(format!("{g}.docx")),
-            &docx::render(&vol)?,
-        )?;
+        docx::render(&term::volume(g, config, &members, &author))
+    });
+    for (g, bytes) in groups.iter().zip(volumes) {
+        stage.write(dir.join("装订成册").join(format!("{g}.docx")), &bytes?)?;
     }
     stage.commit()?;
     print_validation(&data.validation, &report_path);

@@ -1022,7 +1022,7 @@ pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> V
                 _ => d.committee.clone(),
             };
             out.push(
-                Finding::new(Severity::Warning, "（缺少记录）", "出席记录", 0)
+                Finding::new(Severity::Warning, crate::validate::GAP_FILE, "出席记录", 0)
                     .column(format!("{}（{}）", d.name, d.id))
                     .value(format!("{} {}", chinese_date(*date), name))
                     .message(format!(
@@ -1045,6 +1045,9 @@ pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> V
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum YearScope {
     One(i32),
+    /// This year and every year before it in the term (the yearly job needs the term so
+    /// far for term-wide rules).
+    UpTo(i32),
     All,
 }
 
@@ -1168,6 +1171,18 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
             vec![*y]
         }
         YearScope::All => year_folders(input)?,
+        YearScope::UpTo(y) => {
+            if !input.join(y.to_string()).is_dir() {
+                bail!(
+                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
+                    input.join(y.to_string()).display()
+                );
+            }
+            year_folders(input)?
+                .into_iter()
+                .filter(|x| x <= y)
+                .collect()
+        }
     };
     let started = std::time::Instant::now();
     let mut read_time = std::time::Duration::ZERO;
@@ -1281,7 +1296,10 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         .extend(attendance_gaps(&records, &roster, &config));
     v.sort();
     crate::timing::record(crate::timing::READ, read_time);
-    crate::timing::record(crate::timing::VALIDATE, started.elapsed().saturating_sub(read_time));
+    crate::timing::record(
+        crate::timing::VALIDATE,
+        started.elapsed().saturating_sub(read_time),
+    );
     Ok(Dataset {
         config,
         roster,

@@ -1211,7 +1211,11 @@ pub fn generate(spec: &Spec) -> Result<District> {
         w.members[d.group].push(i);
         *seen.entry(d.name.as_str()).or_default() += 1;
     }
-    w.shared = seen.into_iter().filter(|(_, c)| *c > 1).map(|(n, _)| n.to_string()).collect();
+    w.shared = seen
+        .into_iter()
+        .filter(|(_, c)| *c > 1)
+        .map(|(n, _)| n.to_string())
+        .collect();
     let mut files = Vec::new();
     files.push(("lvzhi.toml".to_string(), config_text(spec, &w).into_bytes()));
     files.push((
