@@ -2098,3 +2098,70 @@ fn generated_records_round_trip_to_the_same_counts() {
         }
     }
 }
+
+#[test]
+fn formulas_without_values_booleans_and_error_cells_get_clear_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("履职活动").expect("name");
+    for (c, h) in ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("write");
+    }
+    // A formula whose cached value is empty (as saved by a tool that never calculated).
+    ws.write_string(1, 0, "2025-05-01").expect("write");
+    ws.write_formula(1, 1, rust_xlsxwriter::Formula::new("=Z1").set_result(""))
+        .expect("write");
+    ws.write_string(1, 3, "D001").expect("write");
+    // A boolean where a name is expected.
+    ws.write_string(2, 0, "2025-05-02").expect("write");
+    ws.write_string(2, 1, "视察").expect("write");
+    ws.write_boolean(2, 4, true).expect("write");
+    // An error value where a date is expected.
+    ws.write_formula(
+        3,
+        0,
+        rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+    )
+    .expect("write");
+    ws.write_string(3, 1, "视察").expect("write");
+    ws.write_string(3, 3, "D001").expect("write");
+    std::fs::write(
+        input.join("2025/甲街道.xlsx"),
+        wb.save_to_buffer().expect("bytes"),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let e: Vec<String> = errors(&data.validation.findings)
+        .iter()
+        .map(|f| f.one_line())
+        .collect();
+    assert_eq!(e.len(), 3, "{e:#?}");
+    // The uncalculated formula carries the writer's placeholder result, not a category.
+    assert!(
+        e[0].contains("第2行 活动类别（B列）：不是规定的活动类别（值：0）"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].contains("第3行 姓名（E列）：代表名册中没有这位代表（值：TRUE）"),
+        "{}",
+        e[1]
+    );
+    assert!(
+        e[2].contains("第4行 日期（A列）：无法识别的日期（值：#DIV/0!）"),
+        "{}",
+        e[2]
+    );
+    let t = data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/甲街道.xlsx")
+        .expect("tally");
+    assert_eq!((t.read, t.rejected), (3, 3));
+}
