@@ -218,8 +218,43 @@ fn cfb_has_stream(bytes: &[u8], name: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Opens a workbook from its bytes.
+thread_local! {
+    /// Set while a third-party reader runs under `catch_unwind`: its panics are
+    /// expected to be caught and reported as a damaged file, not printed.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that stays silent for panics caught while reading a
+/// workbook, and otherwise defers to the hook that was there before.
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Opens a workbook from its bytes. A malformed file can make the spreadsheet library
+/// panic; that is caught here and reported as a damaged file, so one bad file never
+/// stops the run.
 pub fn open(bytes: &[u8]) -> Result<Workbook, OpenError> {
+    install_panic_hook();
+    QUIET.with(|q| q.set(true));
+    let result = std::panic::catch_unwind(|| open_unguarded(bytes));
+    QUIET.with(|q| q.set(false));
+    result.unwrap_or_else(|_| {
+        Err(OpenError::new(
+            "工作簿已损坏，读取时结构异常",
+            "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送",
+        ))
+    })
+}
+
+fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(OpenError::new(
             format!(
