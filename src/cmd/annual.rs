@@ -3,15 +3,14 @@
 //! `reports/<year>/`.
 
 use super::archive::stage_archive;
-use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use super::{load, pick_year, print_validation, Folders};
 use crate::archive::{self, Period};
 use crate::chair::{self, Body};
 use crate::ingest::YearScope;
 use crate::output::Staging;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
-use crate::validate::Severity;
-use crate::{annual, template, DataErrors};
+use crate::{annual, template};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -83,25 +82,12 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     let mut data = load(&a.folders, &YearScope::UpTo(year))?;
     data.validation = data.validation.for_year(year);
     let dir = PathBuf::from(year.to_string());
-    let report_rel = dir.join("校验报告.xlsx");
-    let report_path = a.folders.output.join(&report_rel);
-    let mut stage = Staging::new(&a.folders.output)?;
-    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
-    let errors = data.validation.count(Severity::Error);
-    if errors > 0 && !a.exclude_errors {
-        stage.commit()?;
-        print_validation(&data.validation, &report_path);
-        return Err(DataErrors {
-            errors,
-            report: report_path.display().to_string(),
-        }
-        .into());
-    }
-    let date = match &a.docs.date {
-        Some(s) => crate::text::parse_date_text(s)
-            .with_context(|| format!("无法识别的成文日期「{s}」，请写成 2026-01-10"))?,
-        None => chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("年度无效")?,
-    };
+    let (mut stage, report_path) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let date = super::doc_date(
+        &a.docs.date,
+        chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("年度无效")?,
+    )?;
     let history = &data.records;
     let period = Period::year(year);
     let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);

@@ -2,7 +2,7 @@
 //! and Parquet, with the validation report beside it.
 
 use super::annual::DocOptions;
-use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use super::{load, pick_year, print_validation, Folders};
 use crate::archive::{self, Archive, Period};
 use crate::ingest::Dataset;
 use crate::ingest::YearScope;
@@ -11,8 +11,8 @@ use crate::render::docx::{self, Document};
 use crate::render::{parquet, xlsx};
 use crate::score::ScoreRules;
 use crate::validate::Severity;
+use crate::view;
 use crate::{chair, template};
-use crate::{view, DataErrors};
 use anyhow::Result;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -116,20 +116,9 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
             PathBuf::from(format!("term-{}", data.config.term.number)),
         ),
     };
-    let report_rel = dir.join("校验报告.xlsx");
-    let report = a.folders.output.join(&report_rel);
-    let mut stage = Staging::new(&a.folders.output)?;
-    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
+    let (mut stage, report) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let errors = data.validation.count(Severity::Error);
-    if errors > 0 && !a.exclude_errors {
-        stage.commit()?;
-        print_validation(&data.validation, &report);
-        return Err(DataErrors {
-            errors,
-            report: report.display().to_string(),
-        }
-        .into());
-    }
     let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     drop(aggregate);

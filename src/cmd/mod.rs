@@ -124,6 +124,41 @@ pub fn print_validation(v: &Validation, report: &Path) {
     eprintln!("完整清单见 {}", report.display());
 }
 
+/// Starts a job's outputs in `dir`: stages 校验报告.xlsx and, when the data has errors
+/// the user did not accept excluding, writes just that report and stops (exit code 1).
+/// Returns the staging area and the report's final path.
+pub fn start_outputs(
+    folders: &Folders,
+    v: &Validation,
+    dir: &Path,
+    exclude_errors: bool,
+) -> Result<(Staging, PathBuf)> {
+    let report_rel = dir.join("校验报告.xlsx");
+    let report_path = folders.output.join(&report_rel);
+    let mut stage = Staging::new(&folders.output)?;
+    stage_validation_report(&mut stage, &report_rel, v)?;
+    let errors = v.count(Severity::Error);
+    if errors > 0 && !exclude_errors {
+        stage.commit()?;
+        print_validation(v, &report_path);
+        return Err(crate::DataErrors {
+            errors,
+            report: report_path.display().to_string(),
+        }
+        .into());
+    }
+    Ok((stage, report_path))
+}
+
+/// The 成文日期 given with --date, or the job's default.
+pub fn doc_date(given: &Option<String>, default: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    match given {
+        Some(s) => crate::text::parse_date_text(s)
+            .with_context(|| format!("无法识别的日期「{s}」，请写成 2026-01-10")),
+        None => Ok(default),
+    }
+}
+
 /// Stages 校验报告.xlsx.
 pub fn stage_validation_report(stage: &mut Staging, rel: &Path, v: &Validation) -> Result<()> {
     let bytes = xlsx::workbook(&view::validation_report(v), "校验报告")?;

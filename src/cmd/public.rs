@@ -1,13 +1,11 @@
 //! `lvzhi public`: the public edition of the archives for a year or the term, as XLSX and
 //! as a static HTML site, into `reports/<year>/公开版/` (or `term-<届别>/公开版/`).
 
-use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use super::{load, pick_year, Folders};
 use crate::archive::{self, Period};
 use crate::ingest::YearScope;
-use crate::output::Staging;
+use crate::public;
 use crate::render::xlsx;
-use crate::validate::Severity;
-use crate::{public, DataErrors};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -43,20 +41,8 @@ pub fn run(a: &PublicArgs) -> Result<()> {
             PathBuf::from(format!("term-{}", data.config.term.number)),
         ),
     };
-    let report_rel = dir.join("校验报告.xlsx");
-    let report_path = a.folders.output.join(&report_rel);
-    let mut stage = Staging::new(&a.folders.output)?;
-    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
-    let errors = data.validation.count(Severity::Error);
-    if errors > 0 && !a.exclude_errors {
-        stage.commit()?;
-        print_validation(&data.validation, &report_path);
-        return Err(DataErrors {
-            errors,
-            report: report_path.display().to_string(),
-        }
-        .into());
-    }
+    let (mut stage, _report_path) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let out = dir.join("公开版");
     let table = public::workbook(&archive, &fields, &data.config);

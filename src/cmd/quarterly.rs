@@ -3,12 +3,10 @@
 //! `reports/<year>/Q<n>/`.
 
 use super::annual::{DocOptions, Docs};
-use super::{load, pick_year, print_validation, stage_validation_report, Folders};
+use super::{load, pick_year, print_validation, Folders};
 use crate::ingest::{resolve_unit, YearScope};
-use crate::output::Staging;
 use crate::render::xlsx;
-use crate::validate::Severity;
-use crate::{quarterly, template, DataErrors};
+use crate::{quarterly, template};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -35,20 +33,8 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
     let period = quarterly::quarter(year, a.quarter)?;
     let data = load(&a.folders, &YearScope::One(year))?;
     let dir = PathBuf::from(year.to_string()).join(format!("Q{}", a.quarter));
-    let report_rel = dir.join("校验报告.xlsx");
-    let report_path = a.folders.output.join(&report_rel);
-    let mut stage = Staging::new(&a.folders.output)?;
-    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
-    let errors = data.validation.count(Severity::Error);
-    if errors > 0 && !a.exclude_errors {
-        stage.commit()?;
-        print_validation(&data.validation, &report_path);
-        return Err(DataErrors {
-            errors,
-            report: report_path.display().to_string(),
-        }
-        .into());
-    }
+    let (mut stage, report_path) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let units = |u: &str| resolve_unit(u, &data.roster, &data.config).map(|x| x.kind);
     let sources = quarterly::sources_by_file(&data.records, &units);
     let view = quarterly::build(
@@ -63,11 +49,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
         dir.join(format!("{}代表小组统计.xlsx", period.label)),
         &xlsx::workbook(&view.xlsx, &period.label)?,
     )?;
-    let date = match &a.docs.date {
-        Some(s) => crate::text::parse_date_text(s)
-            .ok_or_else(|| anyhow::anyhow!("无法识别的成文日期「{s}」，请写成 2025-10-10"))?,
-        None => period.end,
-    };
+    let date = super::doc_date(&a.docs.date, period.end)?;
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,

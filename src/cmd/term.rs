@@ -4,14 +4,12 @@
 
 use super::annual::{DocOptions, Docs};
 use super::archive::stage_archive;
-use super::{load, print_validation, stage_validation_report, Folders};
+use super::{load, print_validation, Folders};
 use crate::archive::{self, Period};
 use crate::ingest::YearScope;
-use crate::output::Staging;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
-use crate::validate::Severity;
-use crate::{template, term, DataErrors};
+use crate::{template, term};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -31,25 +29,9 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let data = load(&a.folders, &YearScope::All)?;
     let config = &data.config;
     let dir = PathBuf::from(format!("term-{}", config.term.number));
-    let report_rel = dir.join("校验报告.xlsx");
-    let report_path = a.folders.output.join(&report_rel);
-    let mut stage = Staging::new(&a.folders.output)?;
-    stage_validation_report(&mut stage, &report_rel, &data.validation)?;
-    let errors = data.validation.count(Severity::Error);
-    if errors > 0 && !a.exclude_errors {
-        stage.commit()?;
-        print_validation(&data.validation, &report_path);
-        return Err(DataErrors {
-            errors,
-            report: report_path.display().to_string(),
-        }
-        .into());
-    }
-    let date = match &a.docs.date {
-        Some(s) => crate::text::parse_date_text(s)
-            .ok_or_else(|| anyhow::anyhow!("无法识别的成文日期「{s}」，请写成 2026-12-20"))?,
-        None => config.term.end,
-    };
+    let (mut stage, report_path) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let date = super::doc_date(&a.docs.date, config.term.end)?;
     let period = Period::term(config);
     let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
