@@ -1069,44 +1069,18 @@ fn documents_convert_to_pdf_with_libreoffice() {
         out.join("2025年度代表履职情况附表.xlsx"),
         out.join("履职档案汇总.xlsx"),
     ];
-    let status = std::process::Command::new(soffice)
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdf_dir)
-        .args(&files)
-        .env("HOME", dir.path())
-        .output()
-        .expect("soffice runs");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    to_pdf(&soffice, &files, &pdf_dir, dir.path());
     let pages = |name: &str| -> (u32, String) {
         let pdf = pdf_dir.join(name);
-        let info = std::process::Command::new(&pdfinfo)
-            .arg(&pdf)
-            .output()
-            .expect("pdfinfo");
-        let info = String::from_utf8_lossy(&info.stdout).to_string();
-        let n = info
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("Pages:")
-                    .map(|v| v.trim().parse::<u32>().unwrap_or(0))
-            })
-            .unwrap_or_else(|| panic!("no page count for {name}: {info}"));
         let text = std::process::Command::new(&pdftotext)
             .arg(&pdf)
             .arg("-")
             .output()
             .expect("pdftotext");
-        (n, String::from_utf8_lossy(&text.stdout).to_string())
+        (
+            pdf_pages(&pdfinfo, &pdf),
+            String::from_utf8_lossy(&text.stdout).to_string(),
+        )
     };
     let (n, text) = pages("关于2025年度代表履职工作情况的报告.pdf");
     assert!((3..=8).contains(&n), "report has {n} pages");
@@ -1381,28 +1355,8 @@ fn term_package_on_a_multi_year_district() {
     }
     if let (Some(soffice), Some(pdfinfo)) = (tool("soffice"), tool("pdfinfo")) {
         let vol = out.join("装订成册/兴华街道.docx");
-        let st = std::process::Command::new(soffice)
-            .args([
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-            ])
-            .arg(dir.path())
-            .arg(&vol)
-            .env("HOME", dir.path())
-            .output()
-            .expect("soffice");
-        assert!(st.status.success());
-        let info = std::process::Command::new(pdfinfo)
-            .arg(dir.path().join("兴华街道.pdf"))
-            .output()
-            .expect("pdfinfo");
-        let pages: usize = String::from_utf8_lossy(&info.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:").and_then(|v| v.trim().parse().ok()))
-            .expect("pages");
+        to_pdf(&soffice, &[vol], dir.path(), dir.path());
+        let pages = pdf_pages(&pdfinfo, &dir.path().join("兴华街道.pdf")) as usize;
         let members = data
             .roster
             .delegates

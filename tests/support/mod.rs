@@ -440,3 +440,34 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Converts files to PDF with LibreOffice into `outdir` (its profile under `home`).
+pub fn to_pdf(soffice: &Path, files: &[PathBuf], outdir: &Path, home: &Path) {
+    let out = Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(outdir)
+        .args(files)
+        .env("HOME", home)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The page count of a PDF, from pdfinfo.
+pub fn pdf_pages(pdfinfo: &Path, pdf: &Path) -> u32 {
+    let info = Command::new(pdfinfo).arg(pdf).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|v| v.trim().parse().ok()))
+        .unwrap_or_else(|| panic!("no page count for {}: {info}", pdf.display()))
+}
