@@ -269,6 +269,9 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     if matches!(format, Format::Xlsx | Format::Ods) {
         check_unpacked_size(bytes)?;
     }
+    if format == Format::Xls {
+        check_xls_extent(bytes)?;
+    }
     let damaged = |e: &dyn std::fmt::Debug| {
         OpenError::new(
             format!("工作簿已损坏，无法读取（{e:?}）"),
@@ -390,6 +393,141 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), OpenError> {
     Ok(())
 }
 
+/// The most cells the legacy reader may lay out densely for one sheet (it allocates the
+/// whole rectangle between the outermost cells, and reserves what DIMENSIONS declares).
+pub const MAX_XLS_RECTANGLE: u64 = 4_000_000;
+
+/// Scans the BIFF records of a `.xls` for the extent of each sheet's cells and declared
+/// dimensions, and refuses a sheet whose rectangle is too large before the reader
+/// allocates it: a few cells at row 60,000 and column 60,000 would otherwise ask for
+/// hundreds of gigabytes at once.
+fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
+    // A container that does not follow the format is refused here: the scan below must
+    // see exactly what the reader would read, and Excel and WPS write valid containers.
+    let damaged = |why: &str| {
+        OpenError::new(
+            format!("工作簿已损坏，无法读取（{why}）"),
+            "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送",
+        )
+    };
+    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| damaged(&format!("文件容器结构异常：{e}")))?;
+    let mut stream = Vec::new();
+    let found = ["/Workbook", "/Book"].iter().any(|name| {
+        comp.open_stream(name)
+            .is_ok_and(|mut s| std::io::Read::read_to_end(&mut s, &mut stream).is_ok())
+    });
+    if !found {
+        return Err(damaged("没有工作簿数据流"));
+    }
+    let too_big = || {
+        OpenError::new(
+            format!("工作表的数据范围超过上限（{MAX_XLS_RECTANGLE} 个单元格）"),
+            "请删除表格右方或下方远处的内容或格式，另存为 .xlsx 后重新报送",
+        )
+    };
+    let area = |r0: u64, r1: u64, c0: u64, c1: u64| {
+        (r1.saturating_sub(r0) + 1) * (c1.saturating_sub(c0) + 1)
+    };
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let record = |pos: usize| -> Option<(u16, &[u8], usize)> {
+        let head = stream.get(pos..pos + 4)?;
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+        let end = (pos + 4 + len).min(stream.len());
+        Some((typ, &stream[pos + 4..end], end))
+    };
+    // The globals, as the reader walks them: sheet positions from BOUNDSHEET records.
+    let mut sheets = Vec::new();
+    let mut pos = 0usize;
+    while let Some((typ, data, next)) = record(pos) {
+        pos = next;
+        match typ {
+            0x0085 => sheets.extend(u32_at(data, 0)),
+            0x000A => break,
+            _ => {}
+        }
+    }
+    // Each sheet from its recorded position (wherever that points), as the reader does.
+    for start in sheets {
+        let mut pos = start as usize;
+        let mut ext: Option<(u64, u64, u64, u64)> = None;
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        let mut steps = 0usize;
+        while let Some((typ, data, next)) = record(pos) {
+            pos = next;
+            steps += 1;
+            if steps > 10_000_000 {
+                break;
+            }
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                // DIMENSIONS: BIFF8 has 32-bit rows, BIFF5 16-bit; the reader reserves it.
+                0x0200 => {
+                    let dims = if data.len() >= 14 {
+                        (
+                            u32_at(data, 0),
+                            u32_at(data, 4),
+                            u16_at(data, 8),
+                            u16_at(data, 10),
+                        )
+                    } else {
+                        (
+                            u16_at(data, 0),
+                            u16_at(data, 2),
+                            u16_at(data, 4),
+                            u16_at(data, 6),
+                        )
+                    };
+                    if let (Some(r0), Some(r1), Some(c0), Some(c1)) = dims {
+                        if r1 > r0 && c1 > c0 && area(r0, r1 - 1, c0, c1 - 1) > MAX_XLS_RECTANGLE {
+                            return Err(too_big());
+                        }
+                    }
+                }
+                // Cell records (row and first column first; MULRK/MULBLANK end with
+                // their last column), formulas and their string results included.
+                0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x00FD | 0x027E | 0x00BD
+                | 0x00BE => {
+                    let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                        continue;
+                    };
+                    let c_last = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                        u16_at(data, data.len() - 2).unwrap_or(c).max(c)
+                    } else {
+                        c
+                    };
+                    let e = ext.get_or_insert((r, r, c, c_last));
+                    *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c_last));
+                    if area(e.0, e.1, e.2, e.3) > MAX_XLS_RECTANGLE {
+                        return Err(too_big());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 fn too_many_rows(name: &str) -> OpenError {
     OpenError::new(
         format!("工作表「{name}」超过 {MAX_SHEET_ROWS} 行的上限"),
@@ -471,6 +609,47 @@ mod tests {
         assert_eq!(s.get(2, 1), &Data::Empty);
         assert_eq!(s.row_span(), (0, 3));
         assert_eq!(s.cell_count(), 4);
+    }
+
+    /// A valid legacy workbook with two cells 60,000 rows and columns apart: refused
+    /// before the reader lays out the rectangle between them.
+    #[test]
+    fn far_apart_cells_in_xls_are_refused_before_allocation() {
+        fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+            out.extend_from_slice(&typ.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+            out.extend_from_slice(data);
+        }
+        fn label(r: u16, c: u16) -> Vec<u8> {
+            let mut d = Vec::new();
+            for v in [r, c, 0, 1] {
+                d.extend_from_slice(&v.to_le_bytes());
+            }
+            d.push(b'x');
+            d
+        }
+        let bof = |dt: u16| [0x00u8, 0x05, dt as u8, (dt >> 8) as u8, 0, 0, 0, 0];
+        let mut globals = Vec::new();
+        rec(&mut globals, 0x0809, &bof(0x0005));
+        let sheet_pos = globals.len() + 4 + 9 + 4; // BOUNDSHEET record and EOF follow
+        let mut bs = (sheet_pos as u32).to_le_bytes().to_vec();
+        bs.extend_from_slice(&[0, 0, 2, b'S', b'1']);
+        rec(&mut globals, 0x0085, &bs);
+        rec(&mut globals, 0x000A, &[]);
+        assert_eq!(globals.len(), sheet_pos);
+        rec(&mut globals, 0x0809, &bof(0x0010));
+        rec(&mut globals, 0x0204, &label(0, 0));
+        rec(&mut globals, 0x0204, &label(60_000, 60_000));
+        rec(&mut globals, 0x000A, &[]);
+        let mut c =
+            cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+                .expect("cfb");
+        std::io::Write::write_all(&mut c.create_stream("/Book").expect("stream"), &globals)
+            .expect("write");
+        c.flush().expect("flush");
+        let bytes = c.into_inner().into_inner();
+        let err = open(&bytes).expect_err("refused");
+        assert!(err.message.contains("数据范围超过上限"), "{err:?}");
     }
 
     #[test]
