@@ -480,27 +480,40 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
                 0x0809 if seen_bof => depth += 1,
                 0x0809 => seen_bof = true,
                 0x000A => break,
-                // DIMENSIONS: BIFF8 has 32-bit rows, BIFF5 16-bit; the reader reserves it.
+                // DIMENSIONS: the reader reserves rows × columns from it, computed as it
+                // does (BIFF5 16-bit, BIFF8 32-bit rows; wrapping arithmetic included).
                 0x0200 => {
-                    let dims = if data.len() >= 14 {
-                        (
-                            u32_at(data, 0),
-                            u32_at(data, 4),
-                            u16_at(data, 8),
-                            u16_at(data, 10),
-                        )
-                    } else {
-                        (
+                    let dims = match data.len() {
+                        10 => (
                             u16_at(data, 0),
                             u16_at(data, 2),
                             u16_at(data, 4),
                             u16_at(data, 6),
-                        )
+                        ),
+                        14 | 16 => (
+                            u32_at(data, 0),
+                            u32_at(data, 4),
+                            u16_at(data, 8),
+                            u16_at(data, 10),
+                        ),
+                        _ => continue,
                     };
-                    if let (Some(r0), Some(r1), Some(c0), Some(c1)) = dims {
-                        if r1 > r0 && c1 > c0 && area(r0, r1 - 1, c0, c1 - 1) > MAX_XLS_RECTANGLE {
-                            return Err(too_big());
-                        }
+                    let (Some(rf), Some(rl), Some(cf), Some(cl)) = dims else {
+                        continue;
+                    };
+                    let (rf, rl, mut cf, cl) = (rf as u32, rl as u32, cf as u32, cl as u32);
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    let (r_end, c_end) = if rl >= 1 && cl >= 1 {
+                        (rl - 1, cl - 1)
+                    } else {
+                        (rf, cf)
+                    };
+                    let rows = u64::from(r_end.wrapping_sub(rf).wrapping_add(1));
+                    let cols = u64::from(c_end.wrapping_sub(cf).wrapping_add(1));
+                    if rows.saturating_mul(cols) > MAX_XLS_RECTANGLE {
+                        return Err(too_big());
                     }
                 }
                 // Cell records (row and first column first; MULRK/MULBLANK end with
