@@ -863,14 +863,8 @@ pub fn appendix(
         ("需要关注的代表", "问题代表"),
     ] {
         if let Some(tb) = view.tables.get(key) {
-            let headers: Vec<&str> = tb.headers.iter().map(|h| h.as_str()).collect();
-            let mut t = Table::new(sheet, &headers);
+            let mut t = Table::from_block(sheet, tb);
             t.title = Some(format!("{y}年度{key}"));
-            t.rows = tb
-                .rows
-                .iter()
-                .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
-                .collect();
             out.push(t);
         }
     }

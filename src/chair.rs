@@ -14,14 +14,6 @@ use crate::text::{chinese_date, percent};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
-fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
-    TableBlock {
-        headers: headers.iter().map(|s| s.to_string()).collect(),
-        rows,
-        widths: widths.to_vec(),
-    }
-}
-
 /// Whose members a report covers.
 pub enum Body<'a> {
     StandingCommittee,
@@ -168,7 +160,7 @@ pub fn members_report(
                 d.delegate.name,
                 d.delegate.group
             ),
-            tb(
+            TableBlock::new(
                 &["日期", "类别", "名称", "情况"],
                 items
                     .into_iter()
@@ -192,7 +184,7 @@ pub fn members_report(
     let mut tables = detail;
     tables.insert(
         "组成人员履职情况".to_string(),
-        tb(
+        TableBlock::new(
             &[
                 "姓名",
                 "代表小组",
@@ -352,7 +344,7 @@ pub fn reports_to_voters(
     let mut tables = HashMap::new();
     tables.insert(
         "各小组述职情况".to_string(),
-        tb(
+        TableBlock::new(
             &[
                 "代表小组",
                 "代表数",
@@ -368,7 +360,7 @@ pub fn reports_to_voters(
     );
     tables.insert(
         "述职评议结果".to_string(),
-        tb(
+        TableBlock::new(
             &[
                 "姓名",
                 "代表小组",
@@ -388,7 +380,7 @@ pub fn reports_to_voters(
     );
     tables.insert(
         "选民代表不足的评议会议".to_string(),
-        tb(
+        TableBlock::new(
             &["姓名", "代表小组", "日期", "选民代表人数"],
             few,
             &[6, 7, 8, 5],
@@ -396,7 +388,7 @@ pub fn reports_to_voters(
     );
     tables.insert(
         "本届尚未述职的代表".to_string(),
-        tb(
+        TableBlock::new(
             &["姓名", "代表编号", "代表小组"],
             not_yet.clone(),
             &[6, 5, 8],
@@ -606,7 +598,7 @@ pub fn outstanding_delegates(
     let mut tables = HashMap::new();
     tables.insert(
         "名单".to_string(),
-        tb(
+        TableBlock::new(
             &["代表小组", "姓名", "工作单位及职务", "积分", "说明"],
             doc_rows,
             &[6, 5, 12, 3, 9],
@@ -731,7 +723,7 @@ pub fn outstanding_suggestions(
     let mut tables = HashMap::new();
     tables.insert(
         "名单".to_string(),
-        tb(
+        TableBlock::new(
             &["建议编号", "标题", "领衔代表", "承办单位"],
             rows,
             &[4, 12, 8, 8],

@@ -42,14 +42,6 @@ pub fn due<'a>(
         .collect()
 }
 
-fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
-    TableBlock {
-        headers: headers.iter().map(|s| s.to_string()).collect(),
-        rows,
-        widths: widths.to_vec(),
-    }
-}
-
 /// The forms, one page each, as one printable document.
 pub fn forms(
     delegates: &[&Delegate],
@@ -71,7 +63,7 @@ pub fn forms(
         let age = d
             .birth
             .map_or(String::new(), |b| format!("{}岁", age_on(b, age_date)));
-        body.push(Block::Table(tb(
+        body.push(Block::Table(TableBlock::new(
             &["项目", "内容", "项目", "内容"],
             vec![
                 vec!["代表姓名".into(), d.name.clone(), "年龄".into(), age],
@@ -100,7 +92,7 @@ pub fn forms(
         body.push(Block::Centered(
             "评议结果（请在选定的一项内打“√”，只选一项）".into(),
         ));
-        body.push(Block::Table(tb(
+        body.push(Block::Table(TableBlock::new(
             &["满意", "基本满意", "不满意"],
             vec![vec!["□".into(), "□".into(), "□".into()]],
             &[1, 1, 1],

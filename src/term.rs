@@ -149,14 +149,6 @@ pub struct TermPackage {
     pub coverage_xlsx: Vec<Table>,
 }
 
-fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
-    TableBlock {
-        headers: headers.iter().map(|s| s.to_string()).collect(),
-        rows,
-        widths: widths.to_vec(),
-    }
-}
-
 /// Builds the re-nomination list, the exit findings and the 述职 coverage.
 pub fn build(
     archive: &Archive,
@@ -360,7 +352,7 @@ pub fn build(
     let mut rtables = HashMap::new();
     rtables.insert(
         "名单".to_string(),
-        tb(
+        TableBlock::new(
             &["代表小组", "姓名", "建议类别", "理由"],
             doc_rows,
             &[6, 5, 6, 18],
@@ -442,7 +434,7 @@ pub fn build(
     let mut etables = HashMap::new();
     etables.insert(
         "资格终止".to_string(),
-        tb(
+        TableBlock::new(
             &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
             ends.clone(),
             &[5, 6, 5, 18],
@@ -450,7 +442,7 @@ pub fn build(
     );
     etables.insert(
         "建议辞职".to_string(),
-        tb(
+        TableBlock::new(
             &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
             resign.clone(),
             &[5, 6, 7, 6, 5],
@@ -458,26 +450,16 @@ pub fn build(
     );
     etables.insert(
         "代表变动".to_string(),
-        tb(
+        TableBlock::new(
             &["姓名", "代表小组", "变动情况", "日期"],
             status.clone(),
             &[6, 7, 6, 8],
         ),
     );
-    let to_table = |name: &str, tbk: &TableBlock| {
-        let hs: Vec<&str> = tbk.headers.iter().map(|h| h.as_str()).collect();
-        let mut x = Table::new(name, &hs);
-        x.rows = tbk
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
-            .collect();
-        x
-    };
     let exit_xlsx = vec![
-        to_table("资格终止", &etables["资格终止"]),
-        to_table("建议辞职", &etables["建议辞职"]),
-        to_table("代表变动", &etables["代表变动"]),
+        Table::from_block("资格终止", &etables["资格终止"]),
+        Table::from_block("建议辞职", &etables["建议辞职"]),
+        Table::from_block("代表变动", &etables["代表变动"]),
     ];
     let exit_vars = json!({
         "term": config.term_name(),
@@ -593,7 +575,7 @@ pub fn volume(
         Block::Centered(format!("本册收录代表{}名", delegates.len())),
         Block::PageBreak,
         Block::Title("目　　录".to_string()),
-        Block::Table(tb(
+        Block::Table(TableBlock::new(
             &["序号", "姓名", "代表编号", "代表状态"],
             delegates
                 .iter()

@@ -3,6 +3,7 @@
 
 use crate::archive::{Archive, Metric};
 use crate::model::{Records, Roster, Source};
+use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, Table};
 use crate::validate::Validation;
 use chrono::Datelike;
@@ -339,14 +340,6 @@ impl<'a> ByDelegate<'a> {
     }
 }
 
-fn tb(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> crate::render::docx::TableBlock {
-    crate::render::docx::TableBlock {
-        headers: headers.iter().map(|s| s.to_string()).collect(),
-        rows,
-        widths: widths.to_vec(),
-    }
-}
-
 /// The variables and tables of one delegate's archive document (代表履职档案).
 pub fn delegate_archive(
     a: &crate::archive::DelegateArchive,
@@ -389,7 +382,7 @@ pub fn delegate_archive(
     // Basic information: the phone number stays out (private).
     tables.insert(
         "基本信息".to_string(),
-        tb(
+        TableBlock::new(
             &["项目", "内容", "项目", "内容"],
             vec![
                 vec![
@@ -462,7 +455,7 @@ pub fn delegate_archive(
     ] {
         tables.insert(
             name.to_string(),
-            tb(
+            TableBlock::new(
                 &["日期", "会议名称", "出席情况", "备注"],
                 meeting_rows(k),
                 &[8, 13, 4, 5],
@@ -492,7 +485,7 @@ pub fn delegate_archive(
     let w = [8, 5, 12, 6];
     tables.insert(
         "闭会期间活动".to_string(),
-        tb(
+        TableBlock::new(
             &h,
             act_rows(&[
                 ActivityKind::GroupActivity,
@@ -505,11 +498,11 @@ pub fn delegate_archive(
     );
     tables.insert(
         "联系接待选民".to_string(),
-        tb(&h, act_rows(&[ActivityKind::VoterContact]), &w),
+        TableBlock::new(&h, act_rows(&[ActivityKind::VoterContact]), &w),
     );
     tables.insert(
         "其他履职".to_string(),
-        tb(&h, act_rows(&[ActivityKind::Other]), &w),
+        TableBlock::new(&h, act_rows(&[ActivityKind::Other]), &w),
     );
     let mut sugg = by
         .suggestions
@@ -519,7 +512,7 @@ pub fn delegate_archive(
     sugg.sort_by(|a, b| (a.0.date, &a.0.number).cmp(&(b.0.date, &b.0.number)));
     tables.insert(
         "代表建议".to_string(),
-        tb(
+        TableBlock::new(
             &["建议编号", "提出日期", "标题", "角色", "办理结果", "满意度"],
             sugg.iter()
                 .filter(|(s, _)| period.contains(s.date))
@@ -542,7 +535,7 @@ pub fn delegate_archive(
     reps.sort_by_key(|r| r.date);
     tables.insert(
         "述职评议".to_string(),
-        tb(
+        TableBlock::new(
             &[
                 "日期",
                 "述职形式",
@@ -579,7 +572,7 @@ pub fn delegate_archive(
         .unwrap_or(&[]);
     tables.insert(
         "通报表彰".to_string(),
-        tb(
+        TableBlock::new(
             &["年度", "表彰类别", "文号"],
             coms.iter()
                 .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))

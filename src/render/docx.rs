@@ -73,6 +73,17 @@ pub struct TableBlock {
     pub widths: Vec<u32>,
 }
 
+impl TableBlock {
+    /// A table from its headers, text rows and relative column widths (empty: by content).
+    pub fn new(headers: &[&str], rows: Vec<Vec<String>>, widths: &[u32]) -> TableBlock {
+        TableBlock {
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            rows,
+            widths: widths.to_vec(),
+        }
+    }
+}
+
 /// An attachment (附件): its own page, 附件N at the top left, a centred title.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {

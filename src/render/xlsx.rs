@@ -98,6 +98,20 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The same table as a document table, every cell as text.
+    pub fn from_block(sheet: impl Into<String>, block: &crate::render::docx::TableBlock) -> Table {
+        let headers: Vec<&str> = block.headers.iter().map(|h| h.as_str()).collect();
+        let mut t = Table::new(sheet, &headers);
+        t.rows = block
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+            .collect();
+        t
+    }
+}
+
 /// Display width of text in Excel character units: CJK and full-width count two.
 pub fn display_width(s: &str) -> usize {
     s.lines()
