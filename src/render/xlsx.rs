@@ -151,6 +151,9 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
         .collect()
 }
 
+/// Sheets with more rows than this are written in constant-memory mode.
+pub const CONSTANT_MEMORY_ROWS: usize = 20_000;
+
 /// The fixed timestamp written into every workbook's properties.
 fn fixed_time() -> Result<ExcelDateTime> {
     ExcelDateTime::from_ymd(2000, 1, 1).context("固定时间戳无效")
@@ -186,7 +189,14 @@ pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
         .set_align(FormatAlign::VerticalCenter);
     let note_fmt = Format::new().set_font_name(font);
     for t in tables {
-        let ws: &mut Worksheet = wb.add_worksheet();
+        // Large record sheets are streamed to a temporary file row by row (inline
+        // strings): memory stays flat and writing is faster; small sheets keep the
+        // shared-string table Excel itself writes.
+        let ws: &mut Worksheet = if t.rows.len() > CONSTANT_MEMORY_ROWS {
+            wb.add_worksheet_with_constant_memory()?
+        } else {
+            wb.add_worksheet()
+        };
         ws.set_name(&t.sheet)
             .with_context(|| format!("工作表名「{}」无效", t.sheet))?;
         ws.set_paper_size(9); // A4
@@ -329,6 +339,24 @@ mod tests {
             .push(vec!["阿依古丽·买买提".into(), "区财政局局长".into()]);
         let w = column_widths(&t);
         assert_eq!(w, vec![18.0, 16.0]);
+    }
+
+    #[test]
+    fn large_sheets_are_streamed_and_still_deterministic() {
+        use calamine::Reader;
+        let mut t = Table::new("记录", &["序号", "内容"]);
+        for i in 0..(CONSTANT_MEMORY_ROWS as u32 + 5) {
+            t.rows.push(vec![i.into(), format!("第{i}行").into()]);
+        }
+        let a = workbook(std::slice::from_ref(&t), "x").expect("writes");
+        assert_eq!(a, workbook(std::slice::from_ref(&t), "x").expect("writes"));
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(a)).expect("reads");
+        let r = wb.worksheet_range("记录").expect("sheet");
+        assert_eq!(r.height(), CONSTANT_MEMORY_ROWS + 6);
+        assert_eq!(
+            r.get_value((20_000, 1)),
+            Some(&calamine::Data::String("第19999行".into()))
+        );
     }
 
     #[test]
