@@ -336,7 +336,11 @@ fn make_roster(spec: &Spec, rng: &mut Rng) -> (Vec<Gen>, Vec<String>, Planted) {
         } else if i == planted.minority {
             "阿依古丽·买买提".to_string()
         } else {
+            // About 12,000 distinct names exist in these lists: beyond that a name is
+            // shared, as in real large districts (files then carry the 代表编号).
+            let mut attempts = 0;
             loop {
+                attempts += 1;
                 let s = rng.pick(&SURNAMES);
                 let g = rng.pick(&GIVEN);
                 let cand = format!("{s}{g}");
@@ -345,7 +349,7 @@ fn make_roster(spec: &Spec, rng: &mut Rng) -> (Vec<Gen>, Vec<String>, Planted) {
                 } else {
                     cand
                 };
-                if !used.contains(&suffix) && suffix != "王芳" {
+                if suffix != "王芳" && (!used.contains(&suffix) || attempts > 64) {
                     break suffix;
                 }
             }
@@ -1302,6 +1306,19 @@ mod tests {
         let mut r = Rng::new(1);
         let b: Vec<u64> = (0..3).map(|_| r.below(100)).collect();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn rosters_larger_than_the_name_lists_still_complete() {
+        let spec = Spec {
+            groups: 600,
+            delegates: 15_000,
+            ..Spec::default()
+        };
+        let (delegates, groups, _) = make_roster(&spec, &mut Rng::new(7));
+        assert_eq!(delegates.len(), 15_001);
+        let distinct: std::collections::HashSet<&str> = groups.iter().map(|g| g.as_str()).collect();
+        assert_eq!(distinct.len(), 600, "group names stay unique");
     }
 
     #[test]
