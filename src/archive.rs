@@ -410,6 +410,7 @@ pub fn build(
     period: &Period,
     config: &Config,
 ) -> Result<Archive> {
+    let _timer = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let serving: Vec<&Delegate> = roster
         .delegates
         .iter()

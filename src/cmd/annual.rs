@@ -90,20 +90,9 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     )?;
     let history = &data.records;
     let period = Period::year(year);
-    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    drop(aggregate);
-    let _render = crate::timing::Timer::start(crate::timing::RENDER);
-    let delegates = stage_archive(
-        &mut stage,
-        &dir,
-        &archive,
-        &data,
-        &a.docs,
-        &a.folders.input,
-        true,
-    )?
-    .len();
+    let rules = ScoreRules::load(&a.folders.input)?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &rules, true)?.len();
 
     let view = annual::build(
         &archive,
@@ -149,8 +138,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     }
     let (v, t) = chair::reports_to_voters(&view, &archive, &data.records, history, &data.config);
     docs.write(&mut stage, &chair_dir, template::REPORTS_TO_VOTERS, v, &t)?;
-    let (rules, _) = ScoreRules::load(&a.folders.input)?;
-    let draft = chair::outstanding_delegates(&archive, &data.records, &rules, &data.config);
+    let draft = chair::outstanding_delegates(&archive, &data.records, &rules.0, &data.config);
     let name = docs.write(
         &mut stage,
         &chair_dir,

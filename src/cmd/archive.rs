@@ -2,10 +2,9 @@
 //! and Parquet, with the validation report beside it.
 
 use super::annual::DocOptions;
-use super::{load, pick_year, print_validation, Folders};
-use crate::archive::{self, Archive, Period};
+use super::{load, print_validation, Folders};
+use crate::archive::{self, Archive};
 use crate::ingest::Dataset;
-use crate::ingest::YearScope;
 use crate::output::Staging;
 use crate::render::docx::{self, Document};
 use crate::render::{parquet, xlsx};
@@ -15,7 +14,7 @@ use crate::view;
 use crate::{chair, template};
 use anyhow::Result;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
@@ -45,7 +44,7 @@ pub fn stage_archive(
     archive: &Archive,
     data: &Dataset,
     docs: &DocOptions,
-    input: &Path,
+    rules: &(ScoreRules, String),
     per_delegate: bool,
 ) -> Result<Vec<Document>> {
     let tables = view::archive_workbook(
@@ -68,8 +67,7 @@ pub fn stage_archive(
             &parquet::parquet(t)?,
         )?;
     }
-    let (rules, origin) = ScoreRules::load(input)?;
-    let scores = chair::score_workbook(archive, &rules, &origin);
+    let scores = chair::score_workbook(archive, &rules.0, &rules.1);
     stage.write(
         dir.join(format!("{}履职积分.xlsx", archive.period.label)),
         &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
@@ -102,34 +100,20 @@ pub fn stage_archive(
 }
 
 pub fn run(a: &ArchiveArgs) -> Result<()> {
-    let (scope, year) = if a.term {
-        (YearScope::All, None)
-    } else {
-        let y = pick_year(&a.folders.input, a.year)?;
-        (YearScope::One(y), Some(y))
-    };
-    let data = load(&a.folders, &scope)?;
-    let (period, dir) = match year {
-        Some(y) => (Period::year(y), PathBuf::from(y.to_string())),
-        None => (
-            Period::term(&data.config),
-            PathBuf::from(format!("term-{}", data.config.term.number)),
-        ),
-    };
+    let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
+    let data = load(&a.folders, &span.scope())?;
+    let (period, dir) = (span.period(&data.config), span.dir(&data.config));
     let (mut stage, report) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let errors = data.validation.count(Severity::Error);
-    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
-    drop(aggregate);
-    let _render = crate::timing::Timer::start(crate::timing::RENDER);
     stage_archive(
         &mut stage,
         &dir,
         &archive,
         &data,
         &a.docs,
-        &a.folders.input,
+        &ScoreRules::load(&a.folders.input)?,
         !a.summary_only,
     )?;
     stage.commit()?;

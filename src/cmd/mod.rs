@@ -100,6 +100,47 @@ pub fn pick_year(input: &Path, year: Option<i32>) -> Result<i32> {
     Ok(y)
 }
 
+/// What a job covers: one year, or the whole term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Year(i32),
+    Term,
+}
+
+impl Span {
+    /// `--term`, else `--year` (or the latest year folder).
+    pub fn pick(input: &Path, year: Option<i32>, term: bool) -> Result<Span> {
+        Ok(if term {
+            Span::Term
+        } else {
+            Span::Year(pick_year(input, year)?)
+        })
+    }
+
+    /// The year folders the job reads.
+    pub fn scope(self) -> YearScope {
+        match self {
+            Span::Year(y) => YearScope::One(y),
+            Span::Term => YearScope::All,
+        }
+    }
+
+    pub fn period(self, config: &crate::config::Config) -> crate::archive::Period {
+        match self {
+            Span::Year(y) => crate::archive::Period::year(y),
+            Span::Term => crate::archive::Period::term(config),
+        }
+    }
+
+    /// The output folder: `<year>/` or `term-<届别>/`.
+    pub fn dir(self, config: &crate::config::Config) -> PathBuf {
+        match self {
+            Span::Year(y) => PathBuf::from(y.to_string()),
+            Span::Term => PathBuf::from(format!("term-{}", config.term.number)),
+        }
+    }
+}
+
 /// Loads the input with the output-folder guard applied first.
 pub fn load(folders: &Folders, scope: &YearScope) -> Result<Dataset> {
     check_not_inside(&folders.output, &folders.input)?;

@@ -1,14 +1,12 @@
 //! `lvzhi public`: the public edition of the archives for a year or the term, as XLSX and
 //! as a static HTML site, into `reports/<year>/公开版/` (or `term-<届别>/公开版/`).
 
-use super::{load, pick_year, Folders};
-use crate::archive::{self, Period};
-use crate::ingest::YearScope;
+use super::{load, Folders};
+use crate::archive::{self};
 use crate::public;
 use crate::render::xlsx;
 use anyhow::Result;
 use clap::Args;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct PublicArgs {
@@ -26,21 +24,10 @@ pub struct PublicArgs {
 }
 
 pub fn run(a: &PublicArgs) -> Result<()> {
-    let (scope, year) = if a.term {
-        (YearScope::All, None)
-    } else {
-        let y = pick_year(&a.folders.input, a.year)?;
-        (YearScope::One(y), Some(y))
-    };
-    let data = load(&a.folders, &scope)?;
+    let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
+    let data = load(&a.folders, &span.scope())?;
     let fields = data.config.public.published()?;
-    let (period, dir) = match year {
-        Some(y) => (Period::year(y), PathBuf::from(y.to_string())),
-        None => (
-            Period::term(&data.config),
-            PathBuf::from(format!("term-{}", data.config.term.number)),
-        ),
-    };
+    let (period, dir) = (span.period(&data.config), span.dir(&data.config));
     let (mut stage, _report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;

@@ -5,14 +5,13 @@
 use super::annual::{DocOptions, Docs};
 use super::archive::stage_archive;
 use super::{load, print_validation, Folders};
-use crate::archive::{self, Period};
+use crate::archive::{self};
 use crate::ingest::YearScope;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
 use crate::{template, term};
 use anyhow::Result;
 use clap::Args;
-use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct TermArgs {
@@ -28,26 +27,15 @@ pub struct TermArgs {
 pub fn run(a: &TermArgs) -> Result<()> {
     let data = load(&a.folders, &YearScope::All)?;
     let config = &data.config;
-    let dir = PathBuf::from(format!("term-{}", config.term.number));
+    let dir = super::Span::Term.dir(config);
     let (mut stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let date = super::doc_date(&a.docs.date, config.term.end)?;
-    let period = Period::term(config);
-    let aggregate = crate::timing::Timer::start(crate::timing::AGGREGATE);
+    let period = super::Span::Term.period(config);
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
-    drop(aggregate);
-    let _render = crate::timing::Timer::start(crate::timing::RENDER);
-    let documents = stage_archive(
-        &mut stage,
-        &dir,
-        &archive,
-        &data,
-        &a.docs,
-        &a.folders.input,
-        true,
-    )?;
-    let (rules, _) = ScoreRules::load(&a.folders.input)?;
-    let pkg = term::build(&archive, &data.records, &rules, config, &data.years);
+    let rules = ScoreRules::load(&a.folders.input)?;
+    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &rules, true)?;
+    let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,
