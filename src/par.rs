@@ -23,6 +23,42 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     })
 }
 
+/// Runs `f` on every item, consuming them, on up to `available_parallelism` threads
+/// that each take the next item when free (items of very different sizes stay
+/// balanced). Returns the first error in item order.
+pub fn for_each_dynamic<T: Send, E: Send>(
+    items: Vec<T>,
+    f: impl Fn(T) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    let n = items.len();
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().ok().and_then(|mut q| q.next());
+    let f = &f;
+    let mut results: Vec<(usize, Result<(), E>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some((i, item)) = next() {
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    debug_assert_eq!(results.len(), n);
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().try_for_each(|(_, r)| r)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -33,5 +69,25 @@ mod tests {
             v.iter().map(|x| x * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&Vec::<u32>::new(), |x| *x).is_empty());
+    }
+
+    #[test]
+    fn every_item_runs_once_and_the_first_error_in_order_wins() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let seen = AtomicUsize::new(0);
+        let ok: Result<(), usize> = super::for_each_dynamic((0..100usize).collect(), |i| {
+            seen.fetch_add(i, Ordering::Relaxed);
+            Ok(())
+        });
+        assert_eq!(ok, Ok(()));
+        assert_eq!(seen.load(Ordering::Relaxed), 4950);
+        let err = super::for_each_dynamic((0..100usize).collect(), |i| {
+            if i % 30 == 29 {
+                Err(i)
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(err, Err(29));
     }
 }

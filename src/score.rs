@@ -125,10 +125,18 @@ impl Band {
 
 /// Competition rank (1, 2, 2, 4 …) of each score, highest first: equal scores share a rank.
 pub fn ranks(scores: &[f64]) -> Vec<usize> {
+    // Sorted once and searched, so a province's 100,000 peers cost n log n, not n².
+    let sorted = sorted(scores);
     scores
         .iter()
-        .map(|s| 1 + scores.iter().filter(|o| **o > *s + 1e-9).count())
+        .map(|s| 1 + sorted.len() - sorted.partition_point(|o| *o <= *s + 1e-9))
         .collect()
+}
+
+fn sorted(scores: &[f64]) -> Vec<f64> {
+    let mut v = scores.to_vec();
+    v.sort_by(f64::total_cmp);
+    v
 }
 
 /// Bands: the top `top` share of places (rounded up) and the bottom `bottom` share, by
@@ -141,9 +149,10 @@ pub fn bands(scores: &[f64], top: f64, bottom: f64) -> Vec<Band> {
     let top_places = ((n as f64 * top) - 1e-9).ceil() as usize;
     let bottom_places = ((n as f64 * bottom) - 1e-9).ceil() as usize;
     // Rank from the bottom: 1 + how many score strictly lower.
+    let sorted = sorted(scores);
     let from_bottom: Vec<usize> = scores
         .iter()
-        .map(|s| 1 + scores.iter().filter(|o| **o < *s - 1e-9).count())
+        .map(|s| 1 + sorted.partition_point(|o| *o < *s - 1e-9))
         .collect();
     ranks(scores)
         .into_iter()
@@ -292,6 +301,40 @@ mod tests {
     #[test]
     fn ranks_share_ties() {
         assert_eq!(ranks(&[10.0, 20.0, 20.0, 5.0]), vec![3, 1, 1, 4]);
+    }
+
+    #[test]
+    fn ranks_match_counting_every_peer() {
+        // The sorted search must agree with the definition (count the peers strictly
+        // above), ties and near-ties within the tolerance included.
+        let mut rng = crate::sample::Rng::new(7);
+        let scores: Vec<f64> = (0..500)
+            .map(|_| (rng.below(40) as f64) * 0.5 + if rng.chance(0.2) { 1e-12 } else { 0.0 })
+            .collect();
+        let above: Vec<usize> = scores
+            .iter()
+            .map(|s| 1 + scores.iter().filter(|o| **o > *s + 1e-9).count())
+            .collect();
+        let below: Vec<usize> = scores
+            .iter()
+            .map(|s| 1 + scores.iter().filter(|o| **o < *s - 1e-9).count())
+            .collect();
+        assert_eq!(ranks(&scores), above);
+        let top = ((500.0 * 0.2) - 1e-9_f64).ceil() as usize;
+        let expected: Vec<Band> = above
+            .iter()
+            .zip(&below)
+            .map(|(r, b)| {
+                if *r <= top {
+                    Band::Top
+                } else if *b <= top {
+                    Band::Bottom
+                } else {
+                    Band::Middle
+                }
+            })
+            .collect();
+        assert_eq!(bands(&scores, 0.2, 0.2), expected);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::archive::{Archive, Metric};
 use crate::model::{Records, Roster, Source};
 use crate::render::docx::TableBlock;
-use crate::render::xlsx::{Cell, Table};
+use crate::render::xlsx::{Cell, Kind, Listing, Table};
 use crate::validate::Validation;
 use chrono::Datelike;
 
@@ -86,13 +86,14 @@ pub fn validation_report(v: &Validation) -> Vec<Table> {
 /// The identity columns every per-delegate table starts with.
 pub const IDENTITY_COLUMNS: [&str; 5] = ["代表编号", "姓名", "代表小组", "身份", "代表状态"];
 
-/// 履职档案汇总.xlsx: the summary sheet and one sheet per record kind with its source.
-pub fn archive_workbook(
+/// The archive summary (履职档案汇总): one row per delegate, and the records behind the
+/// numbers as listings, each row naming the file, sheet and row it came from.
+pub fn archive_workbook<'a>(
     archive: &Archive,
-    records: &Records,
-    roster: &Roster,
+    records: &'a Records,
+    roster: &'a Roster,
     district: &str,
-) -> Vec<Table> {
+) -> (Table, Vec<Listing<'a>>) {
     let mut headers: Vec<&str> = IDENTITY_COLUMNS.to_vec();
     headers.push("状态变更日期");
     headers.extend(Metric::ALL.iter().map(|m| m.label()));
@@ -122,175 +123,219 @@ pub fn archive_workbook(
         "统计口径：区人代会、常委会会议和专委会议的“应出席”只计任职期间召开、且该代表应参加的会议（常委会会议限常委会组成人员，专委会议限本专委组成人员）；“未报”为应出席但没有任何出席记录的次数，既不计出席也不计缺席。请假与缺席分列，请假不计为缺席。共 {} 名代表。",
         archive.delegates.len()
     ));
-    let name = |id: &str| roster.by_id(id).map(|d| d.name.clone()).unwrap_or_default();
-    let src = |s: &Source| -> Vec<Cell> {
-        vec![s.file.clone().into(), s.sheet.clone().into(), s.row.into()]
-    };
-    let in_period = |d: chrono::NaiveDate| archive.period.contains(d);
+    let period = archive.period.clone();
+    let years = period.start.year()..=period.end.year();
+    (summary, record_listings(records, roster, &period, years))
+}
 
-    let mut att = Table::new(
+/// The record listings of a period, rows produced on demand from the records.
+fn record_listings<'a>(
+    records: &'a Records,
+    roster: &'a Roster,
+    period: &crate::archive::Period,
+    years: std::ops::RangeInclusive<i32>,
+) -> Vec<Listing<'a>> {
+    use Kind::{Date, Int, Text};
+    let name = move |id: &str| -> Cell {
+        roster
+            .by_id(id)
+            .map(|d| Cell::Text(d.name.clone()))
+            .unwrap_or(Cell::Empty)
+    };
+    let src = |s: &Source, row: &mut Vec<Cell>| {
+        row.extend([
+            s.file.clone().into(),
+            s.sheet.clone().into(),
+            Cell::Int(i64::from(s.row)),
+        ]);
+    };
+    const SOURCE: [(&str, Kind); 3] = [("来源文件", Text), ("来源工作表", Text), ("来源行号", Int)];
+    let with_source = |cols: &[(&'static str, Kind)]| -> Vec<(&'static str, Kind)> {
+        cols.iter().chain(SOURCE.iter()).copied().collect()
+    };
+
+    let att: Vec<_> = records
+        .attendance
+        .iter()
+        .filter(|a| period.contains(a.date))
+        .collect();
+    let attendance = Listing::new(
         "出席记录",
-        &[
-            "日期",
-            "会议类别",
-            "会议名称",
-            "代表编号",
-            "姓名",
-            "出席情况",
-            "备注",
-            "报送单位",
-            "来源文件",
-            "来源工作表",
-            "来源行号",
-        ],
+        &with_source(&[
+            ("日期", Date),
+            ("会议类别", Text),
+            ("会议名称", Text),
+            ("代表编号", Text),
+            ("姓名", Text),
+            ("出席情况", Text),
+            ("备注", Text),
+            ("报送单位", Text),
+        ]),
+        att.len(),
+        move |i, row| {
+            let a = att[i];
+            row.extend([
+                a.date.into(),
+                a.kind.label().into(),
+                a.meeting.clone().into(),
+                a.delegate.clone().into(),
+                name(&a.delegate),
+                a.presence.label().into(),
+                a.note.clone().into(),
+                a.unit.clone().into(),
+            ]);
+            src(&a.source, row);
+        },
     );
-    for a in records.attendance.iter().filter(|a| in_period(a.date)) {
-        let mut row: Vec<Cell> = vec![
-            a.date.into(),
-            a.kind.label().into(),
-            a.meeting.clone().into(),
-            a.delegate.clone().into(),
-            name(&a.delegate).into(),
-            a.presence.label().into(),
-            a.note.clone().into(),
-            a.unit.clone().into(),
-        ];
-        row.extend(src(&a.source));
-        att.rows.push(row);
-    }
-    let mut act = Table::new(
+
+    let act: Vec<_> = records
+        .activities
+        .iter()
+        .filter(|a| period.contains(a.date))
+        .collect();
+    let activities = Listing::new(
         "履职活动",
-        &[
-            "日期",
-            "活动类别",
-            "活动名称",
-            "代表编号",
-            "姓名",
-            "备注",
-            "报送单位",
-            "来源文件",
-            "来源工作表",
-            "来源行号",
-        ],
+        &with_source(&[
+            ("日期", Date),
+            ("活动类别", Text),
+            ("活动名称", Text),
+            ("代表编号", Text),
+            ("姓名", Text),
+            ("备注", Text),
+            ("报送单位", Text),
+        ]),
+        act.len(),
+        move |i, row| {
+            let a = act[i];
+            row.extend([
+                a.date.into(),
+                a.kind.label().into(),
+                a.name.clone().into(),
+                a.delegate.clone().into(),
+                name(&a.delegate),
+                a.note.clone().into(),
+                a.unit.clone().into(),
+            ]);
+            src(&a.source, row);
+        },
     );
-    for a in records.activities.iter().filter(|a| in_period(a.date)) {
-        let mut row: Vec<Cell> = vec![
-            a.date.into(),
-            a.kind.label().into(),
-            a.name.clone().into(),
-            a.delegate.clone().into(),
-            name(&a.delegate).into(),
-            a.note.clone().into(),
-            a.unit.clone().into(),
-        ];
-        row.extend(src(&a.source));
-        act.rows.push(row);
-    }
-    let mut sug = Table::new(
-        "代表建议",
-        &[
-            "建议编号",
-            "提出日期",
-            "提出时段",
-            "标题",
-            "领衔代表",
-            "附议代表",
-            "承办单位",
-            "办理结果",
-            "代表满意度",
-            "报送单位",
-            "来源文件",
-            "来源工作表",
-            "来源行号",
-        ],
-    );
-    let names = |ids: &[String]| {
+
+    let names = move |ids: &[String]| -> Cell {
         ids.iter()
-            .map(|i| format!("{}（{}）", name(i), i))
+            .map(|i| {
+                let n = roster.by_id(i).map(|d| d.name.as_str()).unwrap_or_default();
+                format!("{n}（{i}）")
+            })
             .collect::<Vec<_>>()
             .join("、")
+            .into()
     };
-    for s in records.suggestions.iter().filter(|s| in_period(s.date)) {
-        let mut row: Vec<Cell> = vec![
-            s.number.clone().into(),
-            s.date.into(),
-            s.period.map_or("", |p| p.label()).into(),
-            s.title.clone().into(),
-            names(&s.leads).into(),
-            names(&s.cosigners).into(),
-            s.handler.clone().into(),
-            s.result
-                .map_or(String::new(), |r| format!("{} {}", r.code(), r.label()))
-                .into(),
-            s.satisfaction.map_or("", |x| x.label()).into(),
-            s.unit.clone().into(),
-        ];
-        row.extend(src(&s.source));
-        sug.rows.push(row);
-    }
-    let mut rep = Table::new(
+    let sug: Vec<_> = records
+        .suggestions
+        .iter()
+        .filter(|s| period.contains(s.date))
+        .collect();
+    let suggestions = Listing::new(
+        "代表建议",
+        &with_source(&[
+            ("建议编号", Text),
+            ("提出日期", Date),
+            ("提出时段", Text),
+            ("标题", Text),
+            ("领衔代表", Text),
+            ("附议代表", Text),
+            ("承办单位", Text),
+            ("办理结果", Text),
+            ("代表满意度", Text),
+            ("报送单位", Text),
+        ]),
+        sug.len(),
+        move |i, row| {
+            let s = sug[i];
+            row.extend([
+                s.number.clone().into(),
+                s.date.into(),
+                s.period.map_or("", |p| p.label()).into(),
+                s.title.clone().into(),
+                names(&s.leads),
+                names(&s.cosigners),
+                s.handler.clone().into(),
+                s.result
+                    .map_or(String::new(), |r| format!("{} {}", r.code(), r.label()))
+                    .into(),
+                s.satisfaction.map_or("", |x| x.label()).into(),
+                s.unit.clone().into(),
+            ]);
+            src(&s.source, row);
+        },
+    );
+
+    let rep: Vec<_> = records
+        .reports
+        .iter()
+        .filter(|r| period.contains(r.date))
+        .collect();
+    let reports = Listing::new(
         "述职评议",
-        &[
-            "日期",
-            "代表编号",
-            "姓名",
-            "述职形式",
-            "选民代表人数",
-            "满意",
-            "基本满意",
-            "不满意",
-            "报送单位",
-            "来源文件",
-            "来源工作表",
-            "来源行号",
-        ],
+        &with_source(&[
+            ("日期", Date),
+            ("代表编号", Text),
+            ("姓名", Text),
+            ("述职形式", Text),
+            ("选民代表人数", Int),
+            ("满意", Int),
+            ("基本满意", Int),
+            ("不满意", Int),
+            ("报送单位", Text),
+        ]),
+        rep.len(),
+        move |i, row| {
+            let r = rep[i];
+            row.extend([
+                r.date.into(),
+                r.delegate.clone().into(),
+                name(&r.delegate),
+                r.form.label().into(),
+                r.voters.into(),
+                r.satisfied.into(),
+                r.basically.into(),
+                r.dissatisfied.into(),
+                r.unit.clone().into(),
+            ]);
+            src(&r.source, row);
+        },
     );
-    for r in records.reports.iter().filter(|r| in_period(r.date)) {
-        let mut row: Vec<Cell> = vec![
-            r.date.into(),
-            r.delegate.clone().into(),
-            name(&r.delegate).into(),
-            r.form.label().into(),
-            r.voters.into(),
-            r.satisfied.into(),
-            r.basically.into(),
-            r.dissatisfied.into(),
-            r.unit.clone().into(),
-        ];
-        row.extend(src(&r.source));
-        rep.rows.push(row);
-    }
-    let mut com = Table::new(
-        "通报表彰",
-        &[
-            "年度",
-            "代表编号",
-            "姓名",
-            "表彰类别",
-            "文号",
-            "报送单位",
-            "来源文件",
-            "来源工作表",
-            "来源行号",
-        ],
-    );
-    for c in records
+
+    let com: Vec<_> = records
         .commendations
         .iter()
-        .filter(|c| (archive.period.start.year()..=archive.period.end.year()).contains(&c.year))
-    {
-        let mut row: Vec<Cell> = vec![
-            Cell::Int(i64::from(c.year)),
-            c.delegate.clone().into(),
-            name(&c.delegate).into(),
-            c.kind.label().into(),
-            c.document.clone().into(),
-            c.unit.clone().into(),
-        ];
-        row.extend(src(&c.source));
-        com.rows.push(row);
-    }
-    vec![summary, att, act, sug, rep, com]
+        .filter(|c| years.contains(&c.year))
+        .collect();
+    let commendations = Listing::new(
+        "通报表彰",
+        &with_source(&[
+            ("年度", Int),
+            ("代表编号", Text),
+            ("姓名", Text),
+            ("表彰类别", Text),
+            ("文号", Text),
+            ("报送单位", Text),
+        ]),
+        com.len(),
+        move |i, row| {
+            let c = com[i];
+            row.extend([
+                Cell::Int(i64::from(c.year)),
+                c.delegate.clone().into(),
+                name(&c.delegate),
+                c.kind.label().into(),
+                c.document.clone().into(),
+                c.unit.clone().into(),
+            ]);
+            src(&c.source, row);
+        },
+    );
+    vec![attendance, activities, suggestions, reports, commendations]
 }
 
 /// Every record of one delegate, indexed once so that building all archives stays linear.

@@ -47,7 +47,7 @@ pub fn stage_archive(
     rules: &(ScoreRules, String),
     per_delegate: bool,
 ) -> Result<Vec<Document>> {
-    let tables = view::archive_workbook(
+    let (summary, listings) = view::archive_workbook(
         archive,
         &data.records,
         &data.roster,
@@ -57,14 +57,21 @@ pub fn stage_archive(
         "{}人大代表{}履职档案汇总",
         data.config.district.name, archive.period.label
     );
+    let mut sheets = vec![xlsx::Sheet::Table(&summary)];
+    sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
     stage.write(
         dir.join("履职档案汇总.xlsx"),
-        &xlsx::workbook(&tables, &title)?,
+        &xlsx::workbook_of(&sheets, &title)?,
     )?;
-    for t in &tables {
+    let parquet_dir = dir.join("parquet");
+    stage.write(
+        parquet_dir.join(format!("{}.parquet", summary.sheet)),
+        &parquet::parquet(&summary)?,
+    )?;
+    for l in &listings {
         stage.write(
-            dir.join("parquet").join(format!("{}.parquet", t.sheet)),
-            &parquet::parquet(t)?,
+            parquet_dir.join(format!("{}.parquet", l.sheet)),
+            &parquet::listing_parquet(l)?,
         )?;
     }
     let scores = chair::score_workbook(archive, &rules.0, &rules.1);

@@ -43,12 +43,23 @@ pub struct SampleArgs {
         value_name = "年数"
     )]
     pub years: usize,
+    /// 代表履职活跃度（1 到 5，默认 1：每名代表每年约 10 条记录；5 约 40 条，含每月小组活动和联络站接待；性能测试用）
+    #[arg(
+        long,
+        default_value_t = 1,
+        hide_default_value = true,
+        value_name = "级别"
+    )]
+    pub activity: usize,
     /// 文件夹中已有文件时仍然写入（覆盖同名文件）
     #[arg(long)]
     pub force: bool,
 }
 
 pub fn run(a: &SampleArgs) -> Result<()> {
+    if !(1..=5).contains(&a.activity) {
+        bail!("--activity 应为 1 到 5 之间的整数");
+    }
     if a.groups == 0 || a.delegates < a.groups * 3 {
         bail!("每个代表小组至少需要 3 名代表：--delegates 应不少于 --groups 的 3 倍");
     }
@@ -67,6 +78,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         groups: a.groups,
         delegates: a.delegates,
         years: a.years,
+        activity: a.activity,
         ..Spec::default()
     };
     let district = generate(&spec)?;

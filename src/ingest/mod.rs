@@ -336,6 +336,16 @@ pub struct Candidates {
     commendations: Vec<(Commendation, u8)>,
 }
 
+impl Candidates {
+    fn append(&mut self, mut other: Candidates) {
+        self.attendance.append(&mut other.attendance);
+        self.activities.append(&mut other.activities);
+        self.suggestions.append(&mut other.suggestions);
+        self.reports.append(&mut other.reports);
+        self.commendations.append(&mut other.commendations);
+    }
+}
+
 /// The context one workbook is read in.
 pub struct FileContext<'a> {
     pub file: &'a str,
@@ -851,10 +861,12 @@ fn merge<T: Clone, K: std::hash::Hash + Eq>(
     let mut index: HashMap<K, usize> = HashMap::new();
     let mut merged = Vec::new();
     for (item, _) in items {
-        match index.get(&key(&item)) {
-            Some(&i) => merged.push((item, kept[i].clone())),
-            None => {
-                index.insert(key(&item), kept.len());
+        match index.entry(key(&item)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                merged.push((item, kept[*e.get()].clone()))
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(kept.len());
                 kept.push(item);
             }
         }
@@ -1121,6 +1133,98 @@ pub struct Base {
     pub roster_file: String,
 }
 
+/// What reading one workbook gave: its records, findings and tally, and the time spent
+/// opening and checking it.
+struct FileOutcome {
+    cands: Candidates,
+    findings: Vec<Finding>,
+    tally: FileTally,
+    open_secs: f64,
+    check_secs: f64,
+}
+
+/// Opens and checks one workbook against the roster.
+fn read_file(
+    year: i32,
+    path: &Path,
+    rel: &str,
+    name: &str,
+    roster: &Roster,
+    config: &Config,
+) -> FileOutcome {
+    let opened_at = std::time::Instant::now();
+    let wb = std::fs::read(path)
+        .map_err(|e| read::OpenError {
+            message: format!("无法读取文件：{e}"),
+            hint: "请检查文件是否被其他程序占用".into(),
+        })
+        .and_then(|b| read::open(&b));
+    let open_secs = opened_at.elapsed().as_secs_f64();
+    let checked_at = std::time::Instant::now();
+    let mut v = Validation::default();
+    let mut cands = Candidates::default();
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let unit = resolve_unit(stem, roster, config);
+    let mut tally = FileTally::new(rel, unit.as_ref().map_or("", |u| u.name.as_str()));
+    match (wb, unit) {
+        (Err(e), _) => {
+            tally.unreadable = true;
+            v.findings.push(
+                Finding::new(Severity::Error, rel, "", 0)
+                    .message(e.message)
+                    .hint(e.hint),
+            );
+        }
+        (Ok(wb), None) => {
+            // Rows of an unknown unit are counted and rejected, never silently used.
+            let mut scratch = Validation::default();
+            let stub = Unit {
+                name: String::new(),
+                kind: UnitKind::Group,
+            };
+            let ctx = FileContext {
+                file: rel,
+                unit: &stub,
+                year,
+                roster,
+                config,
+            };
+            read_workbook(
+                &ctx,
+                &wb,
+                &mut Candidates::default(),
+                &mut tally,
+                &mut scratch,
+            );
+            tally.rejected = tally.read;
+            tally.accepted = 0;
+            v.findings.push(
+                Finding::new(Severity::Error, rel, "", 0)
+                    .value(stem)
+                    .message(format!("无法确定报送单位：文件名「{stem}」不是名册中的代表小组，也不是常委会办公室、代表联络室或配置的专门委员会；{} 行均未读取", tally.read))
+                    .hint("请把文件命名为「单位名称.xlsx」或「单位名称_说明.xlsx」，如 兴华街道.xlsx、兴华街道_2025Q3.xlsx"),
+            );
+        }
+        (Ok(wb), Some(unit)) => {
+            let ctx = FileContext {
+                file: rel,
+                unit: &unit,
+                year,
+                roster,
+                config,
+            };
+            read_workbook(&ctx, &wb, &mut cands, &mut tally, &mut v);
+        }
+    }
+    FileOutcome {
+        cands,
+        findings: v.findings,
+        tally,
+        open_secs,
+        check_secs: checked_at.elapsed().as_secs_f64(),
+    }
+}
+
 /// Loads the configuration and the roster.
 pub fn load_base(input: &Path) -> Result<Base> {
     if !input.is_dir() {
@@ -1222,72 +1326,23 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     }
     const BATCH: usize = 32;
     for batch in files.chunks(BATCH) {
-        let read_started = std::time::Instant::now();
-        let opened = crate::par::map(batch, |(_, path, _, _)| {
-            std::fs::read(path)
-                .map_err(|e| read::OpenError {
-                    message: format!("无法读取文件：{e}"),
-                    hint: "请检查文件是否被其他程序占用".into(),
-                })
-                .and_then(|b| read::open(&b))
+        let batch_started = std::time::Instant::now();
+        // Each workbook is opened and checked on its own core (the roster and the
+        // configuration are only read); the results are gathered in file order.
+        let outcomes = crate::par::map(batch, |(year, path, rel, name)| {
+            read_file(*year, path, rel, name, &roster, &config)
         });
-        read_time += read_started.elapsed();
-        for ((year, _, rel, name), wb) in batch.iter().zip(opened) {
-            let (year, rel, name) = (*year, rel.clone(), name.clone());
-            let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-            let unit = resolve_unit(stem, &roster, &config);
-            let mut tally = FileTally::new(&rel, unit.as_ref().map_or("", |u| u.name.as_str()));
-            match (wb, unit) {
-                (Err(e), _) => {
-                    tally.unreadable = true;
-                    v.findings.push(
-                        Finding::new(Severity::Error, &rel, "", 0)
-                            .message(e.message)
-                            .hint(e.hint),
-                    );
-                }
-                (Ok(wb), None) => {
-                    // Rows of an unknown unit are counted and rejected, never silently used.
-                    let mut scratch = Validation::default();
-                    let stub = Unit {
-                        name: String::new(),
-                        kind: UnitKind::Group,
-                    };
-                    let ctx = FileContext {
-                        file: &rel,
-                        unit: &stub,
-                        year,
-                        roster: &roster,
-                        config: &config,
-                    };
-                    read_workbook(
-                        &ctx,
-                        &wb,
-                        &mut Candidates::default(),
-                        &mut tally,
-                        &mut scratch,
-                    );
-                    tally.rejected = tally.read;
-                    tally.accepted = 0;
-                    v.findings.push(
-                        Finding::new(Severity::Error, &rel, "", 0)
-                            .value(stem)
-                            .message(format!("无法确定报送单位：文件名「{stem}」不是名册中的代表小组，也不是常委会办公室、代表联络室或配置的专门委员会；{} 行均未读取", tally.read))
-                            .hint("请把文件命名为「单位名称.xlsx」或「单位名称_说明.xlsx」，如 兴华街道.xlsx、兴华街道_2025Q3.xlsx"),
-                    );
-                }
-                (Ok(wb), Some(unit)) => {
-                    let ctx = FileContext {
-                        file: &rel,
-                        unit: &unit,
-                        year,
-                        roster: &roster,
-                        config: &config,
-                    };
-                    read_workbook(&ctx, &wb, &mut cands, &mut tally, &mut v);
-                }
-            }
-            v.tallies.push(tally);
+        // The batch's wall time is shared between 读取 and 校验 as their CPU time was.
+        let (open, check) = outcomes
+            .iter()
+            .fold((0.0, 0.0), |(o, c), f| (o + f.open_secs, c + f.check_secs));
+        if open + check > 0.0 {
+            read_time += batch_started.elapsed().mul_f64(open / (open + check));
+        }
+        for f in outcomes {
+            cands.append(f.cands);
+            v.findings.extend(f.findings);
+            v.tallies.push(f.tally);
         }
     }
     let (records, merged) = merge_all(cands, &mut v);

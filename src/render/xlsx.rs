@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 /// A cell value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Cell {
     Text(String),
     Int(i64),
@@ -18,6 +18,7 @@ pub enum Cell {
     Date(NaiveDate),
     /// A share shown as a percentage with one decimal (0.917 → 91.7%).
     Pct(f64),
+    #[default]
     Empty,
 }
 
@@ -154,171 +155,513 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
 /// Sheets with more rows than this are written in constant-memory mode.
 pub const CONSTANT_MEMORY_ROWS: usize = 20_000;
 
+/// Data rows Excel holds on one sheet under the header (1,048,576 rows in all).
+pub const EXCEL_DATA_ROWS: usize = 1_048_575;
+
+/// Rows of a listing sampled for its column widths: enough to see the usual content,
+/// and the same rows every run.
+const WIDTH_SAMPLE_ROWS: usize = 2_000;
+
+/// What a listing column holds; Parquet types it the same way (text, integer, date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Int,
+    Date,
+}
+
+/// Fills `row` (cleared first) with the cells of data row `i`.
+pub type FillRow<'a> = dyn Fn(usize, &mut Vec<Cell>) + Sync + 'a;
+
+/// A listing of records produced row by row from the records themselves and never held
+/// as cells: a province's four million records would not fit in memory as a `Table`.
+/// Past Excel's row limit it continues on sheets named 「…（续2）」, 「…（续3）」.
+pub struct Listing<'a> {
+    pub sheet: String,
+    pub columns: Vec<(String, Kind)>,
+    pub len: usize,
+    pub fill: Box<FillRow<'a>>,
+}
+
+impl<'a> Listing<'a> {
+    pub fn new(
+        sheet: &str,
+        columns: &[(&str, Kind)],
+        len: usize,
+        fill: impl Fn(usize, &mut Vec<Cell>) + Sync + 'a,
+    ) -> Listing<'a> {
+        Listing {
+            sheet: sheet.to_string(),
+            columns: columns.iter().map(|(h, k)| (h.to_string(), *k)).collect(),
+            len,
+            fill: Box::new(fill),
+        }
+    }
+
+    /// Row `i` as a fresh vector (tests and small callers).
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        let mut row = Vec::with_capacity(self.columns.len());
+        (self.fill)(i, &mut row);
+        row
+    }
+
+    /// Collects the listing into a table: only for listings known to be small.
+    pub fn to_table(&self) -> Table {
+        let headers: Vec<&str> = self.columns.iter().map(|(h, _)| h.as_str()).collect();
+        let mut t = Table::new(self.sheet.clone(), &headers);
+        t.rows = (0..self.len).map(|i| self.row(i)).collect();
+        t
+    }
+}
+
+/// One sheet of a workbook.
+pub enum Sheet<'s, 'a> {
+    Table(&'s Table),
+    Listing(&'s Listing<'a>),
+}
+
 /// The fixed timestamp written into every workbook's properties.
 fn fixed_time() -> Result<ExcelDateTime> {
     ExcelDateTime::from_ymd(2000, 1, 1).context("固定时间戳无效")
 }
 
+/// The formats every workbook shares.
+struct Styles {
+    header: Format,
+    text: Format,
+    date: Format,
+    pct: Format,
+    title: Format,
+    note: Format,
+    /// Column formats of streamed sheets: no border, so that the rows below the data
+    /// stay plain; cells take them without a per-cell format lookup.
+    plain_date: Format,
+    plain_pct: Format,
+}
+
+impl Styles {
+    fn all(&self) -> [&Format; 8] {
+        [
+            &self.header,
+            &self.text,
+            &self.date,
+            &self.pct,
+            &self.title,
+            &self.note,
+            &self.plain_date,
+            &self.plain_pct,
+        ]
+    }
+
+    fn new() -> Styles {
+        let font = "宋体";
+        let text = Format::new()
+            .set_font_name(font)
+            .set_border(FormatBorder::Thin);
+        Styles {
+            header: Format::new()
+                .set_font_name(font)
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap()
+                .set_background_color("#D9E1F2"),
+            date: text.clone().set_num_format("yyyy-mm-dd"),
+            pct: text.clone().set_num_format("0.0%"),
+            text,
+            title: Format::new()
+                .set_font_name(font)
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            note: Format::new().set_font_name(font),
+            plain_date: Format::new().set_num_format("yyyy-mm-dd"),
+            plain_pct: Format::new().set_num_format("0.0%"),
+        }
+    }
+}
+
 /// Writes the tables as one workbook and returns its bytes.
 pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
+    let sheets: Vec<Sheet> = tables.iter().map(Sheet::Table).collect();
+    workbook_of(&sheets, title)
+}
+
+/// Writes tables and listings, in the order given, as one workbook.
+pub fn workbook_of(sheets: &[Sheet], title: &str) -> Result<Vec<u8>> {
+    workbook_split(sheets, title, EXCEL_DATA_ROWS)
+}
+
+/// `workbook_of` with listings split every `part_rows` rows (tests use a small value).
+fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let props = DocProperties::new()
         .set_title(title)
         .set_author("lvzhi")
         .set_creation_datetime(&fixed_time()?);
     wb.set_properties(&props);
-    let font = "宋体";
-    let header_fmt = Format::new()
-        .set_font_name(font)
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_background_color("#D9E1F2");
-    let text_fmt = Format::new()
-        .set_font_name(font)
-        .set_border(FormatBorder::Thin);
-    let date_fmt = text_fmt.clone().set_num_format("yyyy-mm-dd");
-    let pct_fmt = text_fmt.clone().set_num_format("0.0%");
-    let title_fmt = Format::new()
-        .set_font_name(font)
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let note_fmt = Format::new().set_font_name(font);
-    for t in tables {
-        // Large record sheets are streamed to a temporary file row by row (inline
-        // strings): memory stays flat and writing is faster; small sheets keep the
-        // shared-string table Excel itself writes.
-        let ws: &mut Worksheet = if t.rows.len() > CONSTANT_MEMORY_ROWS {
-            wb.add_worksheet_with_constant_memory()?
-        } else {
-            wb.add_worksheet()
-        };
-        ws.set_name(&t.sheet)
-            .with_context(|| format!("工作表名「{}」无效", t.sheet))?;
-        ws.set_paper_size(9); // A4
-        if t.headers.len() > 8 {
-            ws.set_landscape();
-        }
-        ws.set_print_fit_to_pages(1, 0);
-        let widths = column_widths(t);
-        for (i, w) in widths.iter().enumerate() {
-            ws.set_column_width(i as u16, *w)?;
-        }
-        let mut r: u32 = 0;
-        if let Some(title) = &t.title {
-            let last = t.headers.len().max(1) as u16 - 1;
-            if last > 0 {
-                ws.merge_range(0, 0, 0, last, title, &title_fmt)?;
-            } else {
-                ws.write_string_with_format(0, 0, title, &title_fmt)?;
+    let styles = Styles::new();
+    // One job per worksheet: a table, or up to EXCEL_DATA_ROWS rows of a listing.
+    let mut jobs: Vec<Job> = Vec::new();
+    for sheet in sheets {
+        match sheet {
+            Sheet::Table(t) => jobs.push(Job::Table(t)),
+            Sheet::Listing(l) => {
+                let widths = listing_widths(l);
+                for (part, name) in listing_sheet_names(&l.sheet, l.len, part_rows)
+                    .into_iter()
+                    .enumerate()
+                {
+                    let first = part * part_rows;
+                    let rows = (l.len - first.min(l.len)).min(part_rows);
+                    jobs.push(Job::Listing {
+                        listing: l,
+                        name,
+                        rows: first..first + rows,
+                        widths: widths.clone(),
+                    });
+                }
             }
-            ws.set_row_height(0, 28)?;
-            r = 1;
-        }
-        let header_row = r;
-        for (c, h) in t.headers.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, h, &header_fmt)?;
-        }
-        ws.set_freeze_panes(header_row + 1, 0)?;
-        ws.set_repeat_rows(header_row, header_row)?;
-        r += 1;
-        for row in &t.rows {
-            for (c, v) in row.iter().enumerate() {
-                let c = c as u16;
-                match v {
-                    Cell::Text(s) => ws.write_string_with_format(r, c, s, &text_fmt)?,
-                    Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &text_fmt)?,
-                    Cell::Num(x) => ws.write_number_with_format(r, c, *x, &text_fmt)?,
-                    Cell::Pct(x) => ws.write_number_with_format(r, c, *x, &pct_fmt)?,
-                    Cell::Date(d) => {
-                        let dt = ExcelDateTime::from_ymd(
-                            d.year() as u16,
-                            d.month() as u8,
-                            d.day() as u8,
-                        )?;
-                        ws.write_datetime_with_format(r, c, &dt, &date_fmt)?
-                    }
-                    Cell::Empty => ws.write_blank(r, c, &text_fmt)?,
-                };
-            }
-            r += 1;
-        }
-        if !t.rows.is_empty() && !t.headers.is_empty() {
-            ws.autofilter(header_row, 0, r - 1, t.headers.len() as u16 - 1)?;
-        }
-        let last_input = header_row + t.input_rows.max(1);
-        for (c, dd) in &t.dropdowns {
-            let dv = match dd {
-                Dropdown::Values(v) => DataValidation::new().allow_list_strings(v)?,
-                // Name lists also accept typed text: a cell may hold several names.
-                Dropdown::Range(range) => DataValidation::new()
-                    .allow_list_formula(Formula::new(range))
-                    .set_error_style(DataValidationErrorStyle::Information),
-            }
-            .set_error_title("输入有误")?
-            .set_error_message("请从下拉列表中选择")?;
-            ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
-        }
-        for (nr, n) in (r + 1..).zip(t.notes.iter()) {
-            ws.write_string_with_format(nr, 0, n, &note_fmt)?;
-        }
-        for spec in &t.charts {
-            let mut chart = Chart::new(if spec.pie {
-                ChartType::Pie
-            } else {
-                ChartType::Column
-            });
-            let first = header_row + 1 + spec.rows.0;
-            let last = header_row + 1 + spec.rows.1;
-            chart
-                .add_series()
-                .set_categories((
-                    t.sheet.as_str(),
-                    first,
-                    spec.category_col,
-                    last,
-                    spec.category_col,
-                ))
-                .set_values((
-                    t.sheet.as_str(),
-                    first,
-                    spec.value_col,
-                    last,
-                    spec.value_col,
-                ))
-                .set_name(
-                    t.headers
-                        .get(spec.value_col as usize)
-                        .map_or("", |h| h.as_str()),
-                );
-            chart.title().set_name(&spec.title);
-            if !spec.pie {
-                chart.legend().set_hidden();
-            }
-            if spec.percent {
-                chart.y_axis().set_num_format("0%");
-            }
-            chart.set_width(720).set_height(360);
-            ws.insert_chart(spec.anchor.0, spec.anchor.1, &chart)?;
-        }
-        let breaks: Vec<u32> = t
-            .charts
-            .iter()
-            .map(|c| c.anchor.0)
-            .filter(|r| *r > header_row + 1)
-            .collect();
-        if !breaks.is_empty() {
-            ws.set_page_breaks(&breaks)?;
-        }
-        if t.hidden {
-            ws.set_hidden(true);
         }
     }
+    let large = jobs.iter().any(|j| j.rows() > CONSTANT_MEMORY_ROWS);
+    if large {
+        // Streamed sheets share the workbook's format table: every format is known
+        // before any sheet is written, so indices do not depend on thread timing.
+        for f in styles.all() {
+            wb.register_format(f);
+        }
+        // Deflate dominates writing a workbook of a million rows; the fastest level
+        // costs a fifth more bytes and saves most of that time.
+        wb.set_zip_compression_level(1);
+    }
+    for job in &jobs {
+        let (name, widths) = match job {
+            Job::Table(t) => (t.sheet.as_str(), column_widths(t)),
+            Job::Listing { name, widths, .. } => (name.as_str(), widths.clone()),
+        };
+        add_sheet(&mut wb, name, job.rows(), &widths)?;
+    }
+    // Sheets are independent once created: streamed ones are written on all cores,
+    // largest first; each sheet's bytes are the same whichever thread wrote it.
+    let mut work: Vec<(&Job, &mut Worksheet)> =
+        jobs.iter().zip(wb.worksheets_mut().iter_mut()).collect();
+    work.sort_by_key(|(j, _)| std::cmp::Reverse(j.rows()));
+    crate::par::for_each_dynamic(work, |(job, ws)| match job {
+        Job::Table(t) => write_table(ws, t, &styles),
+        Job::Listing { listing, rows, .. } => {
+            write_listing_part(ws, listing, rows.clone(), &styles)
+        }
+    })?;
     wb.save_to_buffer().context("生成 Excel 文件时出错")
+}
+
+/// The writing of one worksheet.
+enum Job<'s, 'a> {
+    Table(&'s Table),
+    Listing {
+        listing: &'s Listing<'a>,
+        name: String,
+        rows: std::ops::Range<usize>,
+        widths: Vec<f64>,
+    },
+}
+
+impl Job<'_, '_> {
+    fn rows(&self) -> usize {
+        match self {
+            Job::Table(t) => t.rows.len(),
+            Job::Listing { rows, .. } => rows.len(),
+        }
+    }
+}
+
+/// A new sheet, named, set up for A4 printing, with the given column widths. Large
+/// sheets are streamed to a temporary file row by row (inline strings): memory stays
+/// flat and writing is faster; small sheets keep the shared-string table Excel writes.
+fn add_sheet<'w>(
+    wb: &'w mut Workbook,
+    name: &str,
+    rows: usize,
+    widths: &[f64],
+) -> Result<&'w mut Worksheet> {
+    let ws: &mut Worksheet = if rows > CONSTANT_MEMORY_ROWS {
+        wb.add_worksheet_with_constant_memory()?
+    } else {
+        wb.add_worksheet()
+    };
+    ws.set_name(name)
+        .with_context(|| format!("工作表名「{name}」无效"))?;
+    ws.set_paper_size(9); // A4
+    if widths.len() > 8 {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    for (i, w) in widths.iter().enumerate() {
+        ws.set_column_width(i as u16, *w)?;
+    }
+    Ok(ws)
+}
+
+fn write_headers(ws: &mut Worksheet, r: u32, headers: &[String], styles: &Styles) -> Result<()> {
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, h, &styles.header)?;
+    }
+    ws.set_freeze_panes(r + 1, 0)?;
+    ws.set_repeat_rows(r, r)?;
+    Ok(())
+}
+
+fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
+    Ok(ExcelDateTime::from_ymd(
+        d.year() as u16,
+        d.month() as u8,
+        d.day() as u8,
+    )?)
+}
+
+/// One cell with its full format (bordered, 宋体): the look of every ordinary sheet.
+fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
+    match v {
+        Cell::Text(s) => ws.write_string_with_format(r, c, s, &styles.text)?,
+        Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &styles.text)?,
+        Cell::Num(x) => ws.write_number_with_format(r, c, *x, &styles.text)?,
+        Cell::Pct(x) => ws.write_number_with_format(r, c, *x, &styles.pct)?,
+        Cell::Date(d) => ws.write_datetime_with_format(r, c, &excel_date(*d)?, &styles.date)?,
+        Cell::Empty => ws.write_blank(r, c, &styles.text)?,
+    };
+    Ok(())
+}
+
+/// The column formats of a streamed sheet, from the first filled cell of each column:
+/// dates and shares need a number format, text and numbers none.
+fn plain_column_formats(
+    ws: &mut Worksheet,
+    kinds: &[Option<&Cell>],
+    styles: &Styles,
+) -> Result<()> {
+    for (c, k) in kinds.iter().enumerate() {
+        match k {
+            Some(Cell::Date(_)) => {
+                ws.set_column_format(c as u16, &styles.plain_date)?;
+            }
+            Some(Cell::Pct(_)) => {
+                ws.set_column_format(c as u16, &styles.plain_pct)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// One cell of a streamed sheet: no per-cell format (looking one up for each of
+/// millions of cells is most of the writing time); dates and shares take their
+/// column's format, and a cell that does not match its column keeps a full format.
+fn write_plain(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: &Cell,
+    column: Option<&Cell>,
+    styles: &Styles,
+) -> Result<()> {
+    match (v, column) {
+        (Cell::Text(s), _) => {
+            ws.write_string(r, c, s)?;
+        }
+        (Cell::Int(i), _) => {
+            ws.write_number(r, c, *i as f64)?;
+        }
+        (Cell::Num(x), _) => {
+            ws.write_number(r, c, *x)?;
+        }
+        (Cell::Date(d), Some(Cell::Date(_))) => {
+            ws.write_datetime(r, c, excel_date(*d)?)?;
+        }
+        (Cell::Pct(x), Some(Cell::Pct(_))) => {
+            ws.write_number(r, c, *x)?;
+        }
+        (Cell::Empty, _) => {}
+        (other, _) => write_formatted(ws, r, c, other, styles)?,
+    }
+    Ok(())
+}
+
+fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
+    let streamed = t.rows.len() > CONSTANT_MEMORY_ROWS;
+    let mut r: u32 = 0;
+    if let Some(title) = &t.title {
+        let last = t.headers.len().max(1) as u16 - 1;
+        if last > 0 {
+            ws.merge_range(0, 0, 0, last, title, &styles.title)?;
+        } else {
+            ws.write_string_with_format(0, 0, title, &styles.title)?;
+        }
+        ws.set_row_height(0, 28)?;
+        r = 1;
+    }
+    let header_row = r;
+    write_headers(ws, r, &t.headers, styles)?;
+    r += 1;
+    let column: Vec<Option<&Cell>> = (0..t.headers.len())
+        .map(|c| {
+            t.rows
+                .iter()
+                .filter_map(|row| row.get(c))
+                .find(|v| !matches!(v, Cell::Empty))
+        })
+        .collect();
+    if streamed {
+        plain_column_formats(ws, &column, styles)?;
+    }
+    for row in &t.rows {
+        for (c, v) in row.iter().enumerate() {
+            if streamed {
+                write_plain(ws, r, c as u16, v, column.get(c).copied().flatten(), styles)?;
+            } else {
+                write_formatted(ws, r, c as u16, v, styles)?;
+            }
+        }
+        r += 1;
+    }
+    if !t.rows.is_empty() && !t.headers.is_empty() {
+        ws.autofilter(header_row, 0, r - 1, t.headers.len() as u16 - 1)?;
+    }
+    let last_input = header_row + t.input_rows.max(1);
+    for (c, dd) in &t.dropdowns {
+        let dv = match dd {
+            Dropdown::Values(v) => DataValidation::new().allow_list_strings(v)?,
+            // Name lists also accept typed text: a cell may hold several names.
+            Dropdown::Range(range) => DataValidation::new()
+                .allow_list_formula(Formula::new(range))
+                .set_error_style(DataValidationErrorStyle::Information),
+        }
+        .set_error_title("输入有误")?
+        .set_error_message("请从下拉列表中选择")?;
+        ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
+    }
+    for (nr, n) in (r + 1..).zip(t.notes.iter()) {
+        ws.write_string_with_format(nr, 0, n, &styles.note)?;
+    }
+    for spec in &t.charts {
+        let mut chart = Chart::new(if spec.pie {
+            ChartType::Pie
+        } else {
+            ChartType::Column
+        });
+        let first = header_row + 1 + spec.rows.0;
+        let last = header_row + 1 + spec.rows.1;
+        chart
+            .add_series()
+            .set_categories((
+                t.sheet.as_str(),
+                first,
+                spec.category_col,
+                last,
+                spec.category_col,
+            ))
+            .set_values((
+                t.sheet.as_str(),
+                first,
+                spec.value_col,
+                last,
+                spec.value_col,
+            ))
+            .set_name(
+                t.headers
+                    .get(spec.value_col as usize)
+                    .map_or("", |h| h.as_str()),
+            );
+        chart.title().set_name(&spec.title);
+        if !spec.pie {
+            chart.legend().set_hidden();
+        }
+        if spec.percent {
+            chart.y_axis().set_num_format("0%");
+        }
+        chart.set_width(720).set_height(360);
+        ws.insert_chart(spec.anchor.0, spec.anchor.1, &chart)?;
+    }
+    let breaks: Vec<u32> = t
+        .charts
+        .iter()
+        .map(|c| c.anchor.0)
+        .filter(|r| *r > header_row + 1)
+        .collect();
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
+    }
+    if t.hidden {
+        ws.set_hidden(true);
+    }
+    Ok(())
+}
+
+/// The sheet names of a listing of `len` rows: one per `part_rows` rows.
+pub fn listing_sheet_names(sheet: &str, len: usize, part_rows: usize) -> Vec<String> {
+    let parts = len.div_ceil(part_rows.max(1)).max(1);
+    (1..=parts)
+        .map(|k| {
+            if k == 1 {
+                sheet.to_string()
+            } else {
+                format!("{sheet}（续{k}）")
+            }
+        })
+        .collect()
+}
+
+/// Column widths of a listing from the header and the first rows: a full pass would
+/// build every row twice.
+fn listing_widths(l: &Listing) -> Vec<f64> {
+    let mut sample = Table::new(l.sheet.clone(), &[]);
+    sample.headers = l.columns.iter().map(|(h, _)| h.clone()).collect();
+    sample.rows = (0..l.len.min(WIDTH_SAMPLE_ROWS))
+        .map(|i| l.row(i))
+        .collect();
+    column_widths(&sample)
+}
+
+fn write_listing_part(
+    ws: &mut Worksheet,
+    l: &Listing,
+    rows: std::ops::Range<usize>,
+    styles: &Styles,
+) -> Result<()> {
+    let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
+    let date = Cell::Date(NaiveDate::MIN);
+    let column: Vec<Option<&Cell>> = l
+        .columns
+        .iter()
+        .map(|(_, k)| (*k == Kind::Date).then_some(&date))
+        .collect();
+    let streamed = rows.len() > CONSTANT_MEMORY_ROWS;
+    write_headers(ws, 0, &headers, styles)?;
+    if streamed {
+        plain_column_formats(ws, &column, styles)?;
+    }
+    let count = rows.len();
+    let mut row = Vec::with_capacity(l.columns.len());
+    for (r, i) in (1u32..).zip(rows) {
+        row.clear();
+        (l.fill)(i, &mut row);
+        for (c, v) in row.iter_mut().enumerate() {
+            if let (true, Cell::Text(text)) = (streamed, &mut *v) {
+                // The row is ours: hand the string over instead of copying it.
+                ws.write_string(r, c as u16, std::mem::take(text))?;
+            } else if streamed {
+                write_plain(ws, r, c as u16, v, column.get(c).copied().flatten(), styles)?;
+            } else {
+                write_formatted(ws, r, c as u16, v, styles)?;
+            }
+        }
+    }
+    if count > 0 && !headers.is_empty() {
+        ws.autofilter(0, 0, count as u32, headers.len() as u16 - 1)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -357,6 +700,88 @@ mod tests {
             r.get_value((20_000, 1)),
             Some(&calamine::Data::String("第19999行".into()))
         );
+    }
+
+    fn numbered(len: usize) -> Listing<'static> {
+        Listing::new(
+            "记录",
+            &[
+                ("日期", Kind::Date),
+                ("序号", Kind::Int),
+                ("内容", Kind::Text),
+            ],
+            len,
+            |i, row| {
+                row.extend([
+                    NaiveDate::from_ymd_opt(2025, 1, 1 + (i % 28) as u32).into(),
+                    Cell::Int(i as i64),
+                    format!("第{i}行").into(),
+                ])
+            },
+        )
+    }
+
+    #[test]
+    fn listings_continue_on_further_sheets_past_the_row_limit() {
+        use calamine::Reader;
+        assert_eq!(
+            listing_sheet_names("记录", 25, 10),
+            vec!["记录", "记录（续2）", "记录（续3）"]
+        );
+        assert_eq!(listing_sheet_names("记录", 0, 10), vec!["记录"]);
+        assert_eq!(
+            listing_sheet_names("记录", EXCEL_DATA_ROWS, EXCEL_DATA_ROWS).len(),
+            1
+        );
+        let l = numbered(25);
+        let bytes = workbook_split(&[Sheet::Listing(&l)], "x", 10).expect("writes");
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let mut seen = Vec::new();
+        for (name, rows) in [("记录", 10), ("记录（续2）", 10), ("记录（续3）", 5)] {
+            let r = wb.worksheet_range(name).expect("sheet");
+            assert_eq!(r.height(), rows + 1, "{name}");
+            assert_eq!(
+                r.get_value((0, 2)),
+                Some(&calamine::Data::String("内容".into()))
+            );
+            for k in 1..=rows {
+                match r.get_value((k as u32, 2)) {
+                    Some(calamine::Data::String(s)) => seen.push(s.clone()),
+                    other => panic!("{name} row {k}: {other:?}"),
+                }
+            }
+        }
+        let expected: Vec<String> = (0..25).map(|i| format!("第{i}行")).collect();
+        assert_eq!(seen, expected, "every row once, in order");
+    }
+
+    #[test]
+    fn streamed_listings_keep_dates_and_are_deterministic() {
+        use calamine::Reader;
+        let l = numbered(CONSTANT_MEMORY_ROWS + 3);
+        let t = {
+            let mut t = l.to_table();
+            t.sheet = "表".into();
+            t
+        };
+        let sheets = [Sheet::Table(&t), Sheet::Listing(&l)];
+        let a = workbook_of(&sheets, "x").expect("writes");
+        assert_eq!(a, workbook_of(&sheets, "x").expect("writes"));
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(a)).expect("reads");
+        for name in ["表", "记录"] {
+            let r = wb.worksheet_range(name).expect("sheet");
+            assert_eq!(r.height(), CONSTANT_MEMORY_ROWS + 4);
+            let last = (CONSTANT_MEMORY_ROWS + 3) as u32;
+            let d = match r.get_value((last, 0)) {
+                Some(calamine::Data::DateTime(d)) => d.as_datetime().map(|t| t.date()),
+                other => panic!("{name}: not a date: {other:?}"),
+            };
+            assert_eq!(d, NaiveDate::from_ymd_opt(2025, 1, 1 + ((last - 1) % 28)));
+            assert_eq!(
+                r.get_value((last, 1)),
+                Some(&calamine::Data::Float(f64::from(last - 1)))
+            );
+        }
     }
 
     #[test]

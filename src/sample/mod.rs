@@ -49,6 +49,10 @@ pub struct Spec {
     pub first_year: i32,
     pub last_month: u32,
     pub years: usize,
+    /// How busy delegates are: 1 is the shipped district (about 10 records per delegate
+    /// a year); each step adds monthly group activities, contact-station duty and voter
+    /// visits (5 gives about 40, the mix of a city or province that records everything).
+    pub activity: usize,
 }
 
 impl Default for Spec {
@@ -60,6 +64,7 @@ impl Default for Spec {
             first_year: 2022,
             last_month: 9,
             years: 5,
+            activity: 1,
         }
     }
 }
@@ -547,7 +552,16 @@ fn gen_year(w: &mut World, y: i32) -> Year {
         ));
     }
     // Training, recorded by the groups.
-    for (m, name) in [(4, "代表履职能力提升培训"), (9, "代表专题学习会")] {
+    let busy = w.spec.activity.max(1);
+    let mut trainings = vec![(4, "代表履职能力提升培训"), (9, "代表专题学习会")];
+    if busy > 1 {
+        trainings.extend([
+            (1, "代表季度学习会"),
+            (6, "代表季度学习会"),
+            (11, "代表季度学习会"),
+        ]);
+    }
+    for (m, name) in trainings {
         let td = date(y, m, 18);
         if td > last {
             continue;
@@ -683,7 +697,12 @@ fn gen_year(w: &mut World, y: i32) -> Year {
             continue;
         }
         let g = d.group;
-        for m in [3u32, 5, 9, 11] {
+        let months: &[u32] = if busy > 1 {
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+        } else {
+            &[3, 5, 9, 11]
+        };
+        for &m in months {
             let ad = date(y, m, 8 + (g as u32 % 15));
             if ad <= last && d.serving_on(ad) && w.rng.chance(0.75) {
                 let name = format!("{}代表小组{}月集中活动", w.groups[g], m);
@@ -692,7 +711,23 @@ fn gen_year(w: &mut World, y: i32) -> Year {
                     .push((ad, "代表小组活动", name, i, String::new()));
             }
         }
-        let visits = 1 + w.rng.below(3);
+        // Contact-station duty: one day a month, more often the busier the district.
+        if busy > 1 {
+            let duty = (0.2 * busy as f64).min(0.9);
+            for m in 1..=12u32 {
+                let ad = date(y, m, 8 + (i as u32 % 20));
+                if ad <= last && d.serving_on(ad) && w.rng.chance(duty) {
+                    yr.groups[g].activities.push((
+                        ad,
+                        "联系接待选民",
+                        "代表联络站进站接待选民".into(),
+                        i,
+                        String::new(),
+                    ));
+                }
+            }
+        }
+        let visits = busy as u64 * (1 + w.rng.below(3));
         for _ in 0..visits {
             let ad = date(y, 4 + w.rng.below(7) as u32, 1 + w.rng.below(28) as u32);
             if ad <= last && d.serving_on(ad) {
@@ -1319,6 +1354,46 @@ mod tests {
         assert_eq!(delegates.len(), 15_001);
         let distinct: std::collections::HashSet<&str> = groups.iter().map(|g| g.as_str()).collect();
         assert_eq!(distinct.len(), 600, "group names stay unique");
+    }
+
+    /// Records per delegate in the first year at an activity level, read back through
+    /// the real pipeline (so they are also valid records).
+    fn records_per_delegate(activity: usize) -> f64 {
+        let spec = Spec {
+            groups: 4,
+            delegates: 60,
+            years: 1,
+            activity,
+            ..Spec::default()
+        };
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (rel, bytes) in generate(&spec).expect("generates").files {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, bytes).expect("write");
+        }
+        let data =
+            crate::ingest::load(dir.path(), &crate::ingest::YearScope::One(2022)).expect("loads");
+        assert_eq!(
+            data.validation.count(crate::validate::Severity::Error),
+            0,
+            "generated records are valid"
+        );
+        let r = &data.records;
+        let n = r.attendance.len()
+            + r.activities.len()
+            + r.suggestions.len()
+            + r.reports.len()
+            + r.commendations.len();
+        n as f64 / data.roster.delegates.len() as f64
+    }
+
+    #[test]
+    fn activity_levels_give_the_record_mix_of_a_district_and_of_a_province() {
+        let district = records_per_delegate(1);
+        let province = records_per_delegate(5);
+        assert!((7.0..14.0).contains(&district), "{district}");
+        assert!((35.0..46.0).contains(&province), "{province}");
     }
 
     #[test]
