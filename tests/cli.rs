@@ -883,9 +883,27 @@ fn annual_job_writes_the_report_the_archives_and_the_appendix() {
         doc.contains(r#"<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact" />"#)
     );
     assert!(doc.contains(r#"w:firstLine="640""#));
-    for font in ["方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"] {
-        assert!(doc.contains(&format!(r#"w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="{font}""#)), "{font}");
+    let fonts = |f: &str| {
+        format!(
+            r#"w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="{f}""#
+        )
+    };
+    for font in ["方正小标宋简体", "黑体", "楷体_GB2312"] {
+        assert!(doc.contains(&fonts(font)), "{font}");
     }
+    // 仿宋_GB2312 三号 is the document default: body runs inherit it.
+    let styles = &parts["word/styles.xml"];
+    let defaults = styles
+        .split("<w:rPrDefault>")
+        .nth(1)
+        .and_then(|d| d.split("</w:rPrDefault>").next())
+        .expect("run defaults");
+    assert!(defaults.contains(&fonts("仿宋_GB2312")), "{defaults}");
+    assert!(defaults.contains(r#"<w:sz w:val="32" />"#), "{defaults}");
+    assert!(
+        !doc.contains(&fonts("仿宋_GB2312")),
+        "no run repeats the default"
+    );
     assert!(doc.contains(r#"<w:sz w:val="44" />"#), "二号 title");
     assert!(!doc.contains("<w:b />"), "no bold by default");
     // Tables: a grid that fills the 156 mm text block, and a repeated header row.

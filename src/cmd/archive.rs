@@ -59,20 +59,25 @@ pub fn stage_archive(
     );
     let mut sheets = vec![xlsx::Sheet::Table(&summary)];
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
-    stage.write(
-        dir.join("履职档案汇总.xlsx"),
-        &xlsx::workbook_of(&sheets, &title)?,
-    )?;
-    let parquet_dir = dir.join("parquet");
-    stage.write(
-        parquet_dir.join(format!("{}.parquet", summary.sheet)),
-        &parquet::parquet(&summary)?,
-    )?;
-    for l in &listings {
-        stage.write(
-            parquet_dir.join(format!("{}.parquet", l.sheet)),
-            &parquet::listing_parquet(l)?,
-        )?;
+    // The Parquet files are built while the workbook is written (its final compression
+    // runs on one core); both are written out in a fixed order.
+    let (workbook, parquets) = std::thread::scope(|s| {
+        let parquets = s.spawn(|| -> Result<Vec<(String, Vec<u8>)>> {
+            let mut out = vec![(summary.sheet.clone(), parquet::parquet(&summary)?)];
+            for l in &listings {
+                out.push((l.sheet.clone(), parquet::listing_parquet(l)?));
+            }
+            Ok(out)
+        });
+        let workbook = xlsx::workbook_of(&sheets, &title);
+        let parquets = parquets
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (workbook, parquets)
+    });
+    stage.write(dir.join("履职档案汇总.xlsx"), &workbook?)?;
+    for (sheet, bytes) in parquets? {
+        stage.write(dir.join("parquet").join(format!("{sheet}.parquet")), &bytes)?;
     }
     let scores = chair::score_workbook(archive, &rules.0, &rules.1);
     stage.write(

@@ -899,11 +899,32 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
     let mut merged_per_file: HashMap<String, u32> = HashMap::new();
     let mut count = |s: &Source| *merged_per_file.entry(s.file.clone()).or_default() += 1;
 
-    let (attendance, dup) = merge(
-        c.attendance,
-        |a| (a.delegate.clone(), meeting_key(a)),
-        |a| &a.source,
-    );
+    // The two largest kinds are merged side by side; findings follow in the same order.
+    let Candidates {
+        attendance,
+        activities,
+        suggestions,
+        reports,
+        commendations,
+    } = c;
+    let ((attendance, dup), (activities, activity_dup)) = std::thread::scope(|s| {
+        let activities = s.spawn(move || {
+            merge(
+                activities,
+                |a| (a.delegate.clone(), a.kind, a.date, normalize_name(&a.name)),
+                |a| &a.source,
+            )
+        });
+        let attendance = merge(
+            attendance,
+            |a| (a.delegate.clone(), meeting_key(a)),
+            |a| &a.source,
+        );
+        let activities = activities
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (attendance, activities)
+    });
     for (lost, kept) in dup {
         count(&lost.source);
         let mut f =
@@ -924,19 +945,14 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         }
         v.findings.push(f);
     }
-    let (activities, dup) = merge(
-        c.activities,
-        |a| (a.delegate.clone(), a.kind, a.date, normalize_name(&a.name)),
-        |a| &a.source,
-    );
-    for (lost, kept) in dup {
+    for (lost, kept) in activity_dup {
         count(&lost.source);
         v.findings.push(
             Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "履职活动")),
         );
     }
     let (suggestions, dup) = merge(
-        c.suggestions,
+        suggestions,
         |s| {
             if s.number.is_empty() {
                 (String::new(), normalize_name(&s.title), s.leads.join("、"))
@@ -964,7 +980,7 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         };
         v.findings.push(f);
     }
-    let (reports, dup) = merge(c.reports, |r| (r.delegate.clone(), r.date), |r| &r.source);
+    let (reports, dup) = merge(reports, |r| (r.delegate.clone(), r.date), |r| &r.source);
     for (lost, kept) in dup {
         count(&lost.source);
         v.findings.push(
@@ -972,7 +988,7 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         );
     }
     let (commendations, dup) = merge(
-        c.commendations,
+        commendations,
         |x| (x.year, x.delegate.clone(), x.kind),
         |x| &x.source,
     );

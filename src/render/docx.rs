@@ -116,8 +116,18 @@ fn fonts(east_asia: &str) -> RunFonts {
         .cs(FONT_LATIN)
 }
 
+/// A run: the font and size are written only where they differ from the document
+/// defaults (仿宋_GB2312 三号, set in docDefaults), which keeps documents small and
+/// quick to build; Word and WPS read the defaults for the rest.
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(size)
+    let mut r = Run::new().add_text(text);
+    if font != FONT_BODY {
+        r = r.fonts(fonts(font));
+    }
+    if size != SIZE_3 {
+        r = r.size(size);
+    }
+    r
 }
 
 fn exact(line: i32) -> LineSpacing {
