@@ -16,11 +16,22 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
             .chunks(chunk)
             .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().flat_map(join_handle).collect()
     })
+}
+
+/// Runs `a` on a second thread while `b` runs on this one; returns both results. A
+/// panic in `a` is passed on as it was.
+pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        (join_handle(a), b)
+    })
+}
+
+fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
 /// Runs `f` on every item, consuming them, on up to `available_parallelism` threads
@@ -49,10 +60,7 @@ pub fn for_each_dynamic<T: Send, E: Send>(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().flat_map(join_handle).collect()
     });
     debug_assert_eq!(results.len(), n);
     results.sort_by_key(|(i, _)| *i);
@@ -69,6 +77,12 @@ mod tests {
             v.iter().map(|x| x * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&Vec::<u32>::new(), |x| *x).is_empty());
+    }
+
+    #[test]
+    fn join_returns_both_results() {
+        let v = [1, 2, 3];
+        assert_eq!(super::join(|| v.iter().sum::<i32>(), || v.len()), (6, 3));
     }
 
     #[test]

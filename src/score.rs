@@ -125,18 +125,21 @@ impl Band {
 
 /// Competition rank (1, 2, 2, 4 …) of each score, highest first: equal scores share a rank.
 pub fn ranks(scores: &[f64]) -> Vec<usize> {
-    // Sorted once and searched, so a province's 100,000 peers cost n log n, not n².
     let sorted = sorted(scores);
-    scores
-        .iter()
-        .map(|s| 1 + sorted.len() - sorted.partition_point(|o| *o <= *s + 1e-9))
-        .collect()
+    scores.iter().map(|s| rank_in(&sorted, *s)).collect()
 }
 
+/// The scores in ascending order: ranks are then binary searches, so a province's
+/// 100,000 peers cost n log n, not n².
 fn sorted(scores: &[f64]) -> Vec<f64> {
     let mut v = scores.to_vec();
     v.sort_by(f64::total_cmp);
     v
+}
+
+/// 1 + how many of the (ascending) scores are strictly higher than `s`.
+fn rank_in(sorted: &[f64], s: f64) -> usize {
+    1 + sorted.len() - sorted.partition_point(|o| *o <= s + 1e-9)
 }
 
 /// Bands: the top `top` share of places (rounded up) and the bottom `bottom` share, by
@@ -150,13 +153,14 @@ pub fn bands(scores: &[f64], top: f64, bottom: f64) -> Vec<Band> {
     let bottom_places = ((n as f64 * bottom) - 1e-9).ceil() as usize;
     // Rank from the bottom: 1 + how many score strictly lower.
     let sorted = sorted(scores);
-    let from_bottom: Vec<usize> = scores
+    scores
         .iter()
-        .map(|s| 1 + sorted.partition_point(|o| *o < *s - 1e-9))
-        .collect();
-    ranks(scores)
-        .into_iter()
-        .zip(from_bottom)
+        .map(|s| {
+            (
+                rank_in(&sorted, *s),
+                1 + sorted.partition_point(|o| *o < *s - 1e-9),
+            )
+        })
         .map(|(r, b)| {
             if r <= top_places {
                 Band::Top

@@ -34,11 +34,18 @@ fn clean_slow(s: &str) -> String {
         }
         out.push_str(word);
     }
-    // Zero-width and control characters never belong in a cell value.
-    out.retain(|c| {
-        !c.is_control() && !matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
-    });
+    out.retain(|c| !is_invisible(c));
     out
+}
+
+/// Zero-width and control characters never belong in a cell value.
+fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+}
+
+/// The dots typed between the parts of a minority name (阿依古丽·买买提).
+fn is_name_dot(c: char) -> bool {
+    matches!(c, '•' | '・' | '‧' | '∙' | '⋅' | '●' | '.' | '｡')
 }
 
 /// Whether `clean_text` would return the text unchanged.
@@ -53,13 +60,8 @@ fn is_clean(s: &str) -> bool {
             continue;
         }
         prev_space = false;
-        if c.is_control()
-            || matches!(
-                c,
-                '\u{3000}' | '\u{FF01}'
-                    ..='\u{FF5E}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}'
-            )
-        {
+        // What to_half_width would change, or the clean-up would remove.
+        if is_invisible(c) || c == '\u{3000}' || ('\u{FF01}'..='\u{FF5E}').contains(&c) {
             return false;
         }
     }
@@ -69,11 +71,7 @@ fn is_clean(s: &str) -> bool {
 /// A person's name as it is compared: no spaces at all (张 三 is 张三) and one kind of
 /// middle dot for minority names (阿依古丽·买买提, whatever dot was typed).
 pub fn normalize_name(s: &str) -> String {
-    if is_clean(s)
-        && !s
-            .chars()
-            .any(|c| c == ' ' || matches!(c, '•' | '・' | '‧' | '∙' | '⋅' | '●' | '.' | '｡'))
-    {
+    if is_clean(s) && !s.chars().any(|c| c == ' ' || is_name_dot(c)) {
         s.to_owned()
     } else {
         normalize_slow(s)
@@ -84,10 +82,7 @@ fn normalize_slow(s: &str) -> String {
     clean_text(s)
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '•' | '・' | '‧' | '∙' | '⋅' | '●' | '.' | '｡' => '·',
-            _ => c,
-        })
+        .map(|c| if is_name_dot(c) { '·' } else { c })
         .collect()
 }
 

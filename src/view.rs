@@ -123,9 +123,7 @@ pub fn archive_workbook<'a>(
         "统计口径：区人代会、常委会会议和专委会议的“应出席”只计任职期间召开、且该代表应参加的会议（常委会会议限常委会组成人员，专委会议限本专委组成人员）；“未报”为应出席但没有任何出席记录的次数，既不计出席也不计缺席。请假与缺席分列，请假不计为缺席。共 {} 名代表。",
         archive.delegates.len()
     ));
-    let period = archive.period.clone();
-    let years = period.start.year()..=period.end.year();
-    (summary, record_listings(records, roster, &period, years))
+    (summary, record_listings(records, roster, &archive.period))
 }
 
 /// The record listings of a period, rows produced on demand from the records.
@@ -133,7 +131,6 @@ fn record_listings<'a>(
     records: &'a Records,
     roster: &'a Roster,
     period: &crate::archive::Period,
-    years: std::ops::RangeInclusive<i32>,
 ) -> Vec<Listing<'a>> {
     use Kind::{Date, Int, Text};
     let name = move |id: &str| -> Cell {
@@ -309,7 +306,7 @@ fn record_listings<'a>(
     let com: Vec<_> = records
         .commendations
         .iter()
-        .filter(|c| years.contains(&c.year))
+        .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))
         .collect();
     let commendations = Listing::new(
         "通报表彰",

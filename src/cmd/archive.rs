@@ -61,20 +61,16 @@ pub fn stage_archive(
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
     // The Parquet files are built while the workbook is written (its final compression
     // runs on one core); both are written out in a fixed order.
-    let (workbook, parquets) = std::thread::scope(|s| {
-        let parquets = s.spawn(|| -> Result<Vec<(String, Vec<u8>)>> {
+    let (parquets, workbook) = crate::par::join(
+        || -> Result<Vec<(String, Vec<u8>)>> {
             let mut out = vec![(summary.sheet.clone(), parquet::parquet(&summary)?)];
             for l in &listings {
                 out.push((l.sheet.clone(), parquet::listing_parquet(l)?));
             }
             Ok(out)
-        });
-        let workbook = xlsx::workbook_of(&sheets, &title);
-        let parquets = parquets
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (workbook, parquets)
-    });
+        },
+        || xlsx::workbook_of(&sheets, &title),
+    );
     stage.write(dir.join("履职档案汇总.xlsx"), &workbook?)?;
     for (sheet, bytes) in parquets? {
         stage.write(dir.join("parquet").join(format!("{sheet}.parquet")), &bytes)?;

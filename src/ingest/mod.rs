@@ -907,24 +907,22 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         reports,
         commendations,
     } = c;
-    let ((attendance, dup), (activities, activity_dup)) = std::thread::scope(|s| {
-        let activities = s.spawn(move || {
+    let ((activities, activity_dup), (attendance, dup)) = crate::par::join(
+        move || {
             merge(
                 activities,
                 |a| (a.delegate.clone(), a.kind, a.date, normalize_name(&a.name)),
                 |a| &a.source,
             )
-        });
-        let attendance = merge(
-            attendance,
-            |a| (a.delegate.clone(), meeting_key(a)),
-            |a| &a.source,
-        );
-        let activities = activities
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (attendance, activities)
-    });
+        },
+        move || {
+            merge(
+                attendance,
+                |a| (a.delegate.clone(), meeting_key(a)),
+                |a| &a.source,
+            )
+        },
+    );
     for (lost, kept) in dup {
         count(&lost.source);
         let mut f =

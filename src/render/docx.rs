@@ -424,11 +424,11 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
     }
     let mut xml = doc.build();
     // docx-rs writes UTF-8; the strict check is several times quicker than the lossy one.
-    let document = match std::str::from_utf8(&xml.document) {
-        Ok(text) => text.replace(HEADER_ROW_MARK, HEADER_ROW_XML),
-        Err(_) => String::from_utf8_lossy(&xml.document).replace(HEADER_ROW_MARK, HEADER_ROW_XML),
-    };
-    xml.document = document.into_bytes();
+    let document = String::from_utf8(std::mem::take(&mut xml.document))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    xml.document = document
+        .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
+        .into_bytes();
     let core = String::from_utf8_lossy(&xml.doc_props.core)
         .replace(
             "<dc:creator>unknown</dc:creator>",

@@ -11,6 +11,52 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - epoch).num_days() as i32
 }
 
+/// One column's values on their way into a data frame.
+enum Values {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Date(Vec<Option<i32>>),
+}
+
+impl Values {
+    fn new(kind: Kind, capacity: usize) -> Values {
+        match kind {
+            Kind::Text => Values::Text(Vec::with_capacity(capacity)),
+            Kind::Int => Values::Int(Vec::with_capacity(capacity)),
+            Kind::Date => Values::Date(Vec::with_capacity(capacity)),
+        }
+    }
+
+    /// Adds a cell; any cell goes into a text column, only its own kind (or a blank)
+    /// into the others. Returns the cell back when it does not fit.
+    fn push(&mut self, c: Cell) -> Result<(), Cell> {
+        match (self, c) {
+            (Values::Text(v), c) => v.push(match c {
+                Cell::Text(s) => Some(s),
+                Cell::Int(x) => Some(x.to_string()),
+                Cell::Num(x) | Cell::Pct(x) => Some(x.to_string()),
+                Cell::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+                Cell::Empty => None,
+            }),
+            (Values::Int(v), Cell::Int(x)) => v.push(Some(x)),
+            (Values::Int(v), Cell::Empty) => v.push(None),
+            (Values::Date(v), Cell::Date(d)) => v.push(Some(days_since_epoch(d))),
+            (Values::Date(v), Cell::Empty) => v.push(None),
+            (_, c) => return Err(c),
+        }
+        Ok(())
+    }
+
+    fn into_column(self, name: &str) -> PolarsResult<Column> {
+        let name: PlSmallStr = name.into();
+        match self {
+            Values::Text(v) => Ok(Column::new(name, v)),
+            Values::Int(v) => Ok(Column::new(name, v)),
+            Values::Date(v) => Column::new(name, v).cast(&DataType::Date),
+        }
+    }
+}
+
 /// The table as a data frame: a column of only whole numbers (or blanks) is Int64, of
 /// only dates is Date, anything else is text.
 pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
@@ -22,39 +68,19 @@ pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
             .map(|r| r.get(i).unwrap_or(&Cell::Empty))
             .collect();
         let all = |f: fn(&Cell) -> bool| cells.iter().all(|c| matches!(c, Cell::Empty) || f(c));
-        let name: PlSmallStr = h.as_str().into();
-        let col = if !cells.is_empty() && all(|c| matches!(c, Cell::Int(_))) {
-            let v: Vec<Option<i64>> = cells
-                .iter()
-                .map(|c| if let Cell::Int(x) = c { Some(*x) } else { None })
-                .collect();
-            Column::new(name, v)
+        let kind = if !cells.is_empty() && all(|c| matches!(c, Cell::Int(_))) {
+            Kind::Int
         } else if !cells.is_empty() && all(|c| matches!(c, Cell::Date(_))) {
-            let v: Vec<Option<i32>> = cells
-                .iter()
-                .map(|c| {
-                    if let Cell::Date(d) = c {
-                        Some(days_since_epoch(*d))
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            Column::new(name, v).cast(&DataType::Date)?
+            Kind::Date
         } else {
-            let v: Vec<Option<String>> = cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Text(s) => Some(s.clone()),
-                    Cell::Int(x) => Some(x.to_string()),
-                    Cell::Num(x) | Cell::Pct(x) => Some(x.to_string()),
-                    Cell::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
-                    Cell::Empty => None,
-                })
-                .collect();
-            Column::new(name, v)
+            Kind::Text
         };
-        cols.push(col);
+        let mut values = Values::new(kind, cells.len());
+        for c in cells {
+            // The kind was chosen so that every cell fits.
+            let _ = values.push(c.clone());
+        }
+        cols.push(values.into_column(h)?);
     }
     DataFrame::new_infer_height(cols)
 }
@@ -77,76 +103,35 @@ const LISTING_CHUNK: usize = 250_000;
 
 /// One row group of a listing as a data frame, each column typed as declared.
 fn listing_chunk(l: &Listing, rows: std::ops::Range<usize>) -> Result<DataFrame> {
-    let n = rows.len();
-    let mut text: Vec<Vec<Option<String>>> = Vec::new();
-    let mut ints: Vec<Vec<Option<i64>>> = Vec::new();
-    let mut dates: Vec<Vec<Option<i32>>> = Vec::new();
-    // Where each column's values go: (kind, index into its kind's vectors).
-    let slots: Vec<(Kind, usize)> = l
+    let mut values: Vec<Values> = l
         .columns
         .iter()
-        .map(|(_, k)| {
-            let at = match k {
-                Kind::Text => {
-                    text.push(Vec::with_capacity(n));
-                    text.len() - 1
-                }
-                Kind::Int => {
-                    ints.push(Vec::with_capacity(n));
-                    ints.len() - 1
-                }
-                Kind::Date => {
-                    dates.push(Vec::with_capacity(n));
-                    dates.len() - 1
-                }
-            };
-            (*k, at)
-        })
+        .map(|(_, k)| Values::new(*k, rows.len()))
         .collect();
     let mut row = Vec::with_capacity(l.columns.len());
     for i in rows {
         row.clear();
         (l.fill)(i, &mut row);
-        for (c, (kind, at)) in slots.iter().enumerate() {
+        for (c, column) in values.iter_mut().enumerate() {
+            // The row is ours: its strings move into the column.
             let v = row.get_mut(c).map_or(Cell::Empty, std::mem::take);
-            match (kind, v) {
-                (Kind::Text, Cell::Empty) => text[*at].push(None),
-                (Kind::Text, Cell::Text(s)) => text[*at].push(Some(s)),
-                (Kind::Text, Cell::Int(x)) => text[*at].push(Some(x.to_string())),
-                (Kind::Text, Cell::Num(x) | Cell::Pct(x)) => text[*at].push(Some(x.to_string())),
-                (Kind::Text, Cell::Date(d)) => {
-                    text[*at].push(Some(d.format("%Y-%m-%d").to_string()))
-                }
-                (Kind::Int, Cell::Int(x)) => ints[*at].push(Some(x)),
-                (Kind::Int, Cell::Empty) => ints[*at].push(None),
-                (Kind::Date, Cell::Date(d)) => dates[*at].push(Some(days_since_epoch(d))),
-                (Kind::Date, Cell::Empty) => dates[*at].push(None),
-                (k, v) => anyhow::bail!(
+            if let Err(v) = column.push(v) {
+                anyhow::bail!(
                     "「{}」第{}列声明为{:?}，但第{}行的值是{:?}（程序内部错误）",
                     l.sheet,
                     c + 1,
-                    k,
+                    l.columns[c].1,
                     i + 1,
                     v
-                ),
+                );
             }
         }
     }
-    let mut text = text.into_iter();
-    let mut ints = ints.into_iter();
-    let mut dates = dates.into_iter();
-    let mut cols = Vec::with_capacity(l.columns.len());
-    for (h, k) in &l.columns {
-        let name: PlSmallStr = h.as_str().into();
-        let col = match k {
-            Kind::Text => Column::new(name, text.next().unwrap_or_default()),
-            Kind::Int => Column::new(name, ints.next().unwrap_or_default()),
-            Kind::Date => {
-                Column::new(name, dates.next().unwrap_or_default()).cast(&DataType::Date)?
-            }
-        };
-        cols.push(col);
-    }
+    let cols = values
+        .into_iter()
+        .zip(&l.columns)
+        .map(|(v, (h, _))| v.into_column(h))
+        .collect::<PolarsResult<Vec<Column>>>()?;
     Ok(DataFrame::new_infer_height(cols)?)
 }
 

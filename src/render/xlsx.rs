@@ -205,7 +205,8 @@ impl<'a> Listing<'a> {
         row
     }
 
-    /// Collects the listing into a table: only for listings known to be small.
+    /// Collects the listing into a table (tests compare both paths).
+    #[cfg(test)]
     pub fn to_table(&self) -> Table {
         let headers: Vec<&str> = self.columns.iter().map(|(h, _)| h.as_str()).collect();
         let mut t = Table::new(self.sheet.clone(), &headers);
@@ -338,11 +339,12 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
         wb.set_zip_compression_level(1);
     }
     for job in &jobs {
-        let (name, widths) = match job {
-            Job::Table(t) => (t.sheet.as_str(), column_widths(t)),
-            Job::Listing { name, widths, .. } => (name.as_str(), widths.clone()),
+        match job {
+            Job::Table(t) => add_sheet(&mut wb, &t.sheet, t.rows.len(), &column_widths(t))?,
+            Job::Listing {
+                name, widths, rows, ..
+            } => add_sheet(&mut wb, name, rows.len(), widths)?,
         };
-        add_sheet(&mut wb, name, job.rows(), &widths)?;
     }
     // Sheets are independent once created: streamed ones are written on all cores,
     // largest first; each sheet's bytes are the same whichever thread wrote it.
@@ -435,62 +437,75 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// The column formats of a streamed sheet, from the first filled cell of each column:
-/// dates and shares need a number format, text and numbers none.
-fn plain_column_formats(
-    ws: &mut Worksheet,
-    kinds: &[Option<&Cell>],
-    styles: &Styles,
-) -> Result<()> {
-    for (c, k) in kinds.iter().enumerate() {
-        match k {
-            Some(Cell::Date(_)) => {
-                ws.set_column_format(c as u16, &styles.plain_date)?;
-            }
-            Some(Cell::Pct(_)) => {
-                ws.set_column_format(c as u16, &styles.plain_pct)?;
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+/// The number format a column of a streamed sheet gives its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnFormat {
+    General,
+    Date,
+    Pct,
 }
 
-/// One cell of a streamed sheet: no per-cell format (looking one up for each of
-/// millions of cells is most of the writing time); dates and shares take their
-/// column's format, and a cell that does not match its column keeps a full format.
-fn write_plain(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u16,
-    v: &Cell,
-    column: Option<&Cell>,
-    styles: &Styles,
-) -> Result<()> {
-    match (v, column) {
-        (Cell::Text(s), _) => {
-            ws.write_string(r, c, s)?;
+/// How a sheet's body cells are written.
+enum Body {
+    /// Each cell with its full format (bordered, 宋体): the look of every ordinary sheet.
+    Formatted,
+    /// Streamed: no per-cell format (looking one up for each of millions of cells is
+    /// most of the writing time); dates and shares take their column's number format.
+    Plain(Vec<ColumnFormat>),
+}
+
+impl Body {
+    /// Sets the column formats a plain body relies on.
+    fn set_columns(&self, ws: &mut Worksheet, styles: &Styles) -> Result<()> {
+        if let Body::Plain(columns) = self {
+            for (c, f) in columns.iter().enumerate() {
+                match f {
+                    ColumnFormat::Date => {
+                        ws.set_column_format(c as u16, &styles.plain_date)?;
+                    }
+                    ColumnFormat::Pct => {
+                        ws.set_column_format(c as u16, &styles.plain_pct)?;
+                    }
+                    ColumnFormat::General => {}
+                }
+            }
         }
-        (Cell::Int(i), _) => {
-            ws.write_number(r, c, *i as f64)?;
-        }
-        (Cell::Num(x), _) => {
-            ws.write_number(r, c, *x)?;
-        }
-        (Cell::Date(d), Some(Cell::Date(_))) => {
-            ws.write_datetime(r, c, excel_date(*d)?)?;
-        }
-        (Cell::Pct(x), Some(Cell::Pct(_))) => {
-            ws.write_number(r, c, *x)?;
-        }
-        (Cell::Empty, _) => {}
-        (other, _) => write_formatted(ws, r, c, other, styles)?,
+        Ok(())
     }
-    Ok(())
+
+    fn write(&self, ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
+        let column = match self {
+            Body::Formatted => return write_formatted(ws, r, c, v, styles),
+            Body::Plain(columns) => columns
+                .get(c as usize)
+                .copied()
+                .unwrap_or(ColumnFormat::General),
+        };
+        match (v, column) {
+            (Cell::Text(s), _) => {
+                ws.write_string(r, c, s)?;
+            }
+            (Cell::Int(i), _) => {
+                ws.write_number(r, c, *i as f64)?;
+            }
+            (Cell::Num(x), _) => {
+                ws.write_number(r, c, *x)?;
+            }
+            (Cell::Date(d), ColumnFormat::Date) => {
+                ws.write_datetime(r, c, excel_date(*d)?)?;
+            }
+            (Cell::Pct(x), ColumnFormat::Pct) => {
+                ws.write_number(r, c, *x)?;
+            }
+            (Cell::Empty, _) => {}
+            // A cell that does not match its column keeps a full format.
+            (other, _) => write_formatted(ws, r, c, other, styles)?,
+        }
+        Ok(())
+    }
 }
 
 fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
-    let streamed = t.rows.len() > CONSTANT_MEMORY_ROWS;
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
         let last = t.headers.len().max(1) as u16 - 1;
@@ -505,24 +520,31 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
     let header_row = r;
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
-    let column: Vec<Option<&Cell>> = (0..t.headers.len())
-        .map(|c| {
-            t.rows
-                .iter()
-                .filter_map(|row| row.get(c))
-                .find(|v| !matches!(v, Cell::Empty))
-        })
-        .collect();
-    if streamed {
-        plain_column_formats(ws, &column, styles)?;
-    }
+    let body = if t.rows.len() > CONSTANT_MEMORY_ROWS {
+        // A column's number format follows its first filled cell.
+        Body::Plain(
+            (0..t.headers.len())
+                .map(|c| {
+                    match t
+                        .rows
+                        .iter()
+                        .filter_map(|row| row.get(c))
+                        .find(|v| !matches!(v, Cell::Empty))
+                    {
+                        Some(Cell::Date(_)) => ColumnFormat::Date,
+                        Some(Cell::Pct(_)) => ColumnFormat::Pct,
+                        _ => ColumnFormat::General,
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Body::Formatted
+    };
+    body.set_columns(ws, styles)?;
     for row in &t.rows {
         for (c, v) in row.iter().enumerate() {
-            if streamed {
-                write_plain(ws, r, c as u16, v, column.get(c).copied().flatten(), styles)?;
-            } else {
-                write_formatted(ws, r, c as u16, v, styles)?;
-            }
+            body.write(ws, r, c as u16, v, styles)?;
         }
         r += 1;
     }
@@ -631,30 +653,33 @@ fn write_listing_part(
     styles: &Styles,
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
-    let date = Cell::Date(NaiveDate::MIN);
-    let column: Vec<Option<&Cell>> = l
-        .columns
-        .iter()
-        .map(|(_, k)| (*k == Kind::Date).then_some(&date))
-        .collect();
-    let streamed = rows.len() > CONSTANT_MEMORY_ROWS;
+    let body = if rows.len() > CONSTANT_MEMORY_ROWS {
+        Body::Plain(
+            l.columns
+                .iter()
+                .map(|(_, k)| match k {
+                    Kind::Date => ColumnFormat::Date,
+                    Kind::Text | Kind::Int => ColumnFormat::General,
+                })
+                .collect(),
+        )
+    } else {
+        Body::Formatted
+    };
     write_headers(ws, 0, &headers, styles)?;
-    if streamed {
-        plain_column_formats(ws, &column, styles)?;
-    }
+    body.set_columns(ws, styles)?;
     let count = rows.len();
     let mut row = Vec::with_capacity(l.columns.len());
     for (r, i) in (1u32..).zip(rows) {
         row.clear();
         (l.fill)(i, &mut row);
         for (c, v) in row.iter_mut().enumerate() {
-            if let (true, Cell::Text(text)) = (streamed, &mut *v) {
+            match (&body, v) {
                 // The row is ours: hand the string over instead of copying it.
-                ws.write_string(r, c as u16, std::mem::take(text))?;
-            } else if streamed {
-                write_plain(ws, r, c as u16, v, column.get(c).copied().flatten(), styles)?;
-            } else {
-                write_formatted(ws, r, c as u16, v, styles)?;
+                (Body::Plain(_), Cell::Text(text)) => {
+                    ws.write_string(r, c as u16, std::mem::take(text))?;
+                }
+                (_, v) => body.write(ws, r, c as u16, v, styles)?,
             }
         }
     }
