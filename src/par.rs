@@ -34,6 +34,38 @@ fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
+/// Maps `f` over `items` on up to `available_parallelism` threads that each take the
+/// next item when free (items of very different sizes stay balanced); results in input
+/// order.
+pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (f, next) = (&f, &next);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(join_handle).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Runs `f` on every item, consuming them, on up to `available_parallelism` threads
 /// that each take the next item when free (items of very different sizes stay
 /// balanced). Returns the first error in item order.
@@ -77,6 +109,18 @@ mod tests {
             v.iter().map(|x| x * 2).collect::<Vec<_>>()
         );
         assert!(super::map(&Vec::<u32>::new(), |x| *x).is_empty());
+        // Uneven items: the slow ones must not change the order.
+        let slow = |x: &u32| {
+            if x.is_multiple_of(7) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            x * 3
+        };
+        assert_eq!(
+            super::map_dynamic(&v[..100], slow),
+            v[..100].iter().map(|x| x * 3).collect::<Vec<_>>()
+        );
+        assert!(super::map_dynamic(&Vec::<u32>::new(), |x| *x).is_empty());
     }
 
     #[test]

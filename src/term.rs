@@ -551,15 +551,16 @@ pub fn build(
     }
 }
 
-/// One group's bound volume (装订成册): a cover, a catalogue, then each delegate's term
-/// archive on its own pages; page numbers run through the volume.
+/// The cover and catalogue of one group's bound volume (装订成册); each delegate's term
+/// archive follows on its own pages (`docx::render_bound`), page numbers running
+/// through the volume.
 pub fn volume(
     group: &str,
     config: &Config,
-    delegates: &[(&DelegateArchive, Document)],
+    delegates: &[&DelegateArchive],
     author: &str,
 ) -> Document {
-    let mut body = vec![
+    let body = vec![
         Block::Centered(String::new()),
         Block::Centered(String::new()),
         Block::Title(format!("{}人大代表履职档案", config.district.name)),
@@ -580,7 +581,7 @@ pub fn volume(
             delegates
                 .iter()
                 .enumerate()
-                .map(|(i, (d, _))| {
+                .map(|(i, d)| {
                     vec![
                         (i + 1).to_string(),
                         d.delegate.name.clone(),
@@ -592,16 +593,6 @@ pub fn volume(
             &[3, 8, 6, 8],
         )),
     ];
-    for (_, doc) in delegates {
-        body.push(Block::PageBreak);
-        for line in doc.title.lines() {
-            body.push(Block::Title(line.to_string()));
-        }
-        if let Some(s) = &doc.subtitle {
-            body.push(Block::Centered(s.clone()));
-        }
-        body.extend(doc.body.iter().cloned());
-    }
     Document {
         title: format!("{}人大代表履职档案·{group}", config.district.name),
         subtitle: None,

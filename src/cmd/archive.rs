@@ -3,10 +3,10 @@
 
 use super::annual::DocOptions;
 use super::{load, print_validation, Folders};
-use crate::archive::{self, Archive};
+use crate::archive::{self, Archive, DelegateArchive};
 use crate::ingest::Dataset;
 use crate::output::Staging;
-use crate::render::docx::{self, Document};
+use crate::render::docx;
 use crate::render::{parquet, xlsx};
 use crate::score::ScoreRules;
 use crate::validate::Severity;
@@ -14,7 +14,7 @@ use crate::view;
 use crate::{chair, template};
 use anyhow::Result;
 use clap::Args;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
@@ -36,17 +36,14 @@ pub struct ArchiveArgs {
     pub summary_only: bool,
 }
 
-/// Stages the archive outputs: the summary workbook, its Parquet twins and one DOCX per
-/// delegate under a folder per group. Returns the delegates' documents, in archive order.
+/// Stages the archive outputs: the summary workbook, its Parquet twins and the scores.
 pub fn stage_archive(
     stage: &mut Staging,
     dir: &Path,
     archive: &Archive,
     data: &Dataset,
-    docs: &DocOptions,
     rules: &(ScoreRules, String),
-    per_delegate: bool,
-) -> Result<Vec<Document>> {
+) -> Result<()> {
     let (summary, listings) = view::archive_workbook(
         archive,
         &data.records,
@@ -79,32 +76,81 @@ pub fn stage_archive(
     stage.write(
         dir.join(format!("{}履职积分.xlsx", archive.period.label)),
         &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
-    )?;
-    if !per_delegate {
-        return Ok(Vec::new());
-    }
+    )
+}
+
+/// What binds one group's archives into a volume: the group, its delegates and their
+/// rendered archive contents in archive order; gives the volume's path and bytes.
+pub type Bind<'a> =
+    &'a (dyn Fn(&str, &[&DelegateArchive], &[docx::Body]) -> Result<(PathBuf, Vec<u8>)> + Sync);
+
+/// Groups rendered together before their files are written: bounds the documents held
+/// in memory.
+const GROUPS_AT_ONCE: usize = 32;
+
+/// Stages one DOCX archive per delegate under a folder per group and, with `bind`, one
+/// bound volume per group made from the same rendered contents. Returns the number of
+/// archives.
+pub fn stage_documents(
+    stage: &mut Staging,
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+    docs: &DocOptions,
+    bind: Option<Bind>,
+) -> Result<usize> {
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let prepared = template::Prepared::new(&tmpl)?;
     let by = view::ByDelegate::new(&data.records);
     let author = format!("{}代表联络室", data.config.district.standing_committee);
-    // Documents are independent: rendered on all cores, written in archive order.
-    let rendered = crate::par::map(&archive.delegates, |d| -> Result<(Document, Vec<u8>)> {
-        let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
-        let doc = prepared.render(&vars, &tables, &author)?;
-        let bytes = docx::render(&doc)?;
-        Ok((doc, bytes))
-    });
-    let mut out = Vec::with_capacity(archive.delegates.len());
-    for (d, r) in archive.delegates.iter().zip(rendered) {
-        let (doc, bytes) = r?;
-        let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
-        stage.write(
-            dir.join("履职档案").join(&d.delegate.group).join(name),
-            &bytes,
-        )?;
-        out.push(doc);
+    // Groups in roster order, each with its delegates in archive order.
+    let mut groups: Vec<(String, Vec<&DelegateArchive>)> = data
+        .roster
+        .groups()
+        .into_iter()
+        .map(|g| (g, Vec::new()))
+        .collect();
+    let mut index: std::collections::HashMap<String, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, (g, _))| (g.clone(), i))
+        .collect();
+    for d in &archive.delegates {
+        let i = *index.entry(d.delegate.group.clone()).or_insert_with(|| {
+            groups.push((d.delegate.group.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(d);
     }
-    Ok(out)
+    let render_group =
+        |(group, members): &(String, Vec<&DelegateArchive>)| -> Result<Vec<(PathBuf, Vec<u8>)>> {
+            let mut files = Vec::with_capacity(members.len() + 1);
+            let mut bodies = Vec::with_capacity(members.len());
+            for d in members {
+                let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
+                let doc = prepared.render(&vars, &tables, &author)?;
+                let body = docx::body(&doc);
+                let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
+                files.push((
+                    dir.join("履职档案").join(group).join(name),
+                    docx::render_with(&doc, &body)?,
+                ));
+                bodies.push(body);
+            }
+            if let Some(bind) = bind {
+                files.push(bind(group, members, &bodies)?);
+            }
+            Ok(files)
+        };
+    // Groups are independent: rendered on all cores, written in group order.
+    for chunk in groups.chunks(GROUPS_AT_ONCE) {
+        for files in crate::par::map_dynamic(chunk, render_group) {
+            for (path, bytes) in files? {
+                stage.write(path, &bytes)?;
+            }
+        }
+    }
+    Ok(archive.delegates.len())
 }
 
 pub fn run(a: &ArchiveArgs) -> Result<()> {
@@ -120,10 +166,11 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         &dir,
         &archive,
         &data,
-        &a.docs,
         &ScoreRules::load(&a.folders.input)?,
-        !a.summary_only,
     )?;
+    if !a.summary_only {
+        stage_documents(&mut stage, &dir, &archive, &data, &a.docs, None)?;
+    }
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

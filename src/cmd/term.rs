@@ -3,9 +3,9 @@
 //! the exit findings, the 述职 coverage and one bound volume per group.
 
 use super::annual::{DocOptions, Docs};
-use super::archive::stage_archive;
+use super::archive::{stage_archive, stage_documents};
 use super::{load, print_validation, Folders};
-use crate::archive::{self};
+use crate::archive::{self, DelegateArchive};
 use crate::ingest::YearScope;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
@@ -34,7 +34,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let period = super::Span::Term.period(config);
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let documents = stage_archive(&mut stage, &dir, &archive, &data, &a.docs, &rules, true)?;
+    stage_archive(&mut stage, &dir, &archive, &data, &rules)?;
     let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
@@ -68,21 +68,14 @@ pub fn run(a: &TermArgs) -> Result<()> {
         dir.join("述职评议完成情况.xlsx"),
         &xlsx::workbook(&pkg.coverage_xlsx, "述职评议完成情况")?,
     )?;
+    // Each group's archives, and its bound volume made from the same rendered contents.
+    let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
+        let cover = term::volume(group, config, members, &author);
+        let bytes = docx::render_bound(&cover, &bodies.iter().collect::<Vec<_>>())?;
+        Ok((dir.join("装订成册").join(format!("{group}.docx")), bytes))
+    };
+    stage_documents(&mut stage, &dir, &archive, &data, &a.docs, Some(&bind))?;
     let groups = data.roster.groups();
-    // Volumes are independent: rendered on all cores, written in group order.
-    let volumes = crate::par::map(&groups, |g| {
-        let members: Vec<_> = archive
-            .delegates
-            .iter()
-            .zip(documents.iter())
-            .filter(|(d, _)| &d.delegate.group == g)
-            .map(|(d, doc)| (d, doc.clone()))
-            .collect();
-        docx::render(&term::volume(g, config, &members, &author))
-    });
-    for (g, bytes) in groups.iter().zip(volumes) {
-        stage.write(dir.join("装订成册").join(format!("{g}.docx")), &bytes?)?;
-    }
     stage.commit()?;
     print_validation(&data.validation, &report_path);
     eprintln!(

@@ -7,9 +7,9 @@
 
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Table as DocxTable,
-    TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, BreakType, BuildXML, Docx, FieldCharType, Footer, InstrPAGE, InstrText,
+    LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
+    Table as DocxTable, TableCell, TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -207,15 +207,23 @@ pub fn grid(t: &TableBlock) -> Vec<usize> {
     cols
 }
 
-fn cell(text: &str, width: usize, header: bool) -> TableCell {
-    let font = if header { FONT_HEI } else { FONT_BODY };
-    // Figures, marks (是/否, □) and other very short entries read best centred.
+/// Figures, marks (是/否, □) and other very short entries read best centred.
+fn centred_cell(text: &str, header: bool) -> bool {
     let numeric = !text.is_empty()
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '-' | '—' | '/'));
     let short = !text.is_empty() && text.chars().count() <= 2;
-    let align = if header || numeric || short {
+    header || numeric || short
+}
+
+fn cell(text: &str, width: usize, header: bool) -> TableCell {
+    cell_shaped(text, width, header, centred_cell(text, header))
+}
+
+fn cell_shaped(text: &str, width: usize, header: bool, centred: bool) -> TableCell {
+    let font = if header { FONT_HEI } else { FONT_BODY };
+    let align = if centred {
         AlignmentType::Center
     } else {
         AlignmentType::Left
@@ -240,6 +248,13 @@ fn cell(text: &str, width: usize, header: bool) -> TableCell {
 const HEADER_ROW_MARK: &str = "<w:cantSplit />";
 const HEADER_ROW_XML: &str = "<w:cantSplit /><w:tblHeader />";
 
+fn table_frame(cols: &[usize], rows: Vec<TableRow>) -> DocxTable {
+    DocxTable::new(rows)
+        .set_grid(cols.to_vec())
+        .width(TEXT_WIDTH, WidthType::Dxa)
+        .align(docx_rs::TableAlignmentType::Center)
+}
+
 fn table(t: &TableBlock) -> DocxTable {
     let cols = grid(t);
     let header = TableRow::new(
@@ -259,10 +274,7 @@ fn table(t: &TableBlock) -> DocxTable {
             .collect();
         rows.push(TableRow::new(cells));
     }
-    DocxTable::new(rows)
-        .set_grid(cols)
-        .width(TEXT_WIDTH, WidthType::Dxa)
-        .align(docx_rs::TableAlignmentType::Center)
+    table_frame(&cols, rows)
 }
 
 fn heading(level: u8, text: &str) -> Paragraph {
@@ -274,28 +286,260 @@ fn heading(level: u8, text: &str) -> Paragraph {
     body_para(text, font).keep_next(true)
 }
 
-fn add_blocks(mut doc: Docx, blocks: &[Block]) -> Docx {
-    for b in blocks {
-        doc = match b {
-            Block::Heading(l, t) => doc.add_paragraph(heading(*l, t)),
-            Block::Para(t) => doc.add_paragraph(body_para(t, FONT_BODY)),
-            Block::Title(t) => {
-                doc.add_paragraph(centered(t, FONT_TITLE, SIZE_2, 700).keep_next(true))
+/// The XML docx-rs writes for one element.
+fn xml_of(e: &impl BuildXML) -> String {
+    String::from_utf8(e.build())
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Where a document's content goes, element by element and in order.
+trait Sink {
+    fn paragraph(&mut self, p: Paragraph);
+    fn table(&mut self, t: &TableBlock);
+}
+
+/// Stands for a cell's text in a shape: a private-use character, which docx-rs writes as
+/// it is.
+const SLOT: &str = "\u{E000}";
+
+/// A table cell as docx-rs writes it, cut where its width and its text go.
+#[derive(Debug)]
+struct CellShape {
+    before_width: String,
+    before_text: String,
+    after_text: String,
+}
+
+/// Stands for a cell's width in a shape: a value no table has.
+const WIDTH_SLOT: usize = 987_654_321;
+
+impl CellShape {
+    fn new(header: bool, centred: bool) -> Option<CellShape> {
+        let xml = xml_of(&cell_shaped(SLOT, WIDTH_SLOT, header, centred));
+        let (before_width, rest) = xml.split_once(&WIDTH_SLOT.to_string())?;
+        let (before_text, after_text) = rest.split_once(SLOT)?;
+        // Exactly one slot of each, width first: anything else is built whole.
+        if before_width.contains(SLOT)
+            || after_text.contains(SLOT)
+            || after_text.contains(&WIDTH_SLOT.to_string())
+        {
+            return None;
+        }
+        Some(CellShape {
+            before_width: before_width.to_string(),
+            before_text: before_text.to_string(),
+            after_text: after_text.to_string(),
+        })
+    }
+}
+
+thread_local! {
+    // Cells differ only in width, font, alignment and text: docx-rs builds each of the
+    // four shapes once per thread and the width and text go in their slots. Tables are
+    // most of every archive's XML.
+    static CELL_SHAPES: [Option<CellShape>; 4] = [
+        CellShape::new(false, false),
+        CellShape::new(false, true),
+        CellShape::new(true, false),
+        CellShape::new(true, true),
+    ];
+}
+
+/// Text docx-rs would escape; such (rare) cells are built whole.
+fn needs_escape(s: &str) -> bool {
+    s.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\n' | b'\r'))
+}
+
+fn push_cell(out: &mut String, text: &str, width: usize, header: bool) {
+    let centred = centred_cell(text, header);
+    let done = !needs_escape(text)
+        && CELL_SHAPES.with(|shapes| {
+            match &shapes[usize::from(header) * 2 + usize::from(centred)] {
+                Some(shape) => {
+                    out.push_str(&shape.before_width);
+                    out.push_str(itoa(width, &mut [0; 20]));
+                    out.push_str(&shape.before_text);
+                    out.push_str(text);
+                    out.push_str(&shape.after_text);
+                    true
+                }
+                None => false,
             }
-            Block::Flush(t) => doc.add_paragraph(
+        });
+    if !done {
+        out.push_str(&xml_of(&cell_shaped(text, width, header, centred)));
+    }
+}
+
+/// A number's decimal digits, without the formatting machinery (called per cell).
+fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+/// Content as WordprocessingML: paragraphs as docx-rs writes them; tables from docx-rs's
+/// frame, row and cell XML with the texts put in (the same bytes as docx-rs's whole
+/// table, checked in the tests).
+impl Sink for String {
+    fn paragraph(&mut self, p: Paragraph) {
+        self.push_str(&xml_of(&p));
+    }
+
+    fn table(&mut self, t: &TableBlock) {
+        let cols = grid(t);
+        let frame = xml_of(&table_frame(&cols, Vec::new()));
+        let header_row = xml_of(&TableRow::new(Vec::new()).cant_split())
+            .replace(HEADER_ROW_MARK, HEADER_ROW_XML);
+        let row = xml_of(&TableRow::new(Vec::new()));
+        let (Some((frame_open, frame_close)), Some((header_open, row_close)), Some((row_open, _))) = (
+            frame.rsplit_once("</w:tbl>").map(|(a, _)| (a, "</w:tbl>")),
+            header_row
+                .rsplit_once("</w:tr>")
+                .map(|(a, _)| (a, "</w:tr>")),
+            row.rsplit_once("</w:tr>"),
+        ) else {
+            self.push_str(&xml_of(&table(t)).replace(HEADER_ROW_MARK, HEADER_ROW_XML));
+            return;
+        };
+        self.push_str(frame_open);
+        self.push_str(header_open);
+        for (h, w) in t.headers.iter().zip(&cols) {
+            push_cell(self, h, *w, true);
+        }
+        self.push_str(row_close);
+        for r in &t.rows {
+            self.push_str(row_open);
+            for (i, w) in cols.iter().enumerate() {
+                push_cell(self, r.get(i).map_or("", |s| s.as_str()), *w, false);
+            }
+            self.push_str(row_close);
+        }
+        self.push_str(frame_close);
+    }
+}
+
+/// The whole document through docx-rs: the reference the fast path is checked against.
+#[cfg(test)]
+impl Sink for Vec<docx_rs::DocumentChild> {
+    fn paragraph(&mut self, p: Paragraph) {
+        self.push(docx_rs::DocumentChild::Paragraph(Box::new(p)));
+    }
+
+    fn table(&mut self, t: &TableBlock) {
+        self.push(docx_rs::DocumentChild::Table(Box::new(table(t))));
+    }
+}
+
+fn add_blocks(sink: &mut impl Sink, blocks: &[Block]) {
+    for b in blocks {
+        match b {
+            Block::Heading(l, t) => sink.paragraph(heading(*l, t)),
+            Block::Para(t) => sink.paragraph(body_para(t, FONT_BODY)),
+            Block::Title(t) => sink.paragraph(centered(t, FONT_TITLE, SIZE_2, 700).keep_next(true)),
+            Block::Flush(t) => sink.paragraph(
                 Paragraph::new()
                     .add_run(run(t, FONT_BODY, SIZE_3))
                     .align(AlignmentType::Left)
                     .line_spacing(exact(LINE_TWIPS)),
             ),
             Block::Centered(t) => {
-                doc.add_paragraph(centered(t, FONT_BODY, SIZE_3, LINE_TWIPS).keep_next(true))
+                sink.paragraph(centered(t, FONT_BODY, SIZE_3, LINE_TWIPS).keep_next(true))
             }
-            Block::Table(t) => doc.add_table(table(t)),
-            Block::PageBreak => doc.add_paragraph(page_break()),
-        };
+            Block::Table(t) => sink.table(t),
+            Block::PageBreak => sink.paragraph(page_break()),
+        }
     }
-    doc
+}
+
+/// A document's content in order: title, body, attachment list, signature, attachments.
+fn content(d: &Document, sink: &mut impl Sink) {
+    if d.print_title {
+        for line in d.title.lines() {
+            sink.paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+        }
+        if let Some(s) = &d.subtitle {
+            sink.paragraph(centered(s, FONT_KAI, SIZE_3, LINE_TWIPS));
+        }
+        sink.paragraph(blank_line());
+    }
+    add_blocks(sink, &d.body);
+    if !d.attachments.is_empty() {
+        sink.paragraph(blank_line());
+        for (i, a) in d.attachments.iter().enumerate() {
+            let label = if d.attachments.len() == 1 {
+                format!("附件：{}", a.title)
+            } else if i == 0 {
+                format!("附件：{}. {}", i + 1, a.title)
+            } else {
+                format!("{}. {}", i + 1, a.title)
+            };
+            // Later lines align under the first attachment's title: 2 + 3 characters in.
+            let indent = if i == 0 {
+                2 * CHAR_TWIPS
+            } else {
+                5 * CHAR_TWIPS
+            };
+            sink.paragraph(
+                Paragraph::new()
+                    .add_run(run(&label, FONT_BODY, SIZE_3))
+                    .line_spacing(exact(LINE_TWIPS))
+                    .indent(Some(indent), None, None, None),
+            );
+        }
+    }
+    if let Some((org, date)) = &d.signature {
+        sink.paragraph(blank_line());
+        sink.paragraph(blank_line());
+        sink.paragraph(
+            Paragraph::new()
+                .add_run(run(org, FONT_BODY, SIZE_3))
+                .align(AlignmentType::Right)
+                .line_spacing(exact(LINE_TWIPS))
+                .indent(None, None, Some(2 * CHAR_TWIPS), None),
+        );
+        sink.paragraph(
+            Paragraph::new()
+                .add_run(run(date, FONT_BODY, SIZE_3))
+                .align(AlignmentType::Right)
+                .line_spacing(exact(LINE_TWIPS))
+                .indent(None, None, Some(4 * CHAR_TWIPS), None),
+        );
+    }
+    for (i, a) in d.attachments.iter().enumerate() {
+        sink.paragraph(page_break());
+        sink.paragraph(
+            Paragraph::new()
+                .add_run(run(&format!("附件{}", i + 1), FONT_HEI, SIZE_3))
+                .line_spacing(exact(LINE_TWIPS)),
+        );
+        sink.paragraph(blank_line());
+        for line in a.title.lines() {
+            sink.paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+        }
+        sink.paragraph(blank_line());
+        add_blocks(sink, &a.blocks);
+    }
+}
+
+/// A document's rendered content (正文): the WordprocessingML inside `<w:body>`. Built
+/// once, it is packaged as the document's own file and again inside a bound volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body(String);
+
+/// Renders a document's content.
+pub fn body(d: &Document) -> Body {
+    let mut xml = String::new();
+    content(d, &mut xml);
+    Body(xml)
 }
 
 /// The page number as "— 1 —": 四号, dashes in 宋体, the PAGE field in Times New Roman.
@@ -339,7 +583,31 @@ fn xml_escape(s: &str) -> String {
 
 /// Renders a document to DOCX bytes.
 pub fn render(d: &Document) -> Result<Vec<u8>> {
-    let mut doc = Docx::new()
+    render_with(d, &body(d))
+}
+
+/// Renders a document whose content is already rendered.
+pub fn render_with(d: &Document, content: &Body) -> Result<Vec<u8>> {
+    package(d, &[&content.0])
+}
+
+/// Renders a bound volume: the document (its cover and catalogue), then each part's
+/// content on new pages, exactly as in the part's own file.
+pub fn render_bound(d: &Document, parts: &[&Body]) -> Result<Vec<u8>> {
+    let cover = body(d);
+    let page = xml_of(&page_break());
+    let mut xml: Vec<&str> = vec![&cover.0];
+    for p in parts {
+        xml.push(&page);
+        xml.push(&p.0);
+    }
+    package(d, &xml)
+}
+
+/// The package docx-rs writes around the content: page setup, default fonts, footers
+/// with page numbers, styles and properties.
+fn frame() -> Docx {
+    Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(
             PageMargin::new()
@@ -356,79 +624,113 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
         .created_at(FIXED_TIME)
         .updated_at(FIXED_TIME)
         .footer(page_number(true))
-        .even_footer(page_number(false));
-    if d.print_title {
-        for line in d.title.lines() {
-            doc = doc.add_paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
-        }
-        if let Some(s) = &d.subtitle {
-            doc = doc.add_paragraph(centered(s, FONT_KAI, SIZE_3, LINE_TWIPS));
-        }
-        doc = doc.add_paragraph(blank_line());
-    }
-    doc = add_blocks(doc, &d.body);
-    if !d.attachments.is_empty() {
-        doc = doc.add_paragraph(blank_line());
-        for (i, a) in d.attachments.iter().enumerate() {
-            let label = if d.attachments.len() == 1 {
-                format!("附件：{}", a.title)
-            } else if i == 0 {
-                format!("附件：{}. {}", i + 1, a.title)
-            } else {
-                format!("{}. {}", i + 1, a.title)
-            };
-            // Later lines align under the first attachment's title: 2 + 3 characters in.
-            let indent = if i == 0 {
-                2 * CHAR_TWIPS
-            } else {
-                5 * CHAR_TWIPS
-            };
-            doc = doc.add_paragraph(
-                Paragraph::new()
-                    .add_run(run(&label, FONT_BODY, SIZE_3))
-                    .line_spacing(exact(LINE_TWIPS))
-                    .indent(Some(indent), None, None, None),
-            );
+        .even_footer(page_number(false))
+}
+
+/// Numbers paragraph ids (w14:paraId) in document order from `next`: content built
+/// apart, and a volume's bound archives, must not share ids. Returns the next free id.
+fn renumber_para_ids(xml: &mut [u8], mut next: u32) -> u32 {
+    const KEY: &str = "w14:paraId=\"";
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let at: Vec<usize> = match std::str::from_utf8(xml) {
+        Ok(s) => s.match_indices(KEY).map(|(i, _)| i + KEY.len()).collect(),
+        Err(_) => return next,
+    };
+    for i in at {
+        // docx-rs writes eight lowercase hex digits.
+        if let Some(slot) = xml.get_mut(i..i + 8) {
+            for (k, digit) in slot.iter_mut().enumerate() {
+                *digit = HEX[(next >> (28 - 4 * k)) as usize & 0xf];
+            }
+            next += 1;
         }
     }
-    if let Some((org, date)) = &d.signature {
-        doc = doc.add_paragraph(blank_line()).add_paragraph(blank_line());
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .add_run(run(org, FONT_BODY, SIZE_3))
-                .align(AlignmentType::Right)
-                .line_spacing(exact(LINE_TWIPS))
-                .indent(None, None, Some(2 * CHAR_TWIPS), None),
-        );
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .add_run(run(date, FONT_BODY, SIZE_3))
-                .align(AlignmentType::Right)
-                .line_spacing(exact(LINE_TWIPS))
-                .indent(None, None, Some(4 * CHAR_TWIPS), None),
-        );
-    }
-    for (i, a) in d.attachments.iter().enumerate() {
-        doc = doc.add_paragraph(page_break());
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .add_run(run(&format!("附件{}", i + 1), FONT_HEI, SIZE_3))
-                .line_spacing(exact(LINE_TWIPS)),
-        );
-        doc = doc.add_paragraph(blank_line());
-        for line in a.title.lines() {
-            doc = doc.add_paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+    next
+}
+
+/// The package docx-rs builds around the content, once per thread: every document has
+/// the same page setup, styles and footers; only the content and the properties differ.
+struct Frame {
+    parts: docx_rs::XMLDocx,
+    /// Where the content goes in `word/document.xml`: just inside `<w:body>`.
+    body_at: usize,
+    /// The first paragraph id after the footers'.
+    first_id: u32,
+}
+
+impl Frame {
+    fn new() -> Option<Frame> {
+        let mut parts = frame().build();
+        let mut next = 1;
+        for f in parts.footers.iter_mut() {
+            next = renumber_para_ids(f, next);
         }
-        doc = doc.add_paragraph(blank_line());
-        doc = add_blocks(doc, &a.blocks);
+        const BODY: &[u8] = b"<w:body>";
+        let body_at = parts.document.windows(BODY.len()).position(|w| w == BODY)? + BODY.len();
+        Some(Frame {
+            parts,
+            body_at,
+            first_id: next,
+        })
     }
-    let mut xml = doc.build();
-    // docx-rs writes UTF-8; the strict check is several times quicker than the lossy one.
-    let document = String::from_utf8(std::mem::take(&mut xml.document))
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    xml.document = document
-        .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
-        .into_bytes();
+
+    /// The frame's parts with `content` in the body.
+    fn with(&self, content: &[&str]) -> docx_rs::XMLDocx {
+        let p = &self.parts;
+        let (head, tail) = p.document.split_at(self.body_at);
+        let mut document =
+            Vec::with_capacity(p.document.len() + content.iter().map(|c| c.len()).sum::<usize>());
+        document.extend_from_slice(head);
+        for c in content {
+            document.extend_from_slice(c.as_bytes());
+        }
+        document.extend_from_slice(tail);
+        renumber_para_ids(&mut document, self.first_id);
+        docx_rs::XMLDocx {
+            content_type: p.content_type.clone(),
+            rels: p.rels.clone(),
+            doc_props: docx_rs::XMLDocProps {
+                app: p.doc_props.app.clone(),
+                core: p.doc_props.core.clone(),
+                custom: p.doc_props.custom.clone(),
+            },
+            styles: p.styles.clone(),
+            document,
+            comments: p.comments.clone(),
+            document_rels: p.document_rels.clone(),
+            settings: p.settings.clone(),
+            font_table: p.font_table.clone(),
+            numberings: p.numberings.clone(),
+            media: p.media.clone(),
+            headers: p.headers.clone(),
+            header_rels: p.header_rels.clone(),
+            footers: p.footers.clone(),
+            footer_rels: p.footer_rels.clone(),
+            comments_extended: p.comments_extended.clone(),
+            taskpanes: p.taskpanes.clone(),
+            taskpanes_rels: p.taskpanes_rels.clone(),
+            web_extensions: p.web_extensions.clone(),
+            custom_items: p.custom_items.clone(),
+            custom_item_rels: p.custom_item_rels.clone(),
+            custom_item_props: p.custom_item_props.clone(),
+            footnotes: p.footnotes.clone(),
+        }
+    }
+}
+
+thread_local! {
+    static FRAME: Option<Frame> = Frame::new();
+}
+
+fn package(d: &Document, content: &[&str]) -> Result<Vec<u8>> {
+    let xml = FRAME
+        .with(|f| f.as_ref().map(|f| f.with(content)))
+        .context("生成 Word 文件时出错：docx-rs 生成的文档缺少正文部分")?;
+    finish(d, xml)
+}
+
+/// Document properties (title, author) and the ZIP.
+fn finish(d: &Document, mut xml: docx_rs::XMLDocx) -> Result<Vec<u8>> {
     let core = String::from_utf8_lossy(&xml.doc_props.core)
         .replace(
             "<dc:creator>unknown</dc:creator>",
@@ -454,6 +756,172 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// The document built whole by docx-rs, as before content was rendered apart: the
+    /// reference for the bytes of the fast path.
+    fn render_whole(d: &Document) -> Vec<u8> {
+        let mut doc = frame();
+        let mut children: Vec<docx_rs::DocumentChild> = Vec::new();
+        content(d, &mut children);
+        for c in children {
+            doc = match c {
+                docx_rs::DocumentChild::Paragraph(p) => doc.add_paragraph(*p),
+                docx_rs::DocumentChild::Table(t) => doc.add_table(*t),
+                _ => doc,
+            };
+        }
+        let mut xml = doc.build();
+        let mut next = 1;
+        for f in xml.footers.iter_mut() {
+            next = renumber_para_ids(f, next);
+        }
+        let mut document = String::from_utf8(std::mem::take(&mut xml.document))
+            .expect("utf-8")
+            .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
+            .into_bytes();
+        renumber_para_ids(&mut document, next);
+        xml.document = document;
+        finish(d, xml).expect("pack")
+    }
+
+    fn parts(docx: &[u8]) -> BTreeMap<String, Vec<u8>> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).expect("part");
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut f, &mut bytes).expect("read");
+                (f.name().expect("part name").to_string(), bytes)
+            })
+            .collect()
+    }
+
+    fn para_ids(xml: &[u8]) -> Vec<String> {
+        String::from_utf8_lossy(xml)
+            .split("w14:paraId=\"")
+            .skip(1)
+            .map(|s| s[..8].to_string())
+            .collect()
+    }
+
+    fn sample_document() -> Document {
+        let table = |n: usize| {
+            TableBlock::new(
+                &["序号", "日期", "活动内容", "是否出席"],
+                (0..n)
+                    .map(|i| {
+                        vec![
+                            (i + 1).to_string(),
+                            format!("2025-0{}-1{}", i % 9 + 1, i % 10),
+                            match i % 6 {
+                                0 => "走访选民 & 收集意见".to_string(),
+                                1 => "“<代表之家>”接待\n第二行".to_string(),
+                                2 => "it's \"quoted\"\r".to_string(),
+                                3 => String::new(),
+                                _ => format!("参加区人大常委会组织的第{i}次专题调研活动"),
+                            },
+                            if i % 2 == 0 { "是" } else { "否" }.to_string(),
+                        ]
+                    })
+                    .chain(std::iter::once(vec!["短行".to_string()]))
+                    .collect(),
+                &[],
+            )
+        };
+        Document {
+            title: "示范区人大代表\n履职档案".into(),
+            subtitle: Some("（2025年度）".into()),
+            body: vec![
+                Block::Heading(1, "一、基本情况".into()),
+                Block::Para("正文 <第一段> & 其他。".into()),
+                Block::Table(table(14)),
+                Block::Heading(2, "（一）出席".into()),
+                Block::Heading(3, "1. 会议".into()),
+                Block::Flush("各位代表：".into()),
+                Block::Centered("表1".into()),
+                Block::Title("分册".into()),
+                Block::PageBreak,
+                Block::Table(table(3)),
+            ],
+            signature: Some(("示范区人大常委会".into(), "2025年12月31日".into())),
+            attachments: vec![
+                Attachment {
+                    title: "附表一".into(),
+                    blocks: vec![Block::Table(table(5))],
+                },
+                Attachment {
+                    title: "附表二\n（续）".into(),
+                    blocks: vec![Block::Para("说明。".into())],
+                },
+            ],
+            author: "示范区人大常委会代表联络室".into(),
+            print_title: true,
+        }
+    }
+
+    #[test]
+    fn content_rendered_apart_is_byte_identical_to_docx_rs_building_the_whole_document() {
+        let d = sample_document();
+        let whole = parts(&render_whole(&d));
+        // Twice: the second time every cell shape comes from the per-thread cache.
+        for _ in 0..2 {
+            let fast = parts(&render(&d).expect("render"));
+            assert_eq!(
+                fast.keys().collect::<Vec<_>>(),
+                whole.keys().collect::<Vec<_>>()
+            );
+            for (name, bytes) in &whole {
+                assert!(
+                    fast[name] == *bytes,
+                    "{name} differs:\n{}\n---\n{}",
+                    String::from_utf8_lossy(&fast[name]),
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+        }
+        let doc = String::from_utf8_lossy(&whole["word/document.xml"]).into_owned();
+        assert!(doc.contains("走访选民 &amp; 收集意见") && doc.contains("<w:tblHeader />"));
+    }
+
+    #[test]
+    fn a_bound_volume_holds_each_part_as_rendered_with_paragraph_ids_unique() {
+        let part = sample_document();
+        let cover = Document {
+            title: "示范区人大代表履职档案·兴华街道".into(),
+            subtitle: None,
+            body: vec![Block::Title("兴华街道代表小组".into())],
+            signature: None,
+            attachments: Vec::new(),
+            author: part.author.clone(),
+            print_title: false,
+        };
+        let b = body(&part);
+        let volume = parts(&render_bound(&cover, &[&b, &b]).expect("render"));
+        let doc = String::from_utf8_lossy(&volume["word/document.xml"]).into_owned();
+        let single =
+            String::from_utf8_lossy(&parts(&render(&part).expect("render"))["word/document.xml"])
+                .into_owned();
+        let text = |xml: &str| -> String {
+            xml.split("<w:t xml:space=\"preserve\">")
+                .skip(1)
+                .filter_map(|s| s.split_once("</w:t>").map(|(t, _)| t.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            text(&doc),
+            format!("兴华街道代表小组{}{}", text(&single), text(&single))
+        );
+        assert_eq!(
+            doc.matches("<w:br w:type=\"page\" />").count(),
+            2 * single.matches("<w:br w:type=\"page\" />").count() + 2
+        );
+        let mut ids = para_ids(&volume["word/footer1.xml"]);
+        ids.extend(para_ids(&volume["word/footer2.xml"]));
+        ids.extend(para_ids(&volume["word/document.xml"]));
+        let expected: Vec<String> = (1..=ids.len()).map(|i| format!("{i:08x}")).collect();
+        assert_eq!(ids, expected);
+    }
 
     #[test]
     fn margins_and_text_block_follow_the_standard() {
