@@ -11,6 +11,8 @@ use docx_rs::{
     LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType,
     Table as DocxTable, TableCell, TableRow, VAlignType, WidthType,
 };
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Twips (1/20 pt) per millimetre.
 const TWIPS_PER_MM: f64 = 56.692_913;
@@ -138,30 +140,101 @@ fn exact(line: i32) -> LineSpacing {
         .after(0)
 }
 
-fn body_para(text: &str, font: &str) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, font, SIZE_3))
-        .align(AlignmentType::Both)
-        .line_spacing(exact(LINE_TWIPS))
-        .indent(
-            None,
-            Some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)),
-            None,
-            None,
-        )
+/// Horizontal alignment of a paragraph (docx-rs's type cannot be a map key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Align {
+    Both,
+    Left,
+    Center,
+    Right,
 }
 
-fn centered(text: &str, font: &str, size: usize, line: i32) -> Paragraph {
-    Paragraph::new()
-        .add_run(run(text, font, size))
-        .align(AlignmentType::Center)
-        .line_spacing(exact(line))
+/// The look of a one-run paragraph: everything but its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Look {
+    font: &'static str,
+    size: usize,
+    align: Option<Align>,
+    /// Exact line spacing in twips.
+    line: i32,
+    /// The two-character first-line indent of body text.
+    first_line: bool,
+    left: Option<i32>,
+    right: Option<i32>,
+    keep_next: bool,
 }
 
-fn blank_line() -> Paragraph {
-    Paragraph::new()
-        .add_run(run("", FONT_BODY, SIZE_3))
-        .line_spacing(exact(LINE_TWIPS))
+impl Look {
+    /// Body text: justified, exact line spacing, a two-character first-line indent.
+    fn body(font: &'static str) -> Look {
+        Look {
+            align: Some(Align::Both),
+            first_line: true,
+            ..Look::plain(font, SIZE_3)
+        }
+    }
+
+    fn centered(font: &'static str, size: usize, line: i32) -> Look {
+        Look {
+            align: Some(Align::Center),
+            line,
+            ..Look::plain(font, size)
+        }
+    }
+
+    /// No alignment of its own, no indent: a blank line, 附件N.
+    fn plain(font: &'static str, size: usize) -> Look {
+        Look {
+            font,
+            size,
+            align: None,
+            line: LINE_TWIPS,
+            first_line: false,
+            left: None,
+            right: None,
+            keep_next: false,
+        }
+    }
+
+    fn aligned(self, align: Align) -> Look {
+        Look {
+            align: Some(align),
+            ..self
+        }
+    }
+
+    fn kept_with_next(self) -> Look {
+        Look {
+            keep_next: true,
+            ..self
+        }
+    }
+
+    fn paragraph(&self, text: &str) -> Paragraph {
+        let mut p = Paragraph::new().add_run(run(text, self.font, self.size));
+        if let Some(a) = self.align {
+            p = p.align(match a {
+                Align::Both => AlignmentType::Both,
+                Align::Left => AlignmentType::Left,
+                Align::Center => AlignmentType::Center,
+                Align::Right => AlignmentType::Right,
+            });
+        }
+        p = p.line_spacing(exact(self.line));
+        if self.first_line || self.left.is_some() || self.right.is_some() {
+            p = p.indent(
+                self.left,
+                self.first_line
+                    .then_some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)),
+                self.right,
+                None,
+            );
+        }
+        if self.keep_next {
+            p = p.keep_next(true);
+        }
+        p
+    }
 }
 
 fn page_break() -> Paragraph {
@@ -277,13 +350,13 @@ fn table(t: &TableBlock) -> DocxTable {
     table_frame(&cols, rows)
 }
 
-fn heading(level: u8, text: &str) -> Paragraph {
+fn heading(level: u8) -> Look {
     let font = match level {
         1 => FONT_HEI,
         2 => FONT_KAI,
         _ => FONT_BODY,
     };
-    body_para(text, font).keep_next(true)
+    Look::body(font).kept_with_next()
 }
 
 /// The XML docx-rs writes for one element.
@@ -294,7 +367,8 @@ fn xml_of(e: &impl BuildXML) -> String {
 
 /// Where a document's content goes, element by element and in order.
 trait Sink {
-    fn paragraph(&mut self, p: Paragraph);
+    fn paragraph(&mut self, look: Look, text: &str);
+    fn page_break(&mut self);
     fn table(&mut self, t: &TableBlock);
 }
 
@@ -390,48 +464,124 @@ fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
 /// frame, row and cell XML with the texts put in (the same bytes as docx-rs's whole
 /// table, checked in the tests).
 impl Sink for String {
-    fn paragraph(&mut self, p: Paragraph) {
-        self.push_str(&xml_of(&p));
+    fn paragraph(&mut self, look: Look, text: &str) {
+        let done = !needs_escape(text)
+            && PARAGRAPH_SHAPES.with(|shapes| {
+                let mut shapes = shapes.borrow_mut();
+                let shape = shapes.entry(look).or_insert_with(|| {
+                    xml_of(&look.paragraph(SLOT))
+                        .split_once(SLOT)
+                        .map(|(a, b)| (a.to_string(), b.to_string()))
+                });
+                match shape {
+                    Some((before, after)) => {
+                        self.push_str(before);
+                        self.push_str(text);
+                        self.push_str(after);
+                        true
+                    }
+                    None => false,
+                }
+            });
+        if !done {
+            self.push_str(&xml_of(&look.paragraph(text)));
+        }
+    }
+
+    fn page_break(&mut self) {
+        PAGE_BREAK.with(|xml| self.push_str(xml));
     }
 
     fn table(&mut self, t: &TableBlock) {
         let cols = grid(t);
-        let frame = xml_of(&table_frame(&cols, Vec::new()));
+        let done = TABLE_SHAPE.with(|shape| {
+            let Some(shape) = shape else { return false };
+            self.push_str(&shape.before_grid);
+            for w in &cols {
+                self.push_str(&shape.column_before_width);
+                self.push_str(itoa(*w, &mut [0; 20]));
+                self.push_str(&shape.column_after_width);
+            }
+            self.push_str(&shape.after_grid);
+            self.push_str(&shape.header_row_open);
+            for (h, w) in t.headers.iter().zip(&cols) {
+                push_cell(self, h, *w, true);
+            }
+            self.push_str(ROW_CLOSE);
+            for r in &t.rows {
+                self.push_str(&shape.row_open);
+                for (i, w) in cols.iter().enumerate() {
+                    push_cell(self, r.get(i).map_or("", |s| s.as_str()), *w, false);
+                }
+                self.push_str(ROW_CLOSE);
+            }
+            self.push_str(TABLE_CLOSE);
+            true
+        });
+        if !done {
+            self.push_str(&xml_of(&table(t)).replace(HEADER_ROW_MARK, HEADER_ROW_XML));
+        }
+    }
+}
+
+const ROW_CLOSE: &str = "</w:tr>";
+const TABLE_CLOSE: &str = "</w:tbl>";
+
+/// A table as docx-rs writes it, cut where the grid's column widths and the rows go:
+/// every table has the same properties.
+#[derive(Debug)]
+struct TableShape {
+    before_grid: String,
+    column_before_width: String,
+    column_after_width: String,
+    after_grid: String,
+    header_row_open: String,
+    row_open: String,
+}
+
+impl TableShape {
+    fn new() -> Option<TableShape> {
+        let slot = WIDTH_SLOT.to_string();
+        let frame = xml_of(&table_frame(&[WIDTH_SLOT], Vec::new()));
+        let frame = frame.strip_suffix(TABLE_CLOSE)?;
+        let at = frame.find(&slot)?;
+        let column_start = frame[..at].rfind("<w:gridCol")?;
+        let column_end = at + frame[at..].find("/>")? + 2;
+        let (column_before_width, column_after_width) =
+            frame[column_start..column_end].split_once(&slot)?;
         let header_row = xml_of(&TableRow::new(Vec::new()).cant_split())
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML);
         let row = xml_of(&TableRow::new(Vec::new()));
-        let (Some((frame_open, frame_close)), Some((header_open, row_close)), Some((row_open, _))) = (
-            frame.rsplit_once("</w:tbl>").map(|(a, _)| (a, "</w:tbl>")),
-            header_row
-                .rsplit_once("</w:tr>")
-                .map(|(a, _)| (a, "</w:tr>")),
-            row.rsplit_once("</w:tr>"),
-        ) else {
-            self.push_str(&xml_of(&table(t)).replace(HEADER_ROW_MARK, HEADER_ROW_XML));
-            return;
-        };
-        self.push_str(frame_open);
-        self.push_str(header_open);
-        for (h, w) in t.headers.iter().zip(&cols) {
-            push_cell(self, h, *w, true);
-        }
-        self.push_str(row_close);
-        for r in &t.rows {
-            self.push_str(row_open);
-            for (i, w) in cols.iter().enumerate() {
-                push_cell(self, r.get(i).map_or("", |s| s.as_str()), *w, false);
-            }
-            self.push_str(row_close);
-        }
-        self.push_str(frame_close);
+        Some(TableShape {
+            before_grid: frame[..column_start].to_string(),
+            column_before_width: column_before_width.to_string(),
+            column_after_width: column_after_width.to_string(),
+            after_grid: frame[column_end..].to_string(),
+            header_row_open: header_row.strip_suffix(ROW_CLOSE)?.to_string(),
+            row_open: row.strip_suffix(ROW_CLOSE)?.to_string(),
+        })
     }
+}
+
+thread_local! {
+    static TABLE_SHAPE: Option<TableShape> = TableShape::new();
+    // Paragraphs, like cells, differ in a few looks and their text.
+    static PARAGRAPH_SHAPES: RefCell<HashMap<Look, Option<(String, String)>>> =
+        RefCell::new(HashMap::new());
+    static PAGE_BREAK: String = xml_of(&page_break());
 }
 
 /// The whole document through docx-rs: the reference the fast path is checked against.
 #[cfg(test)]
 impl Sink for Vec<docx_rs::DocumentChild> {
-    fn paragraph(&mut self, p: Paragraph) {
-        self.push(docx_rs::DocumentChild::Paragraph(Box::new(p)));
+    fn paragraph(&mut self, look: Look, text: &str) {
+        self.push(docx_rs::DocumentChild::Paragraph(Box::new(
+            look.paragraph(text),
+        )));
+    }
+
+    fn page_break(&mut self) {
+        self.push(docx_rs::DocumentChild::Paragraph(Box::new(page_break())));
     }
 
     fn table(&mut self, t: &TableBlock) {
@@ -442,38 +592,39 @@ impl Sink for Vec<docx_rs::DocumentChild> {
 fn add_blocks(sink: &mut impl Sink, blocks: &[Block]) {
     for b in blocks {
         match b {
-            Block::Heading(l, t) => sink.paragraph(heading(*l, t)),
-            Block::Para(t) => sink.paragraph(body_para(t, FONT_BODY)),
-            Block::Title(t) => sink.paragraph(centered(t, FONT_TITLE, SIZE_2, 700).keep_next(true)),
-            Block::Flush(t) => sink.paragraph(
-                Paragraph::new()
-                    .add_run(run(t, FONT_BODY, SIZE_3))
-                    .align(AlignmentType::Left)
-                    .line_spacing(exact(LINE_TWIPS)),
-            ),
-            Block::Centered(t) => {
-                sink.paragraph(centered(t, FONT_BODY, SIZE_3, LINE_TWIPS).keep_next(true))
+            Block::Heading(l, t) => sink.paragraph(heading(*l), t),
+            Block::Para(t) => sink.paragraph(Look::body(FONT_BODY), t),
+            Block::Title(t) => {
+                sink.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700).kept_with_next(), t)
             }
+            Block::Flush(t) => {
+                sink.paragraph(Look::plain(FONT_BODY, SIZE_3).aligned(Align::Left), t)
+            }
+            Block::Centered(t) => sink.paragraph(
+                Look::centered(FONT_BODY, SIZE_3, LINE_TWIPS).kept_with_next(),
+                t,
+            ),
             Block::Table(t) => sink.table(t),
-            Block::PageBreak => sink.paragraph(page_break()),
+            Block::PageBreak => sink.page_break(),
         }
     }
 }
 
 /// A document's content in order: title, body, attachment list, signature, attachments.
 fn content(d: &Document, sink: &mut impl Sink) {
+    let blank = Look::plain(FONT_BODY, SIZE_3);
     if d.print_title {
         for line in d.title.lines() {
-            sink.paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+            sink.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700), line);
         }
         if let Some(s) = &d.subtitle {
-            sink.paragraph(centered(s, FONT_KAI, SIZE_3, LINE_TWIPS));
+            sink.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), s);
         }
-        sink.paragraph(blank_line());
+        sink.paragraph(blank, "");
     }
     add_blocks(sink, &d.body);
     if !d.attachments.is_empty() {
-        sink.paragraph(blank_line());
+        sink.paragraph(blank, "");
         for (i, a) in d.attachments.iter().enumerate() {
             let label = if d.attachments.len() == 1 {
                 format!("附件：{}", a.title)
@@ -489,43 +640,35 @@ fn content(d: &Document, sink: &mut impl Sink) {
                 5 * CHAR_TWIPS
             };
             sink.paragraph(
-                Paragraph::new()
-                    .add_run(run(&label, FONT_BODY, SIZE_3))
-                    .line_spacing(exact(LINE_TWIPS))
-                    .indent(Some(indent), None, None, None),
+                Look {
+                    left: Some(indent),
+                    ..Look::plain(FONT_BODY, SIZE_3)
+                },
+                &label,
             );
         }
     }
     if let Some((org, date)) = &d.signature {
-        sink.paragraph(blank_line());
-        sink.paragraph(blank_line());
-        sink.paragraph(
-            Paragraph::new()
-                .add_run(run(org, FONT_BODY, SIZE_3))
-                .align(AlignmentType::Right)
-                .line_spacing(exact(LINE_TWIPS))
-                .indent(None, None, Some(2 * CHAR_TWIPS), None),
-        );
-        sink.paragraph(
-            Paragraph::new()
-                .add_run(run(date, FONT_BODY, SIZE_3))
-                .align(AlignmentType::Right)
-                .line_spacing(exact(LINE_TWIPS))
-                .indent(None, None, Some(4 * CHAR_TWIPS), None),
-        );
+        sink.paragraph(blank, "");
+        sink.paragraph(blank, "");
+        for (text, chars) in [(org, 2), (date, 4)] {
+            sink.paragraph(
+                Look {
+                    right: Some(chars * CHAR_TWIPS),
+                    ..Look::plain(FONT_BODY, SIZE_3).aligned(Align::Right)
+                },
+                text,
+            );
+        }
     }
     for (i, a) in d.attachments.iter().enumerate() {
-        sink.paragraph(page_break());
-        sink.paragraph(
-            Paragraph::new()
-                .add_run(run(&format!("附件{}", i + 1), FONT_HEI, SIZE_3))
-                .line_spacing(exact(LINE_TWIPS)),
-        );
-        sink.paragraph(blank_line());
+        sink.page_break();
+        sink.paragraph(Look::plain(FONT_HEI, SIZE_3), &format!("附件{}", i + 1));
+        sink.paragraph(blank, "");
         for line in a.title.lines() {
-            sink.paragraph(centered(line, FONT_TITLE, SIZE_2, 700));
+            sink.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700), line);
         }
-        sink.paragraph(blank_line());
+        sink.paragraph(blank, "");
         add_blocks(sink, &a.blocks);
     }
 }
@@ -882,6 +1025,21 @@ mod tests {
         }
         let doc = String::from_utf8_lossy(&whole["word/document.xml"]).into_owned();
         assert!(doc.contains("走访选民 &amp; 收集意见") && doc.contains("<w:tblHeader />"));
+    }
+
+    #[test]
+    fn the_table_and_cell_shapes_are_found_in_docx_rs_output() {
+        // Without them every table is built whole: correct, but several times slower.
+        assert!(TableShape::new().is_some());
+        for (header, centred) in [(false, false), (false, true), (true, false), (true, true)] {
+            assert!(
+                CellShape::new(header, centred).is_some(),
+                "{header} {centred}"
+            );
+        }
+        assert_eq!(itoa(0, &mut [0; 20]), "0");
+        assert_eq!(itoa(8845, &mut [0; 20]), "8845");
+        assert_eq!(itoa(usize::MAX, &mut [0; 20]), usize::MAX.to_string());
     }
 
     #[test]
