@@ -773,20 +773,21 @@ fn frame() -> Docx {
 /// Numbers paragraph ids (w14:paraId) in document order from `next`: content built
 /// apart, and a volume's bound archives, must not share ids. Returns the next free id.
 fn renumber_para_ids(xml: &mut [u8], mut next: u32) -> u32 {
-    const KEY: &str = "w14:paraId=\"";
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let at: Vec<usize> = match std::str::from_utf8(xml) {
-        Ok(s) => s.match_indices(KEY).map(|(i, _)| i + KEY.len()).collect(),
-        Err(_) => return next,
-    };
-    for i in at {
+    // Texts never hold the key: a quotation mark is escaped (or the cell built whole).
+    let key = memchr::memmem::Finder::new(b"w14:paraId=\"");
+    let mut from = 0;
+    while let Some(found) = xml.get(from..).and_then(|rest| key.find(rest)) {
+        let at = from + found + key.needle().len();
         // docx-rs writes eight lowercase hex digits.
-        if let Some(slot) = xml.get_mut(i..i + 8) {
-            for (k, digit) in slot.iter_mut().enumerate() {
-                *digit = HEX[(next >> (28 - 4 * k)) as usize & 0xf];
-            }
-            next += 1;
+        let Some(slot) = xml.get_mut(at..at + 8) else {
+            break;
+        };
+        for (k, digit) in slot.iter_mut().enumerate() {
+            *digit = HEX[(next >> (28 - 4 * k)) as usize & 0xf];
         }
+        next += 1;
+        from = at + 8;
     }
     next
 }
