@@ -2,7 +2,7 @@
 //! delegate's DOCX), the report to the standing committee and its 附表, into
 //! `reports/<year>/`.
 
-use super::archive::{stage_archive, stage_documents};
+use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, Folders};
 use crate::archive::{self, Period};
 use crate::chair::{self, Body};
@@ -92,8 +92,14 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     let period = Period::year(year);
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    stage_archive(&mut stage, &dir, &archive, &data, &rules)?;
-    let delegates = stage_documents(&mut stage, &dir, &archive, &data, &a.docs, None)?;
+    let delegates = stage_archive(
+        &mut stage,
+        &dir,
+        &archive,
+        &data,
+        &rules,
+        Some((&a.docs, None)),
+    )?;
 
     let view = annual::build(
         &archive,

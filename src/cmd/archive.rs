@@ -36,14 +36,14 @@ pub struct ArchiveArgs {
     pub summary_only: bool,
 }
 
-/// Stages the archive outputs: the summary workbook, its Parquet twins and the scores.
-pub fn stage_archive(
-    stage: &mut Staging,
+/// The archive's summary files: the summary workbook, its Parquet twins and the scores,
+/// with their paths under `dir`, in a fixed order.
+pub fn summary_files(
     dir: &Path,
     archive: &Archive,
     data: &Dataset,
     rules: &(ScoreRules, String),
-) -> Result<()> {
+) -> Result<Files> {
     let (summary, listings) = view::archive_workbook(
         archive,
         &data.records,
@@ -57,7 +57,7 @@ pub fn stage_archive(
     let mut sheets = vec![xlsx::Sheet::Table(&summary)];
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
     // The Parquet files are built while the workbook is written (its final compression
-    // runs on one core); both are written out in a fixed order.
+    // runs on one core).
     let (parquets, workbook) = crate::par::join(
         || -> Result<Vec<(String, Vec<u8>)>> {
             let mut out = vec![(summary.sheet.clone(), parquet::parquet(&summary)?)];
@@ -68,15 +68,50 @@ pub fn stage_archive(
         },
         || xlsx::workbook_of(&sheets, &title),
     );
-    stage.write(dir.join("履职档案汇总.xlsx"), &workbook?)?;
+    let mut files = vec![(dir.join("履职档案汇总.xlsx"), workbook?)];
     for (sheet, bytes) in parquets? {
-        stage.write(dir.join("parquet").join(format!("{sheet}.parquet")), &bytes)?;
+        files.push((dir.join("parquet").join(format!("{sheet}.parquet")), bytes));
     }
     let scores = chair::score_workbook(archive, &rules.0, &rules.1);
-    stage.write(
+    files.push((
         dir.join(format!("{}履职积分.xlsx", archive.period.label)),
-        &xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
-    )
+        xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
+    ));
+    Ok(files)
+}
+
+/// Stages the archive: the summary files and, with `docs`, one DOCX archive per delegate
+/// (and with `bind` one bound volume per group). The summary is built while the
+/// documents are rendered: its workbook's final compression runs on one core. Returns
+/// the number of archive documents.
+pub fn stage_archive(
+    stage: &mut Staging,
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+    rules: &(ScoreRules, String),
+    docs: Option<(&DocOptions, Option<Bind>)>,
+) -> Result<usize> {
+    let Some((docs, bind)) = docs else {
+        return write_all(stage, summary_files(dir, archive, data, rules)?).map(|_| 0);
+    };
+    let (summary, documents) = crate::par::join(
+        || summary_files(dir, archive, data, rules),
+        || stage_documents(stage, dir, archive, data, docs, bind),
+    );
+    let documents = documents?;
+    write_all(stage, summary?)?;
+    Ok(documents)
+}
+
+/// Output files with their paths, in the order they are written.
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
+fn write_all(stage: &mut Staging, files: Files) -> Result<()> {
+    for (path, bytes) in files {
+        stage.write(path, &bytes)?;
+    }
+    Ok(())
 }
 
 /// What binds one group's archives into a volume: the group, its delegates and their
@@ -86,12 +121,12 @@ pub type Bind<'a> =
 
 /// Groups rendered together before their files are written: bounds the documents held
 /// in memory.
-const GROUPS_AT_ONCE: usize = 32;
+const GROUPS_AT_ONCE: usize = 6;
 
 /// Stages one DOCX archive per delegate under a folder per group and, with `bind`, one
 /// bound volume per group made from the same rendered contents. Returns the number of
 /// archives.
-pub fn stage_documents(
+fn stage_documents(
     stage: &mut Staging,
     dir: &Path,
     archive: &Archive,
@@ -122,34 +157,43 @@ pub fn stage_documents(
         });
         groups[i].1.push(d);
     }
-    let render_group =
-        |(group, members): &(String, Vec<&DelegateArchive>)| -> Result<Vec<(PathBuf, Vec<u8>)>> {
-            let mut files = Vec::with_capacity(members.len() + 1);
-            let mut bodies = Vec::with_capacity(members.len());
-            for d in members {
-                let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
-                let doc = prepared.render(&vars, &tables, &author)?;
-                let body = docx::body(&doc);
-                let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
-                files.push((
-                    dir.join("履职档案").join(group).join(name),
-                    docx::render_with(&doc, &body)?,
-                ));
-                bodies.push(body);
-            }
-            if let Some(bind) = bind {
-                files.push(bind(group, members, &bodies)?);
-            }
-            Ok(files)
-        };
-    // Groups are independent: rendered on all cores, written in group order.
-    for chunk in groups.chunks(GROUPS_AT_ONCE) {
-        for files in crate::par::map_dynamic(chunk, render_group) {
-            for (path, bytes) in files? {
-                stage.write(path, &bytes)?;
-            }
+    let render_group = |(group, members): &(String, Vec<&DelegateArchive>)| -> Result<Files> {
+        let mut files = Vec::with_capacity(members.len() + 1);
+        let mut bodies = Vec::with_capacity(members.len());
+        for d in members {
+            let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
+            let doc = prepared.render(&vars, &tables, &author)?;
+            let body = docx::body(&doc);
+            let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
+            files.push((
+                dir.join("履职档案").join(group).join(name),
+                docx::render_with(&doc, &body)?,
+            ));
+            bodies.push(body);
         }
+        if let Some(bind) = bind {
+            files.push(bind(group, members, &bodies)?);
+        }
+        Ok(files)
+    };
+    // Groups are independent: rendered on all cores, written in group order; a chunk's
+    // files are written while the next chunk is rendered.
+    let mut rendered: Vec<Result<Files>> = Vec::new();
+    for chunk in groups.chunks(GROUPS_AT_ONCE) {
+        let (next, written) = crate::par::join(
+            || crate::par::map_dynamic(chunk, render_group),
+            || {
+                std::mem::take(&mut rendered)
+                    .into_iter()
+                    .try_for_each(|files| write_all(stage, files?))
+            },
+        );
+        written?;
+        rendered = next;
     }
+    rendered
+        .into_iter()
+        .try_for_each(|files| write_all(stage, files?))?;
     Ok(archive.delegates.len())
 }
 
@@ -167,10 +211,8 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         &archive,
         &data,
         &ScoreRules::load(&a.folders.input)?,
+        (!a.summary_only).then_some((&a.docs, None)),
     )?;
-    if !a.summary_only {
-        stage_documents(&mut stage, &dir, &archive, &data, &a.docs, None)?;
-    }
     stage.commit()?;
     print_validation(&data.validation, &report);
     if errors > 0 {

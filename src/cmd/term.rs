@@ -3,7 +3,7 @@
 //! the exit findings, the 述职 coverage and one bound volume per group.
 
 use super::annual::{DocOptions, Docs};
-use super::archive::{stage_archive, stage_documents};
+use super::archive::stage_archive;
 use super::{load, print_validation, Folders};
 use crate::archive::{self, DelegateArchive};
 use crate::ingest::YearScope;
@@ -34,7 +34,6 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let period = super::Span::Term.period(config);
     let archive = archive::build(&data.roster, &data.records, &period, config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    stage_archive(&mut stage, &dir, &archive, &data, &rules)?;
     let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
@@ -74,7 +73,14 @@ pub fn run(a: &TermArgs) -> Result<()> {
         let bytes = docx::render_bound(&cover, &bodies.iter().collect::<Vec<_>>())?;
         Ok((dir.join("装订成册").join(format!("{group}.docx")), bytes))
     };
-    stage_documents(&mut stage, &dir, &archive, &data, &a.docs, Some(&bind))?;
+    stage_archive(
+        &mut stage,
+        &dir,
+        &archive,
+        &data,
+        &rules,
+        Some((&a.docs, Some(&bind))),
+    )?;
     let groups = data.roster.groups();
     stage.commit()?;
     print_validation(&data.validation, &report_path);
