@@ -1,11 +1,16 @@
 //! Work spread over the machine's cores with order kept, so that results (and the bytes
 //! written from them) are the same as a single-threaded run.
 
+/// Threads for `n` items: the machine's cores, no more than the items.
+fn threads_for(n: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .min(n.max(1))
+}
+
 /// Maps `f` over `items` on up to `available_parallelism` threads; results in input order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
+    let threads = threads_for(items.len());
     if threads <= 1 {
         return items.iter().map(&f).collect();
     }
@@ -38,9 +43,7 @@ fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
 /// next item when free (items of very different sizes stay balanced); results in input
 /// order.
 pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
+    let threads = threads_for(items.len());
     if threads <= 1 {
         return items.iter().map(&f).collect();
     }
@@ -73,30 +76,19 @@ pub fn for_each_dynamic<T: Send, E: Send>(
     items: Vec<T>,
     f: impl Fn(T) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    let n = items.len();
-    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
-    let next = || queue.lock().ok().and_then(|mut q| q.next());
-    let f = &f;
-    let mut results: Vec<(usize, Result<(), E>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some((i, item)) = next() {
-                        done.push((i, f(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(join_handle).collect()
-    });
-    debug_assert_eq!(results.len(), n);
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().try_for_each(|(_, r)| r)
+    // Each slot is visited once, so each item is taken once.
+    let slots: Vec<std::sync::Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|t| std::sync::Mutex::new(Some(t)))
+        .collect();
+    map_dynamic(&slots, |slot| {
+        match slot.lock().ok().and_then(|mut s| s.take()) {
+            Some(item) => f(item),
+            None => Ok(()),
+        }
+    })
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
     // Each group's archives, and its bound volume made from the same rendered contents.
     let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
         let cover = term::volume(group, config, members, &author);
-        let bytes = docx::render_bound(&cover, &bodies.iter().collect::<Vec<_>>())?;
+        let bytes = docx::render_bound(&cover, bodies)?;
         Ok((dir.join("装订成册").join(format!("{group}.docx")), bytes))
     };
     stage_archive(

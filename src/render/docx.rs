@@ -736,9 +736,9 @@ pub fn render_with(d: &Document, content: &Body) -> Result<Vec<u8>> {
 
 /// Renders a bound volume: the document (its cover and catalogue), then each part's
 /// content on new pages, exactly as in the part's own file.
-pub fn render_bound(d: &Document, parts: &[&Body]) -> Result<Vec<u8>> {
+pub fn render_bound(d: &Document, parts: &[Body]) -> Result<Vec<u8>> {
     let cover = body(d);
-    let page = xml_of(&page_break());
+    let page = PAGE_BREAK.with(String::clone);
     let mut xml: Vec<&str> = vec![&cover.0];
     for p in parts {
         xml.push(&page);
@@ -1056,7 +1056,7 @@ mod tests {
             print_title: false,
         };
         let b = body(&part);
-        let volume = parts(&render_bound(&cover, &[&b, &b]).expect("render"));
+        let volume = parts(&render_bound(&cover, &[b.clone(), b.clone()]).expect("render"));
         let doc = String::from_utf8_lossy(&volume["word/document.xml"]).into_owned();
         let single =
             String::from_utf8_lossy(&parts(&render(&part).expect("render"))["word/document.xml"])
