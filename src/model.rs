@@ -3,11 +3,16 @@
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
+/// A hash map with a fast hasher and a fixed seed: the keys (ids, record fields) come
+/// from the office's own sheets, and a fixed seed keeps every run the same.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Where a record came from: file (relative to the input folder), sheet and Excel row (1-based).
+/// The names are shared by all records of a sheet: millions of records, a few files.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
-    pub file: String,
-    pub sheet: String,
+    pub file: std::sync::Arc<str>,
+    pub sheet: std::sync::Arc<str>,
     pub row: u32,
 }
 
@@ -94,14 +99,14 @@ impl Delegate {
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     pub delegates: Vec<Delegate>,
-    by_id: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
+    by_id: FastMap<String, usize>,
+    by_name: FastMap<String, Vec<usize>>,
     /// Delegates by group and by committee, keyed by the unit key (代表小组 suffix off).
-    by_group: HashMap<String, Vec<usize>>,
-    by_committee: HashMap<String, Vec<usize>>,
+    by_group: FastMap<String, Vec<usize>>,
+    by_committee: FastMap<String, Vec<usize>>,
     /// Groups in roster order, and the group each unit key names.
     groups: Vec<String>,
-    group_of_key: HashMap<String, String>,
+    group_of_key: FastMap<String, String>,
 }
 
 impl Roster {
@@ -164,9 +169,13 @@ impl Roster {
     }
 
     pub fn in_committee(&self, unit: &str) -> Vec<&Delegate> {
-        let key = crate::text::unit_key(unit);
+        self.in_committee_key(&crate::text::unit_key(unit))
+    }
+
+    /// The members of the committee with this unit key (`text::unit_key`), in roster order.
+    pub fn in_committee_key(&self, key: &str) -> Vec<&Delegate> {
         self.by_committee
-            .get(&key)
+            .get(key)
             .map(|v| v.iter().map(|&i| &self.delegates[i]).collect())
             .unwrap_or_default()
     }

@@ -418,8 +418,11 @@ pub fn sources_by_file(
 ) -> BTreeMap<String, (String, UnitKind)> {
     let mut out = BTreeMap::new();
     let mut add = |s: &Source, unit: &str| {
+        if out.contains_key(&*s.file) {
+            return;
+        }
         if let Some(k) = units(unit) {
-            out.entry(s.file.clone()).or_insert((unit.to_string(), k));
+            out.insert(s.file.to_string(), (unit.to_string(), k));
         }
     };
     for r in &records.attendance {

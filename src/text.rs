@@ -26,7 +26,10 @@ pub fn clean_text(s: &str) -> String {
 }
 
 fn clean_slow(s: &str) -> String {
-    let half = to_half_width(s);
+    // Invisible characters go first, so that one between two spaces leaves no double
+    // or trailing space behind.
+    let mut half = to_half_width(s);
+    half.retain(|c| !is_invisible(c) || c.is_whitespace());
     let mut out = String::with_capacity(half.len());
     for word in half.split_whitespace() {
         if !out.is_empty() {
@@ -34,8 +37,13 @@ fn clean_slow(s: &str) -> String {
         }
         out.push_str(word);
     }
-    out.retain(|c| !is_invisible(c));
     out
+}
+
+/// Whether `clean_text` would leave nothing, without building its result: blank cells
+/// are dropped as they are read.
+pub fn is_blank_text(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
 /// Zero-width and control characters never belong in a cell value.
@@ -71,10 +79,16 @@ fn is_clean(s: &str) -> bool {
 /// A person's name as it is compared: no spaces at all (张 三 is 张三) and one kind of
 /// middle dot for minority names (阿依古丽·买买提, whatever dot was typed).
 pub fn normalize_name(s: &str) -> String {
+    normalized_name(s).into_owned()
+}
+
+/// `normalize_name`, borrowing the text when it is already normalised (most names are):
+/// for keys built for every record.
+pub fn normalized_name(s: &str) -> std::borrow::Cow<'_, str> {
     if is_clean(s) && !s.chars().any(|c| c == ' ' || is_name_dot(c)) {
-        s.to_owned()
+        std::borrow::Cow::Borrowed(s)
     } else {
-        normalize_slow(s)
+        std::borrow::Cow::Owned(normalize_slow(s))
     }
 }
 
@@ -299,6 +313,7 @@ mod tests {
             let s: String = (0..len).map(|_| rng.pick(&alphabet)).collect();
             assert_eq!(clean_text(&s), clean_slow(&s), "{s:?}");
             assert_eq!(normalize_name(&s), normalize_slow(&s), "{s:?}");
+            assert_eq!(is_blank_text(&s), clean_slow(&s).is_empty(), "{s:?}");
         }
     }
 

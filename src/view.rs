@@ -141,8 +141,8 @@ fn record_listings<'a>(
     };
     let src = |s: &Source, row: &mut Vec<Cell>| {
         row.extend([
-            s.file.clone().into(),
-            s.sheet.clone().into(),
+            s.file.to_string().into(),
+            s.sheet.to_string().into(),
             Cell::Int(i64::from(s.row)),
         ]);
     };

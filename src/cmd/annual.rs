@@ -4,7 +4,7 @@
 
 use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, Folders};
-use crate::archive::{self, Period};
+use crate::archive::Period;
 use crate::chair::{self, Body};
 use crate::ingest::YearScope;
 use crate::output::Staging;
@@ -82,15 +82,14 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     let mut data = load(&a.folders, &YearScope::UpTo(year))?;
     data.validation = data.validation.for_year(year);
     let dir = PathBuf::from(year.to_string());
-    let (mut stage, report_path) =
-        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let period = Period::year(year);
+    let (mut stage, report_path, archive) =
+        super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
     let date = super::doc_date(
         &a.docs.date,
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("年度无效")?,
     )?;
     let history = &data.records;
-    let period = Period::year(year);
-    let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
     let delegates = stage_archive(
         &mut stage,

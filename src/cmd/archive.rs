@@ -3,7 +3,7 @@
 
 use super::annual::DocOptions;
 use super::{load, print_validation, Folders};
-use crate::archive::{self, Archive, DelegateArchive};
+use crate::archive::{Archive, DelegateArchive};
 use crate::ingest::Dataset;
 use crate::output::Staging;
 use crate::render::docx;
@@ -58,13 +58,20 @@ pub fn summary_files(
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
     // The Parquet files are built while the workbook is written (its final compression
     // runs on one core).
-    let (parquets, workbook) = crate::par::join(
-        || -> Result<Vec<(String, Vec<u8>)>> {
-            let mut out = vec![(summary.sheet.clone(), parquet::parquet(&summary)?)];
-            for l in &listings {
-                out.push((l.sheet.clone(), parquet::listing_parquet(l)?));
-            }
-            Ok(out)
+    let ((parquets, scores), workbook) = crate::par::join(
+        || {
+            let parquets = || -> Result<Vec<(String, Vec<u8>)>> {
+                let mut out = vec![(summary.sheet.clone(), parquet::parquet(&summary)?)];
+                for l in &listings {
+                    out.push((l.sheet.clone(), parquet::listing_parquet(l)?));
+                }
+                Ok(out)
+            };
+            let scores = || {
+                let table = chair::score_workbook(archive, &rules.0, &rules.1);
+                xlsx::workbook(&table, &format!("{}履职积分", archive.period.label))
+            };
+            (parquets(), scores())
         },
         || xlsx::workbook_of(&sheets, &title),
     );
@@ -72,10 +79,9 @@ pub fn summary_files(
     for (sheet, bytes) in parquets? {
         files.push((dir.join("parquet").join(format!("{sheet}.parquet")), bytes));
     }
-    let scores = chair::score_workbook(archive, &rules.0, &rules.1);
     files.push((
         dir.join(format!("{}履职积分.xlsx", archive.period.label)),
-        xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
+        scores?,
     ));
     Ok(files)
 }
@@ -201,10 +207,9 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
     let data = load(&a.folders, &span.scope())?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
-    let (mut stage, report) =
-        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let (mut stage, report, archive) =
+        super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
     let errors = data.validation.count(Severity::Error);
-    let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     stage_archive(
         &mut stage,
         &dir,

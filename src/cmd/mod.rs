@@ -191,6 +191,23 @@ pub fn start_outputs(
     Ok((stage, report_path))
 }
 
+/// `start_outputs` with the archive of `period` aggregated meanwhile: the report is
+/// written on one core while polars aggregates. A refused report comes first.
+pub fn start_with_archive(
+    folders: &Folders,
+    data: &Dataset,
+    dir: &Path,
+    exclude_errors: bool,
+    period: &crate::archive::Period,
+) -> Result<(Staging, PathBuf, crate::archive::Archive)> {
+    let (outputs, archive) = crate::par::join(
+        || start_outputs(folders, &data.validation, dir, exclude_errors),
+        || crate::archive::build(&data.roster, &data.records, period, &data.config),
+    );
+    let (stage, report) = outputs?;
+    Ok((stage, report, archive?))
+}
+
 /// The 成文日期 given with --date, or the job's default.
 pub fn doc_date(given: &Option<String>, default: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     match given {

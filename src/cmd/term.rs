@@ -5,7 +5,7 @@
 use super::annual::{DocOptions, Docs};
 use super::archive::stage_archive;
 use super::{load, print_validation, Folders};
-use crate::archive::{self, DelegateArchive};
+use crate::archive::DelegateArchive;
 use crate::ingest::YearScope;
 use crate::render::{docx, xlsx};
 use crate::score::ScoreRules;
@@ -28,11 +28,10 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let data = load(&a.folders, &YearScope::All)?;
     let config = &data.config;
     let dir = super::Span::Term.dir(config);
-    let (mut stage, report_path) =
-        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
-    let date = super::doc_date(&a.docs.date, config.term.end)?;
     let period = super::Span::Term.period(config);
-    let archive = archive::build(&data.roster, &data.records, &period, config)?;
+    let (mut stage, report_path, archive) =
+        super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
+    let date = super::doc_date(&a.docs.date, config.term.end)?;
     let rules = ScoreRules::load(&a.folders.input)?;
     let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
     let author = format!("{}代表联络室", config.district.standing_committee);

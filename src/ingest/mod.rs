@@ -8,12 +8,13 @@ use crate::config::Config;
 use crate::model::*;
 use crate::read::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
 use crate::read::{self, Sheet, Workbook};
-use crate::text::{chinese_date, normalize_name, split_name_list, unit_key};
+use crate::text::{chinese_date, normalize_name, normalized_name, split_name_list, unit_key};
 use crate::validate::{FileTally, Finding, Severity, Validation};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use row::{identify, Row};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The roster file's name (without extension) in the input folder.
@@ -113,8 +114,9 @@ pub fn read_roster(wb: &Workbook, file: &str, config: &Config, v: &mut Validatio
     };
     let mut delegates: Vec<Delegate> = Vec::new();
     let mut seen_ids: HashMap<String, u32> = HashMap::new();
+    let at: row::SheetAt = (file.into(), sheet.name.as_str().into());
     for r in data_rows(sheet, &header, file, &mut tally, v) {
-        let mut row = Row::new(sheet, &header, file, r);
+        let mut row = Row::new(sheet, &header, &at, r);
         let id = row.required_text("代表编号");
         let name = row.required_text("姓名").map(|n| normalize_name(&n));
         let group = row.required_text("代表小组");
@@ -353,16 +355,18 @@ pub struct FileContext<'a> {
     pub year: i32,
     pub roster: &'a Roster,
     pub config: &'a Config,
+    near: std::cell::OnceCell<Vec<&'a Delegate>>,
 }
 
-impl FileContext<'_> {
+impl<'a> FileContext<'a> {
     /// The delegates whose names are suggested first for a typo: the group's own.
-    fn near(&self) -> Vec<&Delegate> {
-        match self.unit.kind {
+    /// Looked up once per file, when a row first needs it.
+    fn near(&self) -> &[&'a Delegate] {
+        self.near.get_or_init(|| match self.unit.kind {
             UnitKind::Group => self.roster.in_group(&self.unit.name),
             UnitKind::Committee => self.roster.in_committee(&self.unit.name),
             _ => Vec::new(),
-        }
+        })
     }
 
     /// A record's date must fall in the file's year and within the delegate's service.
@@ -500,8 +504,9 @@ pub fn read_workbook(
                 }
             }
         };
+        let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
         for r in data_rows(sheet, &header, ctx.file, tally, v) {
-            let mut row = Row::new(sheet, &header, ctx.file, r);
+            let mut row = Row::new(sheet, &header, &at, r);
             let ok = match spec.kind {
                 SheetKind::Attendance => read_attendance(ctx, &mut row, cands),
                 SheetKind::Activity => read_activity(ctx, &mut row, cands),
@@ -534,7 +539,7 @@ fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
     let presence = row.required_choice("出席情况", Presence::parse, PRESENCES);
     let note = row.text("备注");
     let near = ctx.near();
-    let delegate = row.delegate(ctx.roster, &near);
+    let delegate = row.delegate(ctx.roster, near);
     let (Some(date), Some(kind), Some(mut presence), Some(delegate)) =
         (date, kind, presence, delegate)
     else {
@@ -629,7 +634,7 @@ fn read_activity(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> bo
     let name = row.text("活动名称");
     let note = row.text("备注");
     let near = ctx.near();
-    let delegate = row.delegate(ctx.roster, &near);
+    let delegate = row.delegate(ctx.roster, near);
     let (Some(date), Some(kind), Some(delegate)) = (date, kind, delegate) else {
         return false;
     };
@@ -677,7 +682,7 @@ fn read_suggestion(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
         let raw = row.text(col);
         let mut ids = Vec::new();
         for token in split_name_list(&raw) {
-            if let Some(id) = identify(row, ctx.roster, &near, col, "", &token) {
+            if let Some(id) = identify(row, ctx.roster, near, col, "", &token) {
                 if !ids.contains(&id) {
                     ids.push(id);
                 }
@@ -734,7 +739,7 @@ fn read_suggestion(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
 fn read_report(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> bool {
     let date = row.date("日期", true);
     let near = ctx.near();
-    let delegate = row.delegate(ctx.roster, &near);
+    let delegate = row.delegate(ctx.roster, near);
     let form = row.required_choice("述职形式", ReportForm::parse, "当面述职、书面述职");
     let voters = row.count("选民代表人数");
     let satisfied = row.count("满意");
@@ -813,7 +818,7 @@ fn read_commendation(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -
         y
     };
     let near = ctx.near();
-    let delegate = row.delegate(ctx.roster, &near);
+    let delegate = row.delegate(ctx.roster, near);
     let kind = row.required_choice(
         "表彰类别",
         CommendationKind::parse,
@@ -849,39 +854,132 @@ fn read_commendation(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -
 // ---------------------------------------------------------------------------------------
 // Merging duplicates
 
-/// Keeps one record per key: the one from the most authoritative unit, then the first
-/// read. Returns the kept records and, for each merged row, the record it merged into.
-fn merge<T: Clone, K: std::hash::Hash + Eq>(
-    mut items: Vec<(T, u8)>,
-    key: impl Fn(&T) -> K,
-    source: impl Fn(&T) -> &Source,
-) -> (Vec<T>, Vec<(T, T)>) {
-    items.sort_by(|a, b| (a.1, source(&a.0)).cmp(&(b.1, source(&b.0))));
-    let mut kept: Vec<T> = Vec::new();
-    let mut index: HashMap<K, usize> = HashMap::new();
-    let mut merged = Vec::new();
-    for (item, _) in items {
-        match index.entry(key(&item)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                merged.push((item, kept[*e.get()].clone()))
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(kept.len());
-                kept.push(item);
+/// A record that duplicates are merged by: what makes two records the same one, borrowed
+/// from the record (a key is built for each of millions), and where it was read.
+trait Mergeable: Clone {
+    type Key<'a>: std::hash::Hash + Eq
+    where
+        Self: 'a;
+    fn key(&self) -> Self::Key<'_>;
+    fn source(&self) -> &Source;
+}
+
+impl Mergeable for Attendance {
+    type Key<'a> = (&'a str, (MeetingKind, NaiveDate, Cow<'a, str>));
+    fn key(&self) -> Self::Key<'_> {
+        (&self.delegate, meeting_key_ref(self))
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
+impl Mergeable for Activity {
+    type Key<'a> = (&'a str, ActivityKind, NaiveDate, Cow<'a, str>);
+    fn key(&self) -> Self::Key<'_> {
+        (
+            &self.delegate,
+            self.kind,
+            self.date,
+            normalized_name(&self.name),
+        )
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
+impl Mergeable for Suggestion {
+    /// By number; a suggestion without one by its title and lead delegates.
+    type Key<'a> = (&'a str, Cow<'a, str>, Cow<'a, str>);
+    fn key(&self) -> Self::Key<'_> {
+        if self.number.is_empty() {
+            (
+                "",
+                normalized_name(&self.title),
+                self.leads.join("、").into(),
+            )
+        } else {
+            (&self.number, "".into(), "".into())
+        }
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
+impl Mergeable for ReportToVoters {
+    type Key<'a> = (&'a str, NaiveDate);
+    fn key(&self) -> Self::Key<'_> {
+        (&self.delegate, self.date)
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
+impl Mergeable for Commendation {
+    type Key<'a> = (i32, &'a str, CommendationKind);
+    fn key(&self) -> Self::Key<'_> {
+        (self.year, &self.delegate, self.kind)
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
+/// Keeps one record per key: the one from the most authoritative unit (lowest rank),
+/// then the first read. Returns the kept records in the order read and, for each merged
+/// row, the record it merged into. Positions are sorted rather than the records, and
+/// each record moves once.
+fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
+    let n = items.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        (items[a].1, items[a].0.source()).cmp(&(items[b].1, items[b].0.source()))
+    });
+    // into[i]: the record i merges into, or i itself when it is kept.
+    let mut into: Vec<usize> = (0..n).collect();
+    {
+        let mut first: crate::model::FastMap<T::Key<'_>, usize> = Default::default();
+        first.reserve(n);
+        for &i in &order {
+            match first.entry(items[i].0.key()) {
+                std::collections::hash_map::Entry::Occupied(e) => into[i] = *e.get(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
             }
         }
     }
-    kept.sort_by(|a, b| source(a).cmp(source(b)));
+    let mut kept_order: Vec<usize> = order.iter().copied().filter(|&i| into[i] == i).collect();
+    kept_order.sort_by(|&a, &b| items[a].0.source().cmp(items[b].0.source()));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(|(t, _)| Some(t)).collect();
+    let merged: Vec<(T, T)> = order
+        .iter()
+        .filter(|&&i| into[i] != i)
+        .filter_map(|&i| {
+            let kept = slots[into[i]].clone()?;
+            Some((slots[i].take()?, kept))
+        })
+        .collect();
+    let kept = kept_order.iter().filter_map(|&i| slots[i].take()).collect();
     (kept, merged)
 }
 
 /// The identity of a meeting: congress sessions and standing-committee meetings by
 /// date, committee meetings by committee and date, trainings also by name (several a day).
 pub fn meeting_key(a: &Attendance) -> (MeetingKind, NaiveDate, String) {
+    let (kind, date, name) = meeting_key_ref(a);
+    (kind, date, name.into_owned())
+}
+
+/// `meeting_key` borrowing from the record where it can.
+fn meeting_key_ref(a: &Attendance) -> (MeetingKind, NaiveDate, Cow<'_, str>) {
     let name = match a.kind {
-        MeetingKind::Training => normalize_name(&a.meeting),
-        MeetingKind::CommitteeMeeting => unit_key(&a.committee),
-        _ => String::new(),
+        MeetingKind::Training => normalized_name(&a.meeting),
+        MeetingKind::CommitteeMeeting => Cow::Owned(unit_key(&a.committee)),
+        _ => Cow::Borrowed(""),
     };
     (a.kind, a.date, name)
 }
@@ -897,7 +995,7 @@ fn merge_note(kept: &Source, what: &str) -> String {
 /// merged rows per file.
 fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32>) {
     let mut merged_per_file: HashMap<String, u32> = HashMap::new();
-    let mut count = |s: &Source| *merged_per_file.entry(s.file.clone()).or_default() += 1;
+    let mut count = |s: &Source| *merged_per_file.entry(s.file.to_string()).or_default() += 1;
 
     // The two largest kinds are merged side by side; findings follow in the same order.
     let Candidates {
@@ -907,22 +1005,8 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         reports,
         commendations,
     } = c;
-    let ((activities, activity_dup), (attendance, dup)) = crate::par::join(
-        move || {
-            merge(
-                activities,
-                |a| (a.delegate.clone(), a.kind, a.date, normalize_name(&a.name)),
-                |a| &a.source,
-            )
-        },
-        move || {
-            merge(
-                attendance,
-                |a| (a.delegate.clone(), meeting_key(a)),
-                |a| &a.source,
-            )
-        },
-    );
+    let ((activities, activity_dup), (attendance, dup)) =
+        crate::par::join(move || merge(activities), move || merge(attendance));
     for (lost, kept) in dup {
         count(&lost.source);
         let mut f =
@@ -949,17 +1033,7 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
             Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "履职活动")),
         );
     }
-    let (suggestions, dup) = merge(
-        suggestions,
-        |s| {
-            if s.number.is_empty() {
-                (String::new(), normalize_name(&s.title), s.leads.join("、"))
-            } else {
-                (s.number.clone(), String::new(), String::new())
-            }
-        },
-        |s| &s.source,
-    );
+    let (suggestions, dup) = merge(suggestions);
     for (lost, kept) in dup {
         count(&lost.source);
         let same =
@@ -978,18 +1052,14 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         };
         v.findings.push(f);
     }
-    let (reports, dup) = merge(reports, |r| (r.delegate.clone(), r.date), |r| &r.source);
+    let (reports, dup) = merge(reports);
     for (lost, kept) in dup {
         count(&lost.source);
         v.findings.push(
             Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "述职评议")),
         );
     }
-    let (commendations, dup) = merge(
-        commendations,
-        |x| (x.year, x.delegate.clone(), x.kind),
-        |x| &x.source,
-    );
+    let (commendations, dup) = merge(commendations);
     for (lost, kept) in dup {
         count(&lost.source);
         v.findings.push(
@@ -1014,32 +1084,42 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
 /// Every serving delegate expected at a meeting held in the period but with no record of
 /// it: reported, and counted neither as present nor as absent.
 pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> Vec<Finding> {
+    type MeetingKey<'a> = (MeetingKind, NaiveDate, Cow<'a, str>);
     let mut meetings: BTreeMap<(MeetingKind, NaiveDate, String), String> = BTreeMap::new();
-    let mut recorded: HashSet<(String, (MeetingKind, NaiveDate, String))> = HashSet::new();
+    let mut recorded: crate::model::FastMap<(&str, MeetingKey), ()> = Default::default();
+    recorded.reserve(records.attendance.len());
     for a in &records.attendance {
-        let key = meeting_key(a);
-        recorded.insert((a.delegate.clone(), key.clone()));
+        let key = meeting_key_ref(a);
         if a.kind != MeetingKind::Training
             && !(a.kind == MeetingKind::CommitteeMeeting && a.committee.is_empty())
         {
-            meetings.entry(key).or_insert_with(|| a.meeting.clone());
+            meetings
+                .entry((key.0, key.1, key.2.to_string()))
+                .or_insert_with(|| a.meeting.clone());
         }
+        recorded.insert((a.delegate.as_str(), key), ());
     }
     let mut out = Vec::new();
     for ((kind, date, committee), name) in &meetings {
-        for d in &roster.delegates {
+        // Who is expected, in roster order.
+        let expected: Vec<&Delegate> = match kind {
+            MeetingKind::Congress => roster.delegates.iter().collect(),
+            MeetingKind::StandingCommittee => roster
+                .delegates
+                .iter()
+                .filter(|d| d.roles.standing_committee)
+                .collect(),
+            MeetingKind::CommitteeMeeting => roster.in_committee_key(committee),
+            MeetingKind::Training => Vec::new(),
+        };
+        for d in expected {
             let serving = *date >= d.service_start(config.term.start)
                 && *date <= d.service_end(config.term.end);
-            let expected = serving
-                && match kind {
-                    MeetingKind::Congress => true,
-                    MeetingKind::StandingCommittee => d.roles.standing_committee,
-                    MeetingKind::CommitteeMeeting => {
-                        !d.committee.is_empty() && unit_key(&d.committee) == *committee
-                    }
-                    MeetingKind::Training => false,
-                };
-            if !expected || recorded.contains(&(d.id.clone(), (*kind, *date, committee.clone()))) {
+            let key = (
+                d.id.as_str(),
+                (*kind, *date, Cow::Borrowed(committee.as_str())),
+            );
+            if !serving || recorded.contains_key(&key) {
                 continue;
             }
             let who = match kind {
@@ -1204,6 +1284,7 @@ fn read_file(
                 year,
                 roster,
                 config,
+                near: Default::default(),
             };
             read_workbook(
                 &ctx,
@@ -1228,6 +1309,7 @@ fn read_file(
                 year,
                 roster,
                 config,
+                near: Default::default(),
             };
             read_workbook(&ctx, &wb, &mut cands, &mut tally, &mut v);
         }
@@ -1403,7 +1485,7 @@ fn finish_tallies(
         .chain(records.reports.iter().map(|r| &r.source))
         .chain(records.commendations.iter().map(|r| &r.source));
     for s in sources {
-        *kept.entry(s.file.as_str()).or_default() += 1;
+        *kept.entry(&s.file).or_default() += 1;
     }
     for t in v.tallies.iter_mut() {
         if t.file == roster_file || t.unreadable || t.unit.is_empty() {

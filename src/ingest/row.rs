@@ -11,6 +11,9 @@ use crate::validate::{Finding, Severity};
 use calamine::Data;
 use chrono::NaiveDate;
 
+/// A file and sheet name as records share them.
+pub type SheetAt = (std::sync::Arc<str>, std::sync::Arc<str>);
+
 /// One data row being read.
 pub struct Row<'a> {
     pub sheet: &'a Sheet,
@@ -69,13 +72,14 @@ fn number_date(f: f64) -> Result<Option<NaiveDate>, NotADate> {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(sheet: &'a Sheet, header: &'a Header, file: &str, row: u32) -> Row<'a> {
+    /// A row of `sheet`; `at` is the file and sheet name shared by its records.
+    pub fn new(sheet: &'a Sheet, header: &'a Header, at: &SheetAt, row: u32) -> Row<'a> {
         Row {
             sheet,
             header,
             source: Source {
-                file: file.to_string(),
-                sheet: sheet.name.clone(),
+                file: at.0.clone(),
+                sheet: at.1.clone(),
                 row: row + 1,
             },
             findings: Vec::new(),

@@ -3,9 +3,9 @@
 //! merged cells are filled so that every covered cell holds the merged value.
 
 pub mod header;
+mod merges;
 
 use calamine::{Data, Range, Reader, SheetVisible, Xls, XlsOptions, Xlsx};
-use std::collections::BTreeMap;
 use std::io::Cursor;
 
 /// Files larger than this are refused before parsing, to keep memory bounded.
@@ -46,11 +46,14 @@ pub const MAX_SHEET_CELLS: usize = 2_000_000;
 
 /// One sheet's cells, addressed by absolute zero-based (row, column). Sparse, so that a
 /// sheet with two cells far apart costs two cells, not the rectangle between them.
+/// Readers deliver cells row by row, so rows and cells are kept as sorted vectors that
+/// usually grow at the end; a cell out of order is inserted in place.
 #[derive(Debug, Clone, Default)]
 pub struct Sheet {
     pub name: String,
     pub hidden: bool,
-    rows: BTreeMap<u32, BTreeMap<u32, Data>>,
+    /// Rows in ascending order, each with its cells in ascending column order.
+    rows: Vec<(u32, Vec<(u32, Data)>)>,
     cols: (u32, u32),
     count: usize,
 }
@@ -62,33 +65,103 @@ impl Sheet {
         Sheet {
             name: name.into(),
             hidden,
-            rows: BTreeMap::new(),
+            rows: Vec::new(),
             cols: (u32::MAX, 0),
             count: 0,
+        }
+    }
+
+    fn row_index(&self, row: u32) -> Result<usize, usize> {
+        match self.rows.last() {
+            Some((r, _)) if *r == row => Ok(self.rows.len() - 1),
+            Some((r, _)) if *r < row => Err(self.rows.len()),
+            None => Err(0),
+            _ => self.rows.binary_search_by_key(&row, |(r, _)| *r),
+        }
+    }
+
+    fn cells(&self, row: u32) -> &[(u32, Data)] {
+        match self.row_index(row) {
+            Ok(i) => &self.rows[i].1,
+            Err(_) => &[],
         }
     }
 
     /// Sets a cell; blank values are not stored.
     pub fn set(&mut self, row: u32, col: u32, value: Data) {
         if is_blank(&value) {
-            if self
-                .rows
-                .get_mut(&row)
-                .and_then(|r| r.remove(&col))
-                .is_some()
-            {
-                self.count -= 1;
+            if let Ok(i) = self.row_index(row) {
+                let cells = &mut self.rows[i].1;
+                if let Ok(j) = cells.binary_search_by_key(&col, |(c, _)| *c) {
+                    cells.remove(j);
+                    self.count -= 1;
+                }
             }
             return;
         }
         self.cols = (self.cols.0.min(col), self.cols.1.max(col + 1));
-        if self
-            .rows
-            .entry(row)
-            .or_default()
-            .insert(col, value)
-            .is_none()
-        {
+        let i = match self.row_index(row) {
+            Ok(i) => i,
+            Err(i) => {
+                self.rows.insert(i, (row, Vec::new()));
+                i
+            }
+        };
+        let cells = &mut self.rows[i].1;
+        let at = match cells.last() {
+            Some((c, _)) if *c < col => Err(cells.len()),
+            None => Err(0),
+            _ => cells.binary_search_by_key(&col, |(c, _)| *c),
+        };
+        match at {
+            Ok(j) => cells[j].1 = value,
+            Err(j) => {
+                cells.insert(j, (col, value));
+                self.count += 1;
+            }
+        }
+    }
+
+    /// Sets many cells at once (non-blank values; a later one wins at the same place):
+    /// one merge of two sorted lists instead of an insertion in the middle per cell.
+    fn overlay(&mut self, mut cells: Vec<(u32, u32, Data)>) {
+        cells.retain(|(_, _, v)| !is_blank(v));
+        if cells.is_empty() {
+            return;
+        }
+        cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut new: Vec<(u32, u32, Data)> = Vec::with_capacity(cells.len());
+        for cell in cells {
+            match new.last_mut() {
+                Some(last) if (last.0, last.1) == (cell.0, cell.1) => *last = cell,
+                _ => new.push(cell),
+            }
+        }
+        let old = std::mem::take(&mut self.rows)
+            .into_iter()
+            .flat_map(|(r, cells)| cells.into_iter().map(move |(c, v)| (r, c, v)));
+        let mut old = old.peekable();
+        let mut new = new.into_iter().peekable();
+        self.count = 0;
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(o), Some(n)) => match (o.0, o.1).cmp(&(n.0, n.1)) {
+                    std::cmp::Ordering::Less => old.next(),
+                    std::cmp::Ordering::Equal => {
+                        old.next();
+                        new.next()
+                    }
+                    std::cmp::Ordering::Greater => new.next(),
+                },
+                (Some(_), None) => old.next(),
+                (None, _) => new.next(),
+            };
+            let Some((r, c, v)) = next else { break };
+            self.cols = (self.cols.0.min(c), self.cols.1.max(c + 1));
+            match self.rows.last_mut() {
+                Some((last, cells)) if *last == r => cells.push((c, v)),
+                _ => self.rows.push((r, vec![(c, v)])),
+            }
             self.count += 1;
         }
     }
@@ -104,18 +177,16 @@ impl Sheet {
     }
 
     pub fn get(&self, row: u32, col: u32) -> &Data {
-        self.rows
-            .get(&row)
-            .and_then(|r| r.get(&col))
-            .unwrap_or(&EMPTY)
+        let cells = self.cells(row);
+        match cells.binary_search_by_key(&col, |(c, _)| *c) {
+            Ok(j) => &cells[j].1,
+            Err(_) => &EMPTY,
+        }
     }
 
     /// The non-blank cells of a row, left to right.
     pub fn row_cells(&self, row: u32) -> impl Iterator<Item = (u32, &Data)> {
-        self.rows
-            .get(&row)
-            .into_iter()
-            .flat_map(|r| r.iter().map(|(c, v)| (*c, v)))
+        self.cells(row).iter().map(|(c, v)| (*c, v))
     }
 
     /// Rows that hold anything, top to bottom.
@@ -161,7 +232,7 @@ pub struct Workbook {
 pub fn is_blank(d: &Data) -> bool {
     match d {
         Data::Empty => true,
-        Data::String(s) => crate::text::clean_text(s).is_empty(),
+        Data::String(s) => crate::text::is_blank_text(s),
         _ => false,
     }
 }
@@ -289,8 +360,10 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
                 .iter()
                 .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
                 .collect();
+            let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
+            let mut merges = merges::xlsx(bytes, &names);
             let mut out = Vec::new();
-            for (name, hidden) in meta {
+            for (i, (name, hidden)) in meta.into_iter().enumerate() {
                 // Cells are streamed: a declared or real extent of a million rows by
                 // sixteen thousand columns never becomes one allocation.
                 let mut sheet = Sheet::new(&name, hidden);
@@ -307,9 +380,11 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
                         }
                     }
                 }
-                if let Ok(merges) = wb.merge_cells_by_sheet_name(&name) {
-                    fill_merges(&mut sheet, &merges)?;
-                }
+                let regions = match merges.as_mut() {
+                    Some(m) => std::mem::take(&mut m[i]),
+                    None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                };
+                fill_merges(&mut sheet, &regions)?;
                 out.push(sheet);
             }
             out
@@ -566,24 +641,29 @@ fn check_size(name: &str, cells: &Range<Data>) -> Result<(), OpenError> {
 /// Copies each merged region's top-left value into every cell it covers: a date merged
 /// down over five rows belongs to all five records.
 fn fill_merges(sheet: &mut Sheet, merges: &[calamine::Dimensions]) -> Result<(), OpenError> {
+    let mut fills: Vec<(u32, u32, Data)> = Vec::new();
     for m in merges {
-        let value = sheet.get(m.start.0, m.start.1).clone();
-        if is_blank(&value) {
+        let value = sheet.get(m.start.0, m.start.1);
+        if is_blank(value) {
             continue;
         }
         if m.end.0 >= MAX_SHEET_ROWS || m.len() > MAX_SHEET_CELLS as u64 {
             return Err(too_many_rows(&sheet.name));
         }
+        if fills.len() as u64 + m.len() > MAX_SHEET_CELLS as u64 {
+            return Err(too_many_cells(&sheet.name));
+        }
         for r in m.start.0..=m.end.0 {
             for c in m.start.1..=m.end.1 {
                 if (r, c) != m.start {
-                    sheet.set(r, c, value.clone());
+                    fills.push((r, c, value.clone()));
                 }
             }
         }
-        if sheet.cell_count() > MAX_SHEET_CELLS {
-            return Err(too_many_cells(&sheet.name));
-        }
+    }
+    sheet.overlay(fills);
+    if sheet.cell_count() > MAX_SHEET_CELLS {
+        return Err(too_many_cells(&sheet.name));
     }
     Ok(())
 }
@@ -663,6 +743,50 @@ mod tests {
         let bytes = c.into_inner().into_inner();
         let err = open(&bytes).expect_err("refused");
         assert!(err.message.contains("数据范围超过上限"), "{err:?}");
+    }
+
+    /// Cells set in any order, replaced or blanked, read back as a map would hold them.
+    #[test]
+    fn cells_set_out_of_order_read_back_in_order() {
+        let mut rng = crate::sample::Rng::new(7);
+        let mut s = Sheet::new("表", false);
+        let mut expected = std::collections::BTreeMap::new();
+        for i in 0..3_000 {
+            let (r, c) = (rng.below(40) as u32, rng.below(12) as u32);
+            let v = if rng.below(5) == 0 {
+                Data::String(" \u{3000}".into())
+            } else {
+                Data::Int(i)
+            };
+            if is_blank(&v) {
+                expected.remove(&(r, c));
+            } else {
+                expected.insert((r, c), v.clone());
+            }
+            s.set(r, c, v);
+        }
+        let mut fills = Vec::new();
+        for _ in 0..500 {
+            let (r, c) = (rng.below(60) as u32, rng.below(15) as u32);
+            let v = Data::Int(-(rng.below(100) as i64));
+            expected.insert((r, c), v.clone());
+            fills.push((r, c, v));
+        }
+        s.overlay(fills);
+        let got: Vec<((u32, u32), Data)> = s
+            .rows()
+            .flat_map(|r| {
+                s.row_cells(r)
+                    .map(move |(c, v)| ((r, c), v.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(got, expected.clone().into_iter().collect::<Vec<_>>());
+        assert_eq!(s.cell_count(), expected.len());
+        for ((r, c), v) in &expected {
+            assert_eq!(s.get(*r, *c), v);
+        }
+        assert_eq!(s.get(1_000, 0), &Data::Empty);
     }
 
     #[test]

@@ -2,4 +2,5 @@
 
 pub mod docx;
 pub mod parquet;
+mod sheet_xml;
 pub mod xlsx;

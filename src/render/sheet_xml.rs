@@ -1,0 +1,381 @@
+//! The rows of a big listing sheet written as worksheet XML directly and spliced into
+//! the workbook rust_xlsxwriter wrote around them (header, column formats, filter,
+//! page setup). Through the library each cell costs a row-map insert and a formatted
+//! write, and the whole package is compressed on one core; here each big sheet's rows
+//! are built and compressed on a core of its own. The XML is what rust_xlsxwriter writes
+//! for the same cells in constant-memory mode: a test compares the parts.
+
+use super::xlsx::{Cell, Listing};
+use anyhow::{bail, Context, Result};
+use std::io::{Cursor, Read, Write};
+use zip::write::SimpleFileOptions;
+
+/// Format indices (the workbook's `s` numbers) a streamed sheet's cells use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellFormats {
+    /// A date outside a date column, and any share, keep a full format.
+    pub date: u32,
+    pub pct: u32,
+}
+
+/// How a column's cells are written: with no number format, or as dates with the
+/// column's date format (its index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    General,
+    Date(u32),
+}
+
+impl Column {
+    fn xf(self) -> u32 {
+        match self {
+            Column::General => 0,
+            Column::Date(x) => x,
+        }
+    }
+}
+
+/// One big sheet to fill: the worksheet's position in the workbook (its part is
+/// `xl/worksheets/sheet{n}.xml`), the listing rows it holds, one entry per column.
+pub struct Part<'s, 'a> {
+    pub sheet: usize,
+    pub listing: &'s Listing<'a>,
+    pub rows: std::ops::Range<usize>,
+    pub columns: Vec<Column>,
+    pub formats: CellFormats,
+}
+
+/// The package written by rust_xlsxwriter with each part's rows added, its sheets
+/// compressed on all cores. Entries keep their order and their zip settings.
+pub fn splice(package: &[u8], parts: &[Part], level: Option<i64>) -> Result<Vec<u8>> {
+    let mut order: Vec<&Part> = parts.iter().collect();
+    order.sort_by_key(|p| std::cmp::Reverse(p.rows.len()));
+    let filled = crate::par::map_dynamic(&order, |p| fill_part(package, p, level));
+    let mut filled_by_name = std::collections::HashMap::new();
+    for (p, zipped) in order.iter().zip(filled) {
+        filled_by_name.insert(part_name(p.sheet), zipped?);
+    }
+    let mut source = zip::ZipArchive::new(Cursor::new(package)).context("读取工作簿结构出错")?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
+        package.len() + filled_by_name.values().map(Vec::len).sum::<usize>(),
+    )));
+    for i in 0..source.len() {
+        let entry = source.by_index_raw(i)?;
+        match filled_by_name.get(entry.name()?.as_ref()) {
+            Some(zipped) => {
+                let mut one = zip::ZipArchive::new(Cursor::new(zipped.as_slice()))?;
+                out.raw_copy_file(one.by_index_raw(0)?)?;
+            }
+            None => out.raw_copy_file(entry)?,
+        }
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+fn part_name(sheet: usize) -> String {
+    format!("xl/worksheets/sheet{}.xml", sheet + 1)
+}
+
+/// One sheet's XML with its rows, compressed as a one-entry zip.
+fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
+    let name = part_name(p.sheet);
+    let mut frame = String::new();
+    zip::ZipArchive::new(Cursor::new(package))?
+        .by_name(&name)
+        .with_context(|| format!("工作簿中没有 {name}"))?
+        .read_to_string(&mut frame)?;
+    let (head, tail) = match (frame.find("<sheetData/>"), frame.find("</sheetData>")) {
+        (Some(i), _) => (
+            format!("{}<sheetData>", &frame[..i]),
+            format!("</sheetData>{}", &frame[i + "<sheetData/>".len()..]),
+        ),
+        (None, Some(i)) => (frame[..i].to_string(), frame[i..].to_string()),
+        (None, None) => bail!("{name} 中没有 sheetData"),
+    };
+    let head = widen_dimension(&head, last_filled_row(p), p.columns.len())?;
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(level)
+        .unix_permissions(0o600)
+        .last_modified_time(zip::DateTime::default());
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file(name, options)?;
+    z.write_all(head.as_bytes())?;
+    let mut buf = String::with_capacity(CHUNK + 4096);
+    let mut cells = Vec::with_capacity(p.columns.len());
+    for (r, i) in (2u32..).zip(p.rows.clone()) {
+        cells.clear();
+        (p.listing.fill)(i, &mut cells);
+        write_row(&mut buf, r, &cells, p)?;
+        if buf.len() >= CHUNK {
+            z.write_all(buf.as_bytes())?;
+            buf.clear();
+        }
+    }
+    z.write_all(buf.as_bytes())?;
+    z.write_all(tail.as_bytes())?;
+    Ok(z.finish()?.into_inner())
+}
+
+/// Bytes of XML gathered before they go to the compressor.
+const CHUNK: usize = 1 << 16;
+
+/// The Excel row (1-based, header at 1) of the part's last row that writes a cell.
+fn last_filled_row(p: &Part) -> u32 {
+    let mut cells = Vec::new();
+    for i in p.rows.clone().rev() {
+        cells.clear();
+        (p.listing.fill)(i, &mut cells);
+        if cells.iter().any(writes) {
+            return 2 + (i - p.rows.start) as u32;
+        }
+    }
+    1
+}
+
+/// Whether a cell of a streamed sheet is written (empty text and empty cells are not).
+fn writes(c: &Cell) -> bool {
+    match c {
+        Cell::Empty => false,
+        Cell::Text(s) => !s.is_empty(),
+        _ => true,
+    }
+}
+
+/// The `<dimension ref>` written for the header alone, stretched to the rows below.
+fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> {
+    const OPEN: &str = "<dimension ref=\"";
+    let Some(start) = head.find(OPEN).map(|i| i + OPEN.len()) else {
+        bail!("工作表中没有 dimension");
+    };
+    let Some(len) = head[start..].find('"') else {
+        bail!("工作表的 dimension 不完整");
+    };
+    let old = &head[start..start + len];
+    let (first, last) = old.split_once(':').unwrap_or((old, old));
+    let split = |cell: &str| -> Option<(String, u32)> {
+        let letters = cell.bytes().take_while(u8::is_ascii_uppercase).count();
+        Some((cell[..letters].to_string(), cell[letters..].parse().ok()?))
+    };
+    let (Some((c0, r0)), Some((c1, r1))) = (split(first), split(last)) else {
+        bail!("工作表的 dimension 无法识别：{old}");
+    };
+    let c1 = if columns > 0 {
+        let widest = rust_xlsxwriter::utility::column_number_to_name(columns as u16 - 1);
+        if (widest.len(), widest.as_str()) > (c1.len(), c1.as_str()) {
+            widest
+        } else {
+            c1
+        }
+    } else {
+        c1
+    };
+    let r1 = r1.max(last_row);
+    let range = if (c0.as_str(), r0) == (c1.as_str(), r1) {
+        format!("{c0}{r0}")
+    } else {
+        format!("{c0}{r0}:{c1}{r1}")
+    };
+    Ok(format!("{}{range}{}", &head[..start], &head[start + len..]))
+}
+
+/// One `<row>` as rust_xlsxwriter writes it in constant-memory mode; nothing for a row
+/// without cells.
+fn write_row(out: &mut String, r: u32, cells: &[Cell], p: &Part) -> Result<()> {
+    if cells.len() > p.columns.len() {
+        bail!(
+            "「{}」第 {} 行有 {} 个单元格，多于 {} 列",
+            p.listing.sheet,
+            r,
+            cells.len(),
+            p.columns.len()
+        );
+    }
+    let mut opened = false;
+    for (c, (v, column)) in cells.iter().zip(&p.columns).enumerate() {
+        if !writes(v) {
+            continue;
+        }
+        if !opened {
+            out.push_str("<row r=\"");
+            push_u32(out, r);
+            out.push_str("\">");
+            opened = true;
+        }
+        let at = |out: &mut String| {
+            push_column(out, c);
+            push_u32(out, r);
+        };
+        match (v, column) {
+            (Cell::Text(s), _) => inline_string(out, at, s, column.xf())?,
+            (Cell::Int(i), _) => number(out, at, *i as f64, column.xf())?,
+            (Cell::Num(x), _) => number(out, at, *x, column.xf())?,
+            (Cell::Date(d), Column::Date(xf)) => number(out, at, excel_serial(*d)?, *xf)?,
+            (Cell::Date(d), _) => number(out, at, excel_serial(*d)?, p.formats.date)?,
+            (Cell::Pct(x), _) => number(out, at, *x, p.formats.pct)?,
+            (Cell::Empty, _) => {}
+        }
+    }
+    if opened {
+        out.push_str("</row>");
+    }
+    Ok(())
+}
+
+fn excel_serial(d: chrono::NaiveDate) -> Result<f64> {
+    use chrono::Datelike;
+    Ok(
+        rust_xlsxwriter::ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?
+            .to_excel(),
+    )
+}
+
+fn push_u32(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[i..] {
+        out.push(char::from(*d));
+    }
+}
+
+fn push_column(out: &mut String, c: usize) {
+    if c < 26 {
+        out.push(char::from(b'A' + c as u8));
+    } else {
+        out.push_str(&rust_xlsxwriter::utility::column_number_to_name(c as u16));
+    }
+}
+
+fn open_cell(out: &mut String, at: impl Fn(&mut String), xf: u32) {
+    out.push_str("<c r=\"");
+    at(out);
+    if xf > 0 {
+        out.push_str("\" s=\"");
+        push_u32(out, xf);
+    }
+    out.push('"');
+}
+
+/// Excel has no NaN or infinity: rust_xlsxwriter writes them as text.
+fn number(out: &mut String, at: impl Fn(&mut String), x: f64, xf: u32) -> Result<()> {
+    if !x.is_finite() {
+        let text = if x.is_nan() {
+            "NAN"
+        } else if x > 0.0 {
+            "INF"
+        } else {
+            "-INF"
+        };
+        return inline_string(out, at, text, xf);
+    }
+    open_cell(out, at, xf);
+    out.push_str("><v>");
+    out.push_str(zmij::Buffer::new().format_finite(x));
+    out.push_str("</v></c>");
+    Ok(())
+}
+
+/// Excel's limit on a cell's text, in UTF-16 units.
+const MAX_STRING_LEN: usize = 32_767;
+
+fn inline_string(out: &mut String, at: impl Fn(&mut String), s: &str, xf: u32) -> Result<()> {
+    if s.len() > MAX_STRING_LEN && s.encode_utf16().count() > MAX_STRING_LEN {
+        bail!("单元格文字超过 Excel 的上限（32,767 个字符）");
+    }
+    open_cell(out, at, xf);
+    out.push_str(" t=\"inlineStr\"><is><t");
+    if s.starts_with(['\t', '\n', ' ']) || s.ends_with(['\t', '\n', ' ']) {
+        out.push_str(" xml:space=\"preserve\"");
+    }
+    out.push('>');
+    escape(out, s);
+    out.push_str("</t></is></c>");
+    Ok(())
+}
+
+/// rust_xlsxwriter's two escapes in one pass: a literal `_xHHHH_` gets its underscore
+/// encoded (`_x005F`), then `&<>`, control characters and U+FFFE/U+FFFF are escaped.
+fn escape(out: &mut String, s: &str) {
+    let plain = !s
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'_') || (b < 0x20 && b != b'\t' && b != b'\n'))
+        && !s.contains(['\u{FFFE}', '\u{FFFF}']);
+    if plain {
+        out.push_str(s);
+        return;
+    }
+    for (i, ch) in s.char_indices() {
+        if ch == '_' && is_escape_sequence(s, i) {
+            out.push_str("_x005F");
+        }
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\t' | '\n' => out.push(ch),
+            '\0'..='\x1F' | '\u{FFFE}' | '\u{FFFF}' => {
+                out.push_str("_x");
+                out.push_str(&format!("{:04X}", ch as u32));
+                out.push('_');
+            }
+            _ => out.push(ch),
+        }
+    }
+}
+
+/// Whether `_xHHHH_` starts at byte `i` (four hex digits, closing underscore).
+fn is_escape_sequence(s: &str, i: usize) -> bool {
+    let b = s.as_bytes();
+    b.len() >= i + 7
+        && b[i + 1] == b'x'
+        && b[i + 2..i + 6].iter().all(u8::is_ascii_hexdigit)
+        && b[i + 6] == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_rust_xlsxwriter_does() {
+        let cases = [
+            ("平常文字", "平常文字"),
+            ("a&b<c>d", "a&amp;b&lt;c&gt;d"),
+            ("_x0041_", "_x005F_x0041_"),
+            ("_x00G1_ _x12", "_x00G1_ _x12"),
+            ("x\u{1}y\tz\n", "x_x0001_y\tz\n"),
+            ("\u{FFFE}", "_xFFFE_"),
+        ];
+        for (input, expected) in cases {
+            let mut out = String::new();
+            escape(&mut out, input);
+            assert_eq!(out, expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn dimensions_stretch_to_the_rows_written() {
+        let head = r#"<worksheet><dimension ref="A1:C1"/><sheetViews/>"#;
+        assert_eq!(
+            widen_dimension(head, 20_001, 3).expect("widens"),
+            r#"<worksheet><dimension ref="A1:C20001"/><sheetViews/>"#
+        );
+        assert_eq!(
+            widen_dimension(r#"<dimension ref="A1"/>"#, 1, 1).expect("same"),
+            r#"<dimension ref="A1"/>"#
+        );
+        assert_eq!(
+            widen_dimension(r#"<dimension ref="A1:Z1"/>"#, 5, 28).expect("wider"),
+            r#"<dimension ref="A1:AB5"/>"#
+        );
+    }
+}
