@@ -1239,15 +1239,99 @@ struct FileOutcome {
     check_secs: f64,
 }
 
-/// Opens and checks one workbook against the roster.
-fn read_file(
+/// Workbooks opened before the roster is read, at most: a bound on what is held.
+const EARLY_MAX: usize = 512;
+/// Workbooks opened and checked at once (one per core at a time).
+const BATCH: usize = 32;
+
+/// A workbook to read: its year, path, path relative to the input folder, file name.
+struct InputFile {
     year: i32,
-    path: &Path,
-    rel: &str,
-    name: &str,
-    roster: &Roster,
-    config: &Config,
-) -> FileOutcome {
+    path: PathBuf,
+    rel: String,
+    name: String,
+}
+
+/// The workbooks of the years a job reads, and what was skipped.
+struct Listing {
+    years: Vec<i32>,
+    files: Vec<InputFile>,
+    skipped: Vec<Finding>,
+}
+
+/// Lists the workbooks of the years in scope, reporting the files that are skipped.
+fn list_workbooks(input: &Path, scope: &YearScope) -> Result<Listing> {
+    let years = match scope {
+        YearScope::One(y) => {
+            if !input.join(y.to_string()).is_dir() {
+                bail!(
+                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
+                    input.join(y.to_string()).display()
+                );
+            }
+            vec![*y]
+        }
+        YearScope::All => year_folders(input)?,
+        YearScope::UpTo(y) => {
+            if !input.join(y.to_string()).is_dir() {
+                bail!(
+                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
+                    input.join(y.to_string()).display()
+                );
+            }
+            year_folders(input)?
+                .into_iter()
+                .filter(|x| x <= y)
+                .collect()
+        }
+    };
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for &year in &years {
+        for path in files_below(&input.join(year.to_string())) {
+            let rel = relative(input, &path);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if name.starts_with("~$") || name.starts_with(".~") {
+                skipped.push(
+                    Finding::new(Severity::Info, &rel, "", 0)
+                        .message("Excel/WPS 打开文件时生成的临时锁定文件，已跳过")
+                        .hint("关闭表格后该文件会自动消失，也可直接删除"),
+                );
+                continue;
+            }
+            if name.starts_with('.') {
+                continue;
+            }
+            if !is_workbook_name(&name) {
+                skipped.push(
+                    Finding::new(Severity::Info, &rel, "", 0)
+                        .message("不是表格文件，已跳过")
+                        .hint("报送表应为 .xlsx、.xls 或 .ods 文件"),
+                );
+                continue;
+            }
+            files.push(InputFile {
+                year,
+                path,
+                rel,
+                name,
+            });
+        }
+    }
+    Ok(Listing {
+        years,
+        files,
+        skipped,
+    })
+}
+
+/// A workbook as opened, with the time it took.
+type Opened = (Result<Workbook, read::OpenError>, f64);
+
+fn open_file(path: &Path) -> Opened {
     let opened_at = std::time::Instant::now();
     let wb = std::fs::read(path)
         .map_err(|e| read::OpenError {
@@ -1255,7 +1339,13 @@ fn read_file(
             hint: "请检查文件是否被其他程序占用".into(),
         })
         .and_then(|b| read::open(&b));
-    let open_secs = opened_at.elapsed().as_secs_f64();
+    (wb, opened_at.elapsed().as_secs_f64())
+}
+
+/// Checks one opened workbook against the roster.
+fn check_file(f: &InputFile, opened: &Opened, roster: &Roster, config: &Config) -> FileOutcome {
+    let (year, rel, name) = (f.year, f.rel.as_str(), f.name.as_str());
+    let (wb, open_secs) = opened;
     let checked_at = std::time::Instant::now();
     let mut v = Validation::default();
     let mut cands = Candidates::default();
@@ -1267,8 +1357,8 @@ fn read_file(
             tally.unreadable = true;
             v.findings.push(
                 Finding::new(Severity::Error, rel, "", 0)
-                    .message(e.message)
-                    .hint(e.hint),
+                    .message(e.message.clone())
+                    .hint(e.hint.clone()),
             );
         }
         (Ok(wb), None) => {
@@ -1288,7 +1378,7 @@ fn read_file(
             };
             read_workbook(
                 &ctx,
-                &wb,
+                wb,
                 &mut Candidates::default(),
                 &mut tally,
                 &mut scratch,
@@ -1311,14 +1401,14 @@ fn read_file(
                 config,
                 near: Default::default(),
             };
-            read_workbook(&ctx, &wb, &mut cands, &mut tally, &mut v);
+            read_workbook(&ctx, wb, &mut cands, &mut tally, &mut v);
         }
     }
     FileOutcome {
         cands,
         findings: v.findings,
         tally,
-        open_secs,
+        open_secs: *open_secs,
         check_secs: checked_at.elapsed().as_secs_f64(),
     }
 }
@@ -1360,81 +1450,66 @@ pub fn load_base(input: &Path) -> Result<Base> {
 
 /// Loads the configuration, the roster and the records of the given years.
 pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
-    // The roster is part of reading and checking too.
+    // The roster is part of reading and checking too. It is read on one core while the
+    // other opens the first workbooks: opening needs no roster, checking does.
     let started = std::time::Instant::now();
+    let roster_done = std::sync::atomic::AtomicBool::new(false);
+    let (base, listing) = crate::par::join(
+        || {
+            let base = load_base(input);
+            roster_done.store(true, std::sync::atomic::Ordering::Relaxed);
+            base
+        },
+        || {
+            let listing = list_workbooks(input, scope)?;
+            let mut early = Vec::new();
+            for f in listing.files.iter().take(EARLY_MAX) {
+                if roster_done.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                early.push(open_file(&f.path));
+            }
+            Ok::<_, anyhow::Error>((listing, early))
+        },
+    );
     let Base {
         config,
         roster,
         validation: mut v,
         roster_file: roster_rel,
         roster_open,
-    } = load_base(input)?;
-    let years = match scope {
-        YearScope::One(y) => {
-            if !input.join(y.to_string()).is_dir() {
-                bail!(
-                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
-                    input.join(y.to_string()).display()
-                );
-            }
-            vec![*y]
-        }
-        YearScope::All => year_folders(input)?,
-        YearScope::UpTo(y) => {
-            if !input.join(y.to_string()).is_dir() {
-                bail!(
-                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
-                    input.join(y.to_string()).display()
-                );
-            }
-            year_folders(input)?
-                .into_iter()
-                .filter(|x| x <= y)
-                .collect()
-        }
-    };
+    } = base?;
+    let (
+        Listing {
+            years,
+            files,
+            skipped,
+        },
+        early,
+    ) = listing?;
+    v.findings.extend(skipped);
+    // The workbooks opened meanwhile took no wall time of their own.
     let mut read_time = roster_open;
     let mut cands = Candidates::default();
-    // First the list of workbooks (reporting what is skipped), then the workbooks opened
-    // a batch at a time on all cores, then read in order: the result is the same as a
-    // single-threaded run, and only a batch of workbooks is held at once.
-    let mut files: Vec<(i32, PathBuf, String, String)> = Vec::new();
-    for &year in &years {
-        for path in files_below(&input.join(year.to_string())) {
-            let rel = relative(input, &path);
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            if name.starts_with("~$") || name.starts_with(".~") {
-                v.findings.push(
-                    Finding::new(Severity::Info, &rel, "", 0)
-                        .message("Excel/WPS 打开文件时生成的临时锁定文件，已跳过")
-                        .hint("关闭表格后该文件会自动消失，也可直接删除"),
-                );
-                continue;
-            }
-            if name.starts_with('.') {
-                continue;
-            }
-            if !is_workbook_name(&name) {
-                v.findings.push(
-                    Finding::new(Severity::Info, &rel, "", 0)
-                        .message("不是表格文件，已跳过")
-                        .hint("报送表应为 .xlsx、.xls 或 .ods 文件"),
-                );
-                continue;
-            }
-            files.push((year, path, rel, name));
-        }
-    }
-    const BATCH: usize = 32;
+    // The workbooks are opened a batch at a time on all cores, then read in order: the
+    // result is the same as a single-threaded run, and only a batch is held at once.
+    let mut early = early.into_iter();
     for batch in files.chunks(BATCH) {
         let batch_started = std::time::Instant::now();
+        let jobs: Vec<(&InputFile, Option<Opened>)> =
+            batch.iter().map(|f| (f, early.next())).collect();
         // Each workbook is opened and checked on its own core (the roster and the
         // configuration are only read); the results are gathered in file order.
-        let outcomes = crate::par::map(batch, |(year, path, rel, name)| {
-            read_file(*year, path, rel, name, &roster, &config)
+        let outcomes = crate::par::map(&jobs, |(f, opened)| {
+            let fresh;
+            let opened = match opened {
+                Some(o) => o,
+                None => {
+                    fresh = open_file(&f.path);
+                    &fresh
+                }
+            };
+            check_file(f, opened, &roster, &config)
         });
         // The batch's wall time is shared between 读取 and 校验 as their CPU time was.
         let (open, check) = outcomes

@@ -53,7 +53,7 @@ pub fn cell_date(d: &Data) -> Result<Option<NaiveDate>, NotADate> {
         Data::Empty => Ok(None),
         Data::DateTime(dt) => dt.as_datetime().map(|x| Some(x.date())).ok_or(NotADate),
         Data::DateTimeIso(s) => parse_date_text(s).map(Some).ok_or(NotADate),
-        Data::String(s) if clean_text(s).is_empty() => Ok(None),
+        Data::String(s) if crate::text::is_blank_text(s) => Ok(None),
         Data::String(s) => parse_date_text(s).map(Some).ok_or(NotADate),
         Data::Int(i) => number_date(*i as f64),
         Data::Float(f) => number_date(*f),
@@ -87,7 +87,8 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn raw(&self, col: &str) -> &Data {
+    /// The cell of a column (borrowed from the sheet, not from the row being read).
+    fn raw(&self, col: &str) -> &'a Data {
         match self.header.col(col) {
             Some(c) => self.sheet.get(self.source.row - 1, c),
             None => &Data::Empty,
@@ -140,8 +141,14 @@ impl<'a> Row<'a> {
 
     /// Text of a column; an Excel error value in the cell is an error of the row.
     pub fn text(&mut self, col: &str) -> String {
-        if let Data::String(s) = self.raw(col) {
-            let n = s.chars().count();
+        let raw = self.raw(col);
+        if let Data::String(s) = raw {
+            // A character is at least a byte: most cells need no count.
+            let n = if s.len() > crate::read::MAX_CELL_CHARS {
+                s.chars().count()
+            } else {
+                0
+            };
             if n > crate::read::MAX_CELL_CHARS {
                 let head: String = s.chars().take(20).collect();
                 self.error(
@@ -156,7 +163,7 @@ impl<'a> Row<'a> {
                 return String::new();
             }
         }
-        match cell_text(self.raw(col)) {
+        match cell_text(raw) {
             Ok(s) => s,
             Err(e) => {
                 self.error(
@@ -184,8 +191,8 @@ impl<'a> Row<'a> {
     }
 
     pub fn date(&mut self, col: &str, required: bool) -> Option<NaiveDate> {
-        let raw = self.raw(col).clone();
-        match cell_date(&raw) {
+        let raw = self.raw(col);
+        match cell_date(raw) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
                 if required {
@@ -199,7 +206,7 @@ impl<'a> Row<'a> {
                 None
             }
             Err(NotADate) => {
-                let shown = cell_text(&raw).unwrap_or_else(|e| e);
+                let shown = cell_text(raw).unwrap_or_else(|e| e);
                 self.error(
                     col,
                     &shown,
@@ -213,8 +220,8 @@ impl<'a> Row<'a> {
 
     /// A whole, non-negative count (票数, 人数).
     pub fn count(&mut self, col: &str) -> Option<u32> {
-        let raw = self.raw(col).clone();
-        let parsed = match &raw {
+        let raw = self.raw(col);
+        let parsed = match raw {
             Data::Int(i) => u32::try_from(*i).ok(),
             Data::Float(f) if f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX) => {
                 Some(*f as u32)
@@ -245,7 +252,7 @@ impl<'a> Row<'a> {
             _ => None,
         };
         if parsed.is_none() {
-            let shown = cell_text(&raw).unwrap_or_else(|e| e);
+            let shown = cell_text(raw).unwrap_or_else(|e| e);
             self.error(col, &shown, "应为不小于 0 的整数", "请只填写数字，如 25");
         }
         parsed

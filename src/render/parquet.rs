@@ -11,9 +11,10 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - epoch).num_days() as i32
 }
 
-/// One column's values on their way into a data frame.
+/// One column's values on their way into a data frame. Text is copied into the
+/// column's buffers as it comes: a row group's strings are never all held one by one.
 enum Values {
-    Text(Vec<Option<String>>),
+    Text(StringChunkedBuilder),
     Int(Vec<Option<i64>>),
     Date(Vec<Option<i32>>),
 }
@@ -21,7 +22,7 @@ enum Values {
 impl Values {
     fn new(kind: Kind, capacity: usize) -> Values {
         match kind {
-            Kind::Text => Values::Text(Vec::with_capacity(capacity)),
+            Kind::Text => Values::Text(StringChunkedBuilder::new("".into(), capacity)),
             Kind::Int => Values::Int(Vec::with_capacity(capacity)),
             Kind::Date => Values::Date(Vec::with_capacity(capacity)),
         }
@@ -31,13 +32,13 @@ impl Values {
     /// into the others. Returns the cell back when it does not fit.
     fn push(&mut self, c: Cell) -> Result<(), Cell> {
         match (self, c) {
-            (Values::Text(v), c) => v.push(match c {
-                Cell::Text(s) => Some(s),
-                Cell::Int(x) => Some(x.to_string()),
-                Cell::Num(x) | Cell::Pct(x) => Some(x.to_string()),
-                Cell::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
-                Cell::Empty => None,
-            }),
+            (Values::Text(v), c) => match c {
+                Cell::Text(s) => v.append_value(s),
+                Cell::Int(x) => v.append_value(x.to_string()),
+                Cell::Num(x) | Cell::Pct(x) => v.append_value(x.to_string()),
+                Cell::Date(d) => v.append_value(d.format("%Y-%m-%d").to_string()),
+                Cell::Empty => v.append_null(),
+            },
             (Values::Int(v), Cell::Int(x)) => v.push(Some(x)),
             (Values::Int(v), Cell::Empty) => v.push(None),
             (Values::Date(v), Cell::Date(d)) => v.push(Some(days_since_epoch(d))),
@@ -50,7 +51,7 @@ impl Values {
     fn into_column(self, name: &str) -> PolarsResult<Column> {
         let name: PlSmallStr = name.into();
         match self {
-            Values::Text(v) => Ok(Column::new(name, v)),
+            Values::Text(v) => Ok(v.finish().with_name(name).into_column()),
             Values::Int(v) => Ok(Column::new(name, v)),
             Values::Date(v) => Column::new(name, v).cast(&DataType::Date),
         }

@@ -8,39 +8,83 @@
 use super::xlsx::{Cell, Listing};
 use anyhow::{bail, Context, Result};
 use std::io::{Cursor, Read, Write};
+use std::ops::Range;
 use zip::write::SimpleFileOptions;
 
 /// Format indices (the workbook's `s` numbers) a streamed sheet's cells use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellFormats {
-    /// A date outside a date column, and any share, keep a full format.
+    /// A date or share outside a column of its kind keeps a full format.
     pub date: u32,
     pub pct: u32,
 }
 
-/// How a column's cells are written: with no number format, or as dates with the
-/// column's date format (its index).
+/// How a column's cells are written: with no number format, or with the column's date
+/// or percentage format (its index), which its dates or shares take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     General,
     Date(u32),
+    Pct(u32),
 }
 
 impl Column {
     fn xf(self) -> u32 {
         match self {
             Column::General => 0,
-            Column::Date(x) => x,
+            Column::Date(x) | Column::Pct(x) => x,
         }
     }
 }
 
+/// Where a big sheet's data rows come from.
+pub enum Rows<'s, 'a> {
+    /// Rows of a listing, filled one at a time.
+    Listing(&'s Listing<'a>, Range<usize>),
+    /// A table's rows.
+    Table(&'s [Vec<Cell>]),
+}
+
+impl Rows<'_, '_> {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Listing(_, r) => r.len(),
+            Rows::Table(t) => t.len(),
+        }
+    }
+
+    /// Calls `f` with the k-th row's cells, for each k in `ks`.
+    fn each(
+        &self,
+        ks: impl Iterator<Item = usize>,
+        mut f: impl FnMut(usize, &[Cell]) -> Result<bool>,
+    ) -> Result<()> {
+        let mut buf = Vec::new();
+        for k in ks {
+            let more = match self {
+                Rows::Listing(l, r) => {
+                    buf.clear();
+                    (l.fill)(r.start + k, &mut buf);
+                    f(k, &buf)?
+                }
+                Rows::Table(t) => f(k, &t[k])?,
+            };
+            if !more {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One big sheet to fill: the worksheet's position in the workbook (its part is
-/// `xl/worksheets/sheet{n}.xml`), the listing rows it holds, one entry per column.
+/// `xl/worksheets/sheet{n}.xml`) and name, its data rows and the Excel row (1-based) of
+/// the first, one entry per column.
 pub struct Part<'s, 'a> {
     pub sheet: usize,
-    pub listing: &'s Listing<'a>,
-    pub rows: std::ops::Range<usize>,
+    pub name: &'s str,
+    pub rows: Rows<'s, 'a>,
+    pub first_row: u32,
     pub columns: Vec<Column>,
     pub formats: CellFormats,
 }
@@ -53,7 +97,10 @@ pub fn splice(package: &[u8], parts: &[Part], level: Option<i64>) -> Result<Vec<
     let filled = crate::par::map_dynamic(&order, |p| fill_part(package, p, level));
     let mut filled_by_name = std::collections::HashMap::new();
     for (p, zipped) in order.iter().zip(filled) {
-        filled_by_name.insert(part_name(p.sheet), zipped?);
+        filled_by_name.insert(
+            part_name(p.sheet),
+            zipped.with_context(|| format!("写出工作表「{}」时出错", p.name))?,
+        );
     }
     let mut source = zip::ZipArchive::new(Cursor::new(package)).context("读取工作簿结构出错")?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
@@ -84,15 +131,10 @@ fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
         .by_name(&name)
         .with_context(|| format!("工作簿中没有 {name}"))?
         .read_to_string(&mut frame)?;
-    let (head, tail) = match (frame.find("<sheetData/>"), frame.find("</sheetData>")) {
-        (Some(i), _) => (
-            format!("{}<sheetData>", &frame[..i]),
-            format!("</sheetData>{}", &frame[i + "<sheetData/>".len()..]),
-        ),
-        (None, Some(i)) => (frame[..i].to_string(), frame[i..].to_string()),
-        (None, None) => bail!("{name} 中没有 sheetData"),
-    };
-    let head = widen_dimension(&head, last_filled_row(p), p.columns.len())?;
+    let (head, tail) =
+        split_frame(&frame, p.first_row).with_context(|| format!("{name} 中没有 sheetData"))?;
+    let (last_row, columns) = extent(p)?;
+    let head = widen_dimension(&head, last_row, columns)?;
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(level)
@@ -102,35 +144,61 @@ fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
     z.start_file(name, options)?;
     z.write_all(head.as_bytes())?;
     let mut buf = String::with_capacity(CHUNK + 4096);
-    let mut cells = Vec::with_capacity(p.columns.len());
-    for (r, i) in (2u32..).zip(p.rows.clone()) {
-        cells.clear();
-        (p.listing.fill)(i, &mut cells);
-        write_row(&mut buf, r, &cells, p)?;
+    p.rows.each(0..p.rows.len(), |k, cells| {
+        write_row(&mut buf, p.first_row + k as u32, cells, p)?;
         if buf.len() >= CHUNK {
             z.write_all(buf.as_bytes())?;
             buf.clear();
         }
-    }
+        Ok(true)
+    })?;
     z.write_all(buf.as_bytes())?;
     z.write_all(tail.as_bytes())?;
     Ok(z.finish()?.into_inner())
 }
 
+/// The sheet XML before and after where rows from `first_row` on belong: before the
+/// first row written below them (a table's notes) or at the end of the sheet data.
+fn split_frame(frame: &str, first_row: u32) -> Option<(String, String)> {
+    if let Some(i) = frame.find("<sheetData/>") {
+        return Some((
+            format!("{}<sheetData>", &frame[..i]),
+            format!("</sheetData>{}", &frame[i + "<sheetData/>".len()..]),
+        ));
+    }
+    let end = frame.find("</sheetData>")?;
+    let below = frame[..end].match_indices("<row r=\"").find(|(i, m)| {
+        let digits = &frame[i + m.len()..];
+        let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+        digits[..n].parse::<u32>().is_ok_and(|r| r >= first_row)
+    });
+    let at = below.map_or(end, |(i, _)| i);
+    Some((frame[..at].to_string(), frame[at..].to_string()))
+}
+
 /// Bytes of XML gathered before they go to the compressor.
 const CHUNK: usize = 1 << 16;
 
-/// The Excel row (1-based, header at 1) of the part's last row that writes a cell.
-fn last_filled_row(p: &Part) -> u32 {
-    let mut cells = Vec::new();
-    for i in p.rows.clone().rev() {
-        cells.clear();
-        (p.listing.fill)(i, &mut cells);
-        if cells.iter().any(writes) {
-            return 2 + (i - p.rows.start) as u32;
+/// The Excel row (1-based) of the last data row that writes a cell (0 if none), and
+/// the columns up to the last written one: what rust_xlsxwriter's dimension counts.
+/// A listing fills its declared columns; a table's rows are all looked at.
+fn extent(p: &Part) -> Result<(u32, usize)> {
+    let mut last_row = 0;
+    let mut columns = 0;
+    let table = matches!(p.rows, Rows::Table(_));
+    p.rows.each((0..p.rows.len()).rev(), |k, cells| {
+        if let Some(c) = cells.iter().rposition(writes) {
+            if last_row == 0 {
+                last_row = p.first_row + k as u32;
+            }
+            columns = columns.max(c + 1);
         }
+        Ok(table || last_row == 0)
+    })?;
+    if !table && last_row > 0 {
+        columns = columns.max(p.columns.len());
     }
-    1
+    Ok((last_row, columns))
 }
 
 /// Whether a cell of a streamed sheet is written (empty text and empty cells are not).
@@ -142,7 +210,8 @@ fn writes(c: &Cell) -> bool {
     }
 }
 
-/// The `<dimension ref>` written for the header alone, stretched to the rows below.
+/// The `<dimension ref>` written for the header alone, stretched to the rows below and
+/// the columns they fill.
 fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> {
     const OPEN: &str = "<dimension ref=\"";
     let Some(start) = head.find(OPEN).map(|i| i + OPEN.len()) else {
@@ -182,17 +251,9 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
 /// One `<row>` as rust_xlsxwriter writes it in constant-memory mode; nothing for a row
 /// without cells.
 fn write_row(out: &mut String, r: u32, cells: &[Cell], p: &Part) -> Result<()> {
-    if cells.len() > p.columns.len() {
-        bail!(
-            "「{}」第 {} 行有 {} 个单元格，多于 {} 列",
-            p.listing.sheet,
-            r,
-            cells.len(),
-            p.columns.len()
-        );
-    }
     let mut opened = false;
-    for (c, (v, column)) in cells.iter().zip(&p.columns).enumerate() {
+    let columns = p.columns.iter().chain(std::iter::repeat(&Column::General));
+    for (c, (v, column)) in cells.iter().zip(columns).enumerate() {
         if !writes(v) {
             continue;
         }
@@ -212,6 +273,7 @@ fn write_row(out: &mut String, r: u32, cells: &[Cell], p: &Part) -> Result<()> {
             (Cell::Num(x), _) => number(out, at, *x, column.xf())?,
             (Cell::Date(d), Column::Date(xf)) => number(out, at, excel_serial(*d)?, *xf)?,
             (Cell::Date(d), _) => number(out, at, excel_serial(*d)?, p.formats.date)?,
+            (Cell::Pct(x), Column::Pct(xf)) => number(out, at, *x, *xf)?,
             (Cell::Pct(x), _) => number(out, at, *x, p.formats.pct)?,
             (Cell::Empty, _) => {}
         }

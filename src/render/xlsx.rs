@@ -348,16 +348,15 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         }
     }
     let large = jobs.iter().any(|j| j.rows() > CONSTANT_MEMORY_ROWS);
-    let spliced =
-        |j: &Job| splice && j.rows() > CONSTANT_MEMORY_ROWS && matches!(j, Job::Listing { .. });
+    let spliced = |j: &Job| splice && j.rows() > CONSTANT_MEMORY_ROWS;
     if large {
         // Streamed sheets share the workbook's format table: every format is known
         // before any sheet is written, so indices do not depend on thread timing.
         for f in styles.all() {
             wb.register_format(f);
         }
-        wb.set_zip_compression_level(ZIP_LEVEL_LARGE as u8);
     }
+    wb.set_zip_compression_level(ZIP_LEVEL as u8);
     for job in &jobs {
         match job {
             Job::Table(t) => add_sheet(&mut wb, &t.sheet, t.rows.len(), &column_widths(t))?,
@@ -372,46 +371,63 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         jobs.iter().zip(wb.worksheets_mut().iter_mut()).collect();
     work.sort_by_key(|(j, _)| std::cmp::Reverse(j.rows()));
     crate::par::for_each_dynamic(work, |(job, ws)| match job {
-        Job::Table(t) => write_table(ws, t, &styles),
+        Job::Table(t) => write_table(ws, t, &styles, !spliced(job)),
         Job::Listing { listing, rows, .. } => {
             write_listing_part(ws, listing, rows.clone(), &styles, !spliced(job))
         }
     })?;
     let package = wb.save_to_buffer().context("生成 Excel 文件时出错")?;
+    let column = |f: ColumnFormat| match f {
+        ColumnFormat::General => sheet_xml::Column::General,
+        ColumnFormat::Date => sheet_xml::Column::Date(styles.index(&styles.plain_date)),
+        ColumnFormat::Pct => sheet_xml::Column::Pct(styles.index(&styles.plain_pct)),
+    };
     let parts: Vec<sheet_xml::Part> = jobs
         .iter()
         .enumerate()
         .filter(|(_, j)| spliced(j))
-        .filter_map(|(sheet, j)| match j {
-            Job::Listing { listing, rows, .. } => Some(sheet_xml::Part {
+        .map(|(sheet, j)| {
+            let (name, rows, first_row, columns) = match j {
+                Job::Table(t) => (
+                    t.sheet.as_str(),
+                    sheet_xml::Rows::Table(&t.rows),
+                    if t.title.is_some() { 3 } else { 2 },
+                    table_columns(t),
+                ),
+                Job::Listing {
+                    listing,
+                    name,
+                    rows,
+                    ..
+                } => (
+                    name.as_str(),
+                    sheet_xml::Rows::Listing(listing, rows.clone()),
+                    2,
+                    listing_columns(listing),
+                ),
+            };
+            sheet_xml::Part {
                 sheet,
-                listing,
-                rows: rows.clone(),
-                columns: listing
-                    .columns
-                    .iter()
-                    .map(|(_, k)| match k {
-                        Kind::Date => sheet_xml::Column::Date(styles.index(&styles.plain_date)),
-                        Kind::Text | Kind::Int => sheet_xml::Column::General,
-                    })
-                    .collect(),
+                name,
+                rows,
+                first_row,
+                columns: columns.into_iter().map(column).collect(),
                 formats: sheet_xml::CellFormats {
                     date: styles.index(&styles.date),
                     pct: styles.index(&styles.pct),
                 },
-            }),
-            Job::Table(_) => None,
+            }
         })
         .collect();
     if parts.is_empty() {
         return Ok(package);
     }
-    sheet_xml::splice(&package, &parts, Some(ZIP_LEVEL_LARGE)).context("生成 Excel 文件时出错")
+    sheet_xml::splice(&package, &parts, Some(ZIP_LEVEL)).context("生成 Excel 文件时出错")
 }
 
-/// The zip level of workbooks with big sheets: deflate dominates writing a million
-/// rows, and the fastest level costs a fifth more bytes and saves most of that time.
-const ZIP_LEVEL_LARGE: i64 = 1;
+/// The zip level of every workbook: deflate is the largest part of writing one, and
+/// the fastest level costs a fifth more bytes and saves most of that time.
+const ZIP_LEVEL: i64 = 1;
 
 /// The writing of one worksheet.
 enum Job<'s, 'a> {
@@ -558,7 +574,38 @@ impl Body {
     }
 }
 
-fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
+/// The number format each column of a streamed table gives its cells: its first
+/// filled cell's.
+fn table_columns(t: &Table) -> Vec<ColumnFormat> {
+    (0..t.headers.len())
+        .map(|c| {
+            match t
+                .rows
+                .iter()
+                .filter_map(|row| row.get(c))
+                .find(|v| !matches!(v, Cell::Empty))
+            {
+                Some(Cell::Date(_)) => ColumnFormat::Date,
+                Some(Cell::Pct(_)) => ColumnFormat::Pct,
+                _ => ColumnFormat::General,
+            }
+        })
+        .collect()
+}
+
+/// The number format each column of a streamed listing gives its cells: its kind's.
+fn listing_columns(l: &Listing) -> Vec<ColumnFormat> {
+    l.columns
+        .iter()
+        .map(|(_, k)| match k {
+            Kind::Date => ColumnFormat::Date,
+            Kind::Text | Kind::Int => ColumnFormat::General,
+        })
+        .collect()
+}
+
+/// One table's sheet; without `body_rows` its data rows are left to `sheet_xml`.
+fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
         let last = t.headers.len().max(1) as u16 - 1;
@@ -574,30 +621,16 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
     let body = if t.rows.len() > CONSTANT_MEMORY_ROWS {
-        // A column's number format follows its first filled cell.
-        Body::Plain(
-            (0..t.headers.len())
-                .map(|c| {
-                    match t
-                        .rows
-                        .iter()
-                        .filter_map(|row| row.get(c))
-                        .find(|v| !matches!(v, Cell::Empty))
-                    {
-                        Some(Cell::Date(_)) => ColumnFormat::Date,
-                        Some(Cell::Pct(_)) => ColumnFormat::Pct,
-                        _ => ColumnFormat::General,
-                    }
-                })
-                .collect(),
-        )
+        Body::Plain(table_columns(t))
     } else {
         Body::Formatted
     };
     body.set_columns(ws, styles)?;
     for row in &t.rows {
-        for (c, v) in row.iter().enumerate() {
-            body.write(ws, r, c as u16, v, styles)?;
+        if body_rows {
+            for (c, v) in row.iter().enumerate() {
+                body.write(ws, r, c as u16, v, styles)?;
+            }
         }
         r += 1;
     }
@@ -710,15 +743,7 @@ fn write_listing_part(
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
     let body = if rows.len() > CONSTANT_MEMORY_ROWS {
-        Body::Plain(
-            l.columns
-                .iter()
-                .map(|(_, k)| match k {
-                    Kind::Date => ColumnFormat::Date,
-                    Kind::Text | Kind::Int => ColumnFormat::General,
-                })
-                .collect(),
-        )
+        Body::Plain(listing_columns(l))
     } else {
         Body::Formatted
     };
@@ -912,7 +937,32 @@ mod tests {
         );
         let mut t = Table::new("汇总", &["姓名", "次数"]);
         t.rows.push(vec!["张三".into(), Cell::Int(3)]);
-        let sheets = [Sheet::Table(&t), Sheet::Listing(&l)];
+        // A big table with a title and notes: shares, dates, a stray cell past the
+        // headers and blank rows at the end.
+        let mut big = Table::new("代表", &["姓名", "出席率", "日期"]);
+        big.title = Some("履职档案汇总".into());
+        big.notes = vec!["说明一".into(), "说明二 & <注>".into()];
+        for i in 0..CONSTANT_MEMORY_ROWS + 7 {
+            let date = match i % 4 {
+                0 => Cell::Empty,
+                1 => "不详".into(),
+                _ => NaiveDate::from_ymd_opt(2023, 5, 1 + (i % 30) as u32).into(),
+            };
+            let share = if i % 6 == 0 {
+                Cell::Int(1)
+            } else {
+                Cell::Pct(i as f64 / 1e5)
+            };
+            let mut row = vec![format!("代表{i}").into(), share, date];
+            if i == 17 {
+                row.push("表外".into());
+            }
+            if i + 2 >= CONSTANT_MEMORY_ROWS + 7 {
+                row = vec![Cell::Empty, "".into()];
+            }
+            big.rows.push(row);
+        }
+        let sheets = [Sheet::Table(&t), Sheet::Listing(&l), Sheet::Table(&big)];
         let parts = |bytes: Vec<u8>| -> Vec<(String, Vec<u8>)> {
             let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
             (0..z.len())
@@ -942,7 +992,7 @@ mod tests {
                 );
             }
         }
-        assert!(ours.iter().any(|(n, _)| n == "xl/worksheets/sheet2.xml"));
+        assert!(ours.iter().any(|(n, _)| n == "xl/worksheets/sheet3.xml"));
         assert_eq!(ours.len(), theirs.len());
     }
 
