@@ -98,9 +98,10 @@ fn child(dir: &Path, job: &[&str]) {
     assert_eq!(code, 0, "the job failed");
     let stages = lvzhi::timing::take();
     let peak = peak_kb();
-    // Floor: read every input cell, on both cores as the pipeline does…
+    // Floor: read every input cell, on both cores (each taking the next file) as the
+    // pipeline does…
     let t = Instant::now();
-    let cells: usize = lvzhi::par::map(&files(&input), |f| {
+    let cells: usize = lvzhi::par::map_dynamic(&files(&input), |f| {
         std::fs::read(f)
             .ok()
             .and_then(|bytes| lvzhi::read::open(&bytes).ok())

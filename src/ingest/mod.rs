@@ -1241,8 +1241,9 @@ struct FileOutcome {
 
 /// Workbooks opened before the roster is read, at most: a bound on what is held.
 const EARLY_MAX: usize = 512;
-/// Workbooks opened and checked at once (one per core at a time).
-const BATCH: usize = 32;
+/// Workbooks handed to the cores at once; each is freed once checked, so a batch holds
+/// only records. Each core takes the next workbook when free (sizes differ widely).
+const BATCH: usize = 256;
 
 /// A workbook to read: its year, path, path relative to the input folder, file name.
 struct InputFile {
@@ -1500,7 +1501,7 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
             batch.iter().map(|f| (f, early.next())).collect();
         // Each workbook is opened and checked on its own core (the roster and the
         // configuration are only read); the results are gathered in file order.
-        let outcomes = crate::par::map(&jobs, |(f, opened)| {
+        let outcomes = crate::par::map_dynamic(&jobs, |(f, opened)| {
             let fresh;
             let opened = match opened {
                 Some(o) => o,

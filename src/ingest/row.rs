@@ -17,6 +17,8 @@ pub type SheetAt = (std::sync::Arc<str>, std::sync::Arc<str>);
 /// One data row being read.
 pub struct Row<'a> {
     pub sheet: &'a Sheet,
+    /// This row's cells, looked up once.
+    cells: &'a [(u32, Data)],
     pub header: &'a Header,
     pub source: Source,
     pub findings: Vec<Finding>,
@@ -76,6 +78,7 @@ impl<'a> Row<'a> {
     pub fn new(sheet: &'a Sheet, header: &'a Header, at: &SheetAt, row: u32) -> Row<'a> {
         Row {
             sheet,
+            cells: sheet.cells(row),
             header,
             source: Source {
                 file: at.0.clone(),
@@ -90,7 +93,7 @@ impl<'a> Row<'a> {
     /// The cell of a column (borrowed from the sheet, not from the row being read).
     fn raw(&self, col: &str) -> &'a Data {
         match self.header.col(col) {
-            Some(c) => self.sheet.get(self.source.row - 1, c),
+            Some(c) => crate::read::cell_of(self.cells, c),
             None => &Data::Empty,
         }
     }

@@ -80,7 +80,8 @@ impl Sheet {
         }
     }
 
-    fn cells(&self, row: u32) -> &[(u32, Data)] {
+    /// The non-blank cells of a row as (column, value), left to right.
+    pub fn cells(&self, row: u32) -> &[(u32, Data)] {
         match self.row_index(row) {
             Ok(i) => &self.rows[i].1,
             Err(_) => &[],
@@ -177,11 +178,7 @@ impl Sheet {
     }
 
     pub fn get(&self, row: u32, col: u32) -> &Data {
-        let cells = self.cells(row);
-        match cells.binary_search_by_key(&col, |(c, _)| *c) {
-            Ok(j) => &cells[j].1,
-            Err(_) => &EMPTY,
-        }
+        cell_of(self.cells(row), col)
     }
 
     /// The non-blank cells of a row, left to right.
@@ -219,6 +216,14 @@ impl Sheet {
 
     pub fn cell_count(&self) -> usize {
         self.count
+    }
+}
+
+/// The value at a column of a row's cells (`Sheet::cells`).
+pub fn cell_of(cells: &[(u32, Data)], col: u32) -> &Data {
+    match cells.binary_search_by_key(&col, |(c, _)| *c) {
+        Ok(j) => &cells[j].1,
+        Err(_) => &EMPTY,
     }
 }
 
