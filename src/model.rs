@@ -6,6 +6,8 @@ use std::collections::HashMap;
 /// A hash map with a fast hasher and a fixed seed: the keys (ids, record fields) come
 /// from the office's own sheets, and a fixed seed keeps every run the same.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+/// A hash set with the same hasher as `FastMap`.
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::FixedState>;
 
 /// Where a record came from: file (relative to the input folder), sheet and Excel row (1-based).
 /// The names are shared by all records of a sheet: millions of records, a few files.

@@ -1086,7 +1086,7 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
 pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> Vec<Finding> {
     type MeetingKey<'a> = (MeetingKind, NaiveDate, Cow<'a, str>);
     let mut meetings: BTreeMap<(MeetingKind, NaiveDate, String), String> = BTreeMap::new();
-    let mut recorded: crate::model::FastMap<(&str, MeetingKey), ()> = Default::default();
+    let mut recorded: crate::model::FastSet<(&str, MeetingKey)> = Default::default();
     recorded.reserve(records.attendance.len());
     for a in &records.attendance {
         let key = meeting_key_ref(a);
@@ -1097,7 +1097,7 @@ pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> V
                 .entry((key.0, key.1, key.2.to_string()))
                 .or_insert_with(|| a.meeting.clone());
         }
-        recorded.insert((a.delegate.as_str(), key), ());
+        recorded.insert((a.delegate.as_str(), key));
     }
     let mut out = Vec::new();
     for ((kind, date, committee), name) in &meetings {
@@ -1119,7 +1119,7 @@ pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> V
                 d.id.as_str(),
                 (*kind, *date, Cow::Borrowed(committee.as_str())),
             );
-            if !serving || recorded.contains_key(&key) {
+            if !serving || recorded.contains(&key) {
                 continue;
             }
             let who = match kind {
@@ -1262,24 +1262,24 @@ struct Listing {
 
 /// Lists the workbooks of the years in scope, reporting the files that are skipped.
 fn list_workbooks(input: &Path, scope: &YearScope) -> Result<Listing> {
+    let present = |y: i32| -> Result<()> {
+        let dir = input.join(y.to_string());
+        if !dir.is_dir() {
+            bail!(
+                "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
+                dir.display()
+            );
+        }
+        Ok(())
+    };
     let years = match scope {
         YearScope::One(y) => {
-            if !input.join(y.to_string()).is_dir() {
-                bail!(
-                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
-                    input.join(y.to_string()).display()
-                );
-            }
+            present(*y)?;
             vec![*y]
         }
         YearScope::All => year_folders(input)?,
         YearScope::UpTo(y) => {
-            if !input.join(y.to_string()).is_dir() {
-                bail!(
-                    "输入文件夹中没有 {y} 年度的文件夹（应为 {}）",
-                    input.join(y.to_string()).display()
-                );
-            }
+            present(*y)?;
             year_folders(input)?
                 .into_iter()
                 .filter(|x| x <= y)
@@ -1449,6 +1449,52 @@ pub fn load_base(input: &Path) -> Result<Base> {
     })
 }
 
+/// Opens (unless opened already, in file order) and checks each workbook, a batch at a
+/// time on all cores, then takes the results in file order: the same as a
+/// single-threaded run. Returns the records and the wall time that counts as 读取.
+fn read_files(
+    files: &[InputFile],
+    early: Vec<Opened>,
+    roster: &Roster,
+    config: &Config,
+    v: &mut Validation,
+) -> (Candidates, std::time::Duration) {
+    let mut read_time = std::time::Duration::ZERO;
+    let mut cands = Candidates::default();
+    let mut early = early.into_iter();
+    for batch in files.chunks(BATCH) {
+        let batch_started = std::time::Instant::now();
+        let jobs: Vec<(&InputFile, Option<Opened>)> =
+            batch.iter().map(|f| (f, early.next())).collect();
+        // Each workbook is opened and checked on its own core (the roster and the
+        // configuration are only read); the results are gathered in file order.
+        let outcomes = crate::par::map_dynamic(&jobs, |(f, opened)| {
+            let fresh;
+            let opened = match opened {
+                Some(o) => o,
+                None => {
+                    fresh = open_file(&f.path);
+                    &fresh
+                }
+            };
+            check_file(f, opened, roster, config)
+        });
+        // The batch's wall time is shared between 读取 and 校验 as their CPU time was.
+        let (open, check) = outcomes
+            .iter()
+            .fold((0.0, 0.0), |(o, c), f| (o + f.open_secs, c + f.check_secs));
+        if open + check > 0.0 {
+            read_time += batch_started.elapsed().mul_f64(open / (open + check));
+        }
+        for f in outcomes {
+            cands.append(f.cands);
+            v.findings.extend(f.findings);
+            v.tallies.push(f.tally);
+        }
+    }
+    (cands, read_time)
+}
+
 /// Loads the configuration, the roster and the records of the given years.
 pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     // The roster is part of reading and checking too. It is read on one core while the
@@ -1489,42 +1535,9 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         early,
     ) = listing?;
     v.findings.extend(skipped);
+    let (cands, read_files_time) = read_files(&files, early, &roster, &config, &mut v);
     // The workbooks opened meanwhile took no wall time of their own.
-    let mut read_time = roster_open;
-    let mut cands = Candidates::default();
-    // The workbooks are opened a batch at a time on all cores, then read in order: the
-    // result is the same as a single-threaded run, and only a batch is held at once.
-    let mut early = early.into_iter();
-    for batch in files.chunks(BATCH) {
-        let batch_started = std::time::Instant::now();
-        let jobs: Vec<(&InputFile, Option<Opened>)> =
-            batch.iter().map(|f| (f, early.next())).collect();
-        // Each workbook is opened and checked on its own core (the roster and the
-        // configuration are only read); the results are gathered in file order.
-        let outcomes = crate::par::map_dynamic(&jobs, |(f, opened)| {
-            let fresh;
-            let opened = match opened {
-                Some(o) => o,
-                None => {
-                    fresh = open_file(&f.path);
-                    &fresh
-                }
-            };
-            check_file(f, opened, &roster, &config)
-        });
-        // The batch's wall time is shared between 读取 and 校验 as their CPU time was.
-        let (open, check) = outcomes
-            .iter()
-            .fold((0.0, 0.0), |(o, c), f| (o + f.open_secs, c + f.check_secs));
-        if open + check > 0.0 {
-            read_time += batch_started.elapsed().mul_f64(open / (open + check));
-        }
-        for f in outcomes {
-            cands.append(f.cands);
-            v.findings.extend(f.findings);
-            v.tallies.push(f.tally);
-        }
-    }
+    let read_time = roster_open + read_files_time;
     let (records, merged) = merge_all(cands, &mut v);
     finish_tallies(&records, &merged, &mut v, &roster_rel);
     v.findings
@@ -1569,5 +1582,44 @@ fn finish_tallies(
         }
         t.accepted = kept.get(t.file.as_str()).copied().unwrap_or(0);
         t.merged = merged.get(&t.file).copied().unwrap_or(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Workbooks opened before the roster was read give the same records, findings and
+    /// tallies as workbooks opened in their batch, whichever of them were opened early.
+    #[test]
+    fn workbooks_opened_early_read_the_same() {
+        let dir = std::env::temp_dir().join(format!("lvzhi-early-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let district = crate::sample::generate(&crate::sample::Spec::default()).expect("sample");
+        for (rel, bytes) in &district.files {
+            let p = dir.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, bytes).expect("write");
+        }
+        let base = load_base(&dir).expect("roster");
+        let listing = list_workbooks(&dir, &YearScope::All).expect("listing");
+        assert!(
+            listing.files.len() > BATCH / 4,
+            "enough workbooks to matter"
+        );
+        let read = |early: usize| {
+            let opened: Vec<Opened> = listing.files[..early]
+                .iter()
+                .map(|f| open_file(&f.path))
+                .collect();
+            let mut v = Validation::default();
+            let (cands, _) = read_files(&listing.files, opened, &base.roster, &base.config, &mut v);
+            format!("{cands:?}\n{:?}\n{:?}", v.findings, v.tallies)
+        };
+        let none = read(0);
+        assert!(none.contains("出席"), "records were read");
+        assert_eq!(read(7), none);
+        assert_eq!(read(listing.files.len()), none);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
