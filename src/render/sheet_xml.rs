@@ -1,6 +1,6 @@
-//! The rows of a big listing sheet written as worksheet XML directly and spliced into
-//! the workbook rust_xlsxwriter wrote around them (header, column formats, filter,
-//! page setup). Through the library each cell costs a row-map insert and a formatted
+//! The data rows of a big sheet (a listing or a table) written as worksheet XML
+//! directly and spliced into the workbook rust_xlsxwriter wrote around them (title,
+//! header, column formats, filter, notes, page setup). Through the library each cell costs a row-map insert and a formatted
 //! write, and the whole package is compressed on one core; here each big sheet's rows
 //! are built and compressed on a core of its own. The XML is what rust_xlsxwriter writes
 //! for the same cells in constant-memory mode: a test compares the parts.
