@@ -4,7 +4,7 @@
 use crate::archive::{Archive, Metric};
 use crate::model::{Records, Roster, Source};
 use crate::render::docx::TableBlock;
-use crate::render::xlsx::{Cell, Kind, Listing, Table};
+use crate::render::xlsx::{Cell, Kind, Listing, RowSink, Table};
 use crate::validate::Validation;
 use chrono::Datelike;
 
@@ -133,18 +133,15 @@ fn record_listings<'a>(
     period: &crate::archive::Period,
 ) -> Vec<Listing<'a>> {
     use Kind::{Date, Int, Text};
-    let name = move |id: &str| -> Cell {
-        roster
-            .by_id(id)
-            .map(|d| Cell::Text(d.name.clone()))
-            .unwrap_or(Cell::Empty)
+    // Cells are handed over as the records hold them: a province lists millions.
+    let name = move |id: &str, row: &mut dyn RowSink| match roster.by_id(id) {
+        Some(d) => row.text(&d.name),
+        None => row.empty(),
     };
-    let src = |s: &Source, row: &mut Vec<Cell>| {
-        row.extend([
-            s.file.to_string().into(),
-            s.sheet.to_string().into(),
-            Cell::Int(i64::from(s.row)),
-        ]);
+    let src = |s: &Source, row: &mut dyn RowSink| {
+        row.text(&s.file);
+        row.text(&s.sheet);
+        row.int(i64::from(s.row));
     };
     const SOURCE: [(&str, Kind); 3] = [("来源文件", Text), ("来源工作表", Text), ("来源行号", Int)];
     let with_source = |cols: &[(&'static str, Kind)]| -> Vec<(&'static str, Kind)> {
@@ -156,7 +153,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let attendance = Listing::new(
+    let attendance = Listing::streamed(
         "出席记录",
         &with_source(&[
             ("日期", Date),
@@ -171,16 +168,14 @@ fn record_listings<'a>(
         att.len(),
         move |i, row| {
             let a = att[i];
-            row.extend([
-                a.date.into(),
-                a.kind.label().into(),
-                a.meeting.clone().into(),
-                a.delegate.clone().into(),
-                name(&a.delegate),
-                a.presence.label().into(),
-                a.note.clone().into(),
-                a.unit.clone().into(),
-            ]);
+            row.date(a.date);
+            row.text(a.kind.label());
+            row.text(&a.meeting);
+            row.text(&a.delegate);
+            name(&a.delegate, row);
+            row.text(a.presence.label());
+            row.text(&a.note);
+            row.text(&a.unit);
             src(&a.source, row);
         },
     );
@@ -190,7 +185,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let activities = Listing::new(
+    let activities = Listing::streamed(
         "履职活动",
         &with_source(&[
             ("日期", Date),
@@ -204,20 +199,18 @@ fn record_listings<'a>(
         act.len(),
         move |i, row| {
             let a = act[i];
-            row.extend([
-                a.date.into(),
-                a.kind.label().into(),
-                a.name.clone().into(),
-                a.delegate.clone().into(),
-                name(&a.delegate),
-                a.note.clone().into(),
-                a.unit.clone().into(),
-            ]);
+            row.date(a.date);
+            row.text(a.kind.label());
+            row.text(&a.name);
+            row.text(&a.delegate);
+            name(&a.delegate, row);
+            row.text(&a.note);
+            row.text(&a.unit);
             src(&a.source, row);
         },
     );
 
-    let names = move |ids: &[String]| -> Cell {
+    let names = move |ids: &[String]| -> String {
         ids.iter()
             .map(|i| {
                 let n = roster.by_id(i).map(|d| d.name.as_str()).unwrap_or_default();
@@ -225,14 +218,13 @@ fn record_listings<'a>(
             })
             .collect::<Vec<_>>()
             .join("、")
-            .into()
     };
     let sug: Vec<_> = records
         .suggestions
         .iter()
         .filter(|s| period.contains(s.date))
         .collect();
-    let suggestions = Listing::new(
+    let suggestions = Listing::streamed(
         "代表建议",
         &with_source(&[
             ("建议编号", Text),
@@ -249,20 +241,19 @@ fn record_listings<'a>(
         sug.len(),
         move |i, row| {
             let s = sug[i];
-            row.extend([
-                s.number.clone().into(),
-                s.date.into(),
-                s.period.map_or("", |p| p.label()).into(),
-                s.title.clone().into(),
-                names(&s.leads),
-                names(&s.cosigners),
-                s.handler.clone().into(),
-                s.result
-                    .map_or(String::new(), |r| format!("{} {}", r.code(), r.label()))
-                    .into(),
-                s.satisfaction.map_or("", |x| x.label()).into(),
-                s.unit.clone().into(),
-            ]);
+            row.text(&s.number);
+            row.date(s.date);
+            row.text(s.period.map_or("", |p| p.label()));
+            row.text(&s.title);
+            row.text(&names(&s.leads));
+            row.text(&names(&s.cosigners));
+            row.text(&s.handler);
+            row.text(
+                &s.result
+                    .map_or(String::new(), |r| format!("{} {}", r.code(), r.label())),
+            );
+            row.text(s.satisfaction.map_or("", |x| x.label()));
+            row.text(&s.unit);
             src(&s.source, row);
         },
     );
@@ -272,7 +263,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|r| period.contains(r.date))
         .collect();
-    let reports = Listing::new(
+    let reports = Listing::streamed(
         "述职评议",
         &with_source(&[
             ("日期", Date),
@@ -288,17 +279,14 @@ fn record_listings<'a>(
         rep.len(),
         move |i, row| {
             let r = rep[i];
-            row.extend([
-                r.date.into(),
-                r.delegate.clone().into(),
-                name(&r.delegate),
-                r.form.label().into(),
-                r.voters.into(),
-                r.satisfied.into(),
-                r.basically.into(),
-                r.dissatisfied.into(),
-                r.unit.clone().into(),
-            ]);
+            row.date(r.date);
+            row.text(&r.delegate);
+            name(&r.delegate, row);
+            row.text(r.form.label());
+            for n in [r.voters, r.satisfied, r.basically, r.dissatisfied] {
+                row.int(i64::from(n));
+            }
+            row.text(&r.unit);
             src(&r.source, row);
         },
     );
@@ -308,7 +296,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))
         .collect();
-    let commendations = Listing::new(
+    let commendations = Listing::streamed(
         "通报表彰",
         &with_source(&[
             ("年度", Int),
@@ -321,14 +309,12 @@ fn record_listings<'a>(
         com.len(),
         move |i, row| {
             let c = com[i];
-            row.extend([
-                Cell::Int(i64::from(c.year)),
-                c.delegate.clone().into(),
-                name(&c.delegate),
-                c.kind.label().into(),
-                c.document.clone().into(),
-                c.unit.clone().into(),
-            ]);
+            row.int(i64::from(c.year));
+            row.text(&c.delegate);
+            name(&c.delegate, row);
+            row.text(c.kind.label());
+            row.text(&c.document);
+            row.text(&c.unit);
             src(&c.source, row);
         },
     );

@@ -5,7 +5,7 @@
 //! are built and compressed on a core of its own. The XML is what rust_xlsxwriter writes
 //! for the same cells in constant-memory mode: a test compares the parts.
 
-use super::xlsx::{Cell, Listing};
+use super::xlsx::{Cell, Listing, RowSink};
 use anyhow::{bail, Context, Result};
 use std::io::{Cursor, Read, Write};
 use std::ops::Range;
@@ -144,14 +144,18 @@ fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
     z.start_file(name, options)?;
     z.write_all(head.as_bytes())?;
     let mut buf = String::with_capacity(CHUNK + 4096);
-    p.rows.each(0..p.rows.len(), |k, cells| {
-        write_row(&mut buf, p.first_row + k as u32, cells, p)?;
+    for k in 0..p.rows.len() {
+        let mut row = XmlRow::new(&mut buf, p.first_row + k as u32, p);
+        match &p.rows {
+            Rows::Listing(l, range) => (l.fill)(range.start + k, &mut row),
+            Rows::Table(t) => t[k].iter().for_each(|c| row.cell(c)),
+        }
+        row.finish()?;
         if buf.len() >= CHUNK {
             z.write_all(buf.as_bytes())?;
             buf.clear();
         }
-        Ok(true)
-    })?;
+    }
     z.write_all(buf.as_bytes())?;
     z.write_all(tail.as_bytes())?;
     Ok(z.finish()?.into_inner())
@@ -248,40 +252,90 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
     Ok(format!("{}{range}{}", &head[..start], &head[start + len..]))
 }
 
-/// One `<row>` as rust_xlsxwriter writes it in constant-memory mode; nothing for a row
-/// without cells.
-fn write_row(out: &mut String, r: u32, cells: &[Cell], p: &Part) -> Result<()> {
-    let mut opened = false;
-    let columns = p.columns.iter().chain(std::iter::repeat(&Column::General));
-    for (c, (v, column)) in cells.iter().zip(columns).enumerate() {
-        if !writes(v) {
-            continue;
+/// One `<row>` as rust_xlsxwriter writes it in constant-memory mode, written as the
+/// cells come; nothing for a row without cells.
+struct XmlRow<'o, 'c> {
+    out: &'o mut String,
+    r: u32,
+    c: usize,
+    opened: bool,
+    columns: &'c [Column],
+    formats: CellFormats,
+    error: Option<anyhow::Error>,
+}
+
+impl<'o, 'c> XmlRow<'o, 'c> {
+    fn new(out: &'o mut String, r: u32, p: &'c Part) -> XmlRow<'o, 'c> {
+        XmlRow {
+            out,
+            r,
+            c: 0,
+            opened: false,
+            columns: &p.columns,
+            formats: p.formats,
+            error: None,
         }
-        if !opened {
-            out.push_str("<row r=\"");
-            push_u32(out, r);
-            out.push_str("\">");
-            opened = true;
+    }
+
+    fn column(&self) -> Column {
+        self.columns.get(self.c).copied().unwrap_or(Column::General)
+    }
+
+    /// Writes the cell at the current column (opening the row first) and moves on.
+    fn put(&mut self, write: impl FnOnce(&mut String, usize, u32) -> Result<()>) {
+        if !self.opened {
+            self.out.push_str("<row r=\"");
+            push_u32(self.out, self.r);
+            self.out.push_str("\">");
+            self.opened = true;
         }
-        let at = |out: &mut String| {
-            push_column(out, c);
-            push_u32(out, r);
+        if let Err(e) = write(self.out, self.c, self.r) {
+            self.error.get_or_insert(e);
+        }
+        self.c += 1;
+    }
+
+    fn finish(self) -> Result<()> {
+        if self.opened {
+            self.out.push_str("</row>");
+        }
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl super::xlsx::RowSink for XmlRow<'_, '_> {
+    fn text(&mut self, s: &str) {
+        if s.is_empty() {
+            self.c += 1;
+            return;
+        }
+        let xf = self.column().xf();
+        self.put(|out, c, r| inline_string(out, (c, r), s, xf));
+    }
+    fn int(&mut self, i: i64) {
+        self.num(i as f64);
+    }
+    fn num(&mut self, x: f64) {
+        let xf = self.column().xf();
+        self.put(|out, c, r| number(out, (c, r), x, xf));
+    }
+    fn pct(&mut self, x: f64) {
+        let xf = match self.column() {
+            Column::Pct(xf) => xf,
+            _ => self.formats.pct,
         };
-        match (v, column) {
-            (Cell::Text(s), _) => inline_string(out, at, s, column.xf())?,
-            (Cell::Int(i), _) => number(out, at, *i as f64, column.xf())?,
-            (Cell::Num(x), _) => number(out, at, *x, column.xf())?,
-            (Cell::Date(d), Column::Date(xf)) => number(out, at, excel_serial(*d)?, *xf)?,
-            (Cell::Date(d), _) => number(out, at, excel_serial(*d)?, p.formats.date)?,
-            (Cell::Pct(x), Column::Pct(xf)) => number(out, at, *x, *xf)?,
-            (Cell::Pct(x), _) => number(out, at, *x, p.formats.pct)?,
-            (Cell::Empty, _) => {}
-        }
+        self.put(|out, c, r| number(out, (c, r), x, xf));
     }
-    if opened {
-        out.push_str("</row>");
+    fn date(&mut self, d: chrono::NaiveDate) {
+        let xf = match self.column() {
+            Column::Date(xf) => xf,
+            _ => self.formats.date,
+        };
+        self.put(|out, c, r| number(out, (c, r), excel_serial(d)?, xf));
     }
-    Ok(())
+    fn empty(&mut self) {
+        self.c += 1;
+    }
 }
 
 fn excel_serial(d: chrono::NaiveDate) -> Result<f64> {
@@ -317,9 +371,13 @@ fn push_column(out: &mut String, c: usize) {
     }
 }
 
-fn open_cell(out: &mut String, at: impl Fn(&mut String), xf: u32) {
+/// A cell's place: zero-based column, Excel row.
+type At = (usize, u32);
+
+fn open_cell(out: &mut String, (c, r): At, xf: u32) {
     out.push_str("<c r=\"");
-    at(out);
+    push_column(out, c);
+    push_u32(out, r);
     if xf > 0 {
         out.push_str("\" s=\"");
         push_u32(out, xf);
@@ -328,7 +386,7 @@ fn open_cell(out: &mut String, at: impl Fn(&mut String), xf: u32) {
 }
 
 /// Excel has no NaN or infinity: rust_xlsxwriter writes them as text.
-fn number(out: &mut String, at: impl Fn(&mut String), x: f64, xf: u32) -> Result<()> {
+fn number(out: &mut String, at: At, x: f64, xf: u32) -> Result<()> {
     if !x.is_finite() {
         let text = if x.is_nan() {
             "NAN"
@@ -349,7 +407,7 @@ fn number(out: &mut String, at: impl Fn(&mut String), x: f64, xf: u32) -> Result
 /// Excel's limit on a cell's text, in UTF-16 units.
 const MAX_STRING_LEN: usize = 32_767;
 
-fn inline_string(out: &mut String, at: impl Fn(&mut String), s: &str, xf: u32) -> Result<()> {
+fn inline_string(out: &mut String, at: At, s: &str, xf: u32) -> Result<()> {
     if s.len() > MAX_STRING_LEN && s.encode_utf16().count() > MAX_STRING_LEN {
         bail!("单元格文字超过 Excel 的上限（32,767 个字符）");
     }

@@ -171,8 +171,60 @@ pub enum Kind {
     Date,
 }
 
-/// Fills `row` (cleared first) with the cells of data row `i`.
-pub type FillRow<'a> = dyn Fn(usize, &mut Vec<Cell>) + Sync + 'a;
+/// Receives one row's cells, left to right. A listing hands its cells to the writers
+/// this way, so that a big sheet's XML and Parquet columns are built from the records'
+/// own text, without a `String` per cell in between.
+pub trait RowSink {
+    fn text(&mut self, s: &str);
+    fn int(&mut self, i: i64);
+    fn num(&mut self, x: f64);
+    fn pct(&mut self, x: f64);
+    fn date(&mut self, d: NaiveDate);
+    fn empty(&mut self);
+
+    fn cell(&mut self, c: &Cell) {
+        match c {
+            Cell::Text(s) => self.text(s),
+            Cell::Int(i) => self.int(*i),
+            Cell::Num(x) => self.num(*x),
+            Cell::Pct(x) => self.pct(*x),
+            Cell::Date(d) => self.date(*d),
+            Cell::Empty => self.empty(),
+        }
+    }
+
+    fn opt_date(&mut self, d: Option<NaiveDate>) {
+        match d {
+            Some(d) => self.date(d),
+            None => self.empty(),
+        }
+    }
+}
+
+/// Cells collected (small sheets, column widths, tests).
+impl RowSink for Vec<Cell> {
+    fn text(&mut self, s: &str) {
+        self.push(Cell::Text(s.to_string()));
+    }
+    fn int(&mut self, i: i64) {
+        self.push(Cell::Int(i));
+    }
+    fn num(&mut self, x: f64) {
+        self.push(Cell::Num(x));
+    }
+    fn pct(&mut self, x: f64) {
+        self.push(Cell::Pct(x));
+    }
+    fn date(&mut self, d: NaiveDate) {
+        self.push(Cell::Date(d));
+    }
+    fn empty(&mut self) {
+        self.push(Cell::Empty);
+    }
+}
+
+/// Hands the cells of data row `i` to the sink.
+pub type FillRow<'a> = dyn Fn(usize, &mut dyn RowSink) + Sync + 'a;
 
 /// A listing of records produced row by row from the records themselves and never held
 /// as cells: a province's four million records would not fit in memory as a `Table`.
@@ -185,11 +237,12 @@ pub struct Listing<'a> {
 }
 
 impl<'a> Listing<'a> {
-    pub fn new(
+    /// A listing whose rows are handed to the writers cell by cell.
+    pub fn streamed(
         sheet: &str,
         columns: &[(&str, Kind)],
         len: usize,
-        fill: impl Fn(usize, &mut Vec<Cell>) + Sync + 'a,
+        fill: impl Fn(usize, &mut dyn RowSink) + Sync + 'a,
     ) -> Listing<'a> {
         Listing {
             sheet: sheet.to_string(),
@@ -199,7 +252,23 @@ impl<'a> Listing<'a> {
         }
     }
 
-    /// Row `i` as a fresh vector (tests and small callers).
+    /// A listing whose rows are built as cells first (tests and small callers).
+    pub fn new(
+        sheet: &str,
+        columns: &[(&str, Kind)],
+        len: usize,
+        fill: impl Fn(usize, &mut Vec<Cell>) + Sync + 'a,
+    ) -> Listing<'a> {
+        Listing::streamed(sheet, columns, len, move |i, sink| {
+            let mut row = Vec::new();
+            fill(i, &mut row);
+            for c in &row {
+                sink.cell(c);
+            }
+        })
+    }
+
+    /// Row `i` as cells.
     pub fn row(&self, i: usize) -> Vec<Cell> {
         let mut row = Vec::with_capacity(self.columns.len());
         (self.fill)(i, &mut row);
