@@ -212,8 +212,8 @@ impl MeetingKind {
         }
     }
     pub fn parse(s: &str) -> Option<MeetingKind> {
-        let s = crate::text::normalize_name(s);
-        Some(match s.as_str() {
+        let s = crate::text::normalized_name(s);
+        Some(match s.as_ref() {
             "区人代会" | "区人民代表大会" | "人代会" | "区人民代表大会会议" | "代表大会" => {
                 MeetingKind::Congress
             }
@@ -256,8 +256,8 @@ impl Presence {
         }
     }
     pub fn parse(s: &str) -> Option<Presence> {
-        let s = crate::text::normalize_name(s);
-        Some(match s.as_str() {
+        let s = crate::text::normalized_name(s);
+        Some(match s.as_ref() {
             "出席" | "到会" | "参加" | "已出席" | "√" => Presence::Attended,
             "列席" => Presence::Observer,
             "请假" | "因事请假" | "因病请假" | "公假" | "病假" | "事假" => {
@@ -321,8 +321,8 @@ impl ActivityKind {
         }
     }
     pub fn parse(s: &str) -> Option<ActivityKind> {
-        let s = crate::text::normalize_name(s);
-        Some(match s.as_str() {
+        let s = crate::text::normalized_name(s);
+        Some(match s.as_ref() {
             "代表小组活动" | "小组活动" => ActivityKind::GroupActivity,
             "视察" | "代表视察" => ActivityKind::Inspection,
             "调研" | "专题调研" | "代表调研" => ActivityKind::Survey,
@@ -365,7 +365,7 @@ impl SuggestionPeriod {
         }
     }
     pub fn parse(s: &str) -> Option<SuggestionPeriod> {
-        match crate::text::normalize_name(s).as_str() {
+        match crate::text::normalized_name(s).as_ref() {
             "大会期间" | "会议期间" | "大会" => Some(SuggestionPeriod::Session),
             "闭会期间" | "闭会" => Some(SuggestionPeriod::Recess),
             _ => None,
@@ -443,7 +443,7 @@ impl Satisfaction {
         }
     }
     pub fn parse(s: &str) -> Option<Satisfaction> {
-        match crate::text::normalize_name(s).as_str() {
+        match crate::text::normalized_name(s).as_ref() {
             "满意" => Some(Satisfaction::Satisfied),
             "基本满意" => Some(Satisfaction::Basically),
             "不满意" => Some(Satisfaction::Dissatisfied),
@@ -487,7 +487,7 @@ impl ReportForm {
         }
     }
     pub fn parse(s: &str) -> Option<ReportForm> {
-        match crate::text::normalize_name(s).as_str() {
+        match crate::text::normalized_name(s).as_ref() {
             "当面述职" | "当面" | "现场述职" | "口头述职" => {
                 Some(ReportForm::InPerson)
             }
@@ -535,7 +535,7 @@ impl CommendationKind {
         }
     }
     pub fn parse(s: &str) -> Option<CommendationKind> {
-        match crate::text::normalize_name(s).as_str() {
+        match crate::text::normalized_name(s).as_ref() {
             "优秀履职代表" | "优秀代表" => Some(CommendationKind::OutstandingDelegate),
             "优秀代表建议" | "优秀建议" | "优秀代表建议、批评和意见" => {
                 Some(CommendationKind::OutstandingSuggestion)

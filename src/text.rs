@@ -17,11 +17,16 @@ pub fn to_half_width(s: &str) -> String {
 
 /// Trims, converts to half width and folds runs of white space into one space.
 pub fn clean_text(s: &str) -> String {
-    // Most cells are already clean: one scan and a copy instead of three passes.
+    cleaned_text(s).into_owned()
+}
+
+/// `clean_text`, borrowing the text when it is already clean (most cells are): one scan
+/// instead of three passes and a copy.
+pub fn cleaned_text(s: &str) -> std::borrow::Cow<'_, str> {
     if is_clean(s) {
-        s.to_owned()
+        std::borrow::Cow::Borrowed(s)
     } else {
-        clean_slow(s)
+        std::borrow::Cow::Owned(clean_slow(s))
     }
 }
 
@@ -219,6 +224,10 @@ pub fn split_name_list(s: &str) -> Vec<String> {
 
 /// Splits 姓名（代表编号） into the name and the id; a plain name gives no id.
 pub fn split_name_and_id(s: &str) -> (String, Option<String>) {
+    // Most cells are a bare name: no bracket, half width or not.
+    if !s.contains(['(', '（']) {
+        return (normalize_name(s), None);
+    }
     let half = to_half_width(s);
     if let Some(open) = half.find(['(', '（']) {
         let name = &half[..open];
@@ -314,6 +323,12 @@ mod tests {
             assert_eq!(clean_text(&s), clean_slow(&s), "{s:?}");
             assert_eq!(normalize_name(&s), normalize_slow(&s), "{s:?}");
             assert_eq!(is_blank_text(&s), clean_slow(&s).is_empty(), "{s:?}");
+            // Without a bracket: the name as the full path (half width first) gives it.
+            assert_eq!(
+                split_name_and_id(&s),
+                (normalize_slow(&to_half_width(&s)), None),
+                "{s:?}"
+            );
         }
     }
 

@@ -10,6 +10,7 @@ use crate::text::{
 use crate::validate::{Finding, Severity};
 use calamine::Data;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 
 /// A file and sheet name as records share them.
 pub type SheetAt = (std::sync::Arc<str>, std::sync::Arc<str>);
@@ -144,6 +145,12 @@ impl<'a> Row<'a> {
 
     /// Text of a column; an Excel error value in the cell is an error of the row.
     pub fn text(&mut self, col: &str) -> String {
+        self.text_ref(col).into_owned()
+    }
+
+    /// `text`, borrowing from the sheet when the cell holds clean text: for values that
+    /// are only looked up or parsed.
+    pub fn text_ref(&mut self, col: &str) -> Cow<'a, str> {
         let raw = self.raw(col);
         if let Data::String(s) = raw {
             // A character is at least a byte: most cells need no count.
@@ -163,11 +170,12 @@ impl<'a> Row<'a> {
                     ),
                     "请检查是否误粘贴了大段内容",
                 );
-                return String::new();
+                return Cow::Borrowed("");
             }
+            return crate::text::cleaned_text(s);
         }
         match cell_text(raw) {
-            Ok(s) => s,
+            Ok(s) => Cow::Owned(s),
             Err(e) => {
                 self.error(
                     col,
@@ -175,7 +183,7 @@ impl<'a> Row<'a> {
                     format!("单元格是错误值 {e}，不是有效内容"),
                     "请在表格中改为实际内容（若为公式，请复制后“选择性粘贴→数值”）",
                 );
-                String::new()
+                Cow::Borrowed("")
             }
         }
     }
@@ -268,7 +276,7 @@ impl<'a> Row<'a> {
         parse: fn(&str) -> Option<T>,
         allowed: &str,
     ) -> Option<T> {
-        let t = self.text(col);
+        let t = self.text_ref(col);
         if t.is_empty() {
             return None;
         }
@@ -306,8 +314,8 @@ impl<'a> Row<'a> {
     /// The delegate a row is about, from 代表编号, 姓名 or both (which must agree).
     pub fn delegate(&mut self, roster: &Roster, near: &[&Delegate]) -> Option<String> {
         let seen = self.findings.len();
-        let id = self.text("代表编号");
-        let name = self.text("姓名");
+        let id = self.text_ref("代表编号");
+        let name = self.text_ref("姓名");
         if id.is_empty() && name.is_empty() {
             if self.findings.len() == seen {
                 self.error(
