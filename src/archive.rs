@@ -249,8 +249,9 @@ struct Frames {
     commendations: DataFrame,
 }
 
-fn str_col(name: &str, v: Vec<String>) -> Column {
-    Column::new(name.into(), v)
+/// A text column built straight from the records' text (no `String` per value).
+fn str_col<S: AsRef<str>>(name: &str, v: impl Iterator<Item = S>) -> Column {
+    StringChunked::from_iter_values(name.into(), v).into_column()
 }
 
 fn frames(
@@ -261,7 +262,7 @@ fn frames(
 ) -> PolarsResult<Frames> {
     let roster_df = DataFrame::new_infer_height(vec![
         Column::new("idx".into(), (0..roster.len() as u32).collect::<Vec<u32>>()),
-        str_col("id", roster.iter().map(|d| d.id.clone()).collect()),
+        str_col("id", roster.iter().map(|d| d.id.as_str())),
         Column::new(
             "is_sc".into(),
             roster
@@ -269,10 +270,7 @@ fn frames(
                 .map(|d| d.roles.standing_committee)
                 .collect::<Vec<bool>>(),
         ),
-        str_col(
-            "committee",
-            roster.iter().map(|d| unit_key(&d.committee)).collect(),
-        ),
+        str_col("committee", roster.iter().map(|d| unit_key(&d.committee))),
         Column::new(
             "start".into(),
             roster
@@ -294,20 +292,14 @@ fn frames(
         .filter(|a| period.contains(a.date))
         .collect();
     let attendance = DataFrame::new_infer_height(vec![
-        str_col("id", att.iter().map(|a| a.delegate.clone()).collect()),
-        str_col(
-            "kind",
-            att.iter().map(|a| a.kind.label().to_string()).collect(),
-        ),
-        str_col(
-            "presence",
-            att.iter().map(|a| a.presence.label().to_string()).collect(),
-        ),
+        str_col("id", att.iter().map(|a| a.delegate.as_str())),
+        str_col("kind", att.iter().map(|a| a.kind.label())),
+        str_col("presence", att.iter().map(|a| a.presence.label())),
         Column::new(
             "date".into(),
             att.iter().map(|a| days(a.date)).collect::<Vec<i32>>(),
         ),
-        str_col("mkey", att.iter().map(|a| meeting_key(a).2).collect()),
+        str_col("mkey", att.iter().map(|a| meeting_key(a).2)),
     ])?;
     let act: Vec<&Activity> = records
         .activities
@@ -315,11 +307,8 @@ fn frames(
         .filter(|a| period.contains(a.date))
         .collect();
     let activities = DataFrame::new_infer_height(vec![
-        str_col("id", act.iter().map(|a| a.delegate.clone()).collect()),
-        str_col(
-            "kind",
-            act.iter().map(|a| a.kind.label().to_string()).collect(),
-        ),
+        str_col("id", act.iter().map(|a| a.delegate.as_str())),
+        str_col("kind", act.iter().map(|a| a.kind.label())),
     ])?;
     let mut ids = Vec::new();
     let mut roles = Vec::new();
@@ -329,27 +318,26 @@ fn frames(
         .filter(|s| period.contains(s.date))
     {
         for l in &s.leads {
-            ids.push(l.clone());
-            roles.push("领衔".to_string());
+            ids.push(l.as_str());
+            roles.push("领衔");
         }
         for c in &s.cosigners {
-            ids.push(c.clone());
-            roles.push("附议".to_string());
+            ids.push(c.as_str());
+            roles.push("附议");
         }
     }
-    let suggestion_links =
-        DataFrame::new_infer_height(vec![str_col("id", ids), str_col("role", roles)])?;
+    let suggestion_links = DataFrame::new_infer_height(vec![
+        str_col("id", ids.into_iter()),
+        str_col("role", roles.into_iter()),
+    ])?;
     let rep: Vec<&ReportToVoters> = records
         .reports
         .iter()
         .filter(|r| period.contains(r.date))
         .collect();
     let reports = DataFrame::new_infer_height(vec![
-        str_col("id", rep.iter().map(|r| r.delegate.clone()).collect()),
-        str_col(
-            "form",
-            rep.iter().map(|r| r.form.label().to_string()).collect(),
-        ),
+        str_col("id", rep.iter().map(|r| r.delegate.as_str())),
+        str_col("form", rep.iter().map(|r| r.form.label())),
         Column::new(
             "s".into(),
             rep.iter().map(|r| r.satisfied).collect::<Vec<u32>>(),
@@ -368,10 +356,8 @@ fn frames(
         .iter()
         .filter(|c| c.year >= period.start.year() && c.year <= period.end.year())
         .collect();
-    let commendations = DataFrame::new_infer_height(vec![str_col(
-        "id",
-        com.iter().map(|c| c.delegate.clone()).collect(),
-    )])?;
+    let commendations =
+        DataFrame::new_infer_height(vec![str_col("id", com.iter().map(|c| c.delegate.as_str()))])?;
     Ok(Frames {
         roster: roster_df,
         attendance,
