@@ -432,7 +432,7 @@ fn push_cell(out: &mut String, text: &str, width: usize, header: bool) {
             match &shapes[usize::from(header) * 2 + usize::from(centred)] {
                 Some(shape) => {
                     out.push_str(&shape.before_width);
-                    out.push_str(itoa(width, &mut [0; 20]));
+                    out.push_str(super::itoa(width, &mut [0; 20]));
                     out.push_str(&shape.before_text);
                     out.push_str(text);
                     out.push_str(&shape.after_text);
@@ -444,20 +444,6 @@ fn push_cell(out: &mut String, text: &str, width: usize, header: bool) {
     if !done {
         out.push_str(&xml_of(&cell_shaped(text, width, header, centred)));
     }
-}
-
-/// A number's decimal digits, without the formatting machinery (called per cell).
-fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
 }
 
 /// Content as WordprocessingML: paragraphs as docx-rs writes them; tables from docx-rs's
@@ -499,7 +485,7 @@ impl Sink for String {
             self.push_str(&shape.before_grid);
             for w in &cols {
                 self.push_str(&shape.column_before_width);
-                self.push_str(itoa(*w, &mut [0; 20]));
+                self.push_str(super::itoa(*w, &mut [0; 20]));
                 self.push_str(&shape.column_after_width);
             }
             self.push_str(&shape.after_grid);
@@ -930,15 +916,7 @@ mod tests {
     }
 
     fn parts(docx: &[u8]) -> BTreeMap<String, Vec<u8>> {
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
-        (0..zip.len())
-            .map(|i| {
-                let mut f = zip.by_index(i).expect("part");
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut f, &mut bytes).expect("read");
-                (f.name().expect("part name").to_string(), bytes)
-            })
-            .collect()
+        super::super::zip_parts(docx).into_iter().collect()
     }
 
     fn para_ids(xml: &[u8]) -> Vec<String> {
@@ -1038,9 +1016,6 @@ mod tests {
                 "{header} {centred}"
             );
         }
-        assert_eq!(itoa(0, &mut [0; 20]), "0");
-        assert_eq!(itoa(8845, &mut [0; 20]), "8845");
-        assert_eq!(itoa(usize::MAX, &mut [0; 20]), usize::MAX.to_string());
     }
 
     #[test]

@@ -347,20 +347,7 @@ fn excel_serial(d: chrono::NaiveDate) -> Result<f64> {
 }
 
 fn push_u32(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for d in &digits[i..] {
-        out.push(char::from(*d));
-    }
+    out.push_str(super::itoa(n as usize, &mut [0; 20]));
 }
 
 fn push_column(out: &mut String, c: usize) {

@@ -1032,19 +1032,10 @@ mod tests {
             big.rows.push(row);
         }
         let sheets = [Sheet::Table(&t), Sheet::Listing(&l), Sheet::Table(&big)];
-        let parts = |bytes: Vec<u8>| -> Vec<(String, Vec<u8>)> {
-            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-            (0..z.len())
-                .map(|i| {
-                    let mut f = z.by_index(i).expect("part");
-                    let mut b = Vec::new();
-                    std::io::Read::read_to_end(&mut f, &mut b).expect("reads");
-                    (f.name().expect("name").to_string(), b)
-                })
-                .collect()
-        };
-        let ours = parts(workbook_with(&sheets, "x", 25_000, true).expect("spliced"));
-        let theirs = parts(workbook_with(&sheets, "x", 25_000, false).expect("by cell"));
+        let ours =
+            super::super::zip_parts(&workbook_with(&sheets, "x", 25_000, true).expect("spliced"));
+        let theirs =
+            super::super::zip_parts(&workbook_with(&sheets, "x", 25_000, false).expect("by cell"));
         let names = |p: &[(String, Vec<u8>)]| p.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
         assert_eq!(names(&ours), names(&theirs));
         for ((name, a), (_, b)) in ours.iter().zip(&theirs) {
