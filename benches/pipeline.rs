@@ -92,6 +92,7 @@ fn child(dir: &Path, job: &[&str]) {
         "--output".into(),
         reports.display().to_string(),
     ]);
+    settle();
     let started = Instant::now();
     let code = lvzhi::main_with_args(args);
     let total = started.elapsed();
@@ -128,6 +129,7 @@ fn child(dir: &Path, job: &[&str]) {
         .collect();
     let copy = dir.join("floor-copy");
     let _ = std::fs::remove_dir_all(&copy);
+    settle();
     let t = Instant::now();
     for (rel, bytes) in &outputs {
         let p = copy.join(rel);
@@ -156,6 +158,13 @@ fn child(dir: &Path, job: &[&str]) {
         outputs.len()
     ));
     println!("{line}");
+}
+
+/// Writes back what earlier writing left in the page cache (Unix `sync`; elsewhere
+/// nothing), so that the job and the floor's write each start without a backlog: the
+/// time to write a gigabyte otherwise depends on what was written just before.
+fn settle() {
+    let _ = Command::new("sync").status();
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
