@@ -56,8 +56,7 @@ pub fn summary_files(
     );
     let mut sheets = vec![xlsx::Sheet::Table(&summary)];
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
-    // The Parquet files are built while the workbook is written (its final compression
-    // runs on one core).
+    // The Parquet files and the scores are built while the workbook is written.
     let ((parquets, scores), workbook) = crate::par::join(
         || {
             let parquets = || -> Result<Vec<(String, Vec<u8>)>> {
@@ -88,8 +87,7 @@ pub fn summary_files(
 
 /// Stages the archive: the summary files and, with `docs`, one DOCX archive per delegate
 /// (and with `bind` one bound volume per group). The summary is built while the
-/// documents are rendered: its workbook's final compression runs on one core. Returns
-/// the number of archive documents.
+/// documents are rendered. Returns the number of archive documents.
 pub fn stage_archive(
     stage: &mut Staging,
     dir: &Path,

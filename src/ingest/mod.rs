@@ -867,7 +867,7 @@ trait Mergeable: Clone {
 impl Mergeable for Attendance {
     type Key<'a> = (&'a str, (MeetingKind, NaiveDate, Cow<'a, str>));
     fn key(&self) -> Self::Key<'_> {
-        (&self.delegate, meeting_key_ref(self))
+        (&self.delegate, meeting_key(self))
     }
     fn source(&self) -> &Source {
         &self.source
@@ -969,13 +969,8 @@ fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
 
 /// The identity of a meeting: congress sessions and standing-committee meetings by
 /// date, committee meetings by committee and date, trainings also by name (several a day).
-pub fn meeting_key(a: &Attendance) -> (MeetingKind, NaiveDate, String) {
-    let (kind, date, name) = meeting_key_ref(a);
-    (kind, date, name.into_owned())
-}
-
-/// `meeting_key` borrowing from the record where it can.
-fn meeting_key_ref(a: &Attendance) -> (MeetingKind, NaiveDate, Cow<'_, str>) {
+/// Borrowed from the record where it can be: a key is built for every record.
+pub fn meeting_key(a: &Attendance) -> (MeetingKind, NaiveDate, Cow<'_, str>) {
     let name = match a.kind {
         MeetingKind::Training => normalized_name(&a.meeting),
         MeetingKind::CommitteeMeeting => Cow::Owned(unit_key(&a.committee)),
@@ -1089,7 +1084,7 @@ pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> V
     let mut recorded: crate::model::FastSet<(&str, MeetingKey)> = Default::default();
     recorded.reserve(records.attendance.len());
     for a in &records.attendance {
-        let key = meeting_key_ref(a);
+        let key = meeting_key(a);
         if a.kind != MeetingKind::Training
             && !(a.kind == MeetingKind::CommitteeMeeting && a.committee.is_empty())
         {

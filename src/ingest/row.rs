@@ -17,7 +17,6 @@ pub type SheetAt = (std::sync::Arc<str>, std::sync::Arc<str>);
 
 /// One data row being read.
 pub struct Row<'a> {
-    pub sheet: &'a Sheet,
     /// This row's cells, looked up once.
     cells: &'a [(u32, Data)],
     pub header: &'a Header,
@@ -78,7 +77,6 @@ impl<'a> Row<'a> {
     /// A row of `sheet`; `at` is the file and sheet name shared by its records.
     pub fn new(sheet: &'a Sheet, header: &'a Header, at: &SheetAt, row: u32) -> Row<'a> {
         Row {
-            sheet,
             cells: sheet.cells(row),
             header,
             source: Source {

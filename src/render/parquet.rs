@@ -29,8 +29,8 @@ impl Values {
     }
 
     /// Adds a cell; any cell goes into a text column, only its own kind (or a blank)
-    /// into the others. Returns the cell back when it does not fit.
-    fn push(&mut self, c: Cell) -> Result<(), Cell> {
+    /// into the others. Gives the cell back when it does not fit.
+    fn push(&mut self, c: &Cell) -> Result<(), Cell> {
         match (self, c) {
             (Values::Text(v), c) => match c {
                 Cell::Text(s) => v.append_value(s),
@@ -39,11 +39,11 @@ impl Values {
                 Cell::Date(d) => v.append_value(d.format("%Y-%m-%d").to_string()),
                 Cell::Empty => v.append_null(),
             },
-            (Values::Int(v), Cell::Int(x)) => v.push(Some(x)),
+            (Values::Int(v), Cell::Int(x)) => v.push(Some(*x)),
             (Values::Int(v), Cell::Empty) => v.push(None),
-            (Values::Date(v), Cell::Date(d)) => v.push(Some(days_since_epoch(d))),
+            (Values::Date(v), Cell::Date(d)) => v.push(Some(days_since_epoch(*d))),
             (Values::Date(v), Cell::Empty) => v.push(None),
-            (_, c) => return Err(c),
+            (_, c) => return Err(c.clone()),
         }
         Ok(())
     }
@@ -88,7 +88,7 @@ pub fn to_frame(t: &Table) -> PolarsResult<DataFrame> {
         let mut values = Values::new(kind, cells.len());
         for c in cells {
             // The kind was chosen so that every cell fits.
-            let _ = values.push(c.clone());
+            let _ = values.push(c);
         }
         cols.push(values.into_column(h)?);
     }
@@ -172,19 +172,19 @@ impl RowSink for Columns<'_> {
         self.put(|v| v.push_text(s));
     }
     fn int(&mut self, i: i64) {
-        self.put(|v| v.push(Cell::Int(i)));
+        self.put(|v| v.push(&Cell::Int(i)));
     }
     fn num(&mut self, x: f64) {
-        self.put(|v| v.push(Cell::Num(x)));
+        self.put(|v| v.push(&Cell::Num(x)));
     }
     fn pct(&mut self, x: f64) {
-        self.put(|v| v.push(Cell::Pct(x)));
+        self.put(|v| v.push(&Cell::Pct(x)));
     }
     fn date(&mut self, d: NaiveDate) {
-        self.put(|v| v.push(Cell::Date(d)));
+        self.put(|v| v.push(&Cell::Date(d)));
     }
     fn empty(&mut self) {
-        self.put(|v| v.push(Cell::Empty));
+        self.put(|v| v.push(&Cell::Empty));
     }
 }
 

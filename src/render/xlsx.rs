@@ -192,13 +192,6 @@ pub trait RowSink {
             Cell::Empty => self.empty(),
         }
     }
-
-    fn opt_date(&mut self, d: Option<NaiveDate>) {
-        match d {
-            Some(d) => self.date(d),
-            None => self.empty(),
-        }
-    }
 }
 
 /// Cells collected (small sheets, column widths, tests).
@@ -252,7 +245,8 @@ impl<'a> Listing<'a> {
         }
     }
 
-    /// A listing whose rows are built as cells first (tests and small callers).
+    /// A listing whose rows are built as cells first.
+    #[cfg(test)]
     pub fn new(
         sheet: &str,
         columns: &[(&str, Kind)],
@@ -451,6 +445,10 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         ColumnFormat::Date => sheet_xml::Column::Date(styles.index(&styles.plain_date)),
         ColumnFormat::Pct => sheet_xml::Column::Pct(styles.index(&styles.plain_pct)),
     };
+    let formats = sheet_xml::CellFormats {
+        date: styles.index(&styles.date),
+        pct: styles.index(&styles.pct),
+    };
     let parts: Vec<sheet_xml::Part> = jobs
         .iter()
         .enumerate()
@@ -481,10 +479,7 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
                 rows,
                 first_row,
                 columns: columns.into_iter().map(column).collect(),
-                formats: sheet_xml::CellFormats {
-                    date: styles.index(&styles.date),
-                    pct: styles.index(&styles.pct),
-                },
+                formats,
             }
         })
         .collect();
@@ -823,14 +818,8 @@ fn write_listing_part(
     for (r, i) in (1u32..).zip(rows).take(if body_rows { count } else { 0 }) {
         row.clear();
         (l.fill)(i, &mut row);
-        for (c, v) in row.iter_mut().enumerate() {
-            match (&body, v) {
-                // The row is ours: hand the string over instead of copying it.
-                (Body::Plain(_), Cell::Text(text)) => {
-                    ws.write_string(r, c as u16, std::mem::take(text))?;
-                }
-                (_, v) => body.write(ws, r, c as u16, v, styles)?,
-            }
+        for (c, v) in row.iter().enumerate() {
+            body.write(ws, r, c as u16, v, styles)?;
         }
     }
     if count > 0 && !headers.is_empty() {
