@@ -208,16 +208,38 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     let (mut stage, report, archive) =
         super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
     let errors = data.validation.count(Severity::Error);
-    stage_archive(
-        &mut stage,
-        &dir,
-        &archive,
-        &data,
-        &ScoreRules::load(&a.folders.input)?,
-        (!a.summary_only).then_some((&a.docs, None)),
-    )?;
+    let rules = ScoreRules::load(&a.folders.input)?;
+    let delegates = archive.delegates.len();
+    let validation = if a.summary_only {
+        let files = summary_files(&dir, &archive, &data, &rules)?;
+        let Dataset {
+            config,
+            roster,
+            records,
+            validation,
+            years,
+        } = data;
+        // Millions of records (a province) take a while to free: one core frees them
+        // while the other writes the files.
+        let ((), written) = crate::par::join(
+            move || drop((config, roster, records, years, archive)),
+            || write_all(&mut stage, files),
+        );
+        written?;
+        validation
+    } else {
+        stage_archive(
+            &mut stage,
+            &dir,
+            &archive,
+            &data,
+            &rules,
+            Some((&a.docs, None)),
+        )?;
+        data.validation
+    };
     stage.commit()?;
-    print_validation(&data.validation, &report);
+    print_validation(&validation, &report);
     if errors > 0 {
         eprintln!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
     }
@@ -227,7 +249,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
             .output
             .join(dir.join("履职档案汇总.xlsx"))
             .display(),
-        archive.delegates.len(),
+        delegates,
         period.label
     );
     Ok(())

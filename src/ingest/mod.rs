@@ -929,41 +929,68 @@ impl Mergeable for Commendation {
 }
 
 /// Keeps one record per key: the one from the most authoritative unit (lowest rank),
-/// then the first read. Returns the kept records in the order read and, for each merged
-/// row, the record it merged into. Positions are sorted rather than the records, and
-/// each record moves once.
+/// then the first read. Returns the kept records in source order and, for each merged
+/// row, the record it merged into, in the order (rank, source) of the merged rows.
+/// One hash lookup per record and no sort of all records: duplicates are few, and
+/// records arrive mostly in source order (checked, and sorted only when they do not).
 fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
     let n = items.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        (items[a].1, items[a].0.source()).cmp(&(items[b].1, items[b].0.source()))
-    });
+    let before = |a: usize, b: usize| {
+        (items[a].1, items[a].0.source(), a) < (items[b].1, items[b].0.source(), b)
+    };
     // into[i]: the record i merges into, or i itself when it is kept.
     let mut into: Vec<usize> = (0..n).collect();
     {
-        let mut first: crate::model::FastMap<T::Key<'_>, usize> = Default::default();
-        first.reserve(n);
-        for &i in &order {
-            match first.entry(items[i].0.key()) {
-                std::collections::hash_map::Entry::Occupied(e) => into[i] = *e.get(),
+        let mut best: crate::model::FastMap<T::Key<'_>, usize> = Default::default();
+        best.reserve(n);
+        for i in 0..n {
+            match best.entry(items[i].0.key()) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let held = *e.get();
+                    if before(i, held) {
+                        into[held] = i;
+                        e.insert(i);
+                    } else {
+                        into[i] = held;
+                    }
+                }
                 std::collections::hash_map::Entry::Vacant(e) => {
                     e.insert(i);
                 }
             }
         }
     }
-    let mut kept_order: Vec<usize> = order.iter().copied().filter(|&i| into[i] == i).collect();
-    kept_order.sort_by(|&a, &b| items[a].0.source().cmp(items[b].0.source()));
-    let mut slots: Vec<Option<T>> = items.into_iter().map(|(t, _)| Some(t)).collect();
-    let merged: Vec<(T, T)> = order
-        .iter()
-        .filter(|&&i| into[i] != i)
-        .filter_map(|&i| {
-            let kept = slots[into[i]].clone()?;
-            Some((slots[i].take()?, kept))
-        })
-        .collect();
-    let kept = kept_order.iter().filter_map(|&i| slots[i].take()).collect();
+    // A record displaced by a better one later may point at a record itself displaced.
+    for i in 0..n {
+        let mut k = into[i];
+        while into[k] != k {
+            k = into[k];
+        }
+        into[i] = k;
+    }
+    let mut dups: Vec<usize> = (0..n).filter(|&i| into[i] != i).collect();
+    dups.sort_by(|&a, &b| {
+        (items[a].1, items[a].0.source()).cmp(&(items[b].1, items[b].0.source()))
+    });
+    let kept_clones: Vec<T> = dups.iter().map(|&i| items[into[i]].0.clone()).collect();
+    let in_source_order = items.windows(2).all(|w| w[0].0.source() <= w[1].0.source());
+    let mut dup_at = vec![u32::MAX; if dups.is_empty() { 0 } else { n }];
+    for (k, &i) in dups.iter().enumerate() {
+        dup_at[i] = k as u32;
+    }
+    let mut lost: Vec<Option<T>> = (0..dups.len()).map(|_| None).collect();
+    let mut kept: Vec<T> = Vec::with_capacity(n - dups.len());
+    for (i, (t, _)) in items.into_iter().enumerate() {
+        match dup_at.get(i) {
+            Some(&k) if k != u32::MAX => lost[k as usize] = Some(t),
+            _ => kept.push(t),
+        }
+    }
+    if !in_source_order {
+        // Stable: records of one source stay in the order read.
+        kept.sort_by(|a, b| a.source().cmp(b.source()));
+    }
+    let merged = lost.into_iter().flatten().zip(kept_clones).collect();
     (kept, merged)
 }
 
@@ -988,7 +1015,13 @@ fn merge_note(kept: &Source, what: &str) -> String {
 
 /// Merges duplicates and reports disagreements; returns the records and the number of
 /// merged rows per file.
-fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32>) {
+/// The attendance gaps are found while the activities are still merging.
+fn merge_all(
+    c: Candidates,
+    v: &mut Validation,
+    roster: &Roster,
+    config: &Config,
+) -> (Records, HashMap<String, u32>, Vec<Finding>) {
     let mut merged_per_file: HashMap<String, u32> = HashMap::new();
     let mut count = |s: &Source| *merged_per_file.entry(s.file.to_string()).or_default() += 1;
 
@@ -1000,8 +1033,14 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
         reports,
         commendations,
     } = c;
-    let ((activities, activity_dup), (attendance, dup)) =
-        crate::par::join(move || merge(activities), move || merge(attendance));
+    let ((activities, activity_dup), (attendance, dup, gaps)) = crate::par::join(
+        move || merge(activities),
+        move || {
+            let (attendance, dup) = merge(attendance);
+            let gaps = attendance_gaps(&attendance, roster, config);
+            (attendance, dup, gaps)
+        },
+    );
     for (lost, kept) in dup {
         count(&lost.source);
         let mut f =
@@ -1070,6 +1109,7 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
             commendations,
         },
         merged_per_file,
+        gaps,
     )
 }
 
@@ -1078,12 +1118,16 @@ fn merge_all(c: Candidates, v: &mut Validation) -> (Records, HashMap<String, u32
 
 /// Every serving delegate expected at a meeting held in the period but with no record of
 /// it: reported, and counted neither as present nor as absent.
-pub fn attendance_gaps(records: &Records, roster: &Roster, config: &Config) -> Vec<Finding> {
+pub fn attendance_gaps(
+    attendance: &[Attendance],
+    roster: &Roster,
+    config: &Config,
+) -> Vec<Finding> {
     type MeetingKey<'a> = (MeetingKind, NaiveDate, Cow<'a, str>);
     let mut meetings: BTreeMap<(MeetingKind, NaiveDate, String), String> = BTreeMap::new();
     let mut recorded: crate::model::FastSet<(&str, MeetingKey)> = Default::default();
-    recorded.reserve(records.attendance.len());
-    for a in &records.attendance {
+    recorded.reserve(attendance.len());
+    for a in attendance {
         let key = meeting_key(a);
         if a.kind != MeetingKind::Training
             && !(a.kind == MeetingKind::CommitteeMeeting && a.committee.is_empty())
@@ -1533,10 +1577,9 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     let (cands, read_files_time) = read_files(&files, early, &roster, &config, &mut v);
     // The workbooks opened meanwhile took no wall time of their own.
     let read_time = roster_open + read_files_time;
-    let (records, merged) = merge_all(cands, &mut v);
+    let (records, merged, gaps) = merge_all(cands, &mut v, &roster, &config);
     finish_tallies(&records, &merged, &mut v, &roster_rel);
-    v.findings
-        .extend(attendance_gaps(&records, &roster, &config));
+    v.findings.extend(gaps);
     v.sort();
     crate::timing::record(crate::timing::READ, read_time);
     crate::timing::record(
@@ -1583,6 +1626,100 @@ fn finish_tallies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The merge as first written: every position sorted by (rank, source), the first
+    /// of each key kept. The reference for `merge`.
+    fn merge_by_sorting<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
+        let n = items.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            (items[a].1, items[a].0.source()).cmp(&(items[b].1, items[b].0.source()))
+        });
+        let mut into: Vec<usize> = (0..n).collect();
+        let mut first: HashMap<T::Key<'_>, usize> = HashMap::new();
+        for &i in &order {
+            into[i] = *first.entry(items[i].0.key()).or_insert(i);
+        }
+        let mut kept_order: Vec<usize> = order.iter().copied().filter(|&i| into[i] == i).collect();
+        kept_order.sort_by(|&a, &b| items[a].0.source().cmp(items[b].0.source()));
+        let merged = order
+            .iter()
+            .filter(|&&i| into[i] != i)
+            .map(|&i| (items[i].0.clone(), items[into[i]].0.clone()))
+            .collect();
+        let kept = kept_order.iter().map(|&i| items[i].0.clone()).collect();
+        (kept, merged)
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Rec {
+        key: u32,
+        source: Source,
+    }
+
+    impl Mergeable for Rec {
+        type Key<'a> = u32;
+        fn key(&self) -> u32 {
+            self.key
+        }
+        fn source(&self) -> &Source {
+            &self.source
+        }
+    }
+
+    /// Keys repeated within and across files, units of every rank, sources in and out
+    /// of order and repeated: the one-pass merge keeps and pairs exactly what sorting does.
+    #[test]
+    fn merge_keeps_what_sorting_keeps() {
+        let files: Vec<std::sync::Arc<str>> = [
+            "2025/乙.xlsx",
+            "2025/甲.xlsx",
+            "2025/a/b.xlsx",
+            "2025/a-b.xlsx",
+        ]
+        .into_iter()
+        .map(Into::into)
+        .collect();
+        let sheet: std::sync::Arc<str> = "出席".into();
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for (len, sorted) in [
+            (0, true),
+            (1, true),
+            (500, true),
+            (500, false),
+            (3000, false),
+        ] {
+            let mut items: Vec<(Rec, u8)> = (0..len)
+                .map(|_| {
+                    let f = next(files.len() as u64) as usize;
+                    let rec = Rec {
+                        key: next(len as u64 / 3 + 1) as u32,
+                        source: Source {
+                            file: files[f].clone(),
+                            sheet: sheet.clone(),
+                            row: next(40) as u32 + 2,
+                        },
+                    };
+                    (rec, f as u8 % 3)
+                })
+                .collect();
+            if sorted {
+                items.sort_by(|a, b| a.0.source.cmp(&b.0.source));
+            }
+            let ours = merge(items.clone());
+            let theirs = merge_by_sorting(items);
+            assert_eq!(ours, theirs, "{len} records, sorted: {sorted}");
+            if len >= 500 {
+                assert!(!ours.1.is_empty(), "some merged");
+            }
+        }
+    }
 
     /// Workbooks opened before the roster was read give the same records, findings and
     /// tallies as workbooks opened in their batch, whichever of them were opened early.

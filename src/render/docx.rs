@@ -786,82 +786,90 @@ struct Frame {
     body_at: usize,
     /// The first paragraph id after the footers'.
     first_id: u32,
+    /// The parts every document shares, compressed once: copied raw into each package.
+    shared: Vec<u8>,
 }
 
 impl Frame {
-    fn new() -> Option<Frame> {
+    fn new() -> Result<Frame> {
         let mut parts = frame().build();
         let mut next = 1;
         for f in parts.footers.iter_mut() {
             next = renumber_para_ids(f, next);
         }
         const BODY: &[u8] = b"<w:body>";
-        let body_at = parts.document.windows(BODY.len()).position(|w| w == BODY)? + BODY.len();
-        Some(Frame {
+        let body_at = parts
+            .document
+            .windows(BODY.len())
+            .position(|w| w == BODY)
+            .context("docx-rs 生成的文档缺少正文部分")?
+            + BODY.len();
+        let mut zip = Packer::new(0)?;
+        for (name, bytes) in entries(&parts)? {
+            if name != CORE && name != DOCUMENT {
+                zip.deflated(&name, bytes)?;
+            }
+        }
+        Ok(Frame {
+            shared: zip.finish()?,
             parts,
             body_at,
             first_id: next,
         })
     }
 
-    /// The frame's parts with `content` in the body.
-    fn with(&self, content: &[&str]) -> docx_rs::XMLDocx {
-        let p = &self.parts;
-        let (head, tail) = p.document.split_at(self.body_at);
-        let mut document =
-            Vec::with_capacity(p.document.len() + content.iter().map(|c| c.len()).sum::<usize>());
+    /// The frame's `word/document.xml` with `content` in the body.
+    fn document(&self, content: &[&str]) -> Vec<u8> {
+        let (head, tail) = self.parts.document.split_at(self.body_at);
+        let mut document = Vec::with_capacity(
+            head.len() + tail.len() + content.iter().map(|c| c.len()).sum::<usize>(),
+        );
         document.extend_from_slice(head);
         for c in content {
             document.extend_from_slice(c.as_bytes());
         }
         document.extend_from_slice(tail);
         renumber_para_ids(&mut document, self.first_id);
-        docx_rs::XMLDocx {
-            content_type: p.content_type.clone(),
-            rels: p.rels.clone(),
-            doc_props: docx_rs::XMLDocProps {
-                app: p.doc_props.app.clone(),
-                core: p.doc_props.core.clone(),
-                custom: p.doc_props.custom.clone(),
-            },
-            styles: p.styles.clone(),
-            document,
-            comments: p.comments.clone(),
-            document_rels: p.document_rels.clone(),
-            settings: p.settings.clone(),
-            font_table: p.font_table.clone(),
-            numberings: p.numberings.clone(),
-            media: p.media.clone(),
-            headers: p.headers.clone(),
-            header_rels: p.header_rels.clone(),
-            footers: p.footers.clone(),
-            footer_rels: p.footer_rels.clone(),
-            comments_extended: p.comments_extended.clone(),
-            taskpanes: p.taskpanes.clone(),
-            taskpanes_rels: p.taskpanes_rels.clone(),
-            web_extensions: p.web_extensions.clone(),
-            custom_items: p.custom_items.clone(),
-            custom_item_rels: p.custom_item_rels.clone(),
-            custom_item_props: p.custom_item_props.clone(),
-            footnotes: p.footnotes.clone(),
+        document
+    }
+
+    /// The package: the shared parts copied as they are, the document's own two
+    /// compressed here, in docx-rs's order.
+    fn pack(&self, core: &[u8], document: &[u8]) -> Result<Vec<u8>> {
+        let mut shared = zip::ZipArchive::new(std::io::Cursor::new(self.shared.as_slice()))?;
+        let mut zip = Packer::new(document.len() / 12 + self.shared.len())?;
+        for (name, _) in entries(&self.parts)? {
+            match name.as_str() {
+                CORE => zip.deflated(CORE, core)?,
+                DOCUMENT => zip.deflated(DOCUMENT, document)?,
+                _ => zip.copied(
+                    shared
+                        .by_name_raw(name.as_bytes())
+                        .with_context(|| format!("缺少 {name}"))?,
+                )?,
+            }
         }
+        zip.finish()
     }
 }
 
 thread_local! {
-    static FRAME: Option<Frame> = Frame::new();
+    static FRAME: std::result::Result<Frame, String> =
+        Frame::new().map_err(|e| format!("{e:#}"));
 }
 
 fn package(d: &Document, content: &[&str]) -> Result<Vec<u8>> {
-    let xml = FRAME
-        .with(|f| f.as_ref().map(|f| f.with(content)))
-        .context("生成 Word 文件时出错：docx-rs 生成的文档缺少正文部分")?;
-    finish(d, xml)
+    FRAME
+        .with(|f| {
+            let f = f.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+            f.pack(&core_xml(d, &f.parts.doc_props.core), &f.document(content))
+        })
+        .context("生成 Word 文件时出错")
 }
 
-/// Document properties (title, author) and the ZIP.
-fn finish(d: &Document, mut xml: docx_rs::XMLDocx) -> Result<Vec<u8>> {
-    let core = String::from_utf8_lossy(&xml.doc_props.core)
+/// docx-rs's `docProps/core.xml` with the document's title and author.
+fn core_xml(d: &Document, core: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(core)
         .replace(
             "<dc:creator>unknown</dc:creator>",
             &format!(
@@ -876,11 +884,104 @@ fn finish(d: &Document, mut xml: docx_rs::XMLDocx) -> Result<Vec<u8>> {
                 "<cp:lastModifiedBy>{}</cp:lastModifiedBy>",
                 xml_escape(&d.author)
             ),
-        );
-    xml.doc_props.core = core.into_bytes();
-    let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out).context("生成 Word 文件时出错")?;
-    Ok(out.into_inner())
+        )
+        .into_bytes()
+}
+
+/// Document properties (title, author) and the ZIP, every part deflated here: the
+/// reference for the frame's packing.
+#[cfg(test)]
+fn finish(d: &Document, mut xml: docx_rs::XMLDocx) -> Result<Vec<u8>> {
+    xml.doc_props.core = core_xml(d, &xml.doc_props.core);
+    let mut zip = Packer::new(0)?;
+    for (name, bytes) in entries(&xml)? {
+        zip.deflated(&name, bytes)?;
+    }
+    zip.finish()
+}
+
+const CORE: &str = "docProps/core.xml";
+const DOCUMENT: &str = "word/document.xml";
+
+/// The zip level of every document. docx-rs stores its parts uncompressed, a quarter
+/// megabyte per archive and a gigabyte for a city's term; deflated, a ninth of that.
+const ZIP_LEVEL: i64 = 1;
+
+/// The package's parts as docx-rs lays them out: the same entries in the same order.
+fn entries(xml: &docx_rs::XMLDocx) -> Result<Vec<(String, &[u8])>> {
+    // The frame has none of these; a part this packing would leave out is an error.
+    if !xml.media.is_empty() || xml.taskpanes.is_some() || !xml.custom_items.is_empty() {
+        anyhow::bail!("文档含有图片或扩展部件，本工具不支持");
+    }
+    let mut out: Vec<(String, &[u8])> = vec![
+        ("[Content_Types].xml".into(), &xml.content_type),
+        ("_rels/.rels".into(), &xml.rels),
+        ("docProps/app.xml".into(), &xml.doc_props.app),
+        (CORE.into(), &xml.doc_props.core),
+        ("docProps/custom.xml".into(), &xml.doc_props.custom),
+        ("word/_rels/document.xml.rels".into(), &xml.document_rels),
+        (DOCUMENT.into(), &xml.document),
+        ("word/styles.xml".into(), &xml.styles),
+        ("word/settings.xml".into(), &xml.settings),
+        ("word/fontTable.xml".into(), &xml.font_table),
+        ("word/comments.xml".into(), &xml.comments),
+        ("word/numbering.xml".into(), &xml.numberings),
+        ("word/commentsExtended.xml".into(), &xml.comments_extended),
+        ("word/footnotes.xml".into(), &xml.footnotes),
+    ];
+    for (i, h) in xml.headers.iter().enumerate() {
+        out.push((format!("word/header{}.xml", i + 1), h));
+        if let Some(rels) = xml.header_rels.get(i) {
+            out.push((format!("word/_rels/header{}.xml.rels", i + 1), rels));
+        }
+    }
+    for (i, f) in xml.footers.iter().enumerate() {
+        out.push((format!("word/footer{}.xml", i + 1), f));
+        if let Some(rels) = xml.footer_rels.get(i) {
+            out.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels));
+        }
+    }
+    Ok(out)
+}
+
+/// A DOCX package being written: docx-rs's directory entries first, then parts
+/// deflated at `ZIP_LEVEL` or copied already compressed, with fixed times and modes.
+struct Packer(zip::ZipWriter<std::io::Cursor<Vec<u8>>>);
+
+impl Packer {
+    /// A package with the folders docx-rs lists before the parts.
+    fn new(capacity: usize) -> Result<Packer> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(capacity)));
+        let dir =
+            zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
+        for d in ["word/", "word/_rels", "_rels/", "docProps/"] {
+            zip.add_directory(d, dir)?;
+        }
+        Ok(Packer(zip))
+    }
+
+    fn deflated(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(ZIP_LEVEL))
+            .unix_permissions(0o755)
+            .last_modified_time(zip::DateTime::default());
+        self.0
+            .start_file(name, options)
+            .with_context(|| format!("写入 {name}"))?;
+        self.0
+            .write_all(bytes)
+            .with_context(|| format!("写入 {name}"))
+    }
+
+    fn copied<R: std::io::Read>(&mut self, entry: zip::read::ZipFile<'_, R>) -> Result<()> {
+        Ok(self.0.raw_copy_file(entry)?)
+    }
+
+    fn finish(self) -> Result<Vec<u8>> {
+        Ok(self.0.finish()?.into_inner())
+    }
 }
 
 #[cfg(test)]

@@ -1,15 +1,15 @@
 //! The data rows of a big sheet (a listing or a table) written as worksheet XML
 //! directly and spliced into the workbook rust_xlsxwriter wrote around them (title,
-//! header, column formats, filter, notes, page setup). Through the library each cell costs a row-map insert and a formatted
-//! write, and the whole package is compressed on one core; here each big sheet's rows
-//! are built and compressed on a core of its own. The XML is what rust_xlsxwriter writes
-//! for the same cells in constant-memory mode: a test compares the parts.
+//! header, column formats, filter, notes, page setup). Through the library each cell
+//! costs a row-map insert and a formatted write, and each sheet is compressed on one
+//! core; here the rows are built and compressed in pieces on all cores. The XML is what
+//! rust_xlsxwriter writes for the same cells in constant-memory mode: a test compares
+//! the parts.
 
 use super::xlsx::{Cell, Listing, RowSink};
 use anyhow::{bail, Context, Result};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::ops::Range;
-use zip::write::SimpleFileOptions;
 
 /// Format indices (the workbook's `s` numbers) a streamed sheet's cells use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,18 +89,50 @@ pub struct Part<'s, 'a> {
     pub formats: CellFormats,
 }
 
-/// The package written by rust_xlsxwriter with each part's rows added, its sheets
-/// compressed on all cores. Entries keep their order and their zip settings.
-pub fn splice(package: &[u8], parts: &[Part], level: Option<i64>) -> Result<Vec<u8>> {
-    let mut order: Vec<&Part> = parts.iter().collect();
-    order.sort_by_key(|p| std::cmp::Reverse(p.rows.len()));
-    let filled = crate::par::map_dynamic(&order, |p| fill_part(package, p, level));
+/// The package written by rust_xlsxwriter with each part's rows added. Every part's rows
+/// are cut into pieces of `SEGMENT_ROWS`, compressed on all cores as independent
+/// stretches of one deflate stream: a sheet far bigger than the rest no longer keeps one
+/// core busy alone. Entries keep their order.
+pub fn splice(package: &[u8], parts: &[Part], level: u32) -> Result<Vec<u8>> {
+    let frames: Vec<(String, String)> = parts
+        .iter()
+        .map(|p| frame_of(package, p).with_context(|| format!("写出工作表「{}」时出错", p.name)))
+        .collect::<Result<_>>()?;
+    let mut pieces = Vec::new();
+    for (p, (head, tail)) in parts.iter().zip(&frames) {
+        let n = p.rows.len();
+        let mut start = 0;
+        loop {
+            let end = (start + SEGMENT_ROWS).min(n);
+            pieces.push(Piece {
+                part: p,
+                rows: start..end,
+                head: (start == 0).then_some(head.as_str()),
+                tail: (end == n).then_some(tail.as_str()),
+            });
+            if end == n {
+                break;
+            }
+            start = end;
+        }
+    }
+    let deflated = crate::par::map_dynamic(&pieces, |piece| deflate_piece(piece, level));
     let mut filled_by_name = std::collections::HashMap::new();
-    for (p, zipped) in order.iter().zip(filled) {
-        filled_by_name.insert(
-            part_name(p.sheet),
-            zipped.with_context(|| format!("写出工作表「{}」时出错", p.name))?,
-        );
+    let mut deflated = deflated.into_iter();
+    for p in parts {
+        let name = part_name(p.sheet);
+        let mut pieces = Vec::new();
+        for piece in deflated.by_ref() {
+            let piece = piece.with_context(|| format!("写出工作表「{}」时出错", p.name))?;
+            let last = piece.last;
+            pieces.push(piece);
+            if last {
+                break;
+            }
+        }
+        let entry = one_entry_zip(&name, pieces)
+            .with_context(|| format!("写出工作表「{}」时出错", p.name))?;
+        filled_by_name.insert(name, entry);
     }
     let mut source = zip::ZipArchive::new(Cursor::new(package)).context("读取工作簿结构出错")?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(
@@ -119,12 +151,20 @@ pub fn splice(package: &[u8], parts: &[Part], level: Option<i64>) -> Result<Vec<
     Ok(out.finish()?.into_inner())
 }
 
+/// Rows compressed as one piece: enough that a fresh dictionary costs little ratio,
+/// few enough that the pieces of the biggest sheet spread over the cores.
+#[cfg(not(test))]
+const SEGMENT_ROWS: usize = 40_000;
+/// Small in tests, so that the test workbooks' sheets are cut into several pieces.
+#[cfg(test)]
+const SEGMENT_ROWS: usize = 3_000;
+
 fn part_name(sheet: usize) -> String {
     format!("xl/worksheets/sheet{}.xml", sheet + 1)
 }
 
-/// One sheet's XML with its rows, compressed as a one-entry zip.
-fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
+/// The part's XML before its data rows (the dimension stretched to them) and after.
+fn frame_of(package: &[u8], p: &Part) -> Result<(String, String)> {
     let name = part_name(p.sheet);
     let mut frame = String::new();
     zip::ZipArchive::new(Cursor::new(package))?
@@ -134,17 +174,26 @@ fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
     let (head, tail) =
         split_frame(&frame, p.first_row).with_context(|| format!("{name} 中没有 sheetData"))?;
     let (last_row, columns) = extent(p)?;
-    let head = widen_dimension(&head, last_row, columns)?;
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(level)
-        .unix_permissions(0o600)
-        .last_modified_time(zip::DateTime::default());
-    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    z.start_file(name, options)?;
-    z.write_all(head.as_bytes())?;
+    Ok((widen_dimension(&head, last_row, columns)?, tail))
+}
+
+/// A stretch of one part's XML: some of its data rows, with the XML before them in the
+/// first piece and the XML after them in the last.
+struct Piece<'p, 's, 'a> {
+    part: &'p Part<'s, 'a>,
+    rows: Range<usize>,
+    head: Option<&'p str>,
+    tail: Option<&'p str>,
+}
+
+fn deflate_piece(piece: &Piece, level: u32) -> Result<Deflated> {
+    let p = piece.part;
+    let mut z = Deflater::new(level);
+    if let Some(head) = piece.head {
+        z.write(head.as_bytes())?;
+    }
     let mut buf = String::with_capacity(CHUNK + 4096);
-    for k in 0..p.rows.len() {
+    for k in piece.rows.clone() {
         let mut row = XmlRow::new(&mut buf, p.first_row + k as u32, p);
         match &p.rows {
             Rows::Listing(l, range) => (l.fill)(range.start + k, &mut row),
@@ -152,13 +201,155 @@ fn fill_part(package: &[u8], p: &Part, level: Option<i64>) -> Result<Vec<u8>> {
         }
         row.finish()?;
         if buf.len() >= CHUNK {
-            z.write_all(buf.as_bytes())?;
+            z.write(buf.as_bytes())?;
             buf.clear();
         }
     }
-    z.write_all(buf.as_bytes())?;
-    z.write_all(tail.as_bytes())?;
-    Ok(z.finish()?.into_inner())
+    z.write(buf.as_bytes())?;
+    if let Some(tail) = piece.tail {
+        z.write(tail.as_bytes())?;
+    }
+    z.finish(piece.tail.is_some())
+}
+
+/// Raw deflate of one piece. A piece other than the last ends on a byte boundary with
+/// no final block (a sync flush), so the pieces laid end to end are one valid stream;
+/// the CRC and length of the uncompressed bytes combine the same way.
+struct Deflater {
+    c: flate2::Compress,
+    out: Vec<u8>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+/// A piece's compressed bytes, and the CRC and length of what it compresses.
+struct Deflated {
+    data: Vec<u8>,
+    crc: crc32fast::Hasher,
+    len: u64,
+    last: bool,
+}
+
+impl Deflater {
+    fn new(level: u32) -> Deflater {
+        Deflater {
+            c: flate2::Compress::new(flate2::Compression::new(level), false),
+            out: Vec::new(),
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        }
+    }
+
+    fn write(&mut self, mut input: &[u8]) -> Result<()> {
+        self.crc.update(input);
+        self.len += input.len() as u64;
+        while !input.is_empty() {
+            let consumed = self.step(input, flate2::FlushCompress::None)?.0;
+            input = &input[consumed..];
+        }
+        Ok(())
+    }
+
+    fn finish(mut self, last: bool) -> Result<Deflated> {
+        use flate2::{FlushCompress, Status};
+        loop {
+            let (_, status, room_left) = if last {
+                self.step(&[], FlushCompress::Finish)?
+            } else {
+                self.step(&[], FlushCompress::Sync)?
+            };
+            // A flush is complete once it leaves output room unused.
+            if (last && status == Status::StreamEnd) || (!last && room_left) {
+                break;
+            }
+        }
+        Ok(Deflated {
+            data: self.out,
+            crc: self.crc,
+            len: self.len,
+            last,
+        })
+    }
+
+    /// One call of the compressor with room to write: bytes consumed, status, and
+    /// whether output room was left over.
+    fn step(
+        &mut self,
+        input: &[u8],
+        flush: flate2::FlushCompress,
+    ) -> Result<(usize, flate2::Status, bool)> {
+        const ROOM: usize = 1 << 16;
+        if self.out.capacity() - self.out.len() < ROOM {
+            self.out.reserve(self.out.len().max(ROOM));
+        }
+        let (before_in, before_out) = (self.c.total_in(), self.c.total_out());
+        let status = self
+            .c
+            .compress_vec(input, &mut self.out, flush)
+            .context("压缩工作表时出错")?;
+        let consumed = (self.c.total_in() - before_in) as usize;
+        if consumed == 0 && self.c.total_out() == before_out && status == flate2::Status::BufError {
+            bail!("压缩工作表时出错：压缩器没有进展");
+        }
+        Ok((consumed, status, self.out.len() < self.out.capacity()))
+    }
+}
+
+/// A zip holding one entry made of the pieces laid end to end, laid out as the zip
+/// writer lays out the workbook's own entries (Unix, mode 0600, 1980-01-01), to be
+/// copied raw into the package. Each piece is freed once copied.
+fn one_entry_zip(name: &str, pieces: Vec<Deflated>) -> Result<Vec<u8>> {
+    let too_big = || anyhow::anyhow!("工作表超过 4 GB，无法写入");
+    let mut crc = crc32fast::Hasher::new();
+    let (mut len, mut packed) = (0u64, 0usize);
+    for p in &pieces {
+        crc.combine(&p.crc);
+        len += p.len;
+        packed += p.data.len();
+    }
+    let crc = crc.finalize();
+    let size = u32::try_from(len).map_err(|_| too_big())?;
+    let packed_u32 = u32::try_from(packed).map_err(|_| too_big())?;
+    let name_len = u16::try_from(name.len()).map_err(|_| too_big())?;
+    let mut out = Vec::with_capacity(packed + 2 * name.len() + 98);
+    let common = |out: &mut Vec<u8>| {
+        out.extend_from_slice(&20u16.to_le_bytes()); // version needed: deflate
+        out.extend_from_slice(&0u16.to_le_bytes()); // flags
+        out.extend_from_slice(&8u16.to_le_bytes()); // deflate
+        out.extend_from_slice(&0u16.to_le_bytes()); // 00:00:00
+        out.extend_from_slice(&0x21u16.to_le_bytes()); // 1980-01-01
+        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&packed_u32.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&name_len.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes()); // no extra field
+    };
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    common(&mut out);
+    out.extend_from_slice(name.as_bytes());
+    for p in pieces {
+        out.extend_from_slice(&p.data);
+    }
+    let central = out.len();
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    out.extend_from_slice(&0x0314u16.to_le_bytes()); // made by Unix, version 2.0
+    common(&mut out);
+    out.extend_from_slice(&0u16.to_le_bytes()); // comment
+    out.extend_from_slice(&0u16.to_le_bytes()); // disk
+    out.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
+    out.extend_from_slice(&(0o100600u32 << 16).to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes()); // local header at 0
+    out.extend_from_slice(name.as_bytes());
+    let central_len = (out.len() - central) as u32;
+    let central = u32::try_from(central).map_err(|_| too_big())?;
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]); // disk numbers
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&central_len.to_le_bytes());
+    out.extend_from_slice(&central.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    Ok(out)
 }
 
 /// The sheet XML before and after where rows from `first_row` on belong: before the
@@ -467,6 +658,31 @@ mod tests {
             escape(&mut out, input);
             assert_eq!(out, expected, "{input:?}");
         }
+    }
+
+    /// Pieces deflated apart and laid end to end read back, through a zip reader that
+    /// checks the CRC, as the bytes they were cut from.
+    #[test]
+    fn pieces_make_one_stream() {
+        let text: String = (0..20_000)
+            .map(|i| format!("<row r=\"{i}\">代表{}</row>", i % 97))
+            .collect();
+        let cuts = [0, 1, 7_000, 7_000, 150_000, text.len()];
+        let mut pieces = Vec::new();
+        for w in cuts.windows(2) {
+            let mut z = Deflater::new(1);
+            z.write(&text.as_bytes()[w[0]..w[1]]).expect("deflates");
+            pieces.push(z.finish(w[1] == text.len()).expect("flushes"));
+        }
+        let packed: usize = pieces.iter().map(|p| p.data.len()).sum();
+        assert!(packed < text.len() / 4, "compressed");
+        let zipped = one_entry_zip("xl/worksheets/sheet1.xml", pieces).expect("zips");
+        let mut archive = zip::ZipArchive::new(Cursor::new(zipped)).expect("reads");
+        let mut entry = archive.by_index(0).expect("entry");
+        assert_eq!(entry.name().expect("name"), "xl/worksheets/sheet1.xml");
+        let mut back = String::new();
+        entry.read_to_string(&mut back).expect("inflates");
+        assert_eq!(back, text);
     }
 
     #[test]

@@ -486,7 +486,7 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
     if parts.is_empty() {
         return Ok(package);
     }
-    sheet_xml::splice(&package, &parts, Some(ZIP_LEVEL)).context("生成 Excel 文件时出错")
+    sheet_xml::splice(&package, &parts, ZIP_LEVEL as u32).context("生成 Excel 文件时出错")
 }
 
 /// The zip level of every workbook: deflate is the largest part of writing one, and
