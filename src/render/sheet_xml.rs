@@ -116,9 +116,17 @@ pub fn splice(package: &[u8], parts: &[Part], level: u32) -> Result<Vec<u8>> {
             start = end;
         }
     }
-    let deflated = crate::par::map_dynamic(&pieces, |piece| deflate_piece(piece, level));
+    // Longest pieces first, so that the cores finish together; results back in order.
+    let mut by_size: Vec<usize> = (0..pieces.len()).collect();
+    by_size.sort_by_key(|&i| std::cmp::Reverse(pieces[i].rows.len()));
+    let mut deflated: Vec<Option<Result<Deflated>>> = (0..pieces.len()).map(|_| None).collect();
+    for (i, d) in by_size.iter().zip(crate::par::map_dynamic(&by_size, |&i| {
+        deflate_piece(&pieces[i], level)
+    })) {
+        deflated[*i] = Some(d);
+    }
+    let mut deflated = deflated.into_iter().flatten();
     let mut filled_by_name = std::collections::HashMap::new();
-    let mut deflated = deflated.into_iter();
     for p in parts {
         let name = part_name(p.sheet);
         let mut pieces = Vec::new();
@@ -154,7 +162,7 @@ pub fn splice(package: &[u8], parts: &[Part], level: u32) -> Result<Vec<u8>> {
 /// Rows compressed as one piece: enough that a fresh dictionary costs little ratio,
 /// few enough that the pieces of the biggest sheet spread over the cores.
 #[cfg(not(test))]
-const SEGMENT_ROWS: usize = 40_000;
+const SEGMENT_ROWS: usize = 25_000;
 /// Small in tests, so that the test workbooks' sheets are cut into several pieces.
 #[cfg(test)]
 const SEGMENT_ROWS: usize = 3_000;
