@@ -91,14 +91,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     )?;
     let history = &data.records;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let delegates = stage_archive(
-        &mut stage,
-        &dir,
-        &archive,
-        &data,
-        &rules,
-        Some((&a.docs, None)),
-    )?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, (&a.docs, None))?;
 
     let view = annual::build(
         &archive,

@@ -85,20 +85,17 @@ pub fn summary_files(
     Ok(files)
 }
 
-/// Stages the archive: the summary files and, with `docs`, one DOCX archive per delegate
-/// (and with `bind` one bound volume per group). The summary is built while the
-/// documents are rendered. Returns the number of archive documents.
+/// Stages the archive: the summary files and one DOCX archive per delegate (and with
+/// `bind` one bound volume per group). The summary is built while the documents are
+/// rendered. Returns the number of archive documents.
 pub fn stage_archive(
     stage: &mut Staging,
     dir: &Path,
     archive: &Archive,
     data: &Dataset,
     rules: &(ScoreRules, String),
-    docs: Option<(&DocOptions, Option<Bind>)>,
+    (docs, bind): (&DocOptions, Option<Bind>),
 ) -> Result<usize> {
-    let Some((docs, bind)) = docs else {
-        return write_all(stage, summary_files(dir, archive, data, rules)?).map(|_| 0);
-    };
     let (summary, documents) = crate::par::join(
         || summary_files(dir, archive, data, rules),
         || stage_documents(stage, dir, archive, data, docs, bind),
@@ -228,14 +225,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
         written?;
         validation
     } else {
-        stage_archive(
-            &mut stage,
-            &dir,
-            &archive,
-            &data,
-            &rules,
-            Some((&a.docs, None)),
-        )?;
+        stage_archive(&mut stage, &dir, &archive, &data, &rules, (&a.docs, None))?;
         data.validation
     };
     stage.commit()?;

@@ -78,7 +78,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
         &archive,
         &data,
         &rules,
-        Some((&a.docs, Some(&bind))),
+        (&a.docs, Some(&bind)),
     )?;
     let groups = data.roster.groups();
     stage.commit()?;

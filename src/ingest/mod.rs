@@ -938,36 +938,31 @@ fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
     let before = |a: usize, b: usize| {
         (items[a].1, items[a].0.source(), a) < (items[b].1, items[b].0.source(), b)
     };
-    // into[i]: the record i merges into, or i itself when it is kept.
-    let mut into: Vec<usize> = (0..n).collect();
+    // Records sharing a key form a group; each group keeps its best record so far.
+    let mut group_of: Vec<u32> = Vec::with_capacity(n);
+    let mut best: Vec<usize> = Vec::new();
     {
-        let mut best: crate::model::FastMap<T::Key<'_>, usize> = Default::default();
-        best.reserve(n);
+        let mut groups: crate::model::FastMap<T::Key<'_>, u32> = Default::default();
+        groups.reserve(n);
         for i in 0..n {
-            match best.entry(items[i].0.key()) {
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let held = *e.get();
-                    if before(i, held) {
-                        into[held] = i;
-                        e.insert(i);
-                    } else {
-                        into[i] = held;
+            let g = match groups.entry(items[i].0.key()) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    let g = *e.get();
+                    if before(i, best[g as usize]) {
+                        best[g as usize] = i;
                     }
+                    g
                 }
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(i);
+                    best.push(i);
+                    *e.insert(best.len() as u32 - 1)
                 }
-            }
+            };
+            group_of.push(g);
         }
     }
-    // A record displaced by a better one later may point at a record itself displaced.
-    for i in 0..n {
-        let mut k = into[i];
-        while into[k] != k {
-            k = into[k];
-        }
-        into[i] = k;
-    }
+    // into[i]: the record i merges into, or i itself when it is kept.
+    let into: Vec<usize> = group_of.iter().map(|&g| best[g as usize]).collect();
     let mut dups: Vec<usize> = (0..n).filter(|&i| into[i] != i).collect();
     dups.sort_by(|&a, &b| {
         (items[a].1, items[a].0.source()).cmp(&(items[b].1, items[b].0.source()))
