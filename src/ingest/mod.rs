@@ -944,8 +944,8 @@ fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
     {
         let mut groups: crate::model::FastMap<T::Key<'_>, u32> = Default::default();
         groups.reserve(n);
-        for i in 0..n {
-            let g = match groups.entry(items[i].0.key()) {
+        for (i, (item, _)) in items.iter().enumerate() {
+            let g = match groups.entry(item.key()) {
                 std::collections::hash_map::Entry::Occupied(e) => {
                     let g = *e.get();
                     if before(i, best[g as usize]) {
