@@ -1119,7 +1119,8 @@ pub fn attendance_gaps(
     config: &Config,
 ) -> Vec<Finding> {
     type MeetingKey<'a> = (MeetingKind, NaiveDate, Cow<'a, str>);
-    let mut meetings: BTreeMap<(MeetingKind, NaiveDate, String), String> = BTreeMap::new();
+    // Meetings in key order, each with the name its first record gives it.
+    let mut meetings: BTreeMap<MeetingKey, &str> = BTreeMap::new();
     let mut recorded: crate::model::FastSet<(&str, MeetingKey)> = Default::default();
     recorded.reserve(attendance.len());
     for a in attendance {
@@ -1127,9 +1128,7 @@ pub fn attendance_gaps(
         if a.kind != MeetingKind::Training
             && !(a.kind == MeetingKind::CommitteeMeeting && a.committee.is_empty())
         {
-            meetings
-                .entry((key.0, key.1, key.2.to_string()))
-                .or_insert_with(|| a.meeting.clone());
+            meetings.entry(key.clone()).or_insert(&a.meeting);
         }
         recorded.insert((a.delegate.as_str(), key));
     }
@@ -1151,7 +1150,7 @@ pub fn attendance_gaps(
                 && *date <= d.service_end(config.term.end);
             let key = (
                 d.id.as_str(),
-                (*kind, *date, Cow::Borrowed(committee.as_str())),
+                (*kind, *date, Cow::Borrowed(committee.as_ref())),
             );
             if !serving || recorded.contains(&key) {
                 continue;

@@ -137,11 +137,12 @@ fn element_start(xml: &[u8], i: usize) -> Option<usize> {
 /// `B2:D5` (or a single cell `B2`) as zero-based (row, column) corners.
 fn dimension(s: &str) -> Option<Dimensions> {
     let (a, b) = s.split_once(':').unwrap_or((s, s));
-    let (start, end) = (cell(a)?, cell(b)?);
+    let (start, end) = (cell_ref(a)?, cell_ref(b)?);
     (start.0 <= end.0 && start.1 <= end.1).then_some(Dimensions { start, end })
 }
 
-fn cell(s: &str) -> Option<(u32, u32)> {
+/// A cell reference (`B2`, `$AB$12`) as zero-based (row, column).
+pub fn cell_ref(s: &str) -> Option<(u32, u32)> {
     let s = s.trim().trim_start_matches('$');
     let letters = s.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
     let (col, row) = s.split_at(letters);
@@ -162,11 +163,11 @@ mod tests {
 
     #[test]
     fn references_become_zero_based_corners() {
-        assert_eq!(cell("A1"), Some((0, 0)));
-        assert_eq!(cell("$AB$12"), Some((11, 27)));
-        assert_eq!(cell("XFD1048576"), Some((1_048_575, 16_383)));
-        assert_eq!(cell("A0"), None);
-        assert_eq!(cell("12"), None);
+        assert_eq!(cell_ref("A1"), Some((0, 0)));
+        assert_eq!(cell_ref("$AB$12"), Some((11, 27)));
+        assert_eq!(cell_ref("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(cell_ref("A0"), None);
+        assert_eq!(cell_ref("12"), None);
         assert_eq!(dimension("B2:D5"), Some(Dimensions::new((1, 1), (4, 3))));
         assert_eq!(dimension("C3"), Some(Dimensions::new((2, 2), (2, 2))));
         assert_eq!(dimension("D5:B2"), None);

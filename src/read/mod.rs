@@ -5,6 +5,8 @@
 pub mod header;
 mod merges;
 
+pub use merges::cell_ref;
+
 use calamine::{Data, Range, Reader, SheetVisible, Xls, XlsOptions, Xlsx};
 use std::io::Cursor;
 
@@ -71,18 +73,9 @@ impl Sheet {
         }
     }
 
-    fn row_index(&self, row: u32) -> Result<usize, usize> {
-        match self.rows.last() {
-            Some((r, _)) if *r == row => Ok(self.rows.len() - 1),
-            Some((r, _)) if *r < row => Err(self.rows.len()),
-            None => Err(0),
-            _ => self.rows.binary_search_by_key(&row, |(r, _)| *r),
-        }
-    }
-
     /// The non-blank cells of a row as (column, value), left to right.
     pub fn cells(&self, row: u32) -> &[(u32, Data)] {
-        match self.row_index(row) {
+        match position(&self.rows, row) {
             Ok(i) => &self.rows[i].1,
             Err(_) => &[],
         }
@@ -91,9 +84,9 @@ impl Sheet {
     /// Sets a cell; blank values are not stored.
     pub fn set(&mut self, row: u32, col: u32, value: Data) {
         if is_blank(&value) {
-            if let Ok(i) = self.row_index(row) {
+            if let Ok(i) = position(&self.rows, row) {
                 let cells = &mut self.rows[i].1;
-                if let Ok(j) = cells.binary_search_by_key(&col, |(c, _)| *c) {
+                if let Ok(j) = position(cells, col) {
                     cells.remove(j);
                     self.count -= 1;
                 }
@@ -101,7 +94,7 @@ impl Sheet {
             return;
         }
         self.cols = (self.cols.0.min(col), self.cols.1.max(col + 1));
-        let i = match self.row_index(row) {
+        let i = match position(&self.rows, row) {
             Ok(i) => i,
             Err(i) => {
                 self.rows.insert(i, (row, Vec::new()));
@@ -109,12 +102,7 @@ impl Sheet {
             }
         };
         let cells = &mut self.rows[i].1;
-        let at = match cells.last() {
-            Some((c, _)) if *c < col => Err(cells.len()),
-            None => Err(0),
-            _ => cells.binary_search_by_key(&col, |(c, _)| *c),
-        };
-        match at {
+        match position(cells, col) {
             Ok(j) => cells[j].1 = value,
             Err(j) => {
                 cells.insert(j, (col, value));
@@ -219,9 +207,20 @@ impl Sheet {
     }
 }
 
+/// Where `key` is (Ok) or belongs (Err) in a list sorted by key. Cells arrive in order,
+/// so the end is looked at before searching.
+fn position<T>(sorted: &[(u32, T)], key: u32) -> Result<usize, usize> {
+    match sorted.last() {
+        Some((k, _)) if *k == key => Ok(sorted.len() - 1),
+        Some((k, _)) if *k < key => Err(sorted.len()),
+        None => Err(0),
+        _ => sorted.binary_search_by_key(&key, |(k, _)| *k),
+    }
+}
+
 /// The value at a column of a row's cells (`Sheet::cells`).
 pub fn cell_of(cells: &[(u32, Data)], col: u32) -> &Data {
-    match cells.binary_search_by_key(&col, |(c, _)| *c) {
+    match position(cells, col) {
         Ok(j) => &cells[j].1,
         Err(_) => &EMPTY,
     }

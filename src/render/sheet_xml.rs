@@ -425,28 +425,21 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
     };
     let old = &head[start..start + len];
     let (first, last) = old.split_once(':').unwrap_or((old, old));
-    let split = |cell: &str| -> Option<(String, u32)> {
-        let letters = cell.bytes().take_while(u8::is_ascii_uppercase).count();
-        Some((cell[..letters].to_string(), cell[letters..].parse().ok()?))
-    };
-    let (Some((c0, r0)), Some((c1, r1))) = (split(first), split(last)) else {
+    let (Some((r0, c0)), Some((r1, c1))) =
+        (crate::read::cell_ref(first), crate::read::cell_ref(last))
+    else {
         bail!("工作表的 dimension 无法识别：{old}");
     };
-    let c1 = if columns > 0 {
-        let widest = rust_xlsxwriter::utility::column_number_to_name(columns as u16 - 1);
-        if (widest.len(), widest.as_str()) > (c1.len(), c1.as_str()) {
-            widest
-        } else {
-            c1
-        }
+    // Zero-based from here; `last_row` and `columns` are 0 when nothing was written.
+    let (r1, c1) = (
+        r1.max(last_row.saturating_sub(1)),
+        c1.max(columns.saturating_sub(1) as u32),
+    );
+    let corner = |r: u32, c: u32| format!("{}{}", crate::text::column_letter(c), r + 1);
+    let range = if (r0, c0) == (r1, c1) {
+        corner(r0, c0)
     } else {
-        c1
-    };
-    let r1 = r1.max(last_row);
-    let range = if (c0.as_str(), r0) == (c1.as_str(), r1) {
-        format!("{c0}{r0}")
-    } else {
-        format!("{c0}{r0}:{c1}{r1}")
+        format!("{}:{}", corner(r0, c0), corner(r1, c1))
     };
     Ok(format!("{}{range}{}", &head[..start], &head[start + len..]))
 }
@@ -553,7 +546,7 @@ fn push_column(out: &mut String, c: usize) {
     if c < 26 {
         out.push(char::from(b'A' + c as u8));
     } else {
-        out.push_str(&rust_xlsxwriter::utility::column_number_to_name(c as u16));
+        out.push_str(&crate::text::column_letter(c as u32));
     }
 }
 

@@ -814,12 +814,14 @@ fn write_listing_part(
     write_headers(ws, 0, &headers, styles)?;
     body.set_columns(ws, styles)?;
     let count = rows.len();
-    let mut row = Vec::with_capacity(l.columns.len());
-    for (r, i) in (1u32..).zip(rows).take(if body_rows { count } else { 0 }) {
-        row.clear();
-        (l.fill)(i, &mut row);
-        for (c, v) in row.iter().enumerate() {
-            body.write(ws, r, c as u16, v, styles)?;
+    if body_rows {
+        let mut row = Vec::with_capacity(l.columns.len());
+        for (r, i) in (1u32..).zip(rows) {
+            row.clear();
+            (l.fill)(i, &mut row);
+            for (c, v) in row.iter().enumerate() {
+                body.write(ws, r, c as u16, v, styles)?;
+            }
         }
     }
     if count > 0 && !headers.is_empty() {
