@@ -1851,9 +1851,17 @@ fn text_that_looks_like_a_formula_stays_text() {
             );
         }
     }
-    let strings = &parts["xl/sharedStrings.xml"];
+    // Listing cells are written as inline text (`t="inlineStr"`), never as formulas.
+    let sheets: String = parts
+        .iter()
+        .filter(|(name, _)| name.starts_with("xl/worksheets/"))
+        .map(|(_, xml)| xml.as_str())
+        .collect();
     for v in ["=HYPERLINK(", "@SUM(A1)", "-1+2", "+1"] {
-        assert!(strings.contains(v), "{v} kept as text");
+        assert!(
+            sheets.contains(&format!("t=\"inlineStr\"><is><t>{v}")),
+            "{v} kept as text"
+        );
     }
 }
 

@@ -1,8 +1,9 @@
-//! The data rows of a big sheet (a listing or a table) written as worksheet XML
-//! directly and spliced into the workbook rust_xlsxwriter wrote around them (title,
-//! header, column formats, filter, notes, page setup). Through the library each cell
-//! costs a row-map insert and a formatted write, and each sheet is compressed on one
-//! core; here the rows are built and compressed in pieces on all cores. The XML is what
+//! The data rows of a sheet (a listing or a table without charts) written as worksheet
+//! XML directly and spliced into the workbook rust_xlsxwriter wrote around them (title,
+//! header, filter, dropdowns, notes, page setup). Through the library each cell costs a
+//! lookup of its whole `Format` by hash, a row-map insert and a formatted write, and
+//! each sheet is compressed on one core; here every cell names its format's index, and
+//! the rows are built and compressed in pieces on all cores. The XML is what
 //! rust_xlsxwriter writes for the same cells in constant-memory mode: a test compares
 //! the parts.
 
@@ -11,33 +12,17 @@ use anyhow::{bail, Context, Result};
 use std::io::{Cursor, Read};
 use std::ops::Range;
 
-/// Format indices (the workbook's `s` numbers) a streamed sheet's cells use.
+/// Format indices (the workbook's `s` numbers) a spliced sheet's cells take: every
+/// cell carries its full format (bordered, 宋体), as every sheet of the workbook looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellFormats {
-    /// A date or share outside a column of its kind keeps a full format.
+    /// Text, numbers and blanks.
+    pub text: u32,
     pub date: u32,
     pub pct: u32,
 }
 
-/// How a column's cells are written: with no number format, or with the column's date
-/// or percentage format (its index), which its dates or shares take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    General,
-    Date(u32),
-    Pct(u32),
-}
-
-impl Column {
-    fn xf(self) -> u32 {
-        match self {
-            Column::General => 0,
-            Column::Date(x) | Column::Pct(x) => x,
-        }
-    }
-}
-
-/// Where a big sheet's data rows come from.
+/// Where a sheet's data rows come from.
 pub enum Rows<'s, 'a> {
     /// Rows of a listing, filled one at a time.
     Listing(&'s Listing<'a>, Range<usize>),
@@ -77,15 +62,15 @@ impl Rows<'_, '_> {
     }
 }
 
-/// One big sheet to fill: the worksheet's position in the workbook (its part is
-/// `xl/worksheets/sheet{n}.xml`) and name, its data rows and the Excel row (1-based) of
-/// the first, one entry per column.
+/// One sheet to fill: the worksheet's position in the workbook (its part is
+/// `xl/worksheets/sheet{n}.xml`) and name, its data rows, the Excel row (1-based) of the
+/// first, and for a listing the number of columns each row fills.
 pub struct Part<'s, 'a> {
     pub sheet: usize,
     pub name: &'s str,
     pub rows: Rows<'s, 'a>,
     pub first_row: u32,
-    pub columns: Vec<Column>,
+    pub columns: usize,
     pub formats: CellFormats,
 }
 
@@ -202,7 +187,7 @@ fn deflate_piece(piece: &Piece, level: u32) -> Result<Deflated> {
     }
     let mut buf = String::with_capacity(CHUNK + 4096);
     for k in piece.rows.clone() {
-        let mut row = XmlRow::new(&mut buf, p.first_row + k as u32, p);
+        let mut row = XmlRow::new(&mut buf, p.first_row + k as u32, p.formats);
         match &p.rows {
             Rows::Listing(l, range) => (l.fill)(range.start + k, &mut row),
             Rows::Table(t) => t[k].iter().for_each(|c| row.cell(c)),
@@ -384,33 +369,25 @@ const CHUNK: usize = 1 << 16;
 
 /// The Excel row (1-based) of the last data row that writes a cell (0 if none), and
 /// the columns up to the last written one: what rust_xlsxwriter's dimension counts.
-/// A listing fills its declared columns; a table's rows are all looked at.
+/// Every cell is written (a blank keeps its border), so a row counts by its length. A
+/// listing fills its declared columns; a table's rows are all looked at.
 fn extent(p: &Part) -> Result<(u32, usize)> {
     let mut last_row = 0;
     let mut columns = 0;
     let table = matches!(p.rows, Rows::Table(_));
     p.rows.each((0..p.rows.len()).rev(), |k, cells| {
-        if let Some(c) = cells.iter().rposition(writes) {
+        if !cells.is_empty() {
             if last_row == 0 {
                 last_row = p.first_row + k as u32;
             }
-            columns = columns.max(c + 1);
+            columns = columns.max(cells.len());
         }
         Ok(table || last_row == 0)
     })?;
     if !table && last_row > 0 {
-        columns = columns.max(p.columns.len());
+        columns = columns.max(p.columns);
     }
     Ok((last_row, columns))
-}
-
-/// Whether a cell of a streamed sheet is written (empty text and empty cells are not).
-fn writes(c: &Cell) -> bool {
-    match c {
-        Cell::Empty => false,
-        Cell::Text(s) => !s.is_empty(),
-        _ => true,
-    }
 }
 
 /// The `<dimension ref>` written for the header alone, stretched to the rows below and
@@ -446,31 +423,25 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
 
 /// One `<row>` as rust_xlsxwriter writes it in constant-memory mode, written as the
 /// cells come; nothing for a row without cells.
-struct XmlRow<'o, 'c> {
+struct XmlRow<'o> {
     out: &'o mut String,
     r: u32,
     c: usize,
     opened: bool,
-    columns: &'c [Column],
     formats: CellFormats,
     error: Option<anyhow::Error>,
 }
 
-impl<'o, 'c> XmlRow<'o, 'c> {
-    fn new(out: &'o mut String, r: u32, p: &'c Part) -> XmlRow<'o, 'c> {
+impl<'o> XmlRow<'o> {
+    fn new(out: &'o mut String, r: u32, formats: CellFormats) -> XmlRow<'o> {
         XmlRow {
             out,
             r,
             c: 0,
             opened: false,
-            columns: &p.columns,
-            formats: p.formats,
+            formats,
             error: None,
         }
-    }
-
-    fn column(&self) -> Column {
-        self.columns.get(self.c).copied().unwrap_or(Column::General)
     }
 
     /// Writes the cell at the current column (opening the row first) and moves on.
@@ -495,38 +466,33 @@ impl<'o, 'c> XmlRow<'o, 'c> {
     }
 }
 
-impl super::xlsx::RowSink for XmlRow<'_, '_> {
+impl super::xlsx::RowSink for XmlRow<'_> {
     fn text(&mut self, s: &str) {
+        let xf = self.formats.text;
         if s.is_empty() {
-            self.c += 1;
-            return;
+            self.put(|out, c, r| blank(out, (c, r), xf));
+        } else {
+            self.put(|out, c, r| inline_string(out, (c, r), s, xf));
         }
-        let xf = self.column().xf();
-        self.put(|out, c, r| inline_string(out, (c, r), s, xf));
     }
     fn int(&mut self, i: i64) {
         self.num(i as f64);
     }
     fn num(&mut self, x: f64) {
-        let xf = self.column().xf();
+        let xf = self.formats.text;
         self.put(|out, c, r| number(out, (c, r), x, xf));
     }
     fn pct(&mut self, x: f64) {
-        let xf = match self.column() {
-            Column::Pct(xf) => xf,
-            _ => self.formats.pct,
-        };
+        let xf = self.formats.pct;
         self.put(|out, c, r| number(out, (c, r), x, xf));
     }
     fn date(&mut self, d: chrono::NaiveDate) {
-        let xf = match self.column() {
-            Column::Date(xf) => xf,
-            _ => self.formats.date,
-        };
+        let xf = self.formats.date;
         self.put(|out, c, r| number(out, (c, r), excel_serial(d)?, xf));
     }
     fn empty(&mut self) {
-        self.c += 1;
+        let xf = self.formats.text;
+        self.put(|out, c, r| blank(out, (c, r), xf));
     }
 }
 
@@ -562,6 +528,13 @@ fn open_cell(out: &mut String, (c, r): At, xf: u32) {
         push_u32(out, xf);
     }
     out.push('"');
+}
+
+/// A cell with a format and no value.
+fn blank(out: &mut String, at: At, xf: u32) -> Result<()> {
+    open_cell(out, at, xf);
+    out.push_str("/>");
+    Ok(())
 }
 
 /// Excel has no NaN or infinity: rust_xlsxwriter writes them as text.

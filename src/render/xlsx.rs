@@ -153,8 +153,9 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
         .collect()
 }
 
-/// Sheets with more rows than this are written in constant-memory mode.
-pub const CONSTANT_MEMORY_ROWS: usize = 20_000;
+/// A table with charts and more rows than this is still streamed (its charts then have
+/// no data caches): held as cells it would fill memory.
+const CHARTED_ROWS_HELD: usize = 20_000;
 
 /// Data rows Excel holds on one sheet under the header (1,048,576 rows in all).
 pub const EXCEL_DATA_ROWS: usize = 1_048_575;
@@ -298,14 +299,10 @@ struct Styles {
     pct: Format,
     title: Format,
     note: Format,
-    /// Column formats of streamed sheets: no border, so that the rows below the data
-    /// stay plain; cells take them without a per-cell format lookup.
-    plain_date: Format,
-    plain_pct: Format,
 }
 
 impl Styles {
-    fn all(&self) -> [&Format; 8] {
+    fn all(&self) -> [&Format; 6] {
         [
             &self.header,
             &self.text,
@@ -313,8 +310,6 @@ impl Styles {
             &self.pct,
             &self.title,
             &self.note,
-            &self.plain_date,
-            &self.plain_pct,
         ]
     }
 
@@ -355,8 +350,6 @@ impl Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
             note: Format::new().set_font_name(font),
-            plain_date: Format::new().set_num_format("yyyy-mm-dd"),
-            plain_pct: Format::new().set_num_format("0.0%"),
         }
     }
 }
@@ -377,7 +370,7 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
     workbook_with(sheets, title, part_rows, true)
 }
 
-/// `workbook_split`; with `splice`, the rows of big listing sheets are written as XML
+/// `workbook_split`; with `splice`, the data rows of streamed sheets are written as XML
 /// by `sheet_xml` instead of cell by cell through rust_xlsxwriter (tests compare both).
 fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -410,22 +403,18 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
             }
         }
     }
-    let large = jobs.iter().any(|j| j.rows() > CONSTANT_MEMORY_ROWS);
-    let spliced = |j: &Job| splice && j.rows() > CONSTANT_MEMORY_ROWS;
-    if large {
-        // Streamed sheets share the workbook's format table: every format is known
-        // before any sheet is written, so indices do not depend on thread timing.
-        for f in styles.all() {
-            wb.register_format(f);
-        }
+    let spliced = |j: &Job| splice && j.streamed();
+    // Streamed sheets share the workbook's format table: every format is known before
+    // any sheet is written, so indices do not depend on thread timing and the spliced
+    // rows can name them.
+    for f in styles.all() {
+        wb.register_format(f);
     }
     wb.set_zip_compression_level(ZIP_LEVEL as u8);
     for job in &jobs {
         match job {
-            Job::Table(t) => add_sheet(&mut wb, &t.sheet, t.rows.len(), &column_widths(t))?,
-            Job::Listing {
-                name, widths, rows, ..
-            } => add_sheet(&mut wb, name, rows.len(), widths)?,
+            Job::Table(t) => add_sheet(&mut wb, &t.sheet, job.streamed(), &column_widths(t))?,
+            Job::Listing { name, widths, .. } => add_sheet(&mut wb, name, true, widths)?,
         };
     }
     // Sheets are independent once created: streamed ones are written on all cores,
@@ -440,12 +429,8 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         }
     })?;
     let package = wb.save_to_buffer().context("生成 Excel 文件时出错")?;
-    let column = |f: ColumnFormat| match f {
-        ColumnFormat::General => sheet_xml::Column::General,
-        ColumnFormat::Date => sheet_xml::Column::Date(styles.index(&styles.plain_date)),
-        ColumnFormat::Pct => sheet_xml::Column::Pct(styles.index(&styles.plain_pct)),
-    };
     let formats = sheet_xml::CellFormats {
+        text: styles.index(&styles.text),
         date: styles.index(&styles.date),
         pct: styles.index(&styles.pct),
     };
@@ -459,7 +444,7 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
                     t.sheet.as_str(),
                     sheet_xml::Rows::Table(&t.rows),
                     if t.title.is_some() { 3 } else { 2 },
-                    table_columns(t),
+                    t.headers.len(),
                 ),
                 Job::Listing {
                     listing,
@@ -470,7 +455,7 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
                     name.as_str(),
                     sheet_xml::Rows::Listing(listing, rows.clone()),
                     2,
-                    listing_columns(listing),
+                    listing.columns.len(),
                 ),
             };
             sheet_xml::Part {
@@ -478,7 +463,7 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
                 name,
                 rows,
                 first_row,
-                columns: columns.into_iter().map(column).collect(),
+                columns,
                 formats,
             }
         })
@@ -511,18 +496,29 @@ impl Job<'_, '_> {
             Job::Listing { rows, .. } => rows.len(),
         }
     }
+
+    /// Whether the sheet is written in constant-memory mode, its data rows spliced in
+    /// as XML: every sheet but a small table with charts, whose data caches
+    /// rust_xlsxwriter fills from the cells it holds.
+    fn streamed(&self) -> bool {
+        match self {
+            Job::Table(t) => t.charts.is_empty() || t.rows.len() > CHARTED_ROWS_HELD,
+            Job::Listing { .. } => true,
+        }
+    }
 }
 
-/// A new sheet, named, set up for A4 printing, with the given column widths. Large
-/// sheets are streamed to a temporary file row by row (inline strings): memory stays
-/// flat and writing is faster; small sheets keep the shared-string table Excel writes.
+/// A new sheet, named, set up for A4 printing, with the given column widths. A
+/// streamed sheet goes to a temporary file row by row (inline strings): memory stays
+/// flat and its data rows can be spliced in; a sheet with charts keeps its cells (and
+/// the shared-string table) for the charts' data caches.
 fn add_sheet<'w>(
     wb: &'w mut Workbook,
     name: &str,
-    rows: usize,
+    streamed: bool,
     widths: &[f64],
 ) -> Result<&'w mut Worksheet> {
-    let ws: &mut Worksheet = if rows > CONSTANT_MEMORY_ROWS {
+    let ws: &mut Worksheet = if streamed {
         wb.add_worksheet_with_constant_memory()?
     } else {
         wb.add_worksheet()
@@ -570,104 +566,6 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// The number format a column of a streamed sheet gives its cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ColumnFormat {
-    General,
-    Date,
-    Pct,
-}
-
-/// How a sheet's body cells are written.
-enum Body {
-    /// Each cell with its full format (bordered, 宋体): the look of every ordinary sheet.
-    Formatted,
-    /// Streamed: no per-cell format (looking one up for each of millions of cells is
-    /// most of the writing time); dates and shares take their column's number format.
-    Plain(Vec<ColumnFormat>),
-}
-
-impl Body {
-    /// Sets the column formats a plain body relies on.
-    fn set_columns(&self, ws: &mut Worksheet, styles: &Styles) -> Result<()> {
-        if let Body::Plain(columns) = self {
-            for (c, f) in columns.iter().enumerate() {
-                match f {
-                    ColumnFormat::Date => {
-                        ws.set_column_format(c as u16, &styles.plain_date)?;
-                    }
-                    ColumnFormat::Pct => {
-                        ws.set_column_format(c as u16, &styles.plain_pct)?;
-                    }
-                    ColumnFormat::General => {}
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn write(&self, ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
-        let column = match self {
-            Body::Formatted => return write_formatted(ws, r, c, v, styles),
-            Body::Plain(columns) => columns
-                .get(c as usize)
-                .copied()
-                .unwrap_or(ColumnFormat::General),
-        };
-        match (v, column) {
-            (Cell::Text(s), _) => {
-                ws.write_string(r, c, s)?;
-            }
-            (Cell::Int(i), _) => {
-                ws.write_number(r, c, *i as f64)?;
-            }
-            (Cell::Num(x), _) => {
-                ws.write_number(r, c, *x)?;
-            }
-            (Cell::Date(d), ColumnFormat::Date) => {
-                ws.write_datetime(r, c, excel_date(*d)?)?;
-            }
-            (Cell::Pct(x), ColumnFormat::Pct) => {
-                ws.write_number(r, c, *x)?;
-            }
-            (Cell::Empty, _) => {}
-            // A cell that does not match its column keeps a full format.
-            (other, _) => write_formatted(ws, r, c, other, styles)?,
-        }
-        Ok(())
-    }
-}
-
-/// The number format each column of a streamed table gives its cells: its first
-/// filled cell's.
-fn table_columns(t: &Table) -> Vec<ColumnFormat> {
-    (0..t.headers.len())
-        .map(|c| {
-            match t
-                .rows
-                .iter()
-                .filter_map(|row| row.get(c))
-                .find(|v| !matches!(v, Cell::Empty))
-            {
-                Some(Cell::Date(_)) => ColumnFormat::Date,
-                Some(Cell::Pct(_)) => ColumnFormat::Pct,
-                _ => ColumnFormat::General,
-            }
-        })
-        .collect()
-}
-
-/// The number format each column of a streamed listing gives its cells: its kind's.
-fn listing_columns(l: &Listing) -> Vec<ColumnFormat> {
-    l.columns
-        .iter()
-        .map(|(_, k)| match k {
-            Kind::Date => ColumnFormat::Date,
-            Kind::Text | Kind::Int => ColumnFormat::General,
-        })
-        .collect()
-}
-
 /// One table's sheet; without `body_rows` its data rows are left to `sheet_xml`.
 fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) -> Result<()> {
     let mut r: u32 = 0;
@@ -684,16 +582,10 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) 
     let header_row = r;
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
-    let body = if t.rows.len() > CONSTANT_MEMORY_ROWS {
-        Body::Plain(table_columns(t))
-    } else {
-        Body::Formatted
-    };
-    body.set_columns(ws, styles)?;
     for row in &t.rows {
         if body_rows {
             for (c, v) in row.iter().enumerate() {
-                body.write(ws, r, c as u16, v, styles)?;
+                write_formatted(ws, r, c as u16, v, styles)?;
             }
         }
         r += 1;
@@ -796,8 +688,8 @@ fn listing_widths(l: &Listing) -> Vec<f64> {
     column_widths(&sample)
 }
 
-/// One sheet of a listing; without `body_rows` only its frame (header, column formats,
-/// filter): `sheet_xml` writes the rows.
+/// One sheet of a listing; without `body_rows` only its frame (header, filter):
+/// `sheet_xml` writes the rows.
 fn write_listing_part(
     ws: &mut Worksheet,
     l: &Listing,
@@ -806,13 +698,7 @@ fn write_listing_part(
     body_rows: bool,
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
-    let body = if rows.len() > CONSTANT_MEMORY_ROWS {
-        Body::Plain(listing_columns(l))
-    } else {
-        Body::Formatted
-    };
     write_headers(ws, 0, &headers, styles)?;
-    body.set_columns(ws, styles)?;
     let count = rows.len();
     if body_rows {
         let mut row = Vec::with_capacity(l.columns.len());
@@ -820,7 +706,7 @@ fn write_listing_part(
             row.clear();
             (l.fill)(i, &mut row);
             for (c, v) in row.iter().enumerate() {
-                body.write(ws, r, c as u16, v, styles)?;
+                write_formatted(ws, r, c as u16, v, styles)?;
             }
         }
     }
@@ -854,14 +740,14 @@ mod tests {
     fn large_sheets_are_streamed_and_still_deterministic() {
         use calamine::Reader;
         let mut t = Table::new("记录", &["序号", "内容"]);
-        for i in 0..(CONSTANT_MEMORY_ROWS as u32 + 5) {
+        for i in 0..(CHARTED_ROWS_HELD as u32 + 5) {
             t.rows.push(vec![i.into(), format!("第{i}行").into()]);
         }
         let a = workbook(std::slice::from_ref(&t), "x").expect("writes");
         assert_eq!(a, workbook(std::slice::from_ref(&t), "x").expect("writes"));
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(a)).expect("reads");
         let r = wb.worksheet_range("记录").expect("sheet");
-        assert_eq!(r.height(), CONSTANT_MEMORY_ROWS + 6);
+        assert_eq!(r.height(), CHARTED_ROWS_HELD + 6);
         assert_eq!(
             r.get_value((20_000, 1)),
             Some(&calamine::Data::String("第19999行".into()))
@@ -924,7 +810,7 @@ mod tests {
     #[test]
     fn streamed_listings_keep_dates_and_are_deterministic() {
         use calamine::Reader;
-        let l = numbered(CONSTANT_MEMORY_ROWS + 3);
+        let l = numbered(CHARTED_ROWS_HELD + 3);
         let t = {
             let mut t = l.to_table();
             t.sheet = "表".into();
@@ -936,8 +822,8 @@ mod tests {
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(a)).expect("reads");
         for name in ["表", "记录"] {
             let r = wb.worksheet_range(name).expect("sheet");
-            assert_eq!(r.height(), CONSTANT_MEMORY_ROWS + 4);
-            let last = (CONSTANT_MEMORY_ROWS + 3) as u32;
+            assert_eq!(r.height(), CHARTED_ROWS_HELD + 4);
+            let last = (CHARTED_ROWS_HELD + 3) as u32;
             let d = match r.get_value((last, 0)) {
                 Some(calamine::Data::DateTime(d)) => d.as_datetime().map(|t| t.date()),
                 other => panic!("{name}: not a date: {other:?}"),
@@ -950,8 +836,9 @@ mod tests {
         }
     }
 
-    /// Every part of a workbook whose big listing is spliced in as XML equals the part
-    /// rust_xlsxwriter writes cell by cell, with cells of every kind and awkward text.
+    /// Every part of a workbook whose sheets' rows are spliced in as XML equals the part
+    /// rust_xlsxwriter writes cell by cell, with cells of every kind and awkward text,
+    /// in small and big tables and a listing.
     #[test]
     fn spliced_rows_are_the_xml_rust_xlsxwriter_writes() {
         let texts = [
@@ -971,7 +858,7 @@ mod tests {
                 ("内容", Kind::Text),
                 ("备注", Kind::Text),
             ],
-            CONSTANT_MEMORY_ROWS + 40,
+            CHARTED_ROWS_HELD + 40,
             move |i, row| {
                 let odd = match i % 9 {
                     0 => Cell::Empty,
@@ -995,14 +882,35 @@ mod tests {
                 ]);
             },
         );
-        let mut t = Table::new("汇总", &["姓名", "次数"]);
-        t.rows.push(vec!["张三".into(), Cell::Int(3)]);
+        // Small tables: one with a title, notes, a blank cell and dropdowns over rows
+        // still to fill; one with a chart, whose cells rust_xlsxwriter keeps.
+        let mut t = Table::new("汇总", &["姓名", "次数", "占比"]);
+        t.title = Some("小表".into());
+        t.notes = vec!["注：小表说明".into()];
+        t.rows
+            .push(vec!["张三".into(), Cell::Int(3), Cell::Pct(0.5)]);
+        t.rows.push(vec!["".into(), Cell::Empty, Cell::Num(1.25)]);
+        t.dropdowns = vec![(0, Dropdown::Values(vec!["是".into(), "否".into()]))];
+        t.input_rows = 5;
+        let mut charted = Table::new("图表", &["小组", "人数"]);
+        charted.rows = (0..4)
+            .map(|i| vec![format!("第{i}组").into(), Cell::Int(i)])
+            .collect();
+        charted.charts.push(ChartSpec {
+            title: "人数".into(),
+            pie: false,
+            category_col: 0,
+            value_col: 1,
+            rows: (0, 3),
+            anchor: (7, 0),
+            percent: false,
+        });
         // A big table with a title and notes: shares, dates, a stray cell past the
         // headers and blank rows at the end.
         let mut big = Table::new("代表", &["姓名", "出席率", "日期"]);
         big.title = Some("履职档案汇总".into());
         big.notes = vec!["说明一".into(), "说明二 & <注>".into()];
-        for i in 0..CONSTANT_MEMORY_ROWS + 7 {
+        for i in 0..CHARTED_ROWS_HELD + 7 {
             let date = match i % 4 {
                 0 => Cell::Empty,
                 1 => "不详".into(),
@@ -1017,12 +925,17 @@ mod tests {
             if i == 17 {
                 row.push("表外".into());
             }
-            if i + 2 >= CONSTANT_MEMORY_ROWS + 7 {
+            if i + 2 >= CHARTED_ROWS_HELD + 7 {
                 row = vec![Cell::Empty, "".into()];
             }
             big.rows.push(row);
         }
-        let sheets = [Sheet::Table(&t), Sheet::Listing(&l), Sheet::Table(&big)];
+        let sheets = [
+            Sheet::Table(&t),
+            Sheet::Listing(&l),
+            Sheet::Table(&big),
+            Sheet::Table(&charted),
+        ];
         let ours =
             super::super::zip_parts(&workbook_with(&sheets, "x", 25_000, true).expect("spliced"));
         let theirs =
@@ -1043,8 +956,24 @@ mod tests {
                 );
             }
         }
-        assert!(ours.iter().any(|(n, _)| n == "xl/worksheets/sheet3.xml"));
         assert_eq!(ours.len(), theirs.len());
+        // Spliced body cells carry the bordered 宋体 format, blanks included; the
+        // charted table keeps its cells in the shared-string table.
+        let part = |n: &str| {
+            let (_, xml) = ours.iter().find(|(m, _)| m == n).expect("part");
+            String::from_utf8_lossy(xml).to_string()
+        };
+        let text = Styles::new();
+        let xf = text.index(&text.text);
+        assert!(part("xl/worksheets/sheet1.xml").contains(&format!("<c r=\"B4\" s=\"{xf}\"/>")));
+        assert!(part("xl/worksheets/sheet1.xml").contains(&format!(
+            "<c r=\"A3\" s=\"{xf}\" t=\"inlineStr\"><is><t>张三</t>"
+        )));
+        assert!(part("xl/worksheets/sheet3.xml").contains(&format!(
+            "<c r=\"A20002\" s=\"{xf}\" t=\"inlineStr\"><is><t>代表19999</t>"
+        )));
+        assert!(part("xl/worksheets/sheet4.xml").contains("t=\"s\""));
+        assert!(ours.iter().any(|(n, _)| n == "xl/charts/chart1.xml"));
     }
 
     #[test]
