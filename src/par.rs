@@ -1,11 +1,26 @@
 //! Work spread over the machine's cores with order kept, so that results (and the bytes
 //! written from them) are the same as a single-threaded run.
 
-/// Threads for `n` items: the machine's cores, no more than the items.
+/// Threads for `n` items: the machine's cores (or `LVZHI_THREADS`), no more than the
+/// items.
 fn threads_for(n: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |c| c.get())
-        .min(n.max(1))
+    cores().min(n.max(1))
+}
+
+/// The threads work may use: `LVZHI_THREADS` when it is a positive number (to leave
+/// cores to other work, or to check that one thread writes the same bytes), else the
+/// machine's cores.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| {
+        threads_from(std::env::var("LVZHI_THREADS").ok().as_deref())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
+    })
+}
+
+/// A thread count from the variable's text: a positive whole number, else none.
+fn threads_from(v: Option<&str>) -> Option<usize> {
+    v?.trim().parse::<usize>().ok().filter(|&n| n > 0)
 }
 
 /// Maps `f` over `items` on up to `available_parallelism` threads; results in input order.
@@ -28,6 +43,9 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 /// Runs `a` on a second thread while `b` runs on this one; returns both results. A
 /// panic in `a` is passed on as it was.
 pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if cores() <= 1 {
+        return (a(), b());
+    }
     std::thread::scope(|s| {
         let a = s.spawn(a);
         let b = b();
@@ -113,6 +131,16 @@ mod tests {
             v[..100].iter().map(|x| x * 3).collect::<Vec<_>>()
         );
         assert!(super::map_dynamic(&Vec::<u32>::new(), |x| *x).is_empty());
+    }
+
+    #[test]
+    fn thread_count_comes_from_a_positive_number_only() {
+        assert_eq!(super::threads_from(Some("1")), Some(1));
+        assert_eq!(super::threads_from(Some(" 4 ")), Some(4));
+        assert_eq!(super::threads_from(Some("0")), None);
+        assert_eq!(super::threads_from(Some("两个")), None);
+        assert_eq!(super::threads_from(Some("-2")), None);
+        assert_eq!(super::threads_from(None), None);
     }
 
     #[test]

@@ -862,6 +862,54 @@ fn sample_district_reconciles_and_outputs_are_deterministic() {
     );
 }
 
+/// Every file of the yearly and the term jobs, byte for byte, the same from one thread
+/// as from four (more threads than this machine may have cores, so work really is
+/// split).
+#[test]
+fn one_thread_writes_the_same_bytes_as_many() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            "6",
+            "--delegates",
+            "60",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut trees = Vec::new();
+    for threads in ["1", "4"] {
+        let out = format!("reports-{threads}");
+        for job in [&["annual", "--year", "2025"][..], &["term"][..]] {
+            let args: Vec<&str> = job.iter().copied().chain(["--output", &out]).collect();
+            let env = [("LVZHI_THREADS", threads), ("POLARS_MAX_THREADS", threads)];
+            let (code, _, stderr) = run_with(dir.path(), &args, &env);
+            assert_eq!(code, 0, "{threads} threads, {job:?}: {stderr}");
+        }
+        trees.push(snapshot(&dir.path().join(&out)));
+    }
+    let (one, four) = (&trees[0], &trees[1]);
+    assert!(
+        one.len() > 100,
+        "both jobs wrote their documents: {}",
+        one.len()
+    );
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        four.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in one {
+        assert!(
+            bytes == &four[name],
+            "{name} differs between 1 and 4 threads"
+        );
+    }
+}
+
 #[test]
 fn annual_job_writes_the_report_the_archives_and_the_appendix() {
     let dir = tempfile::tempdir().expect("tempdir");

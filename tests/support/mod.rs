@@ -315,9 +315,15 @@ pub fn tiny_clean_year(input: &Path) {
 
 /// Runs the binary in `dir`; returns (exit code, stdout, stderr).
 pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    run_with(dir, args, &[])
+}
+
+/// `run` with environment variables set.
+pub fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_lvzhi"))
         .current_dir(dir)
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .expect("runs");
     (
