@@ -425,7 +425,9 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
 /// cells come; nothing for a row without cells.
 struct XmlRow<'o> {
     out: &'o mut String,
-    r: u32,
+    /// The row number's digits (`digits[from..]`), written into every cell's reference.
+    digits: [u8; 20],
+    from: usize,
     c: usize,
     opened: bool,
     formats: CellFormats,
@@ -434,9 +436,12 @@ struct XmlRow<'o> {
 
 impl<'o> XmlRow<'o> {
     fn new(out: &'o mut String, r: u32, formats: CellFormats) -> XmlRow<'o> {
+        let mut digits = [0; 20];
+        let from = 20 - super::itoa(r as usize, &mut digits).len();
         XmlRow {
             out,
-            r,
+            digits,
+            from,
             c: 0,
             opened: false,
             formats,
@@ -445,14 +450,15 @@ impl<'o> XmlRow<'o> {
     }
 
     /// Writes the cell at the current column (opening the row first) and moves on.
-    fn put(&mut self, write: impl FnOnce(&mut String, usize, u32) -> Result<()>) {
+    fn put(&mut self, write: impl FnOnce(&mut String, usize, &str) -> Result<()>) {
+        let row = std::str::from_utf8(&self.digits[self.from..]).unwrap_or("0");
         if !self.opened {
             self.out.push_str("<row r=\"");
-            push_u32(self.out, self.r);
+            self.out.push_str(row);
             self.out.push_str("\">");
             self.opened = true;
         }
-        if let Err(e) = write(self.out, self.c, self.r) {
+        if let Err(e) = write(self.out, self.c, row) {
             self.error.get_or_insert(e);
         }
         self.c += 1;
@@ -516,13 +522,13 @@ fn push_column(out: &mut String, c: usize) {
     }
 }
 
-/// A cell's place: zero-based column, Excel row.
-type At = (usize, u32);
+/// A cell's place: zero-based column, Excel row (its digits).
+type At<'r> = (usize, &'r str);
 
 fn open_cell(out: &mut String, (c, r): At, xf: u32) {
     out.push_str("<c r=\"");
     push_column(out, c);
-    push_u32(out, r);
+    out.push_str(r);
     if xf > 0 {
         out.push_str("\" s=\"");
         push_u32(out, xf);
@@ -577,10 +583,14 @@ fn inline_string(out: &mut String, at: At, s: &str, xf: u32) -> Result<()> {
 /// rust_xlsxwriter's two escapes in one pass: a literal `_xHHHH_` gets its underscore
 /// encoded (`_x005F`), then `&<>`, control characters and U+FFFE/U+FFFF are escaped.
 fn escape(out: &mut String, s: &str) {
-    let plain = !s
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'_') || (b < 0x20 && b != b'\t' && b != b'\n'))
-        && !s.contains(['\u{FFFE}', '\u{FFFF}']);
+    // One pass over the bytes; 0xEF leads U+FFFE and U+FFFF but also common full-width
+    // punctuation (，（）), so only then is the text searched for the two.
+    let mut lead_ef = false;
+    let special = s.bytes().any(|b| {
+        lead_ef |= b == 0xEF;
+        matches!(b, b'&' | b'<' | b'>' | b'_') || (b < 0x20 && b != b'\t' && b != b'\n')
+    });
+    let plain = !(special || (lead_ef && s.contains(['\u{FFFE}', '\u{FFFF}'])));
     if plain {
         out.push_str(s);
         return;
@@ -626,6 +636,8 @@ mod tests {
             ("_x00G1_ _x12", "_x00G1_ _x12"),
             ("x\u{1}y\tz\n", "x_x0001_y\tz\n"),
             ("\u{FFFE}", "_xFFFE_"),
+            ("全角，（）", "全角，（）"),
+            ("全角，\u{FFFF}", "全角，_xFFFF_"),
         ];
         for (input, expected) in cases {
             let mut out = String::new();
