@@ -1913,6 +1913,29 @@ fn text_that_looks_like_a_formula_stays_text() {
     }
 }
 
+/// Workbooks are written through temporary files: a temporary folder that cannot be
+/// used is named in Chinese, and nothing half-written reaches the reports.
+#[test]
+fn an_unusable_temporary_folder_is_named_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let missing = dir.path().join("没有这个文件夹");
+    let missing = missing.to_string_lossy();
+    let (code, _, stderr) = run_with(
+        dir.path(),
+        &["annual", "--year", "2025"],
+        &[("TMPDIR", &missing), ("TMP", &missing), ("TEMP", &missing)],
+    );
+    assert_ne!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&format!("无法在系统临时文件夹 {missing} 中创建临时文件")),
+        "{stderr}"
+    );
+    let written: Vec<String> = snapshot(&dir.path().join("reports")).into_keys().collect();
+    assert!(written.is_empty(), "{written:?}");
+}
+
 #[test]
 fn a_killed_run_leaves_the_previous_reports_and_the_input_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");

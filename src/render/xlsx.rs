@@ -519,7 +519,12 @@ fn add_sheet<'w>(
     widths: &[f64],
 ) -> Result<&'w mut Worksheet> {
     let ws: &mut Worksheet = if streamed {
-        wb.add_worksheet_with_constant_memory()?
+        wb.add_worksheet_with_constant_memory().with_context(|| {
+            format!(
+                "无法在系统临时文件夹 {} 中创建临时文件（写出工作表「{name}」时需要），请检查该文件夹是否存在、是否有空间",
+                std::env::temp_dir().display()
+            )
+        })?
     } else {
         wb.add_worksheet()
     };
