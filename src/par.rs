@@ -23,7 +23,7 @@ fn threads_from(v: Option<&str>) -> Option<usize> {
     v?.trim().parse::<usize>().ok().filter(|&n| n > 0)
 }
 
-/// Maps `f` over `items` on up to `available_parallelism` threads; results in input order.
+/// Maps `f` over `items` on up to `cores()` threads; results in input order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads_for(items.len());
     if threads <= 1 {
@@ -57,7 +57,7 @@ fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
-/// Maps `f` over `items` on up to `available_parallelism` threads that each take the
+/// Maps `f` over `items` on up to `cores()` threads that each take the
 /// next item when free (items of very different sizes stay balanced); results in input
 /// order.
 pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -87,7 +87,7 @@ pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Runs `f` on every item, consuming them, on up to `available_parallelism` threads
+/// Runs `f` on every item, consuming them, on up to `cores()` threads
 /// that each take the next item when free (items of very different sizes stay
 /// balanced). Returns the first error in item order.
 pub fn for_each_dynamic<T: Send, E: Send>(
