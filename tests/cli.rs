@@ -784,20 +784,7 @@ fn blank_forms_read_back_cleanly() {
 
 #[test]
 fn sample_district_reconciles_and_outputs_are_deterministic() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "6",
-            "--delegates",
-            "60",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(6, 60);
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
     assert!(
         errors(&data.validation.findings).is_empty(),
@@ -867,20 +854,7 @@ fn sample_district_reconciles_and_outputs_are_deterministic() {
 /// split).
 #[test]
 fn one_thread_writes_the_same_bytes_as_many() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "6",
-            "--delegates",
-            "60",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(6, 60);
     let mut trees = Vec::new();
     for threads in ["1", "4"] {
         let out = format!("reports-{threads}");
@@ -1315,20 +1289,7 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
 
 #[test]
 fn term_package_on_a_multi_year_district() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "6",
-            "--delegates",
-            "60",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(6, 60);
     let (code, _, stderr) = run(dir.path(), &["term"]);
     assert_eq!(code, 0, "{stderr}");
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
@@ -1558,20 +1519,7 @@ fn evaluation_forms_and_tally_read_back() {
 
 #[test]
 fn public_edition_never_shows_private_data_and_its_links_resolve() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "4",
-            "--delegates",
-            "40",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(4, 40);
     let (code, _, stderr) = run(dir.path(), &["public", "--year", "2025"]);
     assert_eq!(code, 0, "{stderr}");
     let (code, _, stderr) = run(dir.path(), &["public", "--term"]);
@@ -1651,20 +1599,7 @@ fn public_site_loads_in_headless_chromium() {
         eprintln!("跳过：未安装 Chromium，.ci/run 会安装");
         return;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "3",
-            "--delegates",
-            "30",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(3, 30);
     let (code, _, stderr) = run(dir.path(), &["public", "--year", "2025"]);
     assert_eq!(code, 0, "{stderr}");
     let site = dir.path().join("reports/2025/公开版/网页");
@@ -1938,20 +1873,7 @@ fn an_unusable_temporary_folder_is_named_and_nothing_is_written() {
 
 #[test]
 fn a_killed_run_leaves_the_previous_reports_and_the_input_untouched() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(
-        dir.path(),
-        &[
-            "sample",
-            "--dir",
-            "input",
-            "--groups",
-            "6",
-            "--delegates",
-            "60",
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let dir = sample_district(6, 60);
     let input_before = snapshot(&dir.path().join("input"));
     let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
     assert_eq!(code, 0, "{stderr}");

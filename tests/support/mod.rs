@@ -313,6 +313,27 @@ pub fn tiny_clean_year(input: &Path) {
     std::fs::write(input.join("2025/法制委员会.xlsx"), committee).expect("write");
 }
 
+/// A temporary folder holding a generated sample district in `input/` (the `sample`
+/// command, so that the generator's own CLI path is exercised too).
+pub fn sample_district(groups: u32, delegates: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (groups, delegates) = (groups.to_string(), delegates.to_string());
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "sample",
+            "--dir",
+            "input",
+            "--groups",
+            &groups,
+            "--delegates",
+            &delegates,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    dir
+}
+
 /// Runs the binary in `dir`; returns (exit code, stdout, stderr).
 pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     run_with(dir, args, &[])
