@@ -105,7 +105,7 @@ fn child(dir: &Path, job: &[&str]) {
     let cells: usize = lvzhi::par::map_dynamic(&files(&input), |f| {
         std::fs::read(f)
             .ok()
-            .and_then(|bytes| lvzhi::read::open(&bytes).ok())
+            .and_then(|bytes| lvzhi::input::open::open(&bytes).ok())
             .map_or(0, |wb| {
                 wb.sheets.iter().map(|s| s.cell_count()).sum::<usize>()
             })

@@ -18,7 +18,7 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// Which fields the public edition shows.
     #[serde(default)]
-    pub public: crate::public::PublicConfig,
+    pub public: crate::documents::public::PublicConfig,
 }
 
 /// Names that appear in documents.
@@ -131,7 +131,7 @@ fn de_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D:
             )))
         }
     };
-    crate::text::parse_date_text(&s).ok_or_else(|| {
+    crate::domain::text::parse_date_text(&s).ok_or_else(|| {
         serde::de::Error::custom(format!("无法识别的日期「{s}」，请写成 2022-01-06"))
     })
 }

@@ -5,29 +5,16 @@
 //! Stages: read (calamine) → ingest (validate, normalise, merge) → archive (polars) →
 //! view → render (XLSX, Parquet). Commands under `cmd` wire the stages together.
 
-pub mod annual;
-pub mod archive;
-pub mod chair;
-pub mod cmd;
+pub mod cli;
 pub mod config;
-pub mod evaluation;
-pub mod ingest;
-pub mod model;
+pub mod documents;
+pub mod domain;
+pub mod input;
 pub mod output;
 pub mod par;
-pub mod public;
-pub mod quarterly;
-pub mod read;
 pub mod render;
-pub mod rules;
 pub mod sample;
-pub mod score;
-pub mod template;
-pub mod term;
-pub mod text;
 pub mod timing;
-pub mod validate;
-pub mod view;
 
 use clap::{ArgAction, Parser};
 use std::ffi::OsString;
@@ -59,7 +46,7 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: cmd::Command,
+    pub command: cli::Command,
     /// 显示帮助
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -78,7 +65,7 @@ pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args
             return code;
         }
     };
-    match cmd::run(cli.command) {
+    match cli::run(cli.command) {
         Ok(()) => 0,
         Err(e) => {
             let mut err = std::io::stderr().lock();

@@ -2,9 +2,9 @@
 
 mod support;
 
-use lvzhi::ingest::{load, YearScope};
-use lvzhi::model::{MeetingKind, Presence};
-use lvzhi::validate::{Finding, Severity};
+use lvzhi::domain::findings::{Finding, Severity};
+use lvzhi::domain::model::{MeetingKind, Presence};
+use lvzhi::input::ingest::{load, YearScope};
 use support::*;
 
 fn errors(f: &[Finding]) -> Vec<&Finding> {
@@ -524,10 +524,10 @@ fn a_delegate_with_no_record_of_a_meeting_is_a_gap_not_an_absence() {
         "{}",
         gap.one_line()
     );
-    let archive = lvzhi::archive::build(
+    let archive = lvzhi::domain::archive::build(
         &data.roster,
         &data.records,
-        &lvzhi::archive::Period::year(2025),
+        &lvzhi::domain::archive::Period::year(2025),
         &data.config,
     )
     .expect("archive");
@@ -536,7 +536,7 @@ fn a_delegate_with_no_record_of_a_meeting_is_a_gap_not_an_absence() {
         .iter()
         .find(|d| d.delegate.id == "D005")
         .expect("D005");
-    use lvzhi::archive::Metric::*;
+    use lvzhi::domain::archive::Metric::*;
     assert_eq!(
         [
             d5.get(CongressExpected),
@@ -1531,7 +1531,7 @@ fn public_edition_never_shows_private_data_and_its_links_resolve() {
         private.push(d.phone.clone());
         if let Some(b) = d.birth {
             private.push(b.format("%Y-%m-%d").to_string());
-            private.push(lvzhi::text::chinese_date(b));
+            private.push(lvzhi::domain::text::chinese_date(b));
             private.push(b.format("%Y/%-m/%-d").to_string());
         }
     }
@@ -1931,7 +1931,7 @@ fn a_killed_run_leaves_the_previous_reports_and_the_input_untouched() {
 /// rows), give archive counts equal to the counts computed directly from the records.
 #[test]
 fn generated_records_round_trip_to_the_same_counts() {
-    use lvzhi::archive::{build, Metric, Period};
+    use lvzhi::domain::archive::{build, Metric, Period};
     use lvzhi::sample::Rng;
     use std::collections::{BTreeMap, BTreeSet};
     let kinds = [
@@ -2150,7 +2150,7 @@ fn fuzzer_findings_are_errors_not_panics() {
         // Findings so far: a merge record shorter than its count (index out of range),
         // cells far apart (a dense range of 100+ GB), DIMENSIONS that wrap around (a
         // reservation of 400 GB).
-        match lvzhi::read::open(&bytes) {
+        match lvzhi::input::open::open(&bytes) {
             Err(err) => assert!(
                 err.message.contains("损坏") || err.message.contains("上限"),
                 "{}: {err:?}",
@@ -2159,7 +2159,7 @@ fn fuzzer_findings_are_errors_not_panics() {
             Ok(wb) => assert!(wb
                 .sheets
                 .iter()
-                .all(|s| s.cell_count() <= lvzhi::read::MAX_SHEET_CELLS)),
+                .all(|s| s.cell_count() <= lvzhi::input::open::MAX_SHEET_CELLS)),
         }
         n += 1;
     }

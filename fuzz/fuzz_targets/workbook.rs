@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lvzhi::ingest::row::{cell_date, cell_text};
-use lvzhi::read::{self, header};
+use lvzhi::input::row::{cell_date, cell_text};
+use lvzhi::input::open::{self, header};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(wb) = read::open(data) else { return };

@@ -3,6 +3,7 @@
 pub mod docx;
 pub mod parquet;
 mod sheet_xml;
+pub mod template;
 pub mod xlsx;
 
 /// A number's decimal digits, without the formatting machinery (called per cell).

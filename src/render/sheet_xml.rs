@@ -402,9 +402,10 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
     };
     let old = &head[start..start + len];
     let (first, last) = old.split_once(':').unwrap_or((old, old));
-    let (Some((r0, c0)), Some((r1, c1))) =
-        (crate::read::cell_ref(first), crate::read::cell_ref(last))
-    else {
+    let (Some((r0, c0)), Some((r1, c1))) = (
+        crate::input::open::cell_ref(first),
+        crate::input::open::cell_ref(last),
+    ) else {
         bail!("工作表的 dimension 无法识别：{old}");
     };
     // Zero-based from here; `last_row` and `columns` are 0 when nothing was written.
@@ -412,7 +413,7 @@ fn widen_dimension(head: &str, last_row: u32, columns: usize) -> Result<String> 
         r1.max(last_row.saturating_sub(1)),
         c1.max(columns.saturating_sub(1) as u32),
     );
-    let corner = |r: u32, c: u32| format!("{}{}", crate::text::column_letter(c), r + 1);
+    let corner = |r: u32, c: u32| format!("{}{}", crate::domain::text::column_letter(c), r + 1);
     let range = if (r0, c0) == (r1, c1) {
         corner(r0, c0)
     } else {
@@ -518,7 +519,7 @@ fn push_column(out: &mut String, c: usize) {
     if c < 26 {
         out.push(char::from(b'A' + c as u8));
     } else {
-        out.push_str(&crate::text::column_letter(c as u32));
+        out.push_str(&crate::domain::text::column_letter(c as u32));
     }
 }
 

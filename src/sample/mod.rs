@@ -1000,7 +1000,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
     let id_of = |i: usize| -> Cell {
         let id = d(i).id.clone();
         if style == Style::Quarterly {
-            crate::text::to_half_width(&id)
+            crate::domain::text::to_half_width(&id)
                 .chars()
                 .map(|c| {
                     if c.is_ascii_alphanumeric() {
@@ -1017,7 +1017,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
     };
     let date_cell = |x: NaiveDate| -> Cell {
         match style {
-            Style::Quarterly => Cell::Text(crate::text::chinese_date(x)),
+            Style::Quarterly => Cell::Text(crate::domain::text::chinese_date(x)),
             Style::NumericDates => Cell::Int(
                 i64::from(x.year()) * 10000 + i64::from(x.month()) * 100 + i64::from(x.day()),
             ),
@@ -1373,9 +1373,11 @@ mod tests {
             std::fs::write(p, bytes).expect("write");
         }
         let data =
-            crate::ingest::load(dir.path(), &crate::ingest::YearScope::One(2022)).expect("loads");
+            crate::input::ingest::load(dir.path(), &crate::input::ingest::YearScope::One(2022))
+                .expect("loads");
         assert_eq!(
-            data.validation.count(crate::validate::Severity::Error),
+            data.validation
+                .count(crate::domain::findings::Severity::Error),
             0,
             "generated records are valid"
         );

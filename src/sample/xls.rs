@@ -156,7 +156,7 @@ pub fn workbook(tables: &[Table]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read;
+    use crate::input::open;
     use calamine::Data;
 
     #[test]
@@ -173,8 +173,8 @@ mod tests {
         let tables = vec![t, hidden];
         let bytes = workbook(&tables).expect("writes");
         assert_eq!(bytes, workbook(&tables).expect("again"), "deterministic");
-        let wb = read::open(&bytes).expect("reads");
-        assert_eq!(wb.format, read::Format::Xls);
+        let wb = open::open(&bytes).expect("reads");
+        assert_eq!(wb.format, open::Format::Xls);
         assert_eq!(wb.sheets.len(), 2);
         assert!(wb.sheets[1].hidden);
         let s = &wb.sheets[0];

@@ -3,9 +3,9 @@
 //! reads offline and on a phone. Which fields are public is configuration; the phone
 //! number and the birth date never are.
 
-use crate::archive::{Archive, DelegateArchive, Metric, R1_ITEMS};
 use crate::config::Config;
-use crate::model::Delegate;
+use crate::domain::archive::{Archive, DelegateArchive, Metric, R1_ITEMS};
+use crate::domain::model::Delegate;
 use crate::render::xlsx::{Cell, Table};
 use anyhow::{bail, Result};
 use serde::Deserialize;
@@ -143,7 +143,7 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
     let footer = format!(
         "本页由{}代表联络室根据代表履职档案生成，数据截至{}。",
         config.district.standing_committee,
-        crate::text::chinese_date(a.period.end)
+        crate::domain::text::chinese_date(a.period.end)
     );
     let mut groups: Vec<String> = Vec::new();
     for d in &a.delegates {

@@ -2,10 +2,10 @@
 //! a 填表说明 sheet and dropdowns, ready to send out. They read back cleanly.
 
 use super::{pick_year, Folders};
-use crate::ingest::{load_base, UnitKind};
-use crate::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
+use crate::domain::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
+use crate::input::header::{self, SheetSpec};
+use crate::input::ingest::{load_base, UnitKind};
 use crate::output::{check_not_inside, Staging};
-use crate::read::header::{self, SheetSpec};
 use crate::render::xlsx::{self, Dropdown, Table};
 use anyhow::Result;
 use clap::Args;

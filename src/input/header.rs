@@ -1,8 +1,8 @@
 //! Finding the header row under title rows and blank rows, and mapping the many header
 //! spellings people use onto the canonical columns.
 
-use super::{is_blank, Sheet};
-use crate::text::{clean_text, normalize_header};
+use super::open::{is_blank, Sheet};
+use crate::domain::text::{clean_text, normalize_header};
 use calamine::Data;
 
 /// A canonical column and the header spellings that mean it.

@@ -117,7 +117,7 @@ impl Roster {
         for (i, d) in delegates.iter().enumerate() {
             r.by_id.entry(d.id.clone()).or_insert(i);
             r.by_name.entry(d.name.clone()).or_default().push(i);
-            let g = crate::text::unit_key(&d.group);
+            let g = crate::domain::text::unit_key(&d.group);
             if !r.group_of_key.contains_key(&g) {
                 r.group_of_key.insert(g.clone(), d.group.clone());
                 r.groups.push(d.group.clone());
@@ -125,7 +125,7 @@ impl Roster {
             r.by_group.entry(g).or_default().push(i);
             if !d.committee.is_empty() {
                 r.by_committee
-                    .entry(crate::text::unit_key(&d.committee))
+                    .entry(crate::domain::text::unit_key(&d.committee))
                     .or_default()
                     .push(i);
             }
@@ -157,13 +157,13 @@ impl Roster {
     /// The roster's group a unit name means (兴华街道 for 兴华街道代表小组), if any.
     pub fn group_named(&self, unit: &str) -> Option<&str> {
         self.group_of_key
-            .get(&crate::text::unit_key(unit))
+            .get(&crate::domain::text::unit_key(unit))
             .map(|s| s.as_str())
     }
 
     /// The delegates of a group, or the members of a committee, by unit name.
     pub fn in_group(&self, unit: &str) -> Vec<&Delegate> {
-        let key = crate::text::unit_key(unit);
+        let key = crate::domain::text::unit_key(unit);
         self.by_group
             .get(&key)
             .map(|v| v.iter().map(|&i| &self.delegates[i]).collect())
@@ -171,7 +171,7 @@ impl Roster {
     }
 
     pub fn in_committee(&self, unit: &str) -> Vec<&Delegate> {
-        self.in_committee_key(&crate::text::unit_key(unit))
+        self.in_committee_key(&crate::domain::text::unit_key(unit))
     }
 
     /// The members of the committee with this unit key (`text::unit_key`), in roster order.
@@ -212,7 +212,7 @@ impl MeetingKind {
         }
     }
     pub fn parse(s: &str) -> Option<MeetingKind> {
-        let s = crate::text::normalized_name(s);
+        let s = crate::domain::text::normalized_name(s);
         Some(match s.as_ref() {
             "区人代会" | "区人民代表大会" | "人代会" | "区人民代表大会会议" | "代表大会" => {
                 MeetingKind::Congress
@@ -256,7 +256,7 @@ impl Presence {
         }
     }
     pub fn parse(s: &str) -> Option<Presence> {
-        let s = crate::text::normalized_name(s);
+        let s = crate::domain::text::normalized_name(s);
         Some(match s.as_ref() {
             "出席" | "到会" | "参加" | "已出席" | "√" => Presence::Attended,
             "列席" => Presence::Observer,
@@ -321,7 +321,7 @@ impl ActivityKind {
         }
     }
     pub fn parse(s: &str) -> Option<ActivityKind> {
-        let s = crate::text::normalized_name(s);
+        let s = crate::domain::text::normalized_name(s);
         Some(match s.as_ref() {
             "代表小组活动" | "小组活动" => ActivityKind::GroupActivity,
             "视察" | "代表视察" => ActivityKind::Inspection,
@@ -365,7 +365,7 @@ impl SuggestionPeriod {
         }
     }
     pub fn parse(s: &str) -> Option<SuggestionPeriod> {
-        match crate::text::normalized_name(s).as_ref() {
+        match crate::domain::text::normalized_name(s).as_ref() {
             "大会期间" | "会议期间" | "大会" => Some(SuggestionPeriod::Session),
             "闭会期间" | "闭会" => Some(SuggestionPeriod::Recess),
             _ => None,
@@ -410,7 +410,7 @@ impl HandlingResult {
         }
     }
     pub fn parse(s: &str) -> Option<HandlingResult> {
-        let s = crate::text::normalize_name(s).to_uppercase();
+        let s = crate::domain::text::normalize_name(s).to_uppercase();
         let s = s.trim_end_matches('类');
         for r in HandlingResult::ALL {
             if s == r.code() || s == r.label() || s == format!("{}{}", r.code(), r.label()) {
@@ -443,7 +443,7 @@ impl Satisfaction {
         }
     }
     pub fn parse(s: &str) -> Option<Satisfaction> {
-        match crate::text::normalized_name(s).as_ref() {
+        match crate::domain::text::normalized_name(s).as_ref() {
             "满意" => Some(Satisfaction::Satisfied),
             "基本满意" => Some(Satisfaction::Basically),
             "不满意" => Some(Satisfaction::Dissatisfied),
@@ -487,7 +487,7 @@ impl ReportForm {
         }
     }
     pub fn parse(s: &str) -> Option<ReportForm> {
-        match crate::text::normalized_name(s).as_ref() {
+        match crate::domain::text::normalized_name(s).as_ref() {
             "当面述职" | "当面" | "现场述职" | "口头述职" => {
                 Some(ReportForm::InPerson)
             }
@@ -535,7 +535,7 @@ impl CommendationKind {
         }
     }
     pub fn parse(s: &str) -> Option<CommendationKind> {
-        match crate::text::normalized_name(s).as_ref() {
+        match crate::domain::text::normalized_name(s).as_ref() {
             "优秀履职代表" | "优秀代表" => Some(CommendationKind::OutstandingDelegate),
             "优秀代表建议" | "优秀建议" | "优秀代表建议、批评和意见" => {
                 Some(CommendationKind::OutstandingSuggestion)

@@ -1,7 +1,7 @@
 //! `lvzhi check`: validation only.
 
 use super::{load, print_validation, stage_validation_report, Folders};
-use crate::ingest::YearScope;
+use crate::input::ingest::YearScope;
 use crate::output::Staging;
 use crate::DataErrors;
 use anyhow::Result;
@@ -31,7 +31,9 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     stage.commit()?;
     let report = a.folders.output.join(&rel);
     print_validation(&data.validation, &report);
-    let errors = data.validation.count(crate::validate::Severity::Error);
+    let errors = data
+        .validation
+        .count(crate::domain::findings::Severity::Error);
     if errors > 0 {
         return Err(DataErrors {
             errors,

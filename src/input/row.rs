@@ -1,13 +1,13 @@
 //! Reading typed fields out of one data row, collecting a finding for every problem.
 
-use crate::model::{Delegate, Roster, Source};
-use crate::read::header::Header;
-use crate::read::Sheet;
-use crate::text::{
+use crate::domain::findings::{Finding, Severity};
+use crate::domain::model::{Delegate, Roster, Source};
+use crate::domain::text::{
     char_distance, clean_text, column_letter, excel_serial_to_date, parse_date_text,
     split_name_and_id,
 };
-use crate::validate::{Finding, Severity};
+use crate::input::header::Header;
+use crate::input::open::Sheet;
 use calamine::Data;
 use chrono::NaiveDate;
 use std::borrow::Cow;
@@ -55,7 +55,7 @@ pub fn cell_date(d: &Data) -> Result<Option<NaiveDate>, NotADate> {
         Data::Empty => Ok(None),
         Data::DateTime(dt) => dt.as_datetime().map(|x| Some(x.date())).ok_or(NotADate),
         Data::DateTimeIso(s) => parse_date_text(s).map(Some).ok_or(NotADate),
-        Data::String(s) if crate::text::is_blank_text(s) => Ok(None),
+        Data::String(s) if crate::domain::text::is_blank_text(s) => Ok(None),
         Data::String(s) => parse_date_text(s).map(Some).ok_or(NotADate),
         Data::Int(i) => number_date(*i as f64),
         Data::Float(f) => number_date(*f),
@@ -92,7 +92,7 @@ impl<'a> Row<'a> {
     /// The cell of a column (borrowed from the sheet, not from the row being read).
     fn raw(&self, col: &str) -> &'a Data {
         match self.header.col(col) {
-            Some(c) => crate::read::cell_of(self.cells, c),
+            Some(c) => crate::input::open::cell_of(self.cells, c),
             None => &Data::Empty,
         }
     }
@@ -152,25 +152,25 @@ impl<'a> Row<'a> {
         let raw = self.raw(col);
         if let Data::String(s) = raw {
             // A character is at least a byte: most cells need no count.
-            let n = if s.len() > crate::read::MAX_CELL_CHARS {
+            let n = if s.len() > crate::input::open::MAX_CELL_CHARS {
                 s.chars().count()
             } else {
                 0
             };
-            if n > crate::read::MAX_CELL_CHARS {
+            if n > crate::input::open::MAX_CELL_CHARS {
                 let head: String = s.chars().take(20).collect();
                 self.error(
                     col,
                     &format!("{head}……"),
                     format!(
                         "单元格内容过长（{n} 字，上限 {} 字）",
-                        crate::read::MAX_CELL_CHARS
+                        crate::input::open::MAX_CELL_CHARS
                     ),
                     "请检查是否误粘贴了大段内容",
                 );
                 return Cow::Borrowed("");
             }
-            return crate::text::cleaned_text(s);
+            return crate::domain::text::cleaned_text(s);
         }
         match cell_text(raw) {
             Ok(s) => Cow::Owned(s),

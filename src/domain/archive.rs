@@ -4,9 +4,9 @@
 //! Nothing here knows about files.
 
 use crate::config::Config;
-use crate::ingest::meeting_key;
-use crate::model::*;
-use crate::text::unit_key;
+use crate::domain::model::*;
+use crate::domain::text::unit_key;
+use crate::input::ingest::meeting_key;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;

@@ -2,14 +2,14 @@
 //! quarter, attendance at the meetings held in it, who did nothing, 述职 progress against
 //! the yearly share, missing submissions, and the change from the previous quarter.
 
-use crate::archive::{self, Archive, DelegateArchive, Metric, Period};
 use crate::config::Config;
-use crate::ingest::UnitKind;
-use crate::model::{Records, Roster, Source};
+use crate::domain::archive::{self, Archive, DelegateArchive, Metric, Period};
+use crate::domain::model::{Records, Roster, Source};
+use crate::domain::rules;
+use crate::domain::text::percent;
+use crate::input::ingest::UnitKind;
 use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, ChartSpec, Table};
-use crate::rules;
-use crate::text::percent;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -401,7 +401,7 @@ pub fn build(
         "idle": total_idle,
         "silent": silent,
         "behind": behind,
-        "report_share": crate::text::fraction_percent(config.thresholds.report_share_per_year),
+        "report_share": crate::domain::text::fraction_percent(config.thresholds.report_share_per_year),
         "previous_activities": before.as_ref().map(|b| b.delegates.iter().map(|d| d.get(Metric::RecessActivities)).sum::<u32>()),
     });
     Ok(QuarterlyView {

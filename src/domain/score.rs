@@ -2,7 +2,7 @@
 //! rule file; scores with every item's contribution; bands rather than bare ranks; and
 //! the draft list of outstanding delegates (R4) built on them.
 
-use crate::archive::{Archive, DelegateArchive, Metric};
+use crate::domain::archive::{Archive, DelegateArchive, Metric};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -12,7 +12,7 @@ use std::path::Path;
 pub const RULES_FILE: &str = "履职积分规则.toml";
 
 /// The built-in example rules, used when the input folder has no rule file.
-pub const DEFAULT_RULES: &str = include_str!("../templates/履职积分规则.toml");
+pub const DEFAULT_RULES: &str = include_str!("../../templates/履职积分规则.toml");
 
 /// A versioned set of weights.
 #[derive(Debug, Clone, Deserialize)]
@@ -116,9 +116,9 @@ pub enum Band {
 impl Band {
     pub fn label(self, top: f64, bottom: f64) -> String {
         match self {
-            Band::Top => format!("前{}", crate::text::fraction_percent(top)),
+            Band::Top => format!("前{}", crate::domain::text::fraction_percent(top)),
             Band::Middle => "中间".to_string(),
-            Band::Bottom => format!("后{}", crate::text::fraction_percent(bottom)),
+            Band::Bottom => format!("后{}", crate::domain::text::fraction_percent(bottom)),
         }
     }
 }
@@ -253,7 +253,7 @@ pub fn fmt_points(p: f64) -> String {
     if p.fract() == 0.0 {
         format!("{}", p as i64)
     } else {
-        format!("{:.1}", crate::text::round_half_away(p, 1))
+        format!("{:.1}", crate::domain::text::round_half_away(p, 1))
     }
 }
 

@@ -2,14 +2,14 @@
 //! every figure computed here from the archive and the records, handed to the template
 //! as variables and tables. No number is typed into a template.
 
-use crate::archive::{Archive, DelegateArchive, Metric};
 use crate::config::Config;
-use crate::model::{
+use crate::domain::archive::{Archive, DelegateArchive, Metric};
+use crate::domain::model::{
     HandlingResult, MeetingKind, Presence, Records, Roster, Satisfaction, SuggestionPeriod,
 };
+use crate::domain::rules;
+use crate::domain::text::percent;
 use crate::render::docx::TableBlock;
-use crate::rules;
-use crate::text::percent;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -228,7 +228,7 @@ pub fn build(
             .attendance
             .iter()
             .filter(|a| a.kind == k && in_year(a.date))
-            .map(crate::ingest::meeting_key)
+            .map(crate::input::ingest::meeting_key)
             .collect();
         set.len() as u32
     };
@@ -386,11 +386,11 @@ pub fn build(
         delegates: part(reported.len() as u32, n),
         in_person: reps
             .iter()
-            .filter(|r| r.form == crate::model::ReportForm::InPerson)
+            .filter(|r| r.form == crate::domain::model::ReportForm::InPerson)
             .count() as u32,
         written: reps
             .iter()
-            .filter(|r| r.form == crate::model::ReportForm::Written)
+            .filter(|r| r.form == crate::domain::model::ReportForm::Written)
             .count() as u32,
         meetings: reps.len() as u32,
         voters: reps.iter().map(|r| r.voters).sum(),
@@ -437,7 +437,7 @@ pub fn build(
                     || {
                         let when: Vec<String> = dates
                             .iter()
-                            .map(|x| crate::text::chinese_date(*x))
+                            .map(|x| crate::domain::text::chinese_date(*x))
                             .collect();
                         person(
                             d,
@@ -508,7 +508,7 @@ pub fn build(
                         d.delegate.status,
                         d.delegate
                             .status_date
-                            .map(crate::text::chinese_date)
+                            .map(crate::domain::text::chinese_date)
                             .unwrap_or_default()
                     ),
                 )
@@ -524,7 +524,7 @@ pub fn build(
                         "{}补选",
                         d.delegate
                             .elected
-                            .map(crate::text::chinese_date)
+                            .map(crate::domain::text::chinese_date)
                             .unwrap_or_default()
                     ),
                 )
@@ -544,10 +544,10 @@ pub fn build(
         activities,
         reports,
         problems,
-        report_share: crate::text::fraction_percent(t.report_share_per_year),
+        report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
         min_voters: t.min_voter_representatives,
         absence_limit: t.unapproved_absence_limit,
-        dissatisfied_limit: crate::text::fraction_percent(t.dissatisfied_share_limit),
+        dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
     };
     let mut tables = HashMap::new();
@@ -655,7 +655,7 @@ fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) ->
         } else {
             format!(
                 "{:.1}",
-                crate::text::round_half_away(f64::from(x) / n as f64, 1)
+                crate::domain::text::round_half_away(f64::from(x) / n as f64, 1)
             )
         }
     };

@@ -2,14 +2,14 @@
 //! basis, the exit findings, the 述职 coverage over the term and the bound volumes.
 //! Rules are pure functions with worked examples; views are tables and variables.
 
-use crate::archive::{Archive, DelegateArchive, Metric};
 use crate::config::Config;
-use crate::model::{MeetingKind, Presence, Records};
+use crate::domain::archive::{Archive, DelegateArchive, Metric};
+use crate::domain::model::{MeetingKind, Presence, Records};
+use crate::domain::rules;
+use crate::domain::score::{self, Band, ScoreRules};
+use crate::domain::text::{chinese_date, percent};
 use crate::render::docx::{Block, Document, TableBlock};
 use crate::render::xlsx::{Cell, Table};
-use crate::rules;
-use crate::score::{self, Band, ScoreRules};
-use crate::text::{chinese_date, percent};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -98,7 +98,7 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
             study.push(format!(
                 "区人代会出席率{}，低于{}",
                 percent(f.congress_attended, f.congress_expected),
-                crate::text::fraction_percent(min_attendance)
+                crate::domain::text::fraction_percent(min_attendance)
             ));
         }
     }
@@ -173,7 +173,7 @@ pub fn build(
         })
         .map(|r| r.delegate.as_str())
         .collect();
-    let mut reports_of: HashMap<&str, Vec<&crate::model::ReportToVoters>> = HashMap::new();
+    let mut reports_of: HashMap<&str, Vec<&crate::domain::model::ReportToVoters>> = HashMap::new();
     for r in &records.reports {
         reports_of.entry(r.delegate.as_str()).or_default().push(r);
     }
@@ -244,7 +244,7 @@ pub fn build(
                     let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
                     let pc = |f: Option<f64>| {
                         f.map_or("—".to_string(), |x| {
-                            format!("{:.1}%", crate::text::round_half_away(x * 100.0, 1))
+                            format!("{:.1}%", crate::domain::text::round_half_away(x * 100.0, 1))
                         })
                     };
                     format!(
@@ -311,10 +311,10 @@ pub fn build(
     list.notes.push(format!(
         "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算。",
         rules_.label(),
-        crate::text::fraction_percent(t.dissatisfied_share_limit),
-        crate::text::fraction_percent(t.renomination_min_congress_attendance),
+        crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+        crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
         if t.renomination_study_bottom_band {
-            format!("或届期积分位于后{}", crate::text::fraction_percent(rules_.bottom_share))
+            format!("或届期积分位于后{}", crate::domain::text::fraction_percent(rules_.bottom_share))
         } else {
             String::new()
         },
@@ -469,7 +469,7 @@ pub fn build(
         "resign": resign.len(),
         "changes": status.len(),
         "absence_limit": t.unapproved_absence_limit,
-        "dissatisfied_limit": crate::text::fraction_percent(t.dissatisfied_share_limit),
+        "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
     });
 
     // 述职 coverage: who never reported, and each group's yearly record.
@@ -509,7 +509,7 @@ pub fn build(
     let mut yearly = Table::new("各小组逐年述职", &hs);
     yearly.title = Some(format!(
         "各代表小组逐年述职情况（每年不少于{}）",
-        crate::text::fraction_percent(t.report_share_per_year)
+        crate::domain::text::fraction_percent(t.report_share_per_year)
     ));
     for g in &groups {
         let mut row: Vec<Cell> = vec![g.clone().into()];

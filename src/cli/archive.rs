@@ -3,15 +3,16 @@
 
 use super::annual::DocOptions;
 use super::{load, print_validation, Folders};
-use crate::archive::{Archive, DelegateArchive};
-use crate::ingest::Dataset;
+use crate::documents::chair;
+use crate::documents::view;
+use crate::domain::archive::{Archive, DelegateArchive};
+use crate::domain::findings::Severity;
+use crate::domain::score::ScoreRules;
+use crate::input::ingest::Dataset;
 use crate::output::Staging;
 use crate::render::docx;
+use crate::render::template;
 use crate::render::{parquet, xlsx};
-use crate::score::ScoreRules;
-use crate::validate::Severity;
-use crate::view;
-use crate::{chair, template};
 use anyhow::Result;
 use clap::Args;
 use std::path::{Path, PathBuf};

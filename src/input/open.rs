@@ -2,9 +2,7 @@
 //! about what an office really saved), every sheet is loaded with its visibility, and
 //! merged cells are filled so that every covered cell holds the merged value.
 
-pub mod header;
-mod merges;
-
+use super::merges;
 pub use merges::cell_ref;
 
 use calamine::{Data, Range, Reader, SheetVisible, Xls, XlsOptions, Xlsx};
@@ -236,7 +234,7 @@ pub struct Workbook {
 pub fn is_blank(d: &Data) -> bool {
     match d {
         Data::Empty => true,
-        Data::String(s) => crate::text::is_blank_text(s),
+        Data::String(s) => crate::domain::text::is_blank_text(s),
         _ => false,
     }
 }

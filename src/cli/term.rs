@@ -5,11 +5,12 @@
 use super::annual::{DocOptions, Docs};
 use super::archive::stage_archive;
 use super::{load, print_validation, Folders};
-use crate::archive::DelegateArchive;
-use crate::ingest::YearScope;
+use crate::documents::term;
+use crate::domain::archive::DelegateArchive;
+use crate::domain::score::ScoreRules;
+use crate::input::ingest::YearScope;
+use crate::render::template;
 use crate::render::{docx, xlsx};
-use crate::score::ScoreRules;
-use crate::{template, term};
 use anyhow::Result;
 use clap::Args;
 
@@ -38,7 +39,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let docs = Docs {
         templates: &a.docs.templates,
         author: &author,
-        date: crate::text::chinese_date(date),
+        date: crate::domain::text::chinese_date(date),
     };
     let name = docs.write(
         &mut stage,

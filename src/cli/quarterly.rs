@@ -4,9 +4,10 @@
 
 use super::annual::{DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
-use crate::ingest::{resolve_unit, YearScope};
+use crate::documents::quarterly;
+use crate::input::ingest::{resolve_unit, YearScope};
+use crate::render::template;
 use crate::render::xlsx;
-use crate::{quarterly, template};
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -54,7 +55,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
     let docs = Docs {
         templates: &a.docs.templates,
         author: &author,
-        date: crate::text::chinese_date(date),
+        date: crate::domain::text::chinese_date(date),
     };
     docs.write(
         &mut stage,

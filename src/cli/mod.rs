@@ -10,11 +10,11 @@ pub mod quarterly;
 pub mod sample;
 pub mod term;
 
-use crate::ingest::{self, Dataset, YearScope};
+use crate::documents::view;
+use crate::domain::findings::{Severity, Validation};
+use crate::input::ingest::{self, Dataset, YearScope};
 use crate::output::{check_not_inside, Staging};
 use crate::render::xlsx;
-use crate::validate::{Severity, Validation};
-use crate::view;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -125,10 +125,10 @@ impl Span {
         }
     }
 
-    pub fn period(self, config: &crate::config::Config) -> crate::archive::Period {
+    pub fn period(self, config: &crate::config::Config) -> crate::domain::archive::Period {
         match self {
-            Span::Year(y) => crate::archive::Period::year(y),
-            Span::Term => crate::archive::Period::term(config),
+            Span::Year(y) => crate::domain::archive::Period::year(y),
+            Span::Term => crate::domain::archive::Period::term(config),
         }
     }
 
@@ -198,11 +198,11 @@ pub fn start_with_archive(
     data: &Dataset,
     dir: &Path,
     exclude_errors: bool,
-    period: &crate::archive::Period,
-) -> Result<(Staging, PathBuf, crate::archive::Archive)> {
+    period: &crate::domain::archive::Period,
+) -> Result<(Staging, PathBuf, crate::domain::archive::Archive)> {
     let (outputs, archive) = crate::par::join(
         || start_outputs(folders, &data.validation, dir, exclude_errors),
-        || crate::archive::build(&data.roster, &data.records, period, &data.config),
+        || crate::domain::archive::build(&data.roster, &data.records, period, &data.config),
     );
     let (stage, report) = outputs?;
     Ok((stage, report, archive?))
@@ -211,7 +211,7 @@ pub fn start_with_archive(
 /// The 成文日期 given with --date, or the job's default.
 pub fn doc_date(given: &Option<String>, default: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
     match given {
-        Some(s) => crate::text::parse_date_text(s)
+        Some(s) => crate::domain::text::parse_date_text(s)
             .with_context(|| format!("无法识别的日期「{s}」，请写成 2026-01-10")),
         None => Ok(default),
     }

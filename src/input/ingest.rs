@@ -2,17 +2,17 @@
 //! every problem becomes a finding. Identity resolution against the roster, duplicate
 //! merging across units and the attendance-gap check happen here.
 
-pub mod row;
-
+use super::row::{self, identify, Row};
 use crate::config::Config;
-use crate::model::*;
-use crate::read::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
-use crate::read::{self, Sheet, Workbook};
-use crate::text::{chinese_date, normalize_name, normalized_name, split_name_list, unit_key};
-use crate::validate::{FileTally, Finding, Severity, Validation};
+use crate::domain::findings::{FileTally, Finding, Severity, Validation};
+use crate::domain::model::*;
+use crate::domain::text::{
+    chinese_date, normalize_name, normalized_name, split_name_list, unit_key,
+};
+use crate::input::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
+use crate::input::open::{self, Sheet, Workbook};
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
-use row::{identify, Row};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -296,7 +296,7 @@ fn data_rows(
     for (c, text) in &header.unknown {
         v.findings.push(
             Finding::new(Severity::Info, file, &sheet.name, header.row + 1)
-                .column(format!("{}列", crate::text::column_letter(*c)))
+                .column(format!("{}列", crate::domain::text::column_letter(*c)))
                 .value(text.clone())
                 .message("未识别的列，内容未读取")
                 .hint("如该列有需要统计的内容，请改用规定的列名"),
@@ -942,7 +942,7 @@ fn merge<T: Mergeable>(items: Vec<(T, u8)>) -> (Vec<T>, Vec<(T, T)>) {
     let mut group_of: Vec<u32> = Vec::with_capacity(n);
     let mut best: Vec<usize> = Vec::new();
     {
-        let mut groups: crate::model::FastMap<T::Key<'_>, u32> = Default::default();
+        let mut groups: crate::domain::model::FastMap<T::Key<'_>, u32> = Default::default();
         groups.reserve(n);
         for (i, (item, _)) in items.iter().enumerate() {
             let g = match groups.entry(item.key()) {
@@ -1121,7 +1121,7 @@ pub fn attendance_gaps(
     type MeetingKey<'a> = (MeetingKind, NaiveDate, Cow<'a, str>);
     // Meetings in key order, each with the name its first record gives it.
     let mut meetings: BTreeMap<MeetingKey, &str> = BTreeMap::new();
-    let mut recorded: crate::model::FastSet<(&str, MeetingKey)> = Default::default();
+    let mut recorded: crate::domain::model::FastSet<(&str, MeetingKey)> = Default::default();
     recorded.reserve(attendance.len());
     for a in attendance {
         let key = meeting_key(a);
@@ -1161,16 +1161,21 @@ pub fn attendance_gaps(
                 _ => d.committee.clone(),
             };
             out.push(
-                Finding::new(Severity::Warning, crate::validate::GAP_FILE, "出席记录", 0)
-                    .column(format!("{}（{}）", d.name, d.id))
-                    .value(format!("{} {}", chinese_date(*date), name))
-                    .message(format!(
-                        "应出席{}「{}」（{}）的代表没有任何出席记录，暂不计为出席，也不计为缺席",
-                        kind.label(),
-                        name,
-                        chinese_date(*date)
-                    ))
-                    .hint(format!("请{who}补报该代表的出席情况")),
+                Finding::new(
+                    Severity::Warning,
+                    crate::domain::findings::GAP_FILE,
+                    "出席记录",
+                    0,
+                )
+                .column(format!("{}（{}）", d.name, d.id))
+                .value(format!("{} {}", chinese_date(*date), name))
+                .message(format!(
+                    "应出席{}「{}」（{}）的代表没有任何出席记录，暂不计为出席，也不计为缺席",
+                    kind.label(),
+                    name,
+                    chinese_date(*date)
+                ))
+                .hint(format!("请{who}补报该代表的出席情况")),
             );
         }
     }
@@ -1363,16 +1368,16 @@ fn list_workbooks(input: &Path, scope: &YearScope) -> Result<Listing> {
 }
 
 /// A workbook as opened, with the time it took.
-type Opened = (Result<Workbook, read::OpenError>, f64);
+type Opened = (Result<Workbook, open::OpenError>, f64);
 
 fn open_file(path: &Path) -> Opened {
     let opened_at = std::time::Instant::now();
     let wb = std::fs::read(path)
-        .map_err(|e| read::OpenError {
+        .map_err(|e| open::OpenError {
             message: format!("无法读取文件：{e}"),
             hint: "请检查文件是否被其他程序占用".into(),
         })
-        .and_then(|b| read::open(&b));
+        .and_then(|b| open::open(&b));
     (wb, opened_at.elapsed().as_secs_f64())
 }
 
@@ -1464,7 +1469,7 @@ pub fn load_base(input: &Path) -> Result<Base> {
     let bytes = std::fs::read(&roster_path)
         .with_context(|| format!("无法读取 {}", roster_path.display()))?;
     let opened_at = std::time::Instant::now();
-    let wb = read::open(&bytes);
+    let wb = open::open(&bytes);
     let roster_open = opened_at.elapsed();
     let wb = wb.map_err(|e| {
         anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)

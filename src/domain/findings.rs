@@ -1,7 +1,7 @@
 //! Findings (every problem with where it is and how to fix it) and the per-file
 //! reconciliation: rows read = accepted + merged duplicates + rejected.
 
-use crate::model::Source;
+use crate::domain::model::Source;
 
 /// The file column of a finding about a record nobody sent (an attendance gap).
 pub const GAP_FILE: &str = "（缺少记录）";

@@ -4,13 +4,14 @@
 
 use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, Folders};
-use crate::archive::Period;
-use crate::chair::{self, Body};
-use crate::ingest::YearScope;
+use crate::documents::annual;
+use crate::documents::chair::{self, Body};
+use crate::domain::archive::Period;
+use crate::domain::score::ScoreRules;
+use crate::input::ingest::YearScope;
 use crate::output::Staging;
+use crate::render::template;
 use crate::render::{docx, xlsx};
-use crate::score::ScoreRules;
-use crate::{annual, template};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -99,13 +100,13 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
         history,
         &data.roster,
         &data.config,
-        crate::text::chinese_date(date),
+        crate::domain::text::chinese_date(date),
     );
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,
         author: &author,
-        date: crate::text::chinese_date(date),
+        date: crate::domain::text::chinese_date(date),
     };
     let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
     let title = docs.write(

@@ -3,10 +3,10 @@
 //! workbook that comes back as the `述职评议` input sheet.
 
 use crate::config::Config;
-use crate::model::{Delegate, Records, Roster};
+use crate::domain::model::{Delegate, Records, Roster};
+use crate::domain::text::chinese_date;
 use crate::render::docx::{Block, Document, TableBlock};
 use crate::render::xlsx::{Cell, Dropdown, Table};
-use crate::text::chinese_date;
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
 

@@ -1,11 +1,11 @@
 //! View models: the tables each output shows, built from the archive, the records and
 //! the validation outcome. Renderers take these, never raw sheets.
 
-use crate::archive::{Archive, Metric};
-use crate::model::{Records, Roster, Source};
+use crate::domain::archive::{Archive, Metric};
+use crate::domain::findings::Validation;
+use crate::domain::model::{Records, Roster, Source};
 use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, Kind, Listing, RowSink, Table};
-use crate::validate::Validation;
 use chrono::Datelike;
 
 /// 校验报告.xlsx: the findings and the per-file reconciliation.
@@ -130,7 +130,7 @@ pub fn archive_workbook<'a>(
 fn record_listings<'a>(
     records: &'a Records,
     roster: &'a Roster,
-    period: &crate::archive::Period,
+    period: &crate::domain::archive::Period,
 ) -> Vec<Listing<'a>> {
     use Kind::{Date, Int, Text};
     // Cells are handed over as the records hold them: a province lists millions.
@@ -324,12 +324,14 @@ fn record_listings<'a>(
 /// Every record of one delegate, indexed once so that building all archives stays linear.
 #[derive(Default)]
 pub struct ByDelegate<'a> {
-    attendance: std::collections::HashMap<&'a str, Vec<&'a crate::model::Attendance>>,
-    activities: std::collections::HashMap<&'a str, Vec<&'a crate::model::Activity>>,
-    suggestions:
-        std::collections::HashMap<&'a str, Vec<(&'a crate::model::Suggestion, &'static str)>>,
-    reports: std::collections::HashMap<&'a str, Vec<&'a crate::model::ReportToVoters>>,
-    commendations: std::collections::HashMap<&'a str, Vec<&'a crate::model::Commendation>>,
+    attendance: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Attendance>>,
+    activities: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Activity>>,
+    suggestions: std::collections::HashMap<
+        &'a str,
+        Vec<(&'a crate::domain::model::Suggestion, &'static str)>,
+    >,
+    reports: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::ReportToVoters>>,
+    commendations: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Commendation>>,
 }
 
 impl<'a> ByDelegate<'a> {
@@ -370,16 +372,16 @@ impl<'a> ByDelegate<'a> {
 
 /// The variables and tables of one delegate's archive document (代表履职档案).
 pub fn delegate_archive(
-    a: &crate::archive::DelegateArchive,
+    a: &crate::domain::archive::DelegateArchive,
     by: &ByDelegate,
-    period: &crate::archive::Period,
+    period: &crate::domain::archive::Period,
     config: &crate::config::Config,
 ) -> (
     serde_json::Value,
     std::collections::HashMap<String, crate::render::docx::TableBlock>,
 ) {
-    use crate::model::{ActivityKind, MeetingKind};
-    use crate::text::chinese_date;
+    use crate::domain::model::{ActivityKind, MeetingKind};
+    use crate::domain::text::chinese_date;
     let d = &a.delegate;
     let id = d.id.as_str();
     let mut m = serde_json::Map::new();
@@ -585,8 +587,8 @@ pub fn delegate_archive(
                         r.satisfied.to_string(),
                         r.basically.to_string(),
                         r.dissatisfied.to_string(),
-                        crate::text::percent(r.satisfied, v),
-                        crate::text::percent(r.dissatisfied, v),
+                        crate::domain::text::percent(r.satisfied, v),
+                        crate::domain::text::percent(r.dissatisfied, v),
                     ]
                 })
                 .collect(),

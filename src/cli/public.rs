@@ -2,8 +2,8 @@
 //! as a static HTML site, into `reports/<year>/公开版/` (or `term-<届别>/公开版/`).
 
 use super::{load, Folders};
-use crate::archive::{self};
-use crate::public;
+use crate::documents::public;
+use crate::domain::archive::{self};
 use crate::render::xlsx;
 use anyhow::Result;
 use clap::Args;

@@ -2,8 +2,8 @@
 //! workbook that comes back as input, into `reports/<year>/述职评议表/`.
 
 use super::{pick_year, Folders};
-use crate::evaluation;
-use crate::ingest::{self, YearScope};
+use crate::documents::evaluation;
+use crate::input::ingest::{self, YearScope};
 use crate::output::{check_not_inside, Staging};
 use crate::render::{docx, xlsx};
 use anyhow::{bail, Result};
@@ -30,7 +30,7 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
     let year = pick_year(&a.folders.input, a.year)?;
     let meeting = match &a.date {
         Some(s) => Some(
-            crate::text::parse_date_text(s)
+            crate::domain::text::parse_date_text(s)
                 .ok_or_else(|| anyhow::anyhow!("无法识别的日期「{s}」，请写成 2026-11-20"))?,
         ),
         None => None,
@@ -44,7 +44,7 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
     } else {
         let mut out = Vec::new();
         for id in &a.ids {
-            let id = crate::text::clean_text(id);
+            let id = crate::domain::text::clean_text(id);
             match data.roster.by_id(&id) {
                 Some(d) => out.push(d),
                 None => bail!("代表名册中没有编号为 {id} 的代表"),

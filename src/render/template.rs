@@ -19,43 +19,43 @@ use std::path::Path;
 pub const DEFAULTS: [(&str, &str); 10] = [
     (
         QUARTERLY_BRIEF,
-        include_str!("../templates/季度情况通报.txt"),
+        include_str!("../../templates/季度情况通报.txt"),
     ),
     (
         RENOMINATION,
-        include_str!("../templates/继续提名建议名单.txt"),
+        include_str!("../../templates/继续提名建议名单.txt"),
     ),
     (
         EXIT_FINDINGS,
-        include_str!("../templates/代表资格情况报告.txt"),
+        include_str!("../../templates/代表资格情况报告.txt"),
     ),
     (
         ANNUAL_REPORT,
-        include_str!("../templates/年度代表履职工作情况报告.txt"),
+        include_str!("../../templates/年度代表履职工作情况报告.txt"),
     ),
     (
         DELEGATE_ARCHIVE,
-        include_str!("../templates/代表履职档案.txt"),
+        include_str!("../../templates/代表履职档案.txt"),
     ),
     (
         SC_MEMBERS,
-        include_str!("../templates/常委会组成人员履职情况报告.txt"),
+        include_str!("../../templates/常委会组成人员履职情况报告.txt"),
     ),
     (
         COMMITTEE_MEMBERS,
-        include_str!("../templates/专门委员会组成人员履职情况报告.txt"),
+        include_str!("../../templates/专门委员会组成人员履职情况报告.txt"),
     ),
     (
         REPORTS_TO_VOTERS,
-        include_str!("../templates/述职评议工作情况报告.txt"),
+        include_str!("../../templates/述职评议工作情况报告.txt"),
     ),
     (
         OUTSTANDING_DELEGATES,
-        include_str!("../templates/优秀履职代表名单草案.txt"),
+        include_str!("../../templates/优秀履职代表名单草案.txt"),
     ),
     (
         OUTSTANDING_SUGGESTIONS,
-        include_str!("../templates/优秀代表建议名单草案.txt"),
+        include_str!("../../templates/优秀代表建议名单草案.txt"),
     ),
 ];
 pub const QUARTERLY_BRIEF: &str = "季度情况通报.txt";

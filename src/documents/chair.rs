@@ -2,15 +2,15 @@
 //! standing committee and of each special committee, the 述职评议 work report, the
 //! performance scores and the draft commendation lists. Views only: figures and tables.
 
-use crate::annual::AnnualView;
-use crate::archive::{Archive, DelegateArchive, Metric};
 use crate::config::Config;
-use crate::model::{ActivityKind, HandlingResult, MeetingKind, Records, Satisfaction};
+use crate::documents::annual::AnnualView;
+use crate::domain::archive::{Archive, DelegateArchive, Metric};
+use crate::domain::model::{ActivityKind, HandlingResult, MeetingKind, Records, Satisfaction};
+use crate::domain::rules;
+use crate::domain::score::{self, Band, ScoreRules};
+use crate::domain::text::{chinese_date, percent};
 use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, Table};
-use crate::rules;
-use crate::score::{self, Band, ScoreRules};
-use crate::text::{chinese_date, percent};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -43,7 +43,7 @@ pub fn members_report(
             MeetingKind::CommitteeMeeting,
         ),
     };
-    let key = |s: &str| crate::text::normalize_name(s);
+    let key = |s: &str| crate::domain::text::normalize_name(s);
     let members: Vec<&DelegateArchive> = archive
         .delegates
         .iter()
@@ -53,7 +53,7 @@ pub fn members_report(
         })
         .collect();
     let p = &archive.period;
-    let own_meeting = |a: &crate::model::Attendance| {
+    let own_meeting = |a: &crate::domain::model::Attendance| {
         a.kind == kind
             && p.contains(a.date)
             && match body {
@@ -65,9 +65,9 @@ pub fn members_report(
         .attendance
         .iter()
         .filter(|a| own_meeting(a))
-        .map(crate::ingest::meeting_key)
+        .map(crate::input::ingest::meeting_key)
         .collect();
-    let organised = |a: &crate::model::Activity, k: ActivityKind| {
+    let organised = |a: &crate::domain::model::Activity, k: ActivityKind| {
         a.kind == k && key(&a.unit) == key(&unit) && p.contains(a.date)
     };
     let (exp_m, att_m, leave_m, abs_m) = match body {
@@ -254,7 +254,7 @@ pub fn reports_to_voters(
             let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
             let pc = |f: Option<f64>| {
                 f.map_or("—".to_string(), |x| {
-                    format!("{:.1}%", crate::text::round_half_away(x * 100.0, 1))
+                    format!("{:.1}%", crate::domain::text::round_half_away(x * 100.0, 1))
                 })
             };
             vec![
@@ -446,9 +446,9 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
         "积分规则：{}，来源：{}。每项按“次数×每次分值=得分”列出，积分为各项得分之和。分档按名次：前{}为“{}”，后{}为“{}”，积分相同者同档；分档比排名更能说明差距不大的情况。",
         rules.label(),
         origin,
-        crate::text::fraction_percent(rules.top_share),
+        crate::domain::text::fraction_percent(rules.top_share),
         Band::Top.label(rules.top_share, rules.bottom_share),
-        crate::text::fraction_percent(rules.bottom_share),
+        crate::domain::text::fraction_percent(rules.bottom_share),
         Band::Bottom.label(rules.top_share, rules.bottom_share),
     ));
     let mut r = Table::new("积分规则", &["积分项", "每次分值"]);
@@ -593,7 +593,7 @@ pub fn outstanding_delegates(
         t.outstanding_per_group_min,
         t.outstanding_per_group_max,
         rules.label(),
-        crate::text::fraction_percent(t.dissatisfied_share_limit)
+        crate::domain::text::fraction_percent(t.dissatisfied_share_limit)
     ));
     let mut tables = HashMap::new();
     tables.insert(
@@ -655,7 +655,7 @@ pub fn outstanding_suggestions(
         })
         .collect();
     cands.sort_by(|x, y| {
-        let rank = |s: &crate::model::Suggestion| {
+        let rank = |s: &crate::domain::model::Suggestion| {
             if s.satisfaction == Some(Satisfaction::Satisfied) {
                 0
             } else {

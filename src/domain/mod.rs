@@ -1,0 +1,9 @@
+//! Domain layer: records and roster, findings, the polars archive, the regulation's rules
+//! and scores. Pure: no paths, no files, no render types.
+
+pub mod archive;
+pub mod findings;
+pub mod model;
+pub mod rules;
+pub mod score;
+pub mod text;
