@@ -80,12 +80,7 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
         config.district.standing_committee,
         crate::domain::text::chinese_date(a.period.end)
     );
-    let mut groups: Vec<String> = Vec::new();
-    for d in &a.delegates {
-        if !groups.contains(&d.delegate.group) {
-            groups.push(d.delegate.group.clone());
-        }
-    }
+    let groups = a.groups();
     let mut out = Vec::new();
     let mut idx = String::from("<ul class=\"groups\">");
     for (gi, g) in groups.iter().enumerate() {
