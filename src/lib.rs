@@ -2,7 +2,7 @@
 //! send in into each delegate's performance archive (履职档案) and the documents the
 //! standing committee works from.
 //!
-//! Stages: read (calamine) → ingest (validate, normalise, merge) → archive (polars) →
+//! Stages: read (calamine) → input (validate, normalise, merge) → archive (polars) →
 //! view → render (XLSX, Parquet). Commands under `cmd` wire the stages together.
 
 pub mod cli;

@@ -4,7 +4,7 @@ mod support;
 
 use lvzhi::domain::findings::{Finding, Severity};
 use lvzhi::domain::model::{MeetingKind, Presence};
-use lvzhi::input::ingest::{load, YearScope};
+use lvzhi::input::{load, YearScope};
 use support::*;
 
 fn errors(f: &[Finding]) -> Vec<&Finding> {

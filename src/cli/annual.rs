@@ -8,7 +8,7 @@ use crate::documents::annual;
 use crate::documents::chair::{self, Body};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
-use crate::input::ingest::YearScope;
+use crate::input::YearScope;
 use crate::output::Staging;
 use crate::render::template;
 use crate::render::{docx, xlsx};

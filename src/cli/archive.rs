@@ -8,7 +8,7 @@ use crate::documents::view;
 use crate::domain::archive::{Archive, DelegateArchive};
 use crate::domain::findings::Severity;
 use crate::domain::score::ScoreRules;
-use crate::input::ingest::Dataset;
+use crate::input::Dataset;
 use crate::output::Staging;
 use crate::render::docx;
 use crate::render::template;

@@ -1,7 +1,7 @@
 //! `lvzhi check`: validation only.
 
 use super::{load, print_validation, stage_validation_report, Folders};
-use crate::input::ingest::YearScope;
+use crate::input::YearScope;
 use crate::output::Staging;
 use crate::DataErrors;
 use anyhow::Result;

@@ -3,7 +3,7 @@
 
 use super::{pick_year, Folders};
 use crate::documents::evaluation;
-use crate::input::ingest::{self, YearScope};
+use crate::input::{self, YearScope};
 use crate::output::{check_not_inside, Staging};
 use crate::render::{docx, xlsx};
 use anyhow::{bail, Result};
@@ -35,7 +35,7 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
         ),
         None => None,
     };
-    let data = ingest::load(&a.folders.input, &YearScope::All)?;
+    let data = input::load(&a.folders.input, &YearScope::All)?;
     let on = meeting.unwrap_or_else(|| {
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(data.config.term.end)
     });

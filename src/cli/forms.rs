@@ -4,7 +4,7 @@
 use super::{pick_year, Folders};
 use crate::domain::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
 use crate::input::header::{self, SheetSpec};
-use crate::input::ingest::{load_base, UnitKind};
+use crate::input::{load_base, UnitKind};
 use crate::output::{check_not_inside, Staging};
 use crate::render::xlsx::{self, Dropdown, Table};
 use anyhow::Result;

@@ -12,7 +12,7 @@ pub mod term;
 
 use crate::documents::view;
 use crate::domain::findings::{Severity, Validation};
-use crate::input::ingest::{self, Dataset, YearScope};
+use crate::input::{self, Dataset, YearScope};
 use crate::output::{check_not_inside, Staging};
 use crate::render::xlsx;
 use anyhow::{Context, Result};
@@ -91,7 +91,7 @@ pub fn pick_year(input: &Path, year: Option<i32>) -> Result<i32> {
     if let Some(y) = year {
         return Ok(y);
     }
-    let years = ingest::year_folders(input)?;
+    let years = crate::input::year_folders(input)?;
     let y = years
         .last()
         .copied()
@@ -144,7 +144,7 @@ impl Span {
 /// Loads the input with the output-folder guard applied first.
 pub fn load(folders: &Folders, scope: &YearScope) -> Result<Dataset> {
     check_not_inside(&folders.output, &folders.input)?;
-    ingest::load(&folders.input, scope)
+    input::load(&folders.input, scope)
 }
 
 /// Prints the validation summary and the first errors to stderr.

@@ -5,7 +5,7 @@
 use super::annual::{DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::quarterly;
-use crate::input::ingest::{resolve_unit, YearScope};
+use crate::input::{resolve_unit, YearScope};
 use crate::render::template;
 use crate::render::xlsx;
 use anyhow::Result;

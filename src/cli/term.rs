@@ -8,7 +8,7 @@ use super::{load, print_validation, Folders};
 use crate::documents::term;
 use crate::domain::archive::DelegateArchive;
 use crate::domain::score::ScoreRules;
-use crate::input::ingest::YearScope;
+use crate::input::YearScope;
 use crate::render::template;
 use crate::render::{docx, xlsx};
 use anyhow::Result;

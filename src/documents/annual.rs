@@ -228,7 +228,7 @@ pub fn build(
             .attendance
             .iter()
             .filter(|a| a.kind == k && in_year(a.date))
-            .map(crate::input::ingest::meeting_key)
+            .map(crate::input::meeting_key)
             .collect();
         set.len() as u32
     };

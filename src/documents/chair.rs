@@ -65,7 +65,7 @@ pub fn members_report(
         .attendance
         .iter()
         .filter(|a| own_meeting(a))
-        .map(crate::input::ingest::meeting_key)
+        .map(crate::input::meeting_key)
         .collect();
     let organised = |a: &crate::domain::model::Activity, k: ActivityKind| {
         a.kind == k && key(&a.unit) == key(&unit) && p.contains(a.date)

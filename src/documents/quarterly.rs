@@ -7,7 +7,7 @@ use crate::domain::archive::{self, Archive, DelegateArchive, Metric, Period};
 use crate::domain::model::{Records, Roster, Source};
 use crate::domain::rules;
 use crate::domain::text::percent;
-use crate::input::ingest::UnitKind;
+use crate::input::UnitKind;
 use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, ChartSpec, Table};
 use anyhow::{bail, Result};

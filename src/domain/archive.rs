@@ -6,7 +6,7 @@
 use crate::config::Config;
 use crate::domain::model::*;
 use crate::domain::text::unit_key;
-use crate::input::ingest::meeting_key;
+use crate::input::meeting_key;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;

@@ -1,6 +1,8 @@
 //! Typed records, each carrying the input row it came from.
 
+use crate::domain::text::{normalized_name, unit_key};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A hash map with a fast hasher and a fixed seed: the keys (ids, record fields) come
@@ -574,4 +576,36 @@ pub struct Records {
     pub suggestions: Vec<Suggestion>,
     pub reports: Vec<ReportToVoters>,
     pub commendations: Vec<Commendation>,
+}
+
+/// What kind of body sent a file; decides whose record wins when two disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// 代表小组
+    Group,
+    /// 常委会办公室
+    Office,
+    /// 代表联络室
+    Liaison,
+    /// 专门委员会
+    Committee,
+}
+
+/// A sending unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub name: String,
+    pub kind: UnitKind,
+}
+
+/// The identity of a meeting: congress sessions and standing-committee meetings by
+/// date, committee meetings by committee and date, trainings also by name (several a day).
+/// Borrowed from the record where it can be: a key is built for every record.
+pub fn meeting_key(a: &Attendance) -> (MeetingKind, NaiveDate, Cow<'_, str>) {
+    let name = match a.kind {
+        MeetingKind::Training => normalized_name(&a.meeting),
+        MeetingKind::CommitteeMeeting => Cow::Owned(unit_key(&a.committee)),
+        _ => Cow::Borrowed(""),
+    };
+    (a.kind, a.date, name)
 }

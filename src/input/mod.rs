@@ -1,8 +1,152 @@
 //! Input layer: opening workbooks within limits, header detection, merged cells, cell
-//! clean-up, the folder walk, the roster and the sheet readers → a `Dataset`.
+//! clean-up, the folder walk, the roster and one reader per sheet kind, duplicate
+//! merging and attendance gaps → a `Dataset`.
 
+pub mod activity;
+pub mod attendance;
+pub mod commendation;
+pub mod dedupe;
+pub mod gaps;
 pub mod header;
-pub mod ingest;
 pub mod merges;
 pub mod open;
+pub mod report;
+pub mod roster;
 pub mod row;
+pub mod suggestion;
+pub mod walk;
+pub mod workbook;
+
+pub use crate::domain::model::{meeting_key, Unit, UnitKind};
+pub use gaps::attendance_gaps;
+pub use roster::read_roster;
+pub use walk::{year_folders, YearScope};
+pub use workbook::{read_workbook, resolve_unit, Candidates, FileContext};
+
+use crate::config::Config;
+use crate::domain::findings::Validation;
+use crate::domain::model::{Records, Roster};
+use anyhow::{bail, Context, Result};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The roster file's name (without extension) in the input folder.
+pub const ROSTER_STEM: &str = "代表名册";
+/// The configuration file's name in the input folder.
+pub const CONFIG_FILE: &str = "lvzhi.toml";
+
+/// Everything a job works from: the configuration, the roster and the accepted records,
+/// with the validation outcome.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub config: Config,
+    pub roster: Roster,
+    pub records: Records,
+    pub validation: Validation,
+    /// Years whose folders were read.
+    pub years: Vec<i32>,
+}
+
+/// The configuration and the roster, with the roster's findings.
+pub struct Base {
+    pub config: Config,
+    pub roster: Roster,
+    pub validation: Validation,
+    /// The roster file, relative to the input folder.
+    pub roster_file: String,
+}
+
+/// Loads the configuration and the roster.
+pub fn load_base(input: &Path) -> Result<Base> {
+    if !input.is_dir() {
+        bail!("输入文件夹 {} 不存在", input.display());
+    }
+    let config = Config::load(&input.join(CONFIG_FILE))?;
+    let mut validation = Validation::default();
+    let Some(roster_path) = walk::roster_path(input) else {
+        bail!(
+            "输入文件夹 {} 中没有代表名册（{ROSTER_STEM}.xlsx）",
+            input.display()
+        );
+    };
+    let roster_file = walk::relative(input, &roster_path);
+    let bytes = std::fs::read(&roster_path)
+        .with_context(|| format!("无法读取 {}", roster_path.display()))?;
+    let wb = open::open(&bytes).map_err(|e| {
+        anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)
+    })?;
+    let roster = read_roster(&wb, &roster_file, &config, &mut validation);
+    if roster.delegates.is_empty() {
+        bail!("代表名册 {roster_file} 中没有可用的代表记录");
+    }
+    Ok(Base {
+        config,
+        roster,
+        validation,
+        roster_file,
+    })
+}
+
+/// Loads the configuration, the roster and the records of the given years. Workbooks
+/// are read and checked on all cores, one plain map in file order, so the result is
+/// the same as a single-threaded run.
+pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
+    let Base {
+        config,
+        roster,
+        validation: mut v,
+        roster_file,
+    } = load_base(input)?;
+    let walk::Listing {
+        years,
+        files,
+        skipped,
+    } = walk::list_workbooks(input, scope)?;
+    v.findings.extend(skipped);
+    let outcomes = crate::par::map(&files, |f| workbook::read_file(f, &roster, &config));
+    let mut cands = Candidates::default();
+    for f in outcomes {
+        cands.append(f.cands);
+        v.findings.extend(f.findings);
+        v.tallies.push(f.tally);
+    }
+    let (records, merged, gaps) = dedupe::merge_all(cands, &mut v, &roster, &config);
+    finish_tallies(&records, &merged, &mut v, &roster_file);
+    v.findings.extend(gaps);
+    v.sort();
+    Ok(Dataset {
+        config,
+        roster,
+        records,
+        validation: v,
+        years,
+    })
+}
+
+/// accepted = rows kept after merging; merged = rows folded into another.
+fn finish_tallies(
+    records: &Records,
+    merged: &HashMap<String, u32>,
+    v: &mut Validation,
+    roster_file: &str,
+) {
+    let mut kept: HashMap<&str, u32> = HashMap::new();
+    let sources = records
+        .attendance
+        .iter()
+        .map(|r| &r.source)
+        .chain(records.activities.iter().map(|r| &r.source))
+        .chain(records.suggestions.iter().map(|r| &r.source))
+        .chain(records.reports.iter().map(|r| &r.source))
+        .chain(records.commendations.iter().map(|r| &r.source));
+    for s in sources {
+        *kept.entry(&s.file).or_default() += 1;
+    }
+    for t in v.tallies.iter_mut() {
+        if t.file == roster_file || t.unreadable || t.unit.is_empty() {
+            continue;
+        }
+        t.accepted = kept.get(t.file.as_str()).copied().unwrap_or(0);
+        t.merged = merged.get(&t.file).copied().unwrap_or(0);
+    }
+}

@@ -1373,8 +1373,7 @@ mod tests {
             std::fs::write(p, bytes).expect("write");
         }
         let data =
-            crate::input::ingest::load(dir.path(), &crate::input::ingest::YearScope::One(2022))
-                .expect("loads");
+            crate::input::load(dir.path(), &crate::input::YearScope::One(2022)).expect("loads");
         assert_eq!(
             data.validation
                 .count(crate::domain::findings::Severity::Error),

@@ -1,0 +1,392 @@
+//! One workbook read against the roster: its sending unit, its recognised sheets and
+//! their data rows → candidate records and the file's tally.
+
+use super::row::{self, Row};
+use super::walk::InputFile;
+use super::{activity, attendance, commendation, report, suggestion};
+use crate::config::Config;
+use crate::domain::findings::{FileTally, Finding, Severity, Validation};
+use crate::domain::model::*;
+use crate::domain::text::{chinese_date, normalize_name, unit_key};
+use crate::input::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
+use crate::input::open::{self, Sheet, Workbook};
+use chrono::{Datelike, NaiveDate};
+use std::path::Path;
+
+/// The unit a file comes from, by its name: `<unit>.xlsx` or `<unit>_<anything>.xlsx`.
+pub fn resolve_unit(stem: &str, roster: &Roster, config: &Config) -> Option<Unit> {
+    let base = stem.split(['_', '－', '—']).next().unwrap_or(stem);
+    let key = unit_key(base);
+    let u = &config.units;
+    if key == unit_key(&u.office) {
+        return Some(Unit {
+            name: u.office.clone(),
+            kind: UnitKind::Office,
+        });
+    }
+    if key == unit_key(&u.liaison) {
+        return Some(Unit {
+            name: u.liaison.clone(),
+            kind: UnitKind::Liaison,
+        });
+    }
+    if let Some(c) = u.special_committees.iter().find(|c| unit_key(c) == key) {
+        return Some(Unit {
+            name: c.clone(),
+            kind: UnitKind::Committee,
+        });
+    }
+    roster.group_named(base).map(|g| Unit {
+        name: g.to_string(),
+        kind: UnitKind::Group,
+    })
+}
+
+/// Data rows below the header: blank rows skipped, notes rows counted and listed.
+pub(super) fn data_rows(
+    sheet: &Sheet,
+    header: &Header,
+    file: &str,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) -> Vec<u32> {
+    let (_, end) = sheet.row_span();
+    let mut rows = Vec::new();
+    for r in header.row + 1..end {
+        if sheet.row_is_empty(r) {
+            continue;
+        }
+        if is_notes_row(sheet, r) {
+            tally.notes += 1;
+            let (c0, _) = sheet.col_span();
+            let first = row::cell_text(sheet.get(r, c0)).unwrap_or_default();
+            v.findings.push(
+                Finding::new(Severity::Info, file, &sheet.name, r + 1)
+                    .value(first)
+                    .message("说明或签名行，不是数据，未计入")
+                    .hint("无需处理"),
+            );
+            continue;
+        }
+        tally.read += 1;
+        rows.push(r);
+    }
+    for (c, text) in &header.unknown {
+        v.findings.push(
+            Finding::new(Severity::Info, file, &sheet.name, header.row + 1)
+                .column(format!("{}列", crate::domain::text::column_letter(*c)))
+                .value(text.clone())
+                .message("未识别的列，内容未读取")
+                .hint("如该列有需要统计的内容，请改用规定的列名"),
+        );
+    }
+    rows
+}
+
+/// A sheet whose header could not be found: its rows are counted and rejected.
+pub(super) fn sheet_unreadable(
+    sheet: &Sheet,
+    file: &str,
+    msg: &str,
+    spec: &SheetSpec,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) {
+    let (r0, r1) = sheet.row_span();
+    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count() as u32;
+    tally.read += n;
+    tally.rejected += n;
+    v.findings.push(
+        Finding::new(Severity::Error, file, &sheet.name, 0)
+            .message(format!("{msg}；该表 {n} 行均未读取"))
+            .hint(format!(
+                "表头应包含：{}（可用“生成空白报送表”得到标准表头）",
+                spec.required_names()
+            )),
+    );
+}
+
+/// Records of one kind before duplicates are merged, with the authority of their sender.
+#[derive(Debug, Default)]
+pub struct Candidates {
+    pub(super) attendance: Vec<(Attendance, u8)>,
+    pub(super) activities: Vec<(Activity, u8)>,
+    pub(super) suggestions: Vec<(Suggestion, u8)>,
+    pub(super) reports: Vec<(ReportToVoters, u8)>,
+    pub(super) commendations: Vec<(Commendation, u8)>,
+}
+
+impl Candidates {
+    pub(super) fn append(&mut self, mut other: Candidates) {
+        self.attendance.append(&mut other.attendance);
+        self.activities.append(&mut other.activities);
+        self.suggestions.append(&mut other.suggestions);
+        self.reports.append(&mut other.reports);
+        self.commendations.append(&mut other.commendations);
+    }
+}
+
+/// The context one workbook is read in.
+pub struct FileContext<'a> {
+    pub file: &'a str,
+    pub unit: &'a Unit,
+    pub year: i32,
+    pub roster: &'a Roster,
+    pub config: &'a Config,
+    pub(super) near: std::cell::OnceCell<Vec<&'a Delegate>>,
+}
+
+impl<'a> FileContext<'a> {
+    /// The delegates whose names are suggested first for a typo: the group's own.
+    /// Looked up once per file, when a row first needs it.
+    pub(super) fn near(&self) -> &[&'a Delegate] {
+        self.near.get_or_init(|| match self.unit.kind {
+            UnitKind::Group => self.roster.in_group(&self.unit.name),
+            UnitKind::Committee => self.roster.in_committee(&self.unit.name),
+            _ => Vec::new(),
+        })
+    }
+
+    /// A record's date must fall in the file's year and within the delegate's service.
+    pub(super) fn check_date(&self, row: &mut Row, col: &str, date: NaiveDate, delegate: &str) {
+        if date.year() != self.year {
+            row.error(
+                col,
+                &chinese_date(date),
+                format!("日期不在 {} 年度内", self.year),
+                format!(
+                    "请核对日期；若确属其他年度，请把该行移到 input/{}/ 下的文件中",
+                    date.year()
+                ),
+            );
+            return;
+        }
+        let Some(d) = self.roster.by_id(delegate) else {
+            return;
+        };
+        let start = d.service_start(self.config.term.start);
+        let end = d.service_end(self.config.term.end);
+        if date < start {
+            row.error(
+                col,
+                &chinese_date(date),
+                format!(
+                    "日期早于{}的任职起始日期（{}）",
+                    d.name,
+                    chinese_date(start)
+                ),
+                "请核对日期或代表；当选前的活动不计入履职档案",
+            );
+        } else if date > end {
+            let why = if d.is_serving() {
+                "本届任期结束".to_string()
+            } else {
+                format!("代表状态变更（{}）", d.status)
+            };
+            row.error(
+                col,
+                &chinese_date(date),
+                format!(
+                    "日期晚于{}的任职终止日期（{}，{}）",
+                    d.name,
+                    chinese_date(end),
+                    why
+                ),
+                "请核对日期或代表；任职终止后的活动不计入履职档案",
+            );
+        }
+    }
+
+    /// Who wins when two units send the same record: the body that organised it.
+    pub(super) fn authority(&self, kind: Option<MeetingKind>, committee: &str) -> u8 {
+        use UnitKind::*;
+        match (kind, self.unit.kind) {
+            (Some(MeetingKind::StandingCommittee), Office) => 0,
+            (Some(MeetingKind::StandingCommittee), Liaison) => 1,
+            (Some(MeetingKind::CommitteeMeeting), Committee)
+                if unit_key(committee) == unit_key(&self.unit.name) =>
+            {
+                0
+            }
+            (Some(MeetingKind::CommitteeMeeting), Committee) => 3,
+            (Some(MeetingKind::CommitteeMeeting), Office) => 1,
+            (Some(MeetingKind::CommitteeMeeting), Liaison) => 2,
+            (Some(MeetingKind::Congress | MeetingKind::Training), Liaison) => 0,
+            (Some(_), Group) => 2,
+            (Some(_), _) => 3,
+            (None, Liaison) => 0,
+            (None, Group) => 1,
+            (None, _) => 2,
+        }
+    }
+}
+
+/// Reads every recognised sheet of one workbook into candidates.
+pub fn read_workbook(
+    ctx: &FileContext,
+    wb: &Workbook,
+    cands: &mut Candidates,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) {
+    for sheet in &wb.sheets {
+        let named = header::RECORD_SHEETS
+            .iter()
+            .find(|s| s.matches_sheet_name(&sheet.name))
+            .copied();
+        if sheet.hidden {
+            if let Some(spec) = named {
+                v.findings.push(
+                    Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
+                        .message(format!("「{}」工作表被隐藏，未读取", spec.name))
+                        .hint("如需报送，请在表格中取消隐藏该工作表"),
+                );
+            }
+            continue;
+        }
+        let (spec, header) = match named {
+            Some(spec) => match find_header(sheet, spec) {
+                Ok(h) => (spec, h),
+                Err(msg) => {
+                    sheet_unreadable(sheet, ctx.file, &msg, spec, tally, v);
+                    continue;
+                }
+            },
+            None => {
+                if normalize_name(&sheet.name) == "填表说明" || sheet_is_empty(sheet) {
+                    continue;
+                }
+                // A renamed sheet (Sheet1) is still read when its header says what it is.
+                let mut by_header: Vec<(&SheetSpec, Header)> = header::RECORD_SHEETS
+                    .iter()
+                    .filter_map(|s| find_header(sheet, s).ok().map(|h| (*s, h)))
+                    .filter(|(s, h)| h.columns.len() > s.required.len())
+                    .collect();
+                if by_header.len() == 1 {
+                    let (spec, h) = by_header.remove(0);
+                    v.findings.push(
+                        Finding::new(Severity::Info, ctx.file, &sheet.name, 0)
+                            .message(format!("工作表名不规范，按表头识别为「{}」", spec.name))
+                            .hint(format!("建议把工作表改名为「{}」", spec.name)),
+                    );
+                    (spec, h)
+                } else {
+                    let (r0, r1) = sheet.row_span();
+                    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count();
+                    v.findings.push(
+                        Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
+                            .message(format!("未识别的工作表（{n} 行），未读取"))
+                            .hint("报送表的工作表应命名为：出席记录、履职活动、代表建议、述职评议、通报表彰"),
+                    );
+                    continue;
+                }
+            }
+        };
+        let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
+        for r in data_rows(sheet, &header, ctx.file, tally, v) {
+            let mut row = Row::new(sheet, &header, &at, r);
+            let ok = match spec.kind {
+                SheetKind::Attendance => attendance::read_attendance(ctx, &mut row, cands),
+                SheetKind::Activity => activity::read_activity(ctx, &mut row, cands),
+                SheetKind::Suggestion => suggestion::read_suggestion(ctx, &mut row, cands),
+                SheetKind::ReportToVoters => report::read_report(ctx, &mut row, cands),
+                SheetKind::Commendation => commendation::read_commendation(ctx, &mut row, cands),
+                SheetKind::Roster => false,
+            };
+            if !ok || row.failed {
+                tally.rejected += 1;
+            }
+            v.findings.append(&mut row.findings);
+        }
+    }
+}
+
+fn sheet_is_empty(sheet: &Sheet) -> bool {
+    let (r0, r1) = sheet.row_span();
+    (r0..r1).all(|r| sheet.row_is_empty(r))
+}
+
+/// What reading one workbook gave: its records, findings and tally.
+pub struct FileOutcome {
+    pub cands: Candidates,
+    pub findings: Vec<Finding>,
+    pub tally: FileTally,
+}
+
+/// Opens a workbook file.
+pub fn open_file(path: &Path) -> Result<Workbook, open::OpenError> {
+    std::fs::read(path)
+        .map_err(|e| open::OpenError {
+            message: format!("无法读取文件：{e}"),
+            hint: "请检查文件是否被其他程序占用".into(),
+        })
+        .and_then(|b| open::open(&b))
+}
+
+/// Opens one workbook and checks it against the roster.
+pub fn read_file(f: &InputFile, roster: &Roster, config: &Config) -> FileOutcome {
+    let (year, rel, name) = (f.year, f.rel.as_str(), f.name.as_str());
+    let wb = open_file(&f.path);
+    let mut v = Validation::default();
+    let mut cands = Candidates::default();
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let unit = resolve_unit(stem, roster, config);
+    let mut tally = FileTally::new(rel, unit.as_ref().map_or("", |u| u.name.as_str()));
+    match (&wb, unit) {
+        (Err(e), _) => {
+            tally.unreadable = true;
+            v.findings.push(
+                Finding::new(Severity::Error, rel, "", 0)
+                    .message(e.message.clone())
+                    .hint(e.hint.clone()),
+            );
+        }
+        (Ok(wb), None) => {
+            // Rows of an unknown unit are counted and rejected, never silently used.
+            let mut scratch = Validation::default();
+            let stub = Unit {
+                name: String::new(),
+                kind: UnitKind::Group,
+            };
+            let ctx = FileContext {
+                file: rel,
+                unit: &stub,
+                year,
+                roster,
+                config,
+                near: Default::default(),
+            };
+            read_workbook(
+                &ctx,
+                wb,
+                &mut Candidates::default(),
+                &mut tally,
+                &mut scratch,
+            );
+            tally.rejected = tally.read;
+            tally.accepted = 0;
+            v.findings.push(
+                Finding::new(Severity::Error, rel, "", 0)
+                    .value(stem)
+                    .message(format!("无法确定报送单位：文件名「{stem}」不是名册中的代表小组，也不是常委会办公室、代表联络室或配置的专门委员会；{} 行均未读取", tally.read))
+                    .hint("请把文件命名为「单位名称.xlsx」或「单位名称_说明.xlsx」，如 兴华街道.xlsx、兴华街道_2025Q3.xlsx"),
+            );
+        }
+        (Ok(wb), Some(unit)) => {
+            let ctx = FileContext {
+                file: rel,
+                unit: &unit,
+                year,
+                roster,
+                config,
+                near: Default::default(),
+            };
+            read_workbook(&ctx, wb, &mut cands, &mut tally, &mut v);
+        }
+    }
+    FileOutcome {
+        cands,
+        findings: v.findings,
+        tally,
+    }
+}
