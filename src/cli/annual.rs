@@ -4,8 +4,8 @@
 
 use super::archive::stage_archive;
 use super::{load, pick_year, print_validation, Folders};
-use crate::documents::annual;
 use crate::documents::chair::{self, Body};
+use crate::documents::{annual, DocumentView, Word};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
@@ -41,24 +41,48 @@ pub struct Docs<'a> {
 }
 
 impl Docs<'_> {
-    /// Renders one template and stages it as `<title>.docx`; returns the title.
-    pub fn write(
+    /// Stages a document's editions: the Word file named by its title, and the workbook
+    /// named by `view.workbook` or else that title. Returns the Word title, or else the
+    /// workbook's name.
+    pub fn write_view(
         &self,
         stage: &mut Staging,
         dir: &std::path::Path,
-        name: &str,
-        mut vars: serde_json::Value,
-        tables: &std::collections::HashMap<String, docx::TableBlock>,
+        view: DocumentView,
     ) -> Result<String> {
-        if let serde_json::Value::Object(m) = &mut vars {
-            m.entry("date")
-                .or_insert_with(|| serde_json::Value::from(self.date.clone()));
+        let doc = match view.word {
+            Some(Word::Template {
+                name,
+                mut vars,
+                tables,
+            }) => {
+                if let serde_json::Value::Object(m) = &mut vars {
+                    m.entry("date")
+                        .or_insert_with(|| serde_json::Value::from(self.date.clone()));
+                }
+                let tmpl = template::load(self.templates, name)?;
+                Some(template::render(&tmpl, &vars, &tables, self.author)?)
+            }
+            Some(Word::Laid(doc)) => Some(doc),
+            None => None,
+        };
+        let title = match doc {
+            Some(doc) => {
+                let title = doc.title.replace('\n', "");
+                let file = view.file.as_deref().unwrap_or(&title);
+                stage.write(dir.join(format!("{file}.docx")), &docx::render(&doc)?)?;
+                Some(title)
+            }
+            None => None,
+        };
+        let name = view.workbook.or_else(|| title.clone()).unwrap_or_default();
+        if !view.sheets.is_empty() {
+            stage.write(
+                dir.join(format!("{name}.xlsx")),
+                &xlsx::workbook(&view.sheets, &name)?,
+            )?;
         }
-        let tmpl = template::load(self.templates, name)?;
-        let doc = template::render(&tmpl, &vars, tables, self.author)?;
-        let title = doc.title.replace('\n', "");
-        stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
-        Ok(title)
+        Ok(title.unwrap_or(name))
     }
 }
 
@@ -108,61 +132,50 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
         author: &author,
         date: crate::domain::text::chinese_date(date),
     };
-    let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
-    let title = docs.write(
+    let title = docs.write_view(
         &mut stage,
         &dir,
-        template::ANNUAL_REPORT,
-        vars,
-        &view.tables,
+        annual::report(&view, &archive, &data.roster.groups())?,
     )?;
-    let appendix = annual::appendix(&view, &archive, &data.roster.groups());
-    stage.write(
-        dir.join(format!("{year}年度代表履职情况附表.xlsx")),
-        &xlsx::workbook(&appendix, &format!("{year}年度代表履职情况附表"))?,
-    )?;
-
     // The chairperson's-meeting package.
     let chair_dir = dir.join("主任会议");
-    let (v, t) = chair::members_report(
+    let mut chair_docs = vec![chair::members_report(
         &Body::StandingCommittee,
         &archive,
         &data.records,
         &data.config,
-    );
-    docs.write(&mut stage, &chair_dir, template::SC_MEMBERS, v, &t)?;
+    )];
     for c in &data.config.units.special_committees {
-        let (v, t) =
-            chair::members_report(&Body::Committee(c), &archive, &data.records, &data.config);
-        docs.write(&mut stage, &chair_dir, template::COMMITTEE_MEMBERS, v, &t)?;
+        chair_docs.push(chair::members_report(
+            &Body::Committee(c),
+            &archive,
+            &data.records,
+            &data.config,
+        ));
     }
-    let (v, t) = chair::reports_to_voters(&view, &archive, &data.records, history, &data.config);
-    docs.write(&mut stage, &chair_dir, template::REPORTS_TO_VOTERS, v, &t)?;
-    let draft = chair::outstanding_delegates(&archive, &data.records, &rules.0, &data.config);
-    let name = docs.write(
-        &mut stage,
-        &chair_dir,
-        template::OUTSTANDING_DELEGATES,
-        draft.vars,
-        &draft.tables,
-    )?;
-    stage.write(
-        chair_dir.join(format!("{name}.xlsx")),
-        &xlsx::workbook(&draft.xlsx, &name)?,
-    )?;
+    chair_docs.push(chair::reports_to_voters(
+        &view,
+        &archive,
+        &data.records,
+        history,
+        &data.config,
+    ));
+    chair_docs.push(chair::outstanding_delegates(
+        &archive,
+        &data.records,
+        &rules.0,
+        &data.config,
+    ));
     let max = data.config.thresholds.outstanding_suggestions_max as usize;
-    let draft = chair::outstanding_suggestions(&archive, &data.records, &data.config, max);
-    let name = docs.write(
-        &mut stage,
-        &chair_dir,
-        template::OUTSTANDING_SUGGESTIONS,
-        draft.vars,
-        &draft.tables,
-    )?;
-    stage.write(
-        chair_dir.join(format!("{name}.xlsx")),
-        &xlsx::workbook(&draft.xlsx, &name)?,
-    )?;
+    chair_docs.push(chair::outstanding_suggestions(
+        &archive,
+        &data.records,
+        &data.config,
+        max,
+    ));
+    for doc in chair_docs {
+        docs.write_view(&mut stage, &chair_dir, doc)?;
+    }
     stage.commit()?;
     print_validation(&data.validation, &report_path);
     eprintln!(

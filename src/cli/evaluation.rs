@@ -5,7 +5,6 @@ use super::{pick_year, Folders};
 use crate::documents::evaluation;
 use crate::input::{self, YearScope};
 use crate::output::{check_not_inside, Staging};
-use crate::render::{docx, xlsx};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -60,12 +59,15 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let dir = PathBuf::from(year.to_string()).join("述职评议表");
     let mut stage = Staging::new(&a.folders.output)?;
-    let doc = evaluation::forms(&delegates, meeting, on, &data.config, &author);
-    stage.write(dir.join("述职评议表.docx"), &docx::render(&doc)?)?;
-    let tally = evaluation::tally(&delegates, meeting);
-    stage.write(
-        dir.join(format!("{}_述职评议.xlsx", data.config.units.liaison)),
-        &xlsx::workbook(&[tally], "述职评议结果汇总")?,
+    let docs = super::annual::Docs {
+        templates: std::path::Path::new(""),
+        author: &author,
+        date: String::new(),
+    };
+    docs.write_view(
+        &mut stage,
+        &dir,
+        evaluation::ballots(&delegates, meeting, on, &data.config, &author),
     )?;
     stage.commit()?;
     eprintln!(

@@ -6,8 +6,6 @@ use super::annual::{DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::quarterly;
 use crate::input::{resolve_unit, YearScope};
-use crate::render::template;
-use crate::render::xlsx;
 use anyhow::Result;
 use clap::Args;
 use std::path::PathBuf;
@@ -46,10 +44,6 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
         &data.config,
         &sources,
     )?;
-    stage.write(
-        dir.join(format!("{}代表小组统计.xlsx", period.label)),
-        &xlsx::workbook(&view.xlsx, &period.label)?,
-    )?;
     let date = super::doc_date(&a.docs.date, period.end)?;
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let docs = Docs {
@@ -57,13 +51,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
         author: &author,
         date: crate::domain::text::chinese_date(date),
     };
-    docs.write(
-        &mut stage,
-        &dir,
-        template::QUARTERLY_BRIEF,
-        view.vars,
-        &view.tables,
-    )?;
+    docs.write_view(&mut stage, &dir, view)?;
     stage.commit()?;
     print_validation(&data.validation, &report_path);
     eprintln!(

@@ -9,8 +9,7 @@ use crate::documents::term;
 use crate::domain::archive::DelegateArchive;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
-use crate::render::template;
-use crate::render::{docx, xlsx};
+use crate::render::docx;
 use anyhow::Result;
 use clap::Args;
 
@@ -41,32 +40,9 @@ pub fn run(a: &TermArgs) -> Result<()> {
         author: &author,
         date: crate::domain::text::chinese_date(date),
     };
-    let name = docs.write(
-        &mut stage,
-        &dir,
-        template::RENOMINATION,
-        pkg.renomination_vars,
-        &pkg.renomination_tables,
-    )?;
-    stage.write(
-        dir.join(format!("{name}.xlsx")),
-        &xlsx::workbook(&pkg.renomination_xlsx, &name)?,
-    )?;
-    let name = docs.write(
-        &mut stage,
-        &dir,
-        template::EXIT_FINDINGS,
-        pkg.exit_vars,
-        &pkg.exit_tables,
-    )?;
-    stage.write(
-        dir.join(format!("{name}.xlsx")),
-        &xlsx::workbook(&pkg.exit_xlsx, &name)?,
-    )?;
-    stage.write(
-        dir.join("述职评议完成情况.xlsx"),
-        &xlsx::workbook(&pkg.coverage_xlsx, "述职评议完成情况")?,
-    )?;
+    for doc in pkg {
+        docs.write_view(&mut stage, &dir, doc)?;
+    }
     // Each group's archives, and its bound volume made from the same rendered contents.
     let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
         let cover = term::volume(group, config, members, &author);

@@ -2,6 +2,7 @@
 //! every figure computed here from the archive and the records, handed to the template
 //! as variables and tables. No number is typed into a template.
 
+use super::DocumentView;
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
 use crate::domain::model::{
@@ -10,6 +11,8 @@ use crate::domain::model::{
 use crate::domain::rules;
 use crate::domain::text::percent;
 use crate::render::docx::TableBlock;
+use crate::render::template;
+use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -730,6 +733,18 @@ fn problems_table(p: &Problems) -> TableBlock {
 
 /// 附表: the report's tables as a workbook, with native charts (attendance by group,
 /// activity by category), ready to print on A4.
+/// The yearly report to the standing committee with its appendix workbook (附表).
+pub fn report(view: &AnnualView, archive: &Archive, groups: &[String]) -> Result<DocumentView> {
+    let vars = serde_json::to_value(&view.report).context("准备报告数据时出错")?;
+    let year = view.report.year;
+    Ok(
+        DocumentView::worded(template::ANNUAL_REPORT, vars, view.tables.clone()).with_sheets(
+            appendix(view, archive, groups),
+            Some(format!("{year}年度代表履职情况附表")),
+        ),
+    )
+}
+
 pub fn appendix(
     view: &AnnualView,
     archive: &Archive,

@@ -2,6 +2,7 @@
 //! standing committee and of each special committee, the 述职评议 work report, the
 //! performance scores and the draft commendation lists. Views only: figures and tables.
 
+use super::DocumentView;
 use crate::config::Config;
 use crate::documents::annual::AnnualView;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
@@ -10,6 +11,7 @@ use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
 use crate::render::docx::TableBlock;
+use crate::render::template;
 use crate::render::xlsx::{Cell, Table};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -28,7 +30,7 @@ pub fn members_report(
     archive: &Archive,
     records: &Records,
     config: &Config,
-) -> (Value, HashMap<String, TableBlock>) {
+) -> DocumentView {
     let (name, reporter, unit, kind) = match body {
         Body::StandingCommittee => (
             "常委会".to_string(),
@@ -218,7 +220,11 @@ pub fn members_report(
         "law_checks": tc,
         "absentees": absentees,
     });
-    (vars, tables)
+    let template = match body {
+        Body::StandingCommittee => template::SC_MEMBERS,
+        Body::Committee(_) => template::COMMITTEE_MEMBERS,
+    };
+    DocumentView::worded(template, vars, tables)
 }
 
 /// The 述职评议 work report (R6), from the yearly view plus the per-meeting tables.
@@ -228,7 +234,7 @@ pub fn reports_to_voters(
     records: &Records,
     history: &Records,
     config: &Config,
-) -> (Value, HashMap<String, TableBlock>) {
+) -> DocumentView {
     let p = &archive.period;
     let t = &config.thresholds;
     let by_id: HashMap<&str, &DelegateArchive> = archive
@@ -387,7 +393,7 @@ pub fn reports_to_voters(
         m.insert("not_yet".into(), json!(not_yet.len()));
         m.insert("months_left".into(), json!(months_left));
     }
-    (vars, tables)
+    DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
 }
 
 /// 履职积分.xlsx: every delegate's score, each item's contribution and the bands.
@@ -449,18 +455,12 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
 
 /// The draft list of outstanding delegates (R4): per group by score, the ineligible
 /// left out with their reason, ties and shortfalls stated.
-pub struct OutstandingDraft {
-    pub xlsx: Vec<Table>,
-    pub vars: Value,
-    pub tables: HashMap<String, TableBlock>,
-}
-
 pub fn outstanding_delegates(
     a: &Archive,
     records: &Records,
     rules: &ScoreRules,
     config: &Config,
-) -> OutstandingDraft {
+) -> DocumentView {
     let t = &config.thresholds;
     let p = &a.period;
     let scored = score::score_all(a, rules);
@@ -593,11 +593,8 @@ pub fn outstanding_delegates(
         "notes": notes,
         "excluded": excluded.rows.len(),
     });
-    OutstandingDraft {
-        xlsx: vec![list, excluded],
-        vars,
-        tables,
-    }
+    DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
+        .with_sheets(vec![list, excluded], None)
 }
 
 /// Candidates for outstanding suggestions (R5): solved (A) and rated 满意 by the
@@ -607,7 +604,7 @@ pub fn outstanding_suggestions(
     records: &Records,
     config: &Config,
     max: usize,
-) -> OutstandingDraft {
+) -> DocumentView {
     let p = &a.period;
     let name = |id: &str| {
         a.delegates
@@ -714,9 +711,6 @@ pub fn outstanding_suggestions(
         "total": cands.len(),
         "max": max,
     });
-    OutstandingDraft {
-        xlsx: vec![list],
-        vars,
-        tables,
-    }
+    DocumentView::worded(template::OUTSTANDING_SUGGESTIONS, vars, tables)
+        .with_sheets(vec![list], None)
 }

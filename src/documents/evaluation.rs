@@ -2,6 +2,7 @@
 //! on the meeting date, 届别 and work unit with the three result boxes; and the tally
 //! workbook that comes back as the `述职评议` input sheet.
 
+use super::{DocumentView, Word};
 use crate::config::Config;
 use crate::domain::model::{Delegate, Records, Roster};
 use crate::domain::text::chinese_date;
@@ -111,6 +112,25 @@ pub fn forms(
         attachments: Vec::new(),
         author: author.to_string(),
         print_title: false,
+    }
+}
+
+/// The ballots with the tally workbook that comes back as the `述职评议` input of the
+/// liaison office (so its file is named `<代表联络室>_述职评议`).
+pub fn ballots(
+    delegates: &[&Delegate],
+    meeting: Option<NaiveDate>,
+    age_date: NaiveDate,
+    config: &Config,
+    author: &str,
+) -> DocumentView {
+    DocumentView {
+        word: Some(Word::Laid(forms(
+            delegates, meeting, age_date, config, author,
+        ))),
+        sheets: vec![tally(delegates, meeting)],
+        workbook: Some(format!("{}_述职评议", config.units.liaison)),
+        file: Some("述职评议表".to_string()),
     }
 }
 

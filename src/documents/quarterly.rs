@@ -2,6 +2,7 @@
 //! quarter, attendance at the meetings held in it, who did nothing, 述职 progress against
 //! the yearly share, missing submissions, and the change from the previous quarter.
 
+use super::DocumentView;
 use crate::config::Config;
 use crate::domain::archive::{self, Archive, DelegateArchive, Metric, Period};
 use crate::domain::model::{Records, Roster, Source};
@@ -12,7 +13,7 @@ use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, ChartSpec, Table};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The period of quarter `q` (1–4) of `year`.
@@ -118,13 +119,6 @@ fn attendance(ds: &[&DelegateArchive]) -> (u32, u32) {
     )
 }
 
-/// The quarterly view.
-pub struct QuarterlyView {
-    pub xlsx: Vec<Table>,
-    pub vars: Value,
-    pub tables: HashMap<String, TableBlock>,
-}
-
 pub fn build(
     year: i32,
     q: u32,
@@ -132,7 +126,7 @@ pub fn build(
     roster: &Roster,
     config: &Config,
     sources: &BTreeMap<String, (String, UnitKind)>,
-) -> Result<QuarterlyView> {
+) -> Result<DocumentView> {
     let p = quarter(year, q)?;
     let ytd = Period {
         label: format!("{year}年1月至{}月", 3 * q),
@@ -404,11 +398,12 @@ pub fn build(
         "report_share": crate::domain::text::fraction_percent(config.thresholds.report_share_per_year),
         "previous_activities": before.as_ref().map(|b| b.delegates.iter().map(|d| d.get(Metric::RecessActivities)).sum::<u32>()),
     });
-    Ok(QuarterlyView {
-        xlsx: vec![summary, kinds, idle, missing],
-        vars,
-        tables,
-    })
+    Ok(
+        DocumentView::worded(crate::render::template::QUARTERLY_BRIEF, vars, tables).with_sheets(
+            vec![summary, kinds, idle, missing],
+            Some(format!("{}代表小组统计", p.label)),
+        ),
+    )
 }
 
 /// The files each unit sent, from the accepted records' sources.

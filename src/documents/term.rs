@@ -2,6 +2,7 @@
 //! basis, the exit findings, the 述职 coverage over the term and the bound volumes.
 //! Rules are pure functions with worked examples; views are tables and variables.
 
+use super::DocumentView;
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
 use crate::domain::model::Records;
@@ -9,9 +10,10 @@ use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
 use crate::render::docx::{Block, Document, TableBlock};
+use crate::render::template;
 use crate::render::xlsx::{Cell, Table};
 use chrono::{Datelike, NaiveDate};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// 建议继续提名 / 不建议继续提名 / 需研究.
@@ -120,17 +122,6 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
     }
 }
 
-/// The whole package's views.
-pub struct TermPackage {
-    pub renomination_xlsx: Vec<Table>,
-    pub renomination_vars: Value,
-    pub renomination_tables: HashMap<String, TableBlock>,
-    pub exit_xlsx: Vec<Table>,
-    pub exit_vars: Value,
-    pub exit_tables: HashMap<String, TableBlock>,
-    pub coverage_xlsx: Vec<Table>,
-}
-
 /// Builds the re-nomination list, the exit findings and the 述职 coverage.
 pub fn build(
     archive: &Archive,
@@ -138,7 +129,7 @@ pub fn build(
     rules_: &ScoreRules,
     config: &Config,
     years: &[i32],
-) -> TermPackage {
+) -> Vec<DocumentView> {
     let t = &config.thresholds;
     let scored = score::score_all(archive, rules_);
     let absences = rules::term_absences(records, NaiveDate::MAX);
@@ -500,15 +491,13 @@ pub fn build(
         }
         yearly.rows.push(row);
     }
-    TermPackage {
-        renomination_xlsx,
-        renomination_vars,
-        renomination_tables: rtables,
-        exit_xlsx,
-        exit_vars,
-        exit_tables: etables,
-        coverage_xlsx: vec![yearly, never],
-    }
+    vec![
+        DocumentView::worded(template::RENOMINATION, renomination_vars, rtables)
+            .with_sheets(renomination_xlsx, None),
+        DocumentView::worded(template::EXIT_FINDINGS, exit_vars, etables)
+            .with_sheets(exit_xlsx, None),
+        DocumentView::workbook("述职评议完成情况", vec![yearly, never]),
+    ]
 }
 
 /// The cover and catalogue of one group's bound volume (装订成册); each delegate's term
