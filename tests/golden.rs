@@ -98,7 +98,7 @@ fn docx_text(bytes: &[u8]) -> String {
             Event::Start(e) if e.name().0 == "w:tc" => depth_tc += 1,
             Event::Empty(e) if e.name().0 == "w:tab" => para.push('\t'),
             Event::Empty(e) if e.name().0 == "w:br" => para.push('⏎'),
-            Event::Text(t) if in_text => para.push_str(&&*t),
+            Event::Text(t) if in_text => para.push_str(&t),
             Event::GeneralRef(r) if in_text => {
                 let name = r.to_string();
                 para.push_str(match name.as_str() {
