@@ -9,7 +9,7 @@ use crate::documents::chair::{self, Body};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
 use crate::input::ingest::YearScope;
-use crate::output::Staging;
+use crate::output::{safe_file, Staging};
 use crate::render::template;
 use crate::render::{docx, xlsx};
 use anyhow::{Context, Result};
@@ -57,7 +57,7 @@ impl Docs<'_> {
         let tmpl = template::load(self.templates, name)?;
         let doc = template::render(&tmpl, &vars, tables, self.author)?;
         let title = doc.title.replace('\n', "");
-        stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
+        stage.write(dir.join(safe_file(&title, "docx")), &docx::render(&doc)?)?;
         Ok(title)
     }
 }
@@ -118,7 +118,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     )?;
     let appendix = annual::appendix(&view, &archive, &data.roster.groups());
     stage.write(
-        dir.join(format!("{year}年度代表履职情况附表.xlsx")),
+        dir.join(safe_file(&format!("{year}年度代表履职情况附表"), "xlsx")),
         &xlsx::workbook(&appendix, &format!("{year}年度代表履职情况附表"))?,
     )?;
 
@@ -147,7 +147,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
         &draft.tables,
     )?;
     stage.write(
-        chair_dir.join(format!("{name}.xlsx")),
+        chair_dir.join(safe_file(&name, "xlsx")),
         &xlsx::workbook(&draft.xlsx, &name)?,
     )?;
     let max = data.config.thresholds.outstanding_suggestions_max as usize;
@@ -160,7 +160,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
         &draft.tables,
     )?;
     stage.write(
-        chair_dir.join(format!("{name}.xlsx")),
+        chair_dir.join(safe_file(&name, "xlsx")),
         &xlsx::workbook(&draft.xlsx, &name)?,
     )?;
     stage.commit()?;

@@ -4,7 +4,7 @@
 use super::{pick_year, Folders};
 use crate::documents::evaluation;
 use crate::input::ingest::{self, YearScope};
-use crate::output::{check_not_inside, Staging};
+use crate::output::{check_not_inside, safe_file, Staging};
 use crate::render::{docx, xlsx};
 use anyhow::{bail, Result};
 use clap::Args;
@@ -64,7 +64,10 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
     stage.write(dir.join("述职评议表.docx"), &docx::render(&doc)?)?;
     let tally = evaluation::tally(&delegates, meeting);
     stage.write(
-        dir.join(format!("{}_述职评议.xlsx", data.config.units.liaison)),
+        dir.join(safe_file(
+            &format!("{}_述职评议", data.config.units.liaison),
+            "xlsx",
+        )),
         &xlsx::workbook(&[tally], "述职评议结果汇总")?,
     )?;
     stage.commit()?;

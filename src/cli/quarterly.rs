@@ -6,6 +6,7 @@ use super::annual::{DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::quarterly;
 use crate::input::ingest::{resolve_unit, YearScope};
+use crate::output::safe_file;
 use crate::render::template;
 use crate::render::xlsx;
 use anyhow::Result;
@@ -47,7 +48,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
         &sources,
     )?;
     stage.write(
-        dir.join(format!("{}代表小组统计.xlsx", period.label)),
+        dir.join(safe_file(&format!("{}代表小组统计", period.label), "xlsx")),
         &xlsx::workbook(&view.xlsx, &period.label)?,
     )?;
     let date = super::doc_date(&a.docs.date, period.end)?;

@@ -9,6 +9,7 @@ use crate::documents::term;
 use crate::domain::archive::DelegateArchive;
 use crate::domain::score::ScoreRules;
 use crate::input::ingest::YearScope;
+use crate::output::safe_file;
 use crate::render::template;
 use crate::render::{docx, xlsx};
 use anyhow::Result;
@@ -49,7 +50,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
         &pkg.renomination_tables,
     )?;
     stage.write(
-        dir.join(format!("{name}.xlsx")),
+        dir.join(safe_file(&name, "xlsx")),
         &xlsx::workbook(&pkg.renomination_xlsx, &name)?,
     )?;
     let name = docs.write(
@@ -60,7 +61,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
         &pkg.exit_tables,
     )?;
     stage.write(
-        dir.join(format!("{name}.xlsx")),
+        dir.join(safe_file(&name, "xlsx")),
         &xlsx::workbook(&pkg.exit_xlsx, &name)?,
     )?;
     stage.write(
@@ -71,7 +72,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
         let cover = term::volume(group, config, members, &author);
         let bytes = docx::render_bound(&cover, bodies)?;
-        Ok((dir.join("装订成册").join(format!("{group}.docx")), bytes))
+        Ok((dir.join("装订成册").join(safe_file(group, "docx")), bytes))
     };
     stage_archive(
         &mut stage,
