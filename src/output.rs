@@ -520,3 +520,384 @@ impl Drop for Staging {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn separators_dots_and_absolute_paths_become_one_plain_name() {
+        assert_eq!(safe_name("甲街道"), "甲街道");
+        assert_eq!(safe_name("/tmp/x/abs"), "_tmp_x_abs");
+        assert_eq!(safe_name("../../x"), "_.._x");
+        assert_eq!(safe_name(".."), "未命名");
+        assert_eq!(safe_name("."), "未命名");
+        assert_eq!(safe_name(""), "未命名");
+        assert_eq!(safe_name(".hidden"), "hidden");
+        assert_eq!(safe_name("C:\\Windows\\x"), "C__Windows_x");
+        assert_eq!(safe_name("甲/乙"), "甲_乙");
+    }
+
+    #[test]
+    fn characters_windows_forbids_and_invisible_ones_are_replaced_or_dropped() {
+        assert_eq!(safe_name("a<b>c:d\"e|f?g*h"), "a_b_c_d_e_f_g_h");
+        assert_eq!(safe_name("a\tb\nc\u{7}"), "a_b_c_");
+        assert_eq!(safe_name("张\u{00AD}三\u{2060}\u{202E}"), "张三");
+        assert_eq!(safe_name("名称. . "), "名称");
+        assert_eq!(safe_name("  名称 "), "名称");
+    }
+
+    #[test]
+    fn reserved_device_names_get_a_prefix_with_or_without_extension() {
+        for n in [
+            "CON", "con", "PRN", "AUX", "NUL", "COM1", "com9", "LPT1", "LPT9",
+        ] {
+            assert_eq!(safe_name(n), format!("_{n}"), "{n}");
+        }
+        assert_eq!(safe_name("NUL.docx"), "_NUL.docx");
+        assert_eq!(safe_name("con .txt"), "_con .txt");
+        assert_eq!(safe_file("CON", "docx"), "_CON.docx");
+        for n in ["CONSOLE", "COM10", "LPT", "COM", "NULL", "X.CON"] {
+            assert_eq!(safe_name(n), n, "{n}");
+        }
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_char_boundary_with_a_stable_hash() {
+        let long: String = "阿".repeat(90);
+        let a = safe_name(&long);
+        assert!(a.len() <= NAME_MAX_BYTES, "{}", a.len());
+        assert!(a.starts_with("阿阿阿"));
+        let (_, hash) = a.rsplit_once('~').expect("hash suffix");
+        assert_eq!(hash.len(), 8);
+        // Stable: the same on every run (a fixed value, not just equal twice).
+        assert_eq!(a, safe_name(&long));
+        assert_eq!(hash, format!("{:08x}", fnv1a(long.as_bytes()) as u32));
+        // Two long names with the same beginning stay apart.
+        let other = format!("{}乙", "阿".repeat(89));
+        assert_ne!(safe_name(&other), a);
+        // ASCII: exactly the limit.
+        assert_eq!(safe_name(&"x".repeat(300)).len(), NAME_MAX_BYTES);
+        assert_eq!(safe_name(&"x".repeat(100)), "x".repeat(100));
+    }
+
+    #[test]
+    fn safe_names_are_idempotent() {
+        let cases = [
+            "甲街道",
+            "/tmp/abs",
+            "../../x",
+            "..",
+            "CON",
+            "com1.txt",
+            "a<b>",
+            "x. ",
+            "\u{202E}",
+            "",
+        ];
+        let long = "阿".repeat(90);
+        for c in cases.iter().copied().chain([long.as_str()]) {
+            let once = safe_name(c);
+            assert_eq!(safe_name(&once), once, "{c:?}");
+            assert!(is_safe_component(&once), "{c:?}");
+            assert!(is_safe_component(&safe_file(c, "docx")), "{c:?}");
+        }
+    }
+
+    /// Every file below `dir` with its bytes, by relative path.
+    fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("list").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(dir).expect("below");
+                    out.insert(
+                        rel.to_string_lossy().into_owned(),
+                        std::fs::read(&p).expect("read"),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn put(dir: &Path, rel: &str, bytes: &[u8]) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    #[test]
+    fn nothing_appears_until_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("reports");
+        let mut s = Staging::new(&target).expect("staging");
+        s.write("2025/a.xlsx", b"abc").expect("write");
+        assert!(!target.join("2025/a.xlsx").exists());
+        s.commit().expect("commit");
+        assert_eq!(
+            std::fs::read(target.join("2025/a.xlsx")).expect("read"),
+            b"abc"
+        );
+        let left: Vec<_> = std::fs::read_dir(&target)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![OsString::from("2025")],
+            "staging and lock removed"
+        );
+    }
+
+    #[test]
+    fn abandoned_staging_leaves_previous_outputs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        put(dir.path(), "2025/old.xlsx", b"old");
+        {
+            let mut s = Staging::new(dir.path()).expect("staging");
+            s.write("2025/old.xlsx", b"new").expect("write");
+        }
+        assert_eq!(
+            snapshot(dir.path()),
+            BTreeMap::from([("2025/old.xlsx".to_string(), b"old".to_vec())])
+        );
+    }
+
+    #[test]
+    fn unsafe_or_repeated_paths_are_refused_when_staged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut s = Staging::new(dir.path()).expect("staging");
+        for bad in [
+            "../x.docx",
+            "/tmp/x.docx",
+            "2025/../../x",
+            "2025/CON.docx",
+            "2025/a:b",
+        ] {
+            let e = s.write(bad, b"x").expect_err(bad);
+            assert!(e.to_string().contains("不能用作文件名"), "{e}");
+        }
+        let long = "阿".repeat(50);
+        assert!(s.write(format!("2025/{long}.docx"), b"x").is_err());
+        s.write(format!("2025/{}", safe_file(&long, "docx")), b"x")
+            .expect("cleaned long name");
+        s.write("2025/a.xlsx", b"1").expect("first");
+        let e = s.write("2025/a.xlsx", b"2").expect_err("same name twice");
+        assert!(e.to_string().contains("文件名相同"), "{e}");
+    }
+
+    #[test]
+    fn a_job_replaces_its_own_entries_and_keeps_other_jobs_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        put(out, "2025/Q1/统计.xlsx", b"quarterly");
+        put(out, "2025/公开版/index.html", b"public");
+        put(out, "2025/履职档案/甲/D009_已删除.docx", b"stale");
+        put(out, "2025/履职档案汇总.xlsx", b"old summary");
+        put(out, "term-6/装订成册/甲.docx", b"term");
+        let mut s = Staging::new(out).expect("staging");
+        s.write("2025/履职档案/甲/D001_张三.docx", b"new")
+            .expect("w");
+        s.write("2025/履职档案汇总.xlsx", b"new summary")
+            .expect("w");
+        s.commit().expect("commit");
+        assert_eq!(
+            snapshot(out),
+            BTreeMap::from([
+                ("2025/Q1/统计.xlsx".to_string(), b"quarterly".to_vec()),
+                ("2025/公开版/index.html".to_string(), b"public".to_vec()),
+                (
+                    "2025/履职档案/甲/D001_张三.docx".to_string(),
+                    b"new".to_vec()
+                ),
+                (
+                    "2025/履职档案汇总.xlsx".to_string(),
+                    b"new summary".to_vec()
+                ),
+                ("term-6/装订成册/甲.docx".to_string(), b"term".to_vec()),
+            ])
+        );
+    }
+
+    /// Old outputs in two job folders and a file at the top.
+    fn old_outputs(out: &Path) -> BTreeMap<String, Vec<u8>> {
+        put(out, "2025/Q1/统计.xlsx", b"q1");
+        put(out, "2025/履职档案/甲/D001_张三.docx", b"old 2025");
+        put(out, "term-6/装订成册/甲.docx", b"old term");
+        put(out, "校验报告.xlsx", b"old report");
+        snapshot(out)
+    }
+
+    fn stage_new(out: &Path) -> Staging {
+        let mut s = Staging::new(out).expect("staging");
+        s.write("2025/履职档案/甲/D001_张三.docx", b"new 2025")
+            .expect("w");
+        s.write("term-6/装订成册/甲.docx", b"new term").expect("w");
+        s.write("校验报告.xlsx", b"new report").expect("w");
+        s
+    }
+
+    #[test]
+    fn a_failure_at_any_step_leaves_the_complete_old_outputs() {
+        // Job folders are swapped in name order: 2025, term-6, 校验报告.xlsx.
+        for unit in 0..3 {
+            for step in [Step::Carry, Step::Aside, Step::MoveIn] {
+                if unit == 2 && step == Step::Carry {
+                    continue; // a file at the top has nothing to carry
+                }
+                let dir = tempfile::tempdir().expect("tempdir");
+                let before = old_outputs(dir.path());
+                let mut s = stage_new(dir.path());
+                s.fail_at = Some((unit, step));
+                let e = s.commit().expect_err("injected");
+                assert!(format!("{e:#}").contains("原有文件均已保留"), "{e:#}");
+                assert_eq!(snapshot(dir.path()), before, "unit {unit} {step:?}");
+                let left = std::fs::read_dir(dir.path()).expect("list").count();
+                assert_eq!(
+                    left, 3,
+                    "no staging folder or lock left (unit {unit} {step:?})"
+                );
+            }
+        }
+        // Without a failure the new outputs are complete.
+        let dir = tempfile::tempdir().expect("tempdir");
+        old_outputs(dir.path());
+        stage_new(dir.path()).commit().expect("commit");
+        let after = snapshot(dir.path());
+        assert_eq!(after["2025/履职档案/甲/D001_张三.docx"], b"new 2025");
+        assert_eq!(after["2025/Q1/统计.xlsx"], b"q1");
+        assert_eq!(after["term-6/装订成册/甲.docx"], b"new term");
+        assert_eq!(after["校验报告.xlsx"], b"new report");
+    }
+
+    #[test]
+    fn a_file_where_a_folder_belongs_fails_and_earlier_folders_are_rolled_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        put(out, "2025/履职档案/甲/D001_张三.docx", b"old 2025");
+        // term-6 is a file: the second job folder cannot be swapped.
+        put(out, "term-6", b"a file");
+        let before = snapshot(out);
+        let e = stage_new(out).commit().expect_err("term-6 is a file");
+        assert!(format!("{e:#}").contains("是一个文件，不是文件夹"), "{e:#}");
+        assert_eq!(snapshot(out), before);
+        // And a folder where a file belongs.
+        let dir = tempfile::tempdir().expect("tempdir");
+        put(dir.path(), "校验报告.xlsx/x", b"x");
+        let before = snapshot(dir.path());
+        let e = stage_new(dir.path()).commit().expect_err("a folder");
+        assert!(format!("{e:#}").contains("是一个文件夹，不是文件"), "{e:#}");
+        assert_eq!(snapshot(dir.path()), before);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_job_folder_fails_cleanly_with_the_old_outputs_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        let before = old_outputs(out);
+        let locked = out.join("2025");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+        // Root ignores permissions: the rename then succeeds, which is fine too.
+        let result = stage_new(out).commit();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        match result {
+            Err(_) => assert_eq!(snapshot(out), before),
+            Ok(_) => assert_eq!(snapshot(out)["term-6/装订成册/甲.docx"], b"new term"),
+        }
+    }
+
+    #[test]
+    fn a_second_run_into_the_same_output_is_refused_and_a_stale_lock_taken_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = Staging::new(dir.path()).expect("first");
+        let e = Staging::new(dir.path()).err().expect("second refused");
+        assert!(
+            e.to_string().contains("另一个 lvzhi 正在向输出文件夹"),
+            "{e}"
+        );
+        assert!(
+            e.to_string().contains(&std::process::id().to_string()),
+            "{e}"
+        );
+        drop(first);
+        assert!(!dir.path().join(LOCK_FILE).exists(), "lock removed");
+        // A lock file left by a killed run (no process holds it) is taken over.
+        std::fs::write(dir.path().join(LOCK_FILE), "999999").expect("stale");
+        let s = Staging::new(dir.path()).expect("stale lock taken over");
+        drop(s);
+    }
+
+    #[test]
+    fn a_killed_swap_is_repaired_by_the_next_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        // Killed after moving 2025 aside and before moving the new one in.
+        put(out, ".lvzhi-old-4242/2025/a.xlsx", b"old");
+        put(out, ".lvzhi-tmp-4242/2025/a.xlsx", b"half new");
+        // Killed after the swap: the old copy is garbage.
+        put(out, ".lvzhi-old-4243/term-6/b.xlsx", b"older");
+        put(out, "term-6/b.xlsx", b"new");
+        drop(Staging::new(out).expect("staging"));
+        assert_eq!(
+            snapshot(out),
+            BTreeMap::from([
+                ("2025/a.xlsx".to_string(), b"old".to_vec()),
+                ("term-6/b.xlsx".to_string(), b"new".to_vec()),
+            ])
+        );
+    }
+
+    #[test]
+    fn output_inside_input_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = dir.path().join("input");
+        std::fs::create_dir_all(&input).expect("mkdir");
+        assert!(check_not_inside(&input.join("reports"), &input).is_err());
+        assert!(check_not_inside(&input, &input).is_err());
+        assert!(check_not_inside(&dir.path().join("reports"), &input).is_ok());
+        // Parts that do not exist yet, then `..`.
+        let sneaky = dir.path().join("missing").join("..").join("input");
+        let e = check_not_inside(&sneaky, &input).expect_err("missing/../input");
+        assert!(e.to_string().contains("位于输入文件夹"), "{e}");
+        let sneaky = dir.path().join("a/b/../../input/x");
+        assert!(check_not_inside(&sneaky, &input).is_err());
+        assert!(check_not_inside(&dir.path().join("a/../reports"), &input).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_into_the_input_below_or_above_the_output_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = dir.path().join("input");
+        std::fs::create_dir_all(input.join("2025")).expect("mkdir");
+        let reports = dir.path().join("reports");
+        std::fs::create_dir_all(&reports).expect("mkdir");
+        // reports/2025 is a link into the input.
+        std::os::unix::fs::symlink(input.join("2025"), reports.join("2025")).expect("link");
+        let e = check_not_inside(&reports, &input).expect_err("link below the root");
+        assert!(e.to_string().contains("2025"), "{e}");
+        // A link elsewhere is fine.
+        std::fs::remove_file(reports.join("2025")).expect("unlink");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).expect("mkdir");
+        std::os::unix::fs::symlink(&elsewhere, reports.join("2025")).expect("link");
+        assert!(check_not_inside(&reports, &input).is_ok());
+        // The output root itself is a link into the input, reached through `..`.
+        let link = dir.path().join("out-link");
+        std::os::unix::fs::symlink(input.join("2025"), &link).expect("link");
+        assert!(check_not_inside(&link, &input).is_err());
+        assert!(
+            check_not_inside(&link.join("../x"), &input).is_err(),
+            "link/.. is input"
+        );
+    }
+}

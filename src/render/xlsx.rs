@@ -1092,4 +1092,58 @@ mod tests {
         let b = workbook(&[t], "x").expect("writes");
         assert_eq!(a, b);
     }
+
+    #[test]
+    fn sheet_names_follow_excels_rules() {
+        assert_eq!(sheet_name("出席记录"), "出席记录");
+        assert_eq!(sheet_name("甲/乙[丙]:*?\\"), "甲_乙_丙_____");
+        assert_eq!(sheet_name("'引号'"), "引号");
+        assert_eq!(sheet_name("''"), "工作表");
+        assert_eq!(sheet_name("   "), "工作表");
+        assert_eq!(sheet_name("history"), "History_");
+        let long = "阿".repeat(40);
+        assert_eq!(sheet_name(&long), "阿".repeat(31));
+        // Non-BMP characters count twice, as in Excel.
+        assert_eq!(sheet_name(&"𠀀".repeat(20)).encode_utf16().count(), 30);
+        let names = sheet_names(["表", "表", "表", "TABLE", "table", &long, &long]);
+        assert_eq!(names[..5], ["表", "表~2", "表~3", "TABLE", "table~2"]);
+        assert_eq!(names[5], "阿".repeat(31));
+        assert_eq!(names[6], format!("{}~2", "阿".repeat(29)));
+        for n in &names {
+            rust_xlsxwriter::utility::check_sheet_name(n).expect("Excel accepts it");
+        }
+    }
+
+    #[test]
+    fn sheet_names_from_data_are_made_valid_in_the_workbook() {
+        use calamine::Reader;
+        let mut t = Table::new("甲/乙街道", &["a"]);
+        t.rows.push(vec!["1".into()]);
+        let mut u = t.clone();
+        u.sheet = "甲_乙街道".into();
+        let bytes = workbook(&[t, u], "x").expect("writes");
+        let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        assert_eq!(wb.sheet_names(), ["甲_乙街道", "甲_乙街道~2"]);
+    }
+
+    #[test]
+    fn text_over_excels_cell_limit_is_cut_with_a_marker() {
+        use calamine::Reader;
+        assert_eq!(cell_text("短"), "短");
+        let exact = "x".repeat(CELL_TEXT_MAX);
+        assert_eq!(cell_text(&exact), exact);
+        let long = "阿".repeat(CELL_TEXT_MAX + 10);
+        let cut = cell_text(&long);
+        assert_eq!(cut.encode_utf16().count(), CELL_TEXT_MAX);
+        assert!(cut.ends_with(CUT_MARKER));
+        let mut t = Table::new("表", &[long.as_str()]);
+        t.title = Some(long.clone());
+        t.notes.push(long.clone());
+        t.rows.push(vec![long.clone().into()]);
+        let bytes = workbook(&[t], "x").expect("long text does not fail the workbook");
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let r = wb.worksheet_range("表").expect("sheet");
+        let cell = r.get_value((2, 0)).expect("cell").to_string();
+        assert!(cell.ends_with(CUT_MARKER), "{}", cell.len());
+    }
 }
