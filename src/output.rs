@@ -136,6 +136,14 @@ pub fn check_not_inside(output: &Path, input: &Path) -> Result<()> {
     if o.starts_with(&i) {
         return refuse(output);
     }
+    // The swap replaces whole folders of the output: the input must not be one of them.
+    if i.starts_with(&o) {
+        bail!(
+            "输入文件夹 {} 位于输出文件夹 {} 之内：生成文件时会整体替换输出文件夹中的年度文件夹，请把输出文件夹放在输入文件夹之外",
+            input.display(),
+            output.display()
+        );
+    }
     // Links below the output folder: writes and the swap would follow them.
     let mut stack = vec![o];
     while let Some(dir) = stack.pop() {
@@ -204,7 +212,7 @@ impl Lock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| crate::messages::io(e))
+            .map_err(crate::messages::io)
             .with_context(|| format!("无法创建锁文件 {}", path.display()))?;
         match file.try_lock() {
             Ok(()) => {}
@@ -416,7 +424,7 @@ impl Staging {
         }
         let moved = self
             .fail(k, Step::MoveIn)
-            .and_then(|()| std::fs::rename(&new, &dest).map_err(|e| crate::messages::io(e).into()));
+            .and_then(|()| std::fs::rename(&new, &dest).map_err(crate::messages::io));
         if let Err(e) = moved {
             if had_old {
                 let _ = std::fs::rename(&old, &dest);
@@ -871,6 +879,9 @@ mod tests {
         let sneaky = dir.path().join("a/b/../../input/x");
         assert!(check_not_inside(&sneaky, &input).is_err());
         assert!(check_not_inside(&dir.path().join("a/../reports"), &input).is_ok());
+        // Nor may the input be inside the output, whose folders are swapped whole.
+        let e = check_not_inside(dir.path(), &input).expect_err("input inside output");
+        assert!(e.to_string().contains("位于输出文件夹"), "{e}");
     }
 
     #[cfg(unix)]

@@ -2225,7 +2225,10 @@ fn hostile_groups_ids_and_names_never_write_outside_the_output() {
     let file = long.rsplit('/').next().expect("file");
     assert!(file.len() <= 110 && file.ends_with(".docx"), "{file}");
     // The id's `..` are inside one file name, not path steps.
-    assert!(has("2025/履职档案/乙镇/_.._.._.._x_钱七.docx"), "{reports:#?}");
+    assert!(
+        has("2025/履职档案/乙镇/_.._.._.._x_钱七.docx"),
+        "{reports:#?}"
+    );
 }
 
 #[test]
