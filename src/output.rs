@@ -359,11 +359,21 @@ impl Staging {
                 Ok(had_old) => done.push((unit.clone(), had_old)),
                 Err(e) => {
                     self.roll_back(&done, &aside);
-                    let _ = std::fs::remove_dir_all(&aside);
-                    return Err(e.context(format!(
-                        "未能更新输出文件夹 {}，原有文件均已保留",
-                        self.target.display()
-                    )));
+                    // Empty unless a rename back failed: then the old outputs stay
+                    // there (the next run puts them back) and the message says so.
+                    let restored = !aside.exists() || std::fs::remove_dir(&aside).is_ok();
+                    return Err(e.context(if restored {
+                        format!(
+                            "未能更新输出文件夹 {}，原有文件均已保留",
+                            self.target.display()
+                        )
+                    } else {
+                        format!(
+                            "未能更新输出文件夹 {}，部分原有文件暂存在 {}：下次运行时，缺失的年度文件夹会从中自动放回",
+                            self.target.display(),
+                            aside.display()
+                        )
+                    }));
                 }
             }
         }
