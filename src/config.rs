@@ -146,7 +146,7 @@ impl Config {
 
     pub fn parse(text: &str) -> Result<Config> {
         let cfg: Config =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+            toml::from_str(text).map_err(|e| crate::messages::toml("lvzhi.toml", text, &e))?;
         cfg.check()?;
         Ok(cfg)
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod documents;
 pub mod domain;
 pub mod input;
+pub mod messages;
 pub mod output;
 pub mod par;
 pub mod render;
@@ -71,7 +72,15 @@ pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "错误：{e}");
             for cause in e.chain().skip(1) {
-                let _ = writeln!(err, "  原因：{cause}");
+                // Library causes in English (the OS's) are told in Chinese.
+                match cause.downcast_ref::<std::io::Error>() {
+                    Some(io) => {
+                        let _ = writeln!(err, "  原因：{}", messages::io_text(io));
+                    }
+                    None => {
+                        let _ = writeln!(err, "  原因：{cause}");
+                    }
+                }
             }
             if e.downcast_ref::<DataErrors>().is_some() {
                 1

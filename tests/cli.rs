@@ -1913,7 +1913,8 @@ fn a_killed_run_leaves_the_previous_reports_and_the_input_untouched() {
     child.kill().expect("kill");
     child.wait().expect("reap");
     let mut after = snapshot(&reports);
-    after.retain(|k, _| !k.starts_with(".lvzhi-tmp-"));
+    // The killed run's staging folder and its lock file (released by the system).
+    after.retain(|k, _| !k.starts_with(".lvzhi-tmp-") && k != lvzhi::output::LOCK_FILE);
     assert!(after == before, "a killed run changed the previous reports");
     // The next run clears the dead run's staging folder.
     let (code, _, _) = run(dir.path(), &["check", "--year", "2025"]);
@@ -2158,4 +2159,143 @@ fn fuzzer_findings_are_errors_not_panics() {
         n += 1;
     }
     assert!(n >= 1);
+}
+
+/// Roster cells that look like paths, device names or overlong names: every job that
+/// names files after them writes only inside the output folder.
+#[test]
+fn hostile_groups_ids_and_names_never_write_outside_the_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let input = root.join("input");
+    std::fs::create_dir_all(input.join("2025")).expect("mkdir");
+    std::fs::write(input.join("lvzhi.toml"), CONFIG).expect("config");
+    let absolute = root.join("absolute-target");
+    let absolute_group = absolute.to_string_lossy().into_owned();
+    let long_name = "阿".repeat(90);
+    let people: Vec<(String, String, String)> = [
+        ("D001", "张三", absolute_group.as_str()),
+        ("D002", "李四", "../../x"),
+        ("D003", long_name.as_str(), "甲街道"),
+        ("D004", "王五", "CON"),
+        ("D005", "赵六", "甲/乙"),
+        ("../../../../x", "钱七", "乙镇"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    std::fs::write(input.join("代表名册.xlsx"), roster_of(&people)).expect("roster");
+    let before = all_paths(root);
+    for args in [
+        vec!["archive", "--year", "2025", "--exclude-errors"],
+        vec!["forms", "--year", "2025"],
+        vec!["term", "--exclude-errors"],
+        vec!["public", "--year", "2025", "--exclude-errors"],
+    ] {
+        let (code, _, stderr) = run(root, &args);
+        assert!(code == 0, "{args:?}: {stderr}");
+        assert!(!stderr.contains("File name too long"), "{stderr}");
+        let new: Vec<String> = all_paths(root)
+            .difference(&before)
+            .filter(|p| !p.starts_with("reports"))
+            .cloned()
+            .collect();
+        assert!(new.is_empty(), "{args:?} wrote outside reports: {new:?}");
+        assert!(!absolute.exists(), "{args:?}");
+        assert!(!root.join("x").exists() && !root.parent().expect("up").join("x").exists());
+    }
+    let reports = all_paths(&root.join("reports"));
+    let has = |p: &str| reports.contains(p);
+    assert!(has("2025/履职档案/_CON/D004_王五.docx"), "{reports:#?}");
+    assert!(has("2025/履职档案/甲_乙/D005_赵六.docx"), "{reports:#?}");
+    assert!(has("2025/履职档案/_.._x/D002_李四.docx"), "{reports:#?}");
+    assert!(has("2025/空白报送表/_CON.xlsx"), "{reports:#?}");
+    assert!(has("2025/空白报送表/甲_乙.xlsx"), "{reports:#?}");
+    assert!(has("term-6/装订成册/甲_乙.docx"), "{reports:#?}");
+    let long = reports
+        .iter()
+        .find(|p| p.starts_with("2025/履职档案/甲街道/D003_阿"))
+        .expect("the long name's archive");
+    let file = long.rsplit('/').next().expect("file");
+    assert!(file.len() <= 110 && file.ends_with(".docx"), "{file}");
+    // The id's `..` are inside one file name, not path steps.
+    assert!(
+        has("2025/履职档案/乙镇/_.._.._.._x_钱七.docx"),
+        "{reports:#?}"
+    );
+}
+
+#[test]
+fn output_that_resolves_into_the_input_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let before = snapshot(&input);
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["check", "--output", "missing/../input/reports"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("位于输入文件夹"), "{stderr}");
+    assert_eq!(snapshot(&input), before);
+    assert!(!dir.path().join("missing").exists());
+    #[cfg(unix)]
+    {
+        // reports/2025 is a link into the input.
+        std::fs::create_dir_all(dir.path().join("reports")).expect("mkdir");
+        std::os::unix::fs::symlink(input.join("2025"), dir.path().join("reports/2025"))
+            .expect("link");
+        let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("实际指向输入文件夹"), "{stderr}");
+        assert_eq!(snapshot(&input), before);
+    }
+}
+
+#[test]
+fn a_second_run_into_a_locked_output_is_refused_and_a_stale_lock_is_taken_over() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let reports = dir.path().join("reports");
+    std::fs::create_dir_all(&reports).expect("mkdir");
+    let lock_path = reports.join(lvzhi::output::LOCK_FILE);
+    // Another run holds the lock.
+    let held = std::fs::File::create(&lock_path).expect("lock file");
+    held.try_lock().expect("lock");
+    std::fs::write(&lock_path, "4242").expect("pid");
+    let (code, _, stderr) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("另一个 lvzhi 正在向输出文件夹"), "{stderr}");
+    assert!(stderr.contains("4242"), "{stderr}");
+    assert!(!reports.join("2025").exists(), "nothing written");
+    drop(held);
+    // The holder is gone; its lock file stays and is taken over.
+    assert!(lock_path.exists());
+    let (code, _, stderr) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(reports.join("2025/校验报告.xlsx").exists());
+    assert!(!lock_path.exists(), "the lock is removed at the end");
+}
+
+#[test]
+fn config_type_errors_name_line_and_field_in_chinese() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let config = format!("{CONFIG}\n[thresholds]\nmin_voter_representatives = -3\n");
+    std::fs::write(input.join("lvzhi.toml"), &config).expect("config");
+    let line = config.lines().count();
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "lvzhi.toml 第 {line} 行 字段 thresholds.min_voter_representatives：应为非负整数，实际为 -3"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("invalid value"), "{stderr}");
+    // An OS error is told in Chinese too.
+    let (code, _, stderr) = run(dir.path(), &["check", "--input", "没有这个文件夹"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("No such file"), "{stderr}");
 }

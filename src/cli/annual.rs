@@ -9,7 +9,7 @@ use crate::documents::{annual, DocumentView, Word};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
-use crate::output::Staging;
+use crate::output::{safe_file, Staging};
 use crate::render::template;
 use crate::render::{docx, xlsx};
 use anyhow::{Context, Result};
@@ -70,7 +70,7 @@ impl Docs<'_> {
             Some(doc) => {
                 let title = doc.title.replace('\n', "");
                 let file = view.file.as_deref().unwrap_or(&title);
-                stage.write(dir.join(format!("{file}.docx")), &docx::render(&doc)?)?;
+                stage.write(dir.join(safe_file(file, "docx")), &docx::render(&doc)?)?;
                 Some(title)
             }
             None => None,
@@ -78,7 +78,7 @@ impl Docs<'_> {
         let name = view.workbook.or_else(|| title.clone()).unwrap_or_default();
         if !view.sheets.is_empty() {
             stage.write(
-                dir.join(format!("{name}.xlsx")),
+                dir.join(safe_file(&name, "xlsx")),
                 &xlsx::workbook(&view.sheets, &name)?,
             )?;
         }

@@ -9,7 +9,7 @@ use crate::domain::archive::{Archive, DelegateArchive};
 use crate::domain::findings::Severity;
 use crate::domain::score::ScoreRules;
 use crate::input::Dataset;
-use crate::output::Staging;
+use crate::output::{safe_file, safe_name, Staging};
 use crate::render::docx;
 use crate::render::template;
 use crate::render::{parquet, xlsx};
@@ -77,10 +77,16 @@ pub fn summary_files(
     );
     let mut files = vec![(dir.join("履职档案汇总.xlsx"), workbook?)];
     for (sheet, bytes) in parquets? {
-        files.push((dir.join("parquet").join(format!("{sheet}.parquet")), bytes));
+        files.push((
+            dir.join("parquet").join(safe_file(&sheet, "parquet")),
+            bytes,
+        ));
     }
     files.push((
-        dir.join(format!("{}履职积分.xlsx", archive.period.label)),
+        dir.join(safe_file(
+            &format!("{}履职积分", archive.period.label),
+            "xlsx",
+        )),
         scores?,
     ));
     Ok(files)
@@ -166,9 +172,9 @@ fn stage_documents(
             let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
             let doc = prepared.render(&vars, &tables, &author)?;
             let body = docx::body(&doc);
-            let name = format!("{}_{}.docx", d.delegate.id, d.delegate.name);
+            let name = safe_file(&format!("{}_{}", d.delegate.id, d.delegate.name), "docx");
             files.push((
-                dir.join("履职档案").join(group).join(name),
+                dir.join("履职档案").join(safe_name(group)).join(name),
                 docx::render_with(&doc, &body)?,
             ));
             bodies.push(body);

@@ -5,7 +5,7 @@ use super::{pick_year, Folders};
 use crate::domain::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
 use crate::input::header::{self, SheetSpec};
 use crate::input::{load_base, UnitKind};
-use crate::output::{check_not_inside, Staging};
+use crate::output::{check_not_inside, safe_file, Staging};
 use crate::render::xlsx::{self, Dropdown, Table};
 use anyhow::Result;
 use clap::Args;
@@ -146,7 +146,7 @@ pub fn run(a: &FormsArgs) -> Result<()> {
         );
         tables.push(name_list(&people, &all_names));
         stage.write(
-            dir.join(format!("{unit}.xlsx")),
+            dir.join(safe_file(unit, "xlsx")),
             &xlsx::workbook(&tables, unit)?,
         )?;
     }

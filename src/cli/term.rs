@@ -9,6 +9,7 @@ use crate::documents::term;
 use crate::domain::archive::DelegateArchive;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
+use crate::output::safe_file;
 use crate::render::docx;
 use anyhow::Result;
 use clap::Args;
@@ -47,7 +48,7 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
         let cover = term::volume(group, config, members, &author);
         let bytes = docx::render_bound(&cover, bodies)?;
-        Ok((dir.join("装订成册").join(format!("{group}.docx")), bytes))
+        Ok((dir.join("装订成册").join(safe_file(group, "docx")), bytes))
     };
     stage_archive(
         &mut stage,

@@ -51,7 +51,7 @@ impl ScoreRules {
 
     pub fn parse(text: &str) -> Result<ScoreRules> {
         let r: ScoreRules =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim()))?;
+            toml::from_str(text).map_err(|e| crate::messages::toml(RULES_FILE, text, &e))?;
         for k in r.weights.keys() {
             if !Metric::ALL.iter().any(|m| &m.key() == k) {
                 let known: Vec<String> = Metric::ALL

@@ -567,6 +567,7 @@ fn number(out: &mut String, at: At, x: f64, xf: u32) -> Result<()> {
 const MAX_STRING_LEN: usize = 32_767;
 
 fn inline_string(out: &mut String, at: At, s: &str, xf: u32) -> Result<()> {
+    let s = &*super::xlsx::cell_text(s);
     if s.len() > MAX_STRING_LEN && s.encode_utf16().count() > MAX_STRING_LEN {
         bail!("单元格文字超过 Excel 的上限（32,767 个字符）");
     }

@@ -354,6 +354,87 @@ impl Styles {
     }
 }
 
+/// Excel's longest text in one cell, in UTF-16 units.
+pub const CELL_TEXT_MAX: usize = 32_767;
+
+/// What replaces the end of a text too long for one cell.
+pub const CUT_MARKER: &str = "……（以下超出 Excel 单元格 32767 字的上限，已截断）";
+
+/// A cell's text as Excel can hold it: over `CELL_TEXT_MAX` it is cut at a character
+/// boundary and ends with `CUT_MARKER`, so that one long note never fails a workbook.
+pub fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= CELL_TEXT_MAX || s.encode_utf16().count() <= CELL_TEXT_MAX {
+        return s.into();
+    }
+    let room = CELL_TEXT_MAX - CUT_MARKER.encode_utf16().count();
+    let mut used = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push_str(CUT_MARKER);
+    out.into()
+}
+
+/// One name Excel accepts for a worksheet: `[]:*?/\` and control characters become
+/// `_`, no `'` at either end, not blank, not the reserved "History", at most 31
+/// UTF-16 units.
+pub fn sheet_name(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut out = cut_utf16(cleaned.trim().trim_matches('\'').trim(), 31);
+    out = out.trim_end_matches('\'').trim_end().to_string();
+    if out.is_empty() {
+        out = "工作表".to_string();
+    }
+    if out.eq_ignore_ascii_case("history") {
+        out = "History_".to_string();
+    }
+    out
+}
+
+/// The sheet names of one workbook, in order: each made valid by `sheet_name` and all
+/// different ignoring case as Excel compares them; a repeat gets `~2`, `~3` ….
+pub fn sheet_names<'n>(names: impl IntoIterator<Item = &'n str>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for n in names {
+        let base = sheet_name(n);
+        let mut name = base.clone();
+        let mut k = 2;
+        while !seen.insert(name.to_lowercase()) {
+            let suffix = format!("~{k}");
+            name = format!("{}{suffix}", cut_utf16(&base, 31 - suffix.len()));
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// The longest prefix of `s` of at most `max` UTF-16 units.
+fn cut_utf16(s: &str, max: usize) -> String {
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= max
+        })
+        .collect()
+}
+
 /// Writes the tables as one workbook and returns its bytes.
 pub fn workbook(tables: &[Table], title: &str) -> Result<Vec<u8>> {
     let sheets: Vec<Sheet> = tables.iter().map(Sheet::Table).collect();
@@ -380,17 +461,39 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         .set_creation_datetime(&fixed_time()?);
     wb.set_properties(&props);
     let styles = Styles::new();
+    // Sheet names from data made valid and unique, in job order; a renamed table is
+    // a copy.
+    let per_sheet: Vec<Vec<String>> = sheets
+        .iter()
+        .map(|s| match s {
+            Sheet::Table(t) => vec![t.sheet.clone()],
+            Sheet::Listing(l) => listing_sheet_names(&l.sheet, l.len, part_rows),
+        })
+        .collect();
+    let mut names = sheet_names(per_sheet.iter().flatten().map(String::as_str)).into_iter();
+    let named: Vec<Vec<String>> = per_sheet
+        .iter()
+        .map(|v| names.by_ref().take(v.len()).collect())
+        .collect();
+    let renamed: Vec<Option<Table>> = sheets
+        .iter()
+        .zip(&named)
+        .map(|(s, n)| match (s, n.first()) {
+            (Sheet::Table(t), Some(n)) if *n != t.sheet => Some(Table {
+                sheet: n.clone(),
+                ..(*t).clone()
+            }),
+            _ => None,
+        })
+        .collect();
     // One job per worksheet: a table, or up to EXCEL_DATA_ROWS rows of a listing.
     let mut jobs: Vec<Job> = Vec::new();
-    for sheet in sheets {
+    for ((sheet, renamed), named) in sheets.iter().zip(&renamed).zip(named) {
         match sheet {
-            Sheet::Table(t) => jobs.push(Job::Table(t)),
+            Sheet::Table(t) => jobs.push(Job::Table(renamed.as_ref().unwrap_or(t))),
             Sheet::Listing(l) => {
                 let widths = listing_widths(l);
-                for (part, name) in listing_sheet_names(&l.sheet, l.len, part_rows)
-                    .into_iter()
-                    .enumerate()
-                {
+                for (part, name) in named.into_iter().enumerate() {
                     let first = part * part_rows;
                     let rows = (l.len - first.min(l.len)).min(part_rows);
                     jobs.push(Job::Listing {
@@ -543,7 +646,7 @@ fn add_sheet<'w>(
 
 fn write_headers(ws: &mut Worksheet, r: u32, headers: &[String], styles: &Styles) -> Result<()> {
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, h, &styles.header)?;
+        ws.write_string_with_format(r, c as u16, &*cell_text(h), &styles.header)?;
     }
     ws.set_freeze_panes(r + 1, 0)?;
     ws.set_repeat_rows(r, r)?;
@@ -561,7 +664,7 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
 /// One cell with its full format (bordered, 宋体): the look of every ordinary sheet.
 fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
     match v {
-        Cell::Text(s) => ws.write_string_with_format(r, c, s, &styles.text)?,
+        Cell::Text(s) => ws.write_string_with_format(r, c, &*cell_text(s), &styles.text)?,
         Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &styles.text)?,
         Cell::Num(x) => ws.write_number_with_format(r, c, *x, &styles.text)?,
         Cell::Pct(x) => ws.write_number_with_format(r, c, *x, &styles.pct)?,
@@ -577,9 +680,9 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) 
     if let Some(title) = &t.title {
         let last = t.headers.len().max(1) as u16 - 1;
         if last > 0 {
-            ws.merge_range(0, 0, 0, last, title, &styles.title)?;
+            ws.merge_range(0, 0, 0, last, &cell_text(title), &styles.title)?;
         } else {
-            ws.write_string_with_format(0, 0, title, &styles.title)?;
+            ws.write_string_with_format(0, 0, &*cell_text(title), &styles.title)?;
         }
         ws.set_row_height(0, 28)?;
         r = 1;
@@ -612,7 +715,7 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) 
         ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
     }
     for (nr, n) in (r + 1..).zip(t.notes.iter()) {
-        ws.write_string_with_format(nr, 0, n, &styles.note)?;
+        ws.write_string_with_format(nr, 0, &*cell_text(n), &styles.note)?;
     }
     for spec in &t.charts {
         let mut chart = Chart::new(if spec.pie {
@@ -988,5 +1091,59 @@ mod tests {
         let a = workbook(std::slice::from_ref(&t), "x").expect("writes");
         let b = workbook(&[t], "x").expect("writes");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn sheet_names_follow_excels_rules() {
+        assert_eq!(sheet_name("出席记录"), "出席记录");
+        assert_eq!(sheet_name("甲/乙[丙]:*?\\"), "甲_乙_丙_____");
+        assert_eq!(sheet_name("'引号'"), "引号");
+        assert_eq!(sheet_name("''"), "工作表");
+        assert_eq!(sheet_name("   "), "工作表");
+        assert_eq!(sheet_name("history"), "History_");
+        let long = "阿".repeat(40);
+        assert_eq!(sheet_name(&long), "阿".repeat(31));
+        // Non-BMP characters count twice, as in Excel.
+        assert_eq!(sheet_name(&"𠀀".repeat(20)).encode_utf16().count(), 30);
+        let names = sheet_names(["表", "表", "表", "TABLE", "table", &long, &long]);
+        assert_eq!(names[..5], ["表", "表~2", "表~3", "TABLE", "table~2"]);
+        assert_eq!(names[5], "阿".repeat(31));
+        assert_eq!(names[6], format!("{}~2", "阿".repeat(29)));
+        for n in &names {
+            rust_xlsxwriter::utility::check_sheet_name(n).expect("Excel accepts it");
+        }
+    }
+
+    #[test]
+    fn sheet_names_from_data_are_made_valid_in_the_workbook() {
+        use calamine::Reader;
+        let mut t = Table::new("甲/乙街道", &["a"]);
+        t.rows.push(vec!["1".into()]);
+        let mut u = t.clone();
+        u.sheet = "甲_乙街道".into();
+        let bytes = workbook(&[t, u], "x").expect("writes");
+        let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        assert_eq!(wb.sheet_names(), ["甲_乙街道", "甲_乙街道~2"]);
+    }
+
+    #[test]
+    fn text_over_excels_cell_limit_is_cut_with_a_marker() {
+        use calamine::Reader;
+        assert_eq!(cell_text("短"), "短");
+        let exact = "x".repeat(CELL_TEXT_MAX);
+        assert_eq!(cell_text(&exact), exact);
+        let long = "阿".repeat(CELL_TEXT_MAX + 10);
+        let cut = cell_text(&long);
+        assert_eq!(cut.encode_utf16().count(), CELL_TEXT_MAX);
+        assert!(cut.ends_with(CUT_MARKER));
+        let mut t = Table::new("表", &[long.as_str()]);
+        t.title = Some(long.clone());
+        t.notes.push(long.clone());
+        t.rows.push(vec![long.clone().into()]);
+        let bytes = workbook(&[t], "x").expect("long text does not fail the workbook");
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let r = wb.worksheet_range("表").expect("sheet");
+        let cell = r.get_value((2, 0)).expect("cell").to_string();
+        assert!(cell.ends_with(CUT_MARKER), "{}", cell.len());
     }
 }

@@ -505,3 +505,53 @@ pub fn pdf_pages(pdfinfo: &Path, pdf: &Path) -> u32 {
         .find_map(|l| l.strip_prefix("Pages:").and_then(|v| v.trim().parse().ok()))
         .unwrap_or_else(|| panic!("no page count for {}: {info}", pdf.display()))
 }
+
+/// A roster of (id, name, group) rows, every other column filled plainly: for the
+/// hostile names and groups that must not become paths.
+pub fn roster_of(people: &[(String, String, String)]) -> Vec<u8> {
+    let mut rows = vec![ROSTER_HEADER.iter().map(|h| V::S(h)).collect::<Vec<_>>()];
+    for (id, name, group) in people {
+        rows.push(vec![
+            V::O(id.clone()),
+            V::O(name.clone()),
+            s("男"),
+            V::D(1970, 5, 1),
+            s("汉族"),
+            s("中共党员"),
+            s("区某单位职工"),
+            V::O(group.clone()),
+            s("第1选区"),
+            V::E,
+            V::E,
+            V::E,
+            V::E,
+            V::E,
+            s("13900000000"),
+        ]);
+    }
+    xlsx(&[sheet("代表名册", rows)])
+}
+
+/// Every path below `dir`, folders included, relative, with links not followed.
+pub fn all_paths(dir: &Path) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            out.insert(
+                p.strip_prefix(dir)
+                    .expect("below")
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(p);
+            }
+        }
+    }
+    out
+}
