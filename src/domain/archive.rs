@@ -684,6 +684,7 @@ mod tests {
     ) -> Attendance {
         Attendance {
             date,
+            end: date,
             kind,
             meeting: kind.label().into(),
             committee: committee.into(),

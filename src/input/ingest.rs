@@ -591,6 +591,7 @@ fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
     cands.attendance.push((
         Attendance {
             date,
+            end: date,
             kind,
             meeting: if meeting.is_empty() {
                 kind.label().to_string()
