@@ -302,6 +302,15 @@ fn data_rows(
                 .hint("如该列有需要统计的内容，请改用规定的列名"),
         );
     }
+    for (c, text, why) in &header.unread {
+        v.findings.push(
+            Finding::new(Severity::Warning, file, &sheet.name, header.row + 1)
+                .column(format!("{}列", crate::domain::text::column_letter(*c)))
+                .value(text.clone())
+                .message(why.clone())
+                .hint("请把该列改用规定的列名，或删除多余的列"),
+        );
+    }
     rows
 }
 
