@@ -5,4 +5,5 @@ pub mod header;
 pub mod ingest;
 pub mod merges;
 pub mod open;
+pub mod register;
 pub mod row;
