@@ -18,7 +18,7 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// Which fields the public edition shows.
     #[serde(default)]
-    pub public: crate::documents::public::PublicConfig,
+    pub public: PublicConfig,
     /// The sessions of the term, when the office lists them: rows are then matched to a
     /// session by date. Without a list, sessions are found by their names.
     #[serde(default)]
@@ -212,6 +212,69 @@ pub fn chinese_number(n: u32) -> String {
             }
         ),
         _ => n.to_string(),
+    }
+}
+
+/// Identity fields that may be published.
+pub const PUBLISHABLE: [&str; 10] = [
+    "姓名",
+    "代表小组",
+    "届别",
+    "工作单位及职务",
+    "性别",
+    "民族",
+    "政治面貌",
+    "选区",
+    "身份",
+    "代表状态",
+];
+/// Fields that are private whatever the configuration says.
+pub const ALWAYS_PRIVATE: [&str; 3] = ["联系电话", "出生日期", "代表编号"];
+
+/// `[public]` in lvzhi.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicConfig {
+    /// Identity fields shown, in this order.
+    pub fields: Vec<String>,
+    /// Further fields to keep private even if listed above.
+    pub private: Vec<String>,
+}
+
+impl Default for PublicConfig {
+    fn default() -> Self {
+        PublicConfig {
+            fields: ["姓名", "代表小组", "届别", "工作单位及职务"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            private: Vec::new(),
+        }
+    }
+}
+
+impl PublicConfig {
+    /// The fields actually published: configured, publishable, not private.
+    pub fn published(&self) -> Result<Vec<&'static str>> {
+        let mut out = Vec::new();
+        for f in &self.fields {
+            if ALWAYS_PRIVATE.contains(&f.as_str()) {
+                bail!("[public] fields 中的「{f}」属于个人隐私或内部信息，不能公开");
+            }
+            let Some(p) = PUBLISHABLE.iter().find(|p| **p == f) else {
+                bail!(
+                    "[public] fields 中的「{f}」不是可公开的字段；可选：{}",
+                    PUBLISHABLE.join("、")
+                );
+            };
+            if !self.private.iter().any(|x| x == f) && !out.contains(p) {
+                out.push(*p);
+            }
+        }
+        if !out.contains(&"姓名") {
+            bail!("[public] fields 必须包含「姓名」");
+        }
+        Ok(out)
     }
 }
 

@@ -5,13 +5,13 @@
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
 use crate::domain::model::{
-    HandlingResult, MeetingKind, Presence, Records, Roster, Satisfaction, SuggestionPeriod,
+    HandlingResult, MeetingKind, Records, Roster, Satisfaction, SuggestionPeriod,
 };
 use crate::domain::rules;
 use crate::domain::text::percent;
 use crate::render::docx::TableBlock;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// A count with its share, ready to print.
 #[derive(Debug, Clone, Serialize)]
@@ -414,15 +414,7 @@ pub fn build(
     };
 
     // Problems (R8 and little activity).
-    let mut term_absences: BTreeMap<&str, Vec<chrono::NaiveDate>> = BTreeMap::new();
-    for a in history.attendance.iter().filter(|a| {
-        a.kind == MeetingKind::Congress && a.presence == Presence::Absent && a.date <= p.end
-    }) {
-        term_absences
-            .entry(a.delegate.as_str())
-            .or_default()
-            .push(a.date);
-    }
+    let term_absences = rules::term_absences(history, p.end);
     let problems = Problems {
         absent_this_year: all
             .iter()
@@ -432,12 +424,15 @@ pub fn build(
         qualification_ends: all
             .iter()
             .filter_map(|d| {
-                let dates = term_absences.get(d.delegate.id.as_str())?;
+                let dates = term_absences.get(&d.delegate.id)?;
                 rules::qualification_ends(dates.len() as u32, t.unapproved_absence_limit).then(
                     || {
+                        // Each absent session by name and days (a session lasts days).
                         let when: Vec<String> = dates
                             .iter()
-                            .map(|x| crate::domain::text::chinese_date(*x))
+                            .map(|(a, b, m)| {
+                                format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                            })
                             .collect();
                         person(
                             d,
@@ -453,14 +448,7 @@ pub fn build(
             .collect(),
         dissatisfied: reps
             .iter()
-            .filter(|r| {
-                rules::advise_resignation(
-                    r.satisfied,
-                    r.basically,
-                    r.dissatisfied,
-                    t.dissatisfied_share_limit,
-                )
-            })
+            .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
             .filter_map(|r| {
                 let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
                 Some(person(

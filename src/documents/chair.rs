@@ -252,11 +252,7 @@ pub fn reports_to_voters(
         .map(|r| {
             let (n, g) = name(&r.delegate);
             let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
-            let pc = |f: Option<f64>| {
-                f.map_or("—".to_string(), |x| {
-                    format!("{:.1}%", crate::domain::text::round_half_away(x * 100.0, 1))
-                })
-            };
+            let pc = crate::domain::text::rate;
             vec![
                 n,
                 g,
@@ -282,15 +278,7 @@ pub fn reports_to_voters(
         .collect();
     let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
     let mut group_rows = Vec::new();
-    for g in {
-        let mut gs: Vec<String> = Vec::new();
-        for d in &archive.delegates {
-            if !gs.contains(&d.delegate.group) {
-                gs.push(d.delegate.group.clone());
-            }
-        }
-        gs
-    } {
+    for g in archive.groups() {
         let members: Vec<&DelegateArchive> = archive
             .delegates
             .iter()
@@ -479,23 +467,10 @@ pub fn outstanding_delegates(
     let above: BTreeSet<&str> = records
         .reports
         .iter()
-        .filter(|r| {
-            p.contains(r.date)
-                && rules::advise_resignation(
-                    r.satisfied,
-                    r.basically,
-                    r.dissatisfied,
-                    t.dissatisfied_share_limit,
-                )
-        })
+        .filter(|r| p.contains(r.date) && r.advises_resignation(t.dissatisfied_share_limit))
         .map(|r| r.delegate.as_str())
         .collect();
-    let mut groups: Vec<String> = Vec::new();
-    for d in &a.delegates {
-        if !groups.contains(&d.delegate.group) {
-            groups.push(d.delegate.group.clone());
-        }
-    }
+    let groups = a.groups();
     let basis = [
         Metric::CongressAttended,
         Metric::SuggestionsLed,

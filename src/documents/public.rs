@@ -7,71 +7,6 @@ use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric, R1_ITEMS};
 use crate::domain::model::Delegate;
 use crate::render::xlsx::{Cell, Table};
-use anyhow::{bail, Result};
-use serde::Deserialize;
-
-/// Identity fields that may be published.
-pub const PUBLISHABLE: [&str; 10] = [
-    "姓名",
-    "代表小组",
-    "届别",
-    "工作单位及职务",
-    "性别",
-    "民族",
-    "政治面貌",
-    "选区",
-    "身份",
-    "代表状态",
-];
-/// Fields that are private whatever the configuration says.
-pub const ALWAYS_PRIVATE: [&str; 3] = ["联系电话", "出生日期", "代表编号"];
-
-/// `[public]` in lvzhi.toml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PublicConfig {
-    /// Identity fields shown, in this order.
-    pub fields: Vec<String>,
-    /// Further fields to keep private even if listed above.
-    pub private: Vec<String>,
-}
-
-impl Default for PublicConfig {
-    fn default() -> Self {
-        PublicConfig {
-            fields: ["姓名", "代表小组", "届别", "工作单位及职务"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            private: Vec::new(),
-        }
-    }
-}
-
-impl PublicConfig {
-    /// The fields actually published: configured, publishable, not private.
-    pub fn published(&self) -> Result<Vec<&'static str>> {
-        let mut out = Vec::new();
-        for f in &self.fields {
-            if ALWAYS_PRIVATE.contains(&f.as_str()) {
-                bail!("[public] fields 中的「{f}」属于个人隐私或内部信息，不能公开");
-            }
-            let Some(p) = PUBLISHABLE.iter().find(|p| **p == f) else {
-                bail!(
-                    "[public] fields 中的「{f}」不是可公开的字段；可选：{}",
-                    PUBLISHABLE.join("、")
-                );
-            };
-            if !self.private.iter().any(|x| x == f) && !out.contains(p) {
-                out.push(*p);
-            }
-        }
-        if !out.contains(&"姓名") {
-            bail!("[public] fields 必须包含「姓名」");
-        }
-        Ok(out)
-    }
-}
 
 fn field(d: &Delegate, f: &str, config: &Config) -> String {
     match f {
@@ -145,12 +80,7 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
         config.district.standing_committee,
         crate::domain::text::chinese_date(a.period.end)
     );
-    let mut groups: Vec<String> = Vec::new();
-    for d in &a.delegates {
-        if !groups.contains(&d.delegate.group) {
-            groups.push(d.delegate.group.clone());
-        }
-    }
+    let groups = a.groups();
     let mut out = Vec::new();
     let mut idx = String::from("<ul class=\"groups\">");
     for (gi, g) in groups.iter().enumerate() {
@@ -260,6 +190,7 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::PublicConfig;
 
     #[test]
     fn private_fields_cannot_be_published() {

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
-use crate::domain::model::{MeetingKind, Presence, Records};
+use crate::domain::model::Records;
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
@@ -120,24 +120,6 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
     }
 }
 
-/// Unapproved congress absences of every delegate in the term, with their sessions.
-pub fn term_absences(records: &Records) -> BTreeMap<String, Vec<(NaiveDate, String)>> {
-    let mut out: BTreeMap<String, Vec<(NaiveDate, String)>> = BTreeMap::new();
-    for a in records
-        .attendance
-        .iter()
-        .filter(|a| a.kind == MeetingKind::Congress && a.presence == Presence::Absent)
-    {
-        out.entry(a.delegate.clone())
-            .or_default()
-            .push((a.date, a.meeting.clone()));
-    }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
-}
-
 /// The whole package's views.
 pub struct TermPackage {
     pub renomination_xlsx: Vec<Table>,
@@ -159,18 +141,11 @@ pub fn build(
 ) -> TermPackage {
     let t = &config.thresholds;
     let scored = score::score_all(archive, rules_);
-    let absences = term_absences(records);
+    let absences = rules::term_absences(records, NaiveDate::MAX);
     let above: BTreeSet<&str> = records
         .reports
         .iter()
-        .filter(|r| {
-            rules::advise_resignation(
-                r.satisfied,
-                r.basically,
-                r.dissatisfied,
-                t.dissatisfied_share_limit,
-            )
-        })
+        .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
         .map(|r| r.delegate.as_str())
         .collect();
     let mut reports_of: HashMap<&str, Vec<&crate::domain::model::ReportToVoters>> = HashMap::new();
@@ -242,11 +217,7 @@ pub fn build(
             reps.iter()
                 .map(|r| {
                     let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
-                    let pc = |f: Option<f64>| {
-                        f.map_or("—".to_string(), |x| {
-                            format!("{:.1}%", crate::domain::text::round_half_away(x * 100.0, 1))
-                        })
-                    };
+                    let pc = crate::domain::text::rate;
                     format!(
                         "{}{}，满意率{}、满意及基本满意率{}、不满意率{}",
                         chinese_date(r.date),
@@ -321,15 +292,7 @@ pub fn build(
     ));
     // The same list per group: one sheet each, for the groups to work from.
     let mut renomination_xlsx = vec![list.clone()];
-    let groups: Vec<String> = {
-        let mut g: Vec<String> = Vec::new();
-        for d in &archive.delegates {
-            if !g.contains(&d.delegate.group) {
-                g.push(d.delegate.group.clone());
-            }
-        }
-        g
-    };
+    let groups = archive.groups();
     // Rows partitioned by group once (not the whole list copied per group).
     let mut by_group: std::collections::HashMap<&str, Vec<Vec<Cell>>> =
         std::collections::HashMap::new();
@@ -378,7 +341,9 @@ pub fn build(
             if let Some(d) = name_of(id) {
                 let when: Vec<String> = list
                     .iter()
-                    .map(|(dt, m)| format!("{}（{}）", m, chinese_date(*dt)))
+                    .map(|(a, b, m)| {
+                        format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                    })
                     .collect();
                 ends.push(vec![
                     d.delegate.name.clone(),
@@ -390,14 +355,11 @@ pub fn build(
         }
     }
     let mut resign = Vec::new();
-    for r in records.reports.iter().filter(|r| {
-        rules::advise_resignation(
-            r.satisfied,
-            r.basically,
-            r.dissatisfied,
-            t.dissatisfied_share_limit,
-        )
-    }) {
+    for r in records
+        .reports
+        .iter()
+        .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+    {
         if let Some(d) = name_of(&r.delegate) {
             resign.push(vec![
                 d.delegate.name.clone(),

@@ -235,6 +235,19 @@ pub struct Archive {
     pub summary: DataFrame,
 }
 
+impl Archive {
+    /// The groups in the order their first delegate appears (the roster's order).
+    pub fn groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for d in &self.delegates {
+            if !out.contains(&d.delegate.group) {
+                out.push(d.delegate.group.clone());
+            }
+        }
+        out
+    }
+}
+
 fn days(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }

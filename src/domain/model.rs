@@ -519,6 +519,16 @@ impl ReportToVoters {
     pub fn valid_votes(&self) -> u32 {
         self.satisfied + self.basically + self.dissatisfied
     }
+
+    /// R8: its 不满意 share is above the configured limit, so resignation is advised.
+    pub fn advises_resignation(&self, limit: f64) -> bool {
+        crate::domain::rules::advise_resignation(
+            self.satisfied,
+            self.basically,
+            self.dissatisfied,
+            limit,
+        )
+    }
 }
 
 /// 表彰类别.

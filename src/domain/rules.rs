@@ -2,6 +2,9 @@
 //! a worked example. No rule reads a file or knows a document.
 
 use crate::config::Thresholds;
+use crate::domain::model::{MeetingKind, Presence, Records};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
 
 /// 述职 per group per year (R6): at least `share` of the group's delegates report.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -63,6 +66,26 @@ pub fn advise_resignation(satisfied: u32, basically: u32, dissatisfied: u32, lim
     valid > 0 && f64::from(dissatisfied) > limit * f64::from(valid) + 1e-9
 }
 
+/// R8's count: every delegate's unapproved absences from 区人代会 up to `until`, with the
+/// date and name of each meeting missed, oldest first.
+pub fn term_absences(
+    records: &Records,
+    until: NaiveDate,
+) -> BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>> {
+    let mut out: BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>> = BTreeMap::new();
+    for a in records.attendance.iter().filter(|a| {
+        a.kind == MeetingKind::Congress && a.presence == Presence::Absent && a.date <= until
+    }) {
+        out.entry(a.delegate.clone())
+            .or_default()
+            .push((a.date, a.end, a.meeting.clone()));
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
 /// R6: an evaluation meeting needs at least `min` (20) voter representatives.
 pub fn enough_voters(voters: u32, min: u32) -> bool {
     voters >= min
@@ -94,6 +117,46 @@ pub fn per_month(value: f64, months: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::model::{Attendance, Source};
+
+    fn congress(delegate: &str, ymd: (i32, u32, u32), presence: Presence) -> Attendance {
+        let date = NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).expect("date");
+        Attendance {
+            date,
+            end: date,
+            kind: MeetingKind::Congress,
+            meeting: format!("{}年会议", ymd.0),
+            committee: String::new(),
+            delegate: delegate.to_string(),
+            presence,
+            note: String::new(),
+            unit: String::new(),
+            source: Source {
+                file: "f.xlsx".into(),
+                sheet: "出席".into(),
+                row: 2,
+            },
+        }
+    }
+
+    #[test]
+    fn term_absences_count_unapproved_congress_absences_up_to_a_date() {
+        let records = Records {
+            attendance: vec![
+                congress("D1", (2025, 1, 9), Presence::Absent),
+                congress("D1", (2023, 1, 7), Presence::Absent),
+                congress("D1", (2024, 1, 8), Presence::Leave),
+                congress("D2", (2026, 1, 8), Presence::Absent),
+            ],
+            ..Records::default()
+        };
+        let until = NaiveDate::from_ymd_opt(2025, 12, 31).expect("date");
+        let got = term_absences(&records, until);
+        // Leave never counts; D2's absence falls after `until`; dates come oldest first.
+        assert_eq!(got.len(), 1);
+        let d1: Vec<String> = got["D1"].iter().map(|(d, _, _)| d.to_string()).collect();
+        assert_eq!(d1, ["2023-01-07", "2025-01-09"]);
+    }
 
     /// Worked example: a five-year term (2022-01-01 … 2026-12-31) is 60 months; a
     /// delegate by-elected on 2024-07-01 served 30. Their 73 points are 2.43 a month,

@@ -288,12 +288,15 @@ pub fn round_half_away(x: f64, digits: i32) -> f64 {
 
 /// A share as a percentage with one decimal, e.g. 0.2 → "20.0%"; no denominator → "—".
 pub fn percent(numerator: u32, denominator: u32) -> String {
-    if denominator == 0 {
-        return "—".to_string();
-    }
-    format!(
-        "{:.1}%",
-        round_half_away(f64::from(numerator) * 100.0 / f64::from(denominator), 1)
+    rate((denominator > 0).then(|| f64::from(numerator) / f64::from(denominator)))
+}
+
+/// A computed share as a percentage with one decimal; `None` (nothing to divide by) → "—".
+/// The one way every document writes a rate.
+pub fn rate(share: Option<f64>) -> String {
+    share.map_or_else(
+        || "—".to_string(),
+        |x| format!("{:.1}%", round_half_away(x * 100.0, 1)),
     )
 }
 
@@ -310,6 +313,15 @@ pub fn fraction_percent(f: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_round_half_away_and_dash_without_denominator() {
+        assert_eq!(rate(Some(0.8745)), "87.5%");
+        assert_eq!(rate(Some(0.00049)), "0.0%");
+        assert_eq!(rate(None), "—");
+        assert_eq!(percent(7, 8), "87.5%");
+        assert_eq!(percent(1, 0), "—");
+    }
 
     #[test]
     fn fast_paths_agree_with_the_full_normalisation() {

@@ -443,6 +443,13 @@ pub fn tool(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// A program an ignored test needs: its absence fails the test rather than passing it.
+pub fn require_tool(name: &str) -> PathBuf {
+    tool(name).unwrap_or_else(|| {
+        panic!("未安装 {name}（.ci/run 会安装 LibreOffice、poppler-utils 和 Chromium）")
+    })
+}
+
 /// Every file below a folder with its bytes, by relative path.
 pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
