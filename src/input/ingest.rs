@@ -11,6 +11,7 @@ use crate::domain::text::{
 };
 use crate::input::header::{self, find_header, is_notes_row, Header, SheetKind, SheetSpec};
 use crate::input::open::{self, Sheet, Workbook};
+use crate::input::register;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use std::borrow::Cow;
@@ -475,6 +476,18 @@ pub fn read_workbook(
             }
             continue;
         }
+        // A sign-in register: not a list sheet (by name, or whose list header is missing).
+        let maybe_register = match named {
+            None => true,
+            Some(spec) => spec.kind == SheetKind::Attendance && find_header(sheet, spec).is_err(),
+        };
+        if maybe_register {
+            let committees = &ctx.config.units.special_committees;
+            if let Some(layout) = register::detect(sheet, ctx.year, committees) {
+                read_register(ctx, sheet, &layout, cands, tally, v);
+                continue;
+            }
+        }
         let (spec, header) = match named {
             Some(spec) => match find_header(sheet, spec) {
                 Ok(h) => (spec, h),
@@ -507,7 +520,7 @@ pub fn read_workbook(
                     v.findings.push(
                         Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
                             .message(format!("未识别的工作表（{n} 行），未读取"))
-                            .hint("报送表的工作表应命名为：出席记录、履职活动、代表建议、述职评议、通报表彰"),
+                            .hint("报送表的工作表应命名为：出席记录（或签到表）、履职活动、代表建议、述职评议、通报表彰"),
                     );
                     continue;
                 }
@@ -532,6 +545,107 @@ pub fn read_workbook(
     }
 }
 
+/// Reads a sign-in register: each mark cell is one record (and one counted item of
+/// the file's tally); the sheet's reading is described in the validation report.
+fn read_register(
+    ctx: &FileContext,
+    sheet: &Sheet,
+    layout: &register::Layout,
+    cands: &mut Candidates,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) {
+    let legend = &ctx.config.legend;
+    let marks = layout.read(sheet, legend);
+    v.findings.push(
+        Finding::new(Severity::Info, ctx.file, &sheet.name, layout.header_first + 1)
+            .message(layout.describe(&marks))
+            .hint(format!("签到标记的图例：{}", legend.describe())),
+    );
+    let letter = crate::domain::text::column_letter;
+    for (c, text, why) in &layout.unread {
+        v.findings.push(
+            Finding::new(Severity::Warning, ctx.file, &sheet.name, layout.header_first + 1)
+                .column(format!("{}列", letter(*c)))
+                .value(text.clone())
+                .message(why.clone())
+                .hint("签到表的表头应写明会议名称和日期，如“第六届人民代表大会第四次会议”下写“1月8日”"),
+        );
+    }
+    let mut who: Vec<(&'static str, u32, String)> = Vec::new();
+    if let Some(c) = layout.id_col {
+        who.push(("代表编号", c, layout.id_header.clone()));
+    }
+    if let Some(c) = layout.name_col {
+        who.push(("姓名", c, layout.name_header.clone()));
+    }
+    let header_of = |extra: &[(&'static str, u32, String)]| Header {
+        row: layout.header_last,
+        columns: who.iter().chain(extra).cloned().collect(),
+        unknown: Vec::new(),
+        unread: Vec::new(),
+    };
+    let person = header_of(&[]);
+    // Findings name the meeting's column: 日期, 出席情况 and 会议名称 all sit in it.
+    let cell_headers: Vec<Header> = layout
+        .meetings
+        .iter()
+        .map(|m| {
+            header_of(&[
+                ("日期", m.col, m.header.clone()),
+                ("会议名称", m.col, m.header.clone()),
+                ("出席情况", m.col, m.header.clone()),
+            ])
+        })
+        .collect();
+    let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
+    let mut k = 0;
+    for &r in &marks.rows {
+        let mut row = Row::new(sheet, &person, &at, r);
+        let delegate = row.delegate(ctx.roster, ctx.near());
+        v.findings.append(&mut row.findings);
+        while let Some(mark) = marks.marks.get(k).filter(|m| m.row == r) {
+            k += 1;
+            tally.read += 1;
+            let (Some(delegate), Some(m)) = (&delegate, layout.meetings.get(mark.meeting)) else {
+                tally.rejected += 1;
+                continue;
+            };
+            let mut cell = Row::new(sheet, &cell_headers[mark.meeting], &at, r);
+            let ok = match mark.presence {
+                None => {
+                    cell.error(
+                        "出席情况",
+                        &mark.text,
+                        "无法识别的签到标记",
+                        format!(
+                            "签到表中的标记按图例读取：{}。请改用图例中的标记，或在 lvzhi.toml 的 [legend] 中增加该标记",
+                            legend.describe()
+                        ),
+                    );
+                    false
+                }
+                Some(presence) => {
+                    let day = DayRecord {
+                        date: m.date,
+                        kind: m.kind,
+                        meeting: m.name.clone(),
+                        committee: m.committee.clone(),
+                        presence,
+                        note: String::new(),
+                        delegate: delegate.clone(),
+                    };
+                    accept_attendance(ctx, &mut cell, day, cands)
+                }
+            };
+            if !ok || cell.failed {
+                tally.rejected += 1;
+            }
+            v.findings.append(&mut cell.findings);
+        }
+    }
+}
+
 fn sheet_is_empty(sheet: &Sheet) -> bool {
     let (r0, r1) = sheet.row_span();
     (r0..r1).all(|r| sheet.row_is_empty(r))
@@ -549,15 +663,55 @@ fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
     let note = row.text("备注");
     let near = ctx.near();
     let delegate = row.delegate(ctx.roster, near);
-    let (Some(date), Some(kind), Some(mut presence), Some(delegate)) =
+    let (Some(date), Some(kind), Some(presence), Some(delegate)) =
         (date, kind, presence, delegate)
     else {
         return false;
     };
+    let day = DayRecord {
+        date,
+        kind,
+        meeting,
+        committee: String::new(),
+        presence,
+        note,
+        delegate,
+    };
+    accept_attendance(ctx, row, day, cands)
+}
+
+/// One day's attendance as a list row or a register cell gives it.
+struct DayRecord {
+    date: NaiveDate,
+    kind: MeetingKind,
+    meeting: String,
+    /// The committee the register's header names, else empty (found here).
+    committee: String,
+    presence: Presence,
+    note: String,
+    delegate: String,
+}
+
+/// The checks every attendance record passes, wherever it was read; the record becomes
+/// a candidate unless the row failed.
+fn accept_attendance(ctx: &FileContext, row: &mut Row, r: DayRecord, cands: &mut Candidates) -> bool {
+    let DayRecord {
+        date,
+        kind,
+        meeting,
+        committee,
+        mut presence,
+        note,
+        delegate,
+    } = r;
     ctx.check_date(row, "日期", date, &delegate);
+    check_listed_session(ctx, row, kind, date);
     let d = ctx.roster.by_id(&delegate);
     let committee = match kind {
-        MeetingKind::CommitteeMeeting => committee_of_meeting(ctx, &meeting, d),
+        MeetingKind::CommitteeMeeting if committee.is_empty() => {
+            committee_of_meeting(ctx, &meeting, d)
+        }
+        MeetingKind::CommitteeMeeting => committee,
         _ => String::new(),
     };
     if kind == MeetingKind::Congress && presence == Presence::Observer {
@@ -617,6 +771,31 @@ fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
         authority,
     ));
     true
+}
+
+/// With a session list in `lvzhi.toml`, a meeting day must fall in a listed session of
+/// its kind: a date outside all of them is a typo or a session the list lacks.
+fn check_listed_session(ctx: &FileContext, row: &mut Row, kind: MeetingKind, date: NaiveDate) {
+    use crate::domain::session::{has_listed, listed_session, session_dates};
+    let list = &ctx.config.sessions;
+    if !has_listed(list, kind) || listed_session(list, kind, date).is_some() {
+        return;
+    }
+    let listed: Vec<String> = list
+        .iter()
+        .filter(|s| s.kind == kind)
+        .map(|s| format!("{}（{}）", s.name, session_dates(s.first, s.last)))
+        .collect();
+    row.error(
+        "日期",
+        &chinese_date(date),
+        format!("日期不在 lvzhi.toml 所列的任何一次{}之内", kind.label()),
+        format!(
+            "请核对日期。所列{}：{}。如确有此次会议，请在 lvzhi.toml 的 [[sessions]] 中补充",
+            kind.label(),
+            listed.join("；")
+        ),
+    );
 }
 
 /// The committee a 专委会议 belongs to: the sending committee, else one named in the
@@ -1038,14 +1217,49 @@ fn merge_all(
         reports,
         commendations,
     } = c;
-    let ((activities, activity_dup), (attendance, dup, gaps)) = crate::par::join(
+    let ((activities, activity_dup), (folded, dup, gaps)) = crate::par::join(
         move || merge(activities),
         move || {
             let (attendance, dup) = merge(attendance);
-            let gaps = attendance_gaps(&attendance, roster, config);
-            (attendance, dup, gaps)
+            let folded = crate::domain::session::fold(
+                attendance,
+                crate::domain::session::FoldContext {
+                    district: &config.district.name,
+                    term: config.term.number,
+                    listed: &config.sessions,
+                },
+            );
+            let gaps = attendance_gaps(&folded.attendance, roster, config);
+            (folded, dup, gaps)
         },
     );
+    let crate::domain::session::Folded {
+        attendance,
+        folded,
+        findings: session_findings,
+        ..
+    } = folded;
+    v.findings.extend(session_findings);
+    // Day rows of one session count as merged into the session's record; one note per
+    // sheet rather than one per row.
+    let mut folded_per_sheet: BTreeMap<(&str, &str), (u32, u32)> = BTreeMap::new();
+    for (day, _) in &folded {
+        count(day);
+        let e = folded_per_sheet
+            .entry((&day.file, &day.sheet))
+            .or_insert((0, day.row));
+        e.0 += 1;
+        e.1 = e.1.min(day.row);
+    }
+    for ((file, sheet), (n, row)) in folded_per_sheet {
+        v.findings.push(
+            Finding::new(Severity::Info, file, sheet, row)
+                .message(format!(
+                    "本表有 {n} 行是同一次会议其他日期的出席记录，已按会次合并（一次会议计一次：任一天出席即为出席，各天均缺席才为缺席）"
+                ))
+                .hint("无需处理"),
+        );
+    }
     for (lost, kept) in dup {
         count(&lost.source);
         let mut f =
