@@ -275,14 +275,26 @@ pub fn session_key(
     if n.is_empty() || MeetingKind::parse(&n).is_some() {
         return None;
     }
+    // 2025年第一次全体会议: numbers restarting each year are told apart by the year.
+    let year = n
+        .char_indices()
+        .filter(|(_, c)| *c == '年')
+        .find_map(|(i, _)| {
+            let y = n.get(i.checked_sub(4)?..i)?;
+            (y.chars().all(|c| c.is_ascii_digit())).then(|| format!("{y}年|"))
+        })
+        .unwrap_or_default();
     let numbered = || {
         let (ci, after) = number_before(&n, '届', 0).map_or((term, 0), |(v, p)| (v, p));
         number_before(&n, '次', after).map(|(times, _)| format!("{ci}|{times}"))
     };
     let key = match kind {
-        MeetingKind::Congress | MeetingKind::StandingCommittee => {
+        MeetingKind::Congress => {
             numbered().unwrap_or_else(|| n.trim_end_matches("会议").to_string())
         }
+        MeetingKind::StandingCommittee => numbered()
+            .map(|k| format!("{year}{k}"))
+            .unwrap_or_else(|| n.trim_end_matches("会议").to_string()),
         MeetingKind::CommitteeMeeting => {
             let c = unit_key(committee);
             let rest = if c.is_empty() {
@@ -292,7 +304,7 @@ pub fn session_key(
             };
             let rest = strip_district(&rest, district);
             let what = number_before(&rest, '次', 0)
-                .map(|(t, _)| format!("{t}"))
+                .map(|(t, _)| format!("{year}{t}"))
                 .unwrap_or(rest);
             format!("{c}|{what}")
         }
@@ -760,6 +772,11 @@ mod tests {
         assert_ne!(
             cm("第三次全体会议", "法制委员会"),
             cm("第三次全体会议", "财政经济委员会")
+        );
+        assert_ne!(
+            cm("法制委员会2022年第一次全体会议", "法制委员会"),
+            cm("法制委员会2025年第一次全体会议", "法制委员会"),
+            "numbers restarting each year"
         );
     }
 
