@@ -558,18 +558,28 @@ fn read_register(
     let legend = &ctx.config.legend;
     let marks = layout.read(sheet, legend);
     v.findings.push(
-        Finding::new(Severity::Info, ctx.file, &sheet.name, layout.header_first + 1)
-            .message(layout.describe(&marks))
-            .hint(format!("签到标记的图例：{}", legend.describe())),
+        Finding::new(
+            Severity::Info,
+            ctx.file,
+            &sheet.name,
+            layout.header_first + 1,
+        )
+        .message(layout.describe(&marks))
+        .hint(format!("签到标记的图例：{}", legend.describe())),
     );
     let letter = crate::domain::text::column_letter;
     for (c, text, why) in &layout.unread {
         v.findings.push(
-            Finding::new(Severity::Warning, ctx.file, &sheet.name, layout.header_first + 1)
-                .column(format!("{}列", letter(*c)))
-                .value(text.clone())
-                .message(why.clone())
-                .hint("签到表的表头应写明会议名称和日期，如“第六届人民代表大会第四次会议”下写“1月8日”"),
+            Finding::new(
+                Severity::Warning,
+                ctx.file,
+                &sheet.name,
+                layout.header_first + 1,
+            )
+            .column(format!("{}列", letter(*c)))
+            .value(text.clone())
+            .message(why.clone())
+            .hint("签到表的表头应写明会议名称和日期，如“第六届人民代表大会第四次会议”下写“1月8日”"),
         );
     }
     let mut who: Vec<(&'static str, u32, String)> = Vec::new();
@@ -663,8 +673,7 @@ fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> 
     let note = row.text("备注");
     let near = ctx.near();
     let delegate = row.delegate(ctx.roster, near);
-    let (Some(date), Some(kind), Some(presence), Some(delegate)) =
-        (date, kind, presence, delegate)
+    let (Some(date), Some(kind), Some(presence), Some(delegate)) = (date, kind, presence, delegate)
     else {
         return false;
     };
@@ -694,7 +703,12 @@ struct DayRecord {
 
 /// The checks every attendance record passes, wherever it was read; the record becomes
 /// a candidate unless the row failed.
-fn accept_attendance(ctx: &FileContext, row: &mut Row, r: DayRecord, cands: &mut Candidates) -> bool {
+fn accept_attendance(
+    ctx: &FileContext,
+    row: &mut Row,
+    r: DayRecord,
+    cands: &mut Candidates,
+) -> bool {
     let DayRecord {
         date,
         kind,
