@@ -88,6 +88,10 @@ pub fn has_listed(list: &[SessionSpec], kind: MeetingKind) -> bool {
 // ---------------------------------------------------------------------------------------
 // The legend of register marks
 
+/// A register mark the legend does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownMark;
+
 /// How the marks in a sign-in register read (`[legend]` in `lvzhi.toml`).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -122,7 +126,7 @@ impl Legend {
 
     /// A body cell's mark: Ok(None) for a blank cell (no record), Err for an unknown mark.
     /// The full words (出席, 请假 …) are understood too.
-    pub fn read(&self, cell: &str) -> Result<Option<Presence>, ()> {
+    pub fn read(&self, cell: &str) -> Result<Option<Presence>, UnknownMark> {
         let m = normalize_name(cell);
         if m.is_empty() {
             return Ok(None);
@@ -132,7 +136,7 @@ impl Legend {
                 return Ok(Some(p));
             }
         }
-        Presence::parse(&m).map(Some).ok_or(())
+        Presence::parse(&m).map(Some).ok_or(UnknownMark)
     }
 
     /// The legend as users read it: √ ✓ 到 = 出席；○ 假 = 请假；× 缺 = 缺席；空白 = 未记录.
@@ -987,7 +991,7 @@ mod tests {
         ] {
             assert_eq!(l.read(m), Ok(p), "{m}");
         }
-        assert_eq!(l.read("?"), Err(()));
+        assert_eq!(l.read("?"), Err(UnknownMark));
         assert_eq!(
             l.describe(),
             "√ ✓ 到 = 出席；○ 假 = 请假；× 缺 = 缺席；空白 = 未记录"

@@ -312,6 +312,9 @@ pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
     ))
 }
 
+/// The columns a header means, each with whether by the column's own name.
+type Meaning = Vec<(&'static str, bool)>;
+
 type Assigned = (
     Vec<(&'static str, u32, String)>,
     Vec<(u32, String)>,
@@ -326,7 +329,8 @@ fn assign_columns(sheet: &Sheet, row: u32, spec: &SheetSpec) -> Assigned {
     let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
     let mut unknown = Vec::new();
     let mut unread = Vec::new();
-    let mut cells: Vec<(u32, String, Vec<(&'static str, bool)>)> = Vec::new();
+    // (column, header text, the one column it means and whether by its own name)
+    let mut cells: Vec<(u32, String, Meaning)> = Vec::new();
     for (c, cell) in sheet.row_cells(row) {
         let text = match cell {
             Data::String(s) => clean_text(s),
