@@ -19,6 +19,13 @@ pub struct Config {
     /// Which fields the public edition shows.
     #[serde(default)]
     pub public: PublicConfig,
+    /// The sessions of the term, when the office lists them: rows are then matched to a
+    /// session by date. Without a list, sessions are found by their names.
+    #[serde(default)]
+    pub sessions: Vec<crate::domain::session::SessionSpec>,
+    /// How the marks of a sign-in register read.
+    #[serde(default)]
+    pub legend: crate::domain::session::Legend,
 }
 
 /// Names that appear in documents.
@@ -119,7 +126,7 @@ impl Default for Thresholds {
     }
 }
 
-fn de_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
+pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<NaiveDate, D::Error> {
     // Accept both a TOML date (2022-01-06) and a quoted one ("2022-01-06").
     let v = toml::Value::deserialize(d)?;
     let s = match v {
@@ -171,6 +178,8 @@ impl Config {
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
         }
+        crate::domain::session::check_sessions(&self.sessions).map_err(anyhow::Error::msg)?;
+        self.legend.check().map_err(anyhow::Error::msg)?;
         Ok(())
     }
 
@@ -305,6 +314,28 @@ end = "2026-12-31"
         let text = format!("{MINIMAL}\n[thresholds]\nreport_share_per_year = 20\n");
         let err = format!("{:#}", Config::parse(&text).expect_err("20 is not a share"));
         assert!(err.contains("0 到 1"), "{err}");
+    }
+
+    #[test]
+    fn sessions_and_legend_are_read_and_checked() {
+        let text = format!(
+            "{MINIMAL}\n[[sessions]]\nkind = \"区人代会\"\nname = \"第六届人民代表大会第四次会议\"\n\
+             first = 2025-01-08\nlast = \"2025-01-10\"\n[legend]\nattended = [\"√\", \"到\"]\n"
+        );
+        let c = Config::parse(&text).expect("parses");
+        assert_eq!(c.sessions.len(), 1);
+        assert_eq!(
+            c.sessions[0].kind,
+            crate::domain::model::MeetingKind::Congress
+        );
+        assert_eq!(c.legend.attended, ["√", "到"]);
+        assert_eq!(c.legend.leave, ["○", "假"], "defaults for what is not set");
+        let bad = format!("{MINIMAL}\n[[sessions]]\nkind = \"大会\"\nname = \"x\"\nfirst = 2025-01-08\nlast = 2025-01-08\n");
+        assert!(format!("{:#}", Config::parse(&bad).expect_err("kind")).contains("会议类别"));
+        let bad = format!("{MINIMAL}\n[legend]\nattended = [\"√\"]\nabsent = [\"√\"]\n");
+        assert!(format!("{:#}", Config::parse(&bad).expect_err("twice")).contains("既表示"));
+        let bad = format!("{MINIMAL}\n[legend]\npresent = [\"√\"]\n");
+        assert!(Config::parse(&bad).is_err(), "unknown keys refused");
     }
 
     #[test]

@@ -69,7 +69,8 @@ fn instructions(unit: &str, year: i32, sheets: &[&SheetSpec]) -> Table {
         "5. 同一名代表的同一次会议或活动只填一行；一名代表参加多次活动的，每次一行。".to_string(),
         "6. 出席情况：请假指经批准的请假；未经批准未到会填“缺席”。非组成人员参加会议填“列席”。"
             .to_string(),
-        "7. 区人代会每次会议按开幕日期填一行，不按天分行。".to_string(),
+        "7. 区人代会、常委会会议开几天的，可以每天填一行，也可以只填一行；会议名称相同（如“第六届人民代表大会第四次会议”）即计为同一次会议：任一天出席即为出席，各天均缺席才计一次缺席。请务必填写会议名称。".to_string(),
+        "8. 也可以用【签到表】报送出席情况：每位代表一行、每次会议（每天）一列，表头写会议名称和日期，格内填签到标记。".to_string(),
     ];
     for s in sheets {
         let cols: Vec<&str> = s.columns.iter().map(|c| c.name).collect();
@@ -86,6 +87,60 @@ fn instructions(unit: &str, year: i32, sheets: &[&SheetSpec]) -> Table {
     lines.push("述职评议：满意、基本满意、不满意三项票数之和不能超过选民代表人数；选民代表不应少于 20 人。".to_string());
     t.rows = lines.into_iter().map(|l| vec![l.into()]).collect();
     t
+}
+
+/// The register layout beside the list layout: one row per delegate, one column per day
+/// of each session `lvzhi.toml` lists in the year, marks from the legend. Without a
+/// session list there is no day to put in a header, so only the list layout is offered.
+fn register_sheet(
+    config: &crate::config::Config,
+    kind: UnitKind,
+    unit: &str,
+    year: i32,
+    people: &[&Delegate],
+) -> Option<Table> {
+    use chrono::Datelike;
+    let mut columns: Vec<String> = Vec::new();
+    for s in &config.sessions {
+        let ours = match s.kind {
+            MeetingKind::Congress => kind == UnitKind::Group,
+            MeetingKind::StandingCommittee => kind == UnitKind::Office,
+            MeetingKind::CommitteeMeeting => kind == UnitKind::Committee,
+            MeetingKind::Training => false,
+        };
+        let mut day = s.first;
+        while ours && day <= s.last {
+            if day.year() == year {
+                columns.push(format!("{} {}月{}日", s.name, day.month(), day.day()));
+            }
+            day = day.succ_opt()?;
+        }
+    }
+    if columns.is_empty() {
+        return None;
+    }
+    let mut headers = vec!["代表编号", "姓名"];
+    headers.extend(columns.iter().map(String::as_str));
+    let mut t = Table::new(crate::input::register::SHEET_NAMES[0], &headers);
+    t.title = Some(format!(
+        "{unit}{year}年会议签到表（标记：{}）",
+        config.legend.describe()
+    ));
+    t.input_rows = people.len() as u32;
+    let l = &config.legend;
+    let marks: Vec<String> = [&l.attended, &l.observer, &l.leave, &l.absent]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    for i in 2..headers.len() {
+        t.dropdowns.push((i, Dropdown::Values(marks.clone())));
+    }
+    t.rows = people
+        .iter()
+        .map(|d| vec![d.id.clone().into(), d.name.clone().into()])
+        .collect();
+    Some(t)
 }
 
 fn name_list(delegates: &[&Delegate], all_names: &[&str]) -> Table {
@@ -144,6 +199,7 @@ pub fn run(a: &FormsArgs) -> Result<()> {
                 .iter()
                 .map(|s| record_sheet(s, unit, year, &names_range)),
         );
+        tables.extend(register_sheet(config, *kind, unit, year, &people));
         tables.push(name_list(&people, &all_names));
         stage.write(
             dir.join(safe_file(unit, "xlsx")),

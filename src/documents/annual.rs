@@ -430,9 +430,12 @@ pub fn build(
                 let dates = term_absences.get(&d.delegate.id)?;
                 rules::qualification_ends(dates.len() as u32, t.unapproved_absence_limit).then(
                     || {
+                        // Each absent session by name and days (a session lasts days).
                         let when: Vec<String> = dates
                             .iter()
-                            .map(|(x, _)| crate::domain::text::chinese_date(*x))
+                            .map(|(a, b, m)| {
+                                format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                            })
                             .collect();
                         person(
                             d,

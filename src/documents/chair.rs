@@ -88,7 +88,7 @@ pub fn members_report(
     };
     let mut rows = Vec::new();
     let mut detail = HashMap::new();
-    let (mut te, mut ta, mut tl, mut tx, mut ti, mut tc) = (0, 0, 0, 0, 0, 0);
+    let (mut te, mut ta, mut tl, mut tx, mut ti, mut tc, mut tu) = (0, 0, 0, 0, 0, 0, 0);
     let mut absentees = Vec::new();
     for d in &members {
         let id = d.delegate.id.as_str();
@@ -103,6 +103,9 @@ pub fn members_report(
             .filter(|a| a.delegate == id && organised(a, ActivityKind::LawEnforcementCheck))
             .count() as u32;
         let (e, a, l, x) = (d.get(exp_m), d.get(att_m), d.get(leave_m), d.get(abs_m));
+        // 应出席 = 出席 + 请假 + 缺席 + 未报: meetings expected with no record at all.
+        let u = e.saturating_sub(a + l + x);
+        tu += u;
         te += e;
         ta += a;
         tl += l;
@@ -119,6 +122,7 @@ pub fn members_report(
             a.to_string(),
             l.to_string(),
             x.to_string(),
+            u.to_string(),
             percent(a, e),
             insp.to_string(),
             checks.to_string(),
@@ -179,28 +183,36 @@ pub fn members_report(
         ta.to_string(),
         tl.to_string(),
         tx.to_string(),
+        tu.to_string(),
         percent(ta, te),
         ti.to_string(),
         tc.to_string(),
     ]);
     let mut tables = detail;
+    // 未报 is shown only when some meeting went unrecorded (column 6).
+    let mut headers = vec![
+        "姓名",
+        "代表小组",
+        "应出席",
+        "出席",
+        "请假",
+        "缺席",
+        "未报",
+        "出席率",
+        "视察",
+        "执法检查",
+    ];
+    let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 5];
+    if tu == 0 {
+        headers.remove(6);
+        widths.remove(6);
+        for r in rows.iter_mut() {
+            r.remove(6);
+        }
+    }
     tables.insert(
         "组成人员履职情况".to_string(),
-        TableBlock::new(
-            &[
-                "姓名",
-                "代表小组",
-                "应出席",
-                "出席",
-                "请假",
-                "缺席",
-                "出席率",
-                "视察",
-                "执法检查",
-            ],
-            rows,
-            &[6, 7, 4, 4, 4, 4, 5, 4, 5],
-        ),
+        TableBlock::new(&headers, rows, &widths),
     );
     let vars = json!({
         "year": p.label.trim_end_matches("年度"),
@@ -215,6 +227,7 @@ pub fn members_report(
         "attended": ta,
         "leave": tl,
         "absent": tx,
+        "unreported": tu,
         "rate": percent(ta, te),
         "inspections": ti,
         "law_checks": tc,

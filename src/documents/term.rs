@@ -332,7 +332,9 @@ pub fn build(
             if let Some(d) = name_of(id) {
                 let when: Vec<String> = list
                     .iter()
-                    .map(|(dt, m)| format!("{}（{}）", m, chinese_date(*dt)))
+                    .map(|(a, b, m)| {
+                        format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                    })
                     .collect();
                 ends.push(vec![
                     d.delegate.name.clone(),

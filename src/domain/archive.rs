@@ -697,6 +697,7 @@ mod tests {
     ) -> Attendance {
         Attendance {
             date,
+            end: date,
             kind,
             meeting: kind.label().into(),
             committee: committee.into(),
@@ -782,6 +783,107 @@ mod tests {
                 .map(|x| x.delegate.id.as_str())
                 .collect::<Vec<_>>(),
             ["D1", "D2", "D3"]
+        );
+    }
+
+    /// End to end over the domain: a district where half the delegates' groups record
+    /// day by day (present on one day of three, absent on all, leave then absent) and
+    /// half only the opening day, under two spellings of the session name, gives the
+    /// same archive as one record per session; only D1, absent at both sessions, loses
+    /// the qualification, and D2, absent on two days of the second session but present
+    /// on the third, is not absent at all.
+    #[test]
+    fn day_by_day_and_opening_day_give_the_archive_of_one_record_per_session() {
+        use crate::domain::session::{fold, FoldContext};
+        use Presence::*;
+        let ids = ["D1", "D2", "D3", "D4", "D5", "D6"];
+        let roster = Roster::new(ids.iter().map(|i| delegate(i, false, "", None)).collect());
+        let sessions = [
+            (
+                "第六届人民代表大会第四次会议",
+                "六届人大四次会议",
+                [d(1, 8), d(1, 9), d(1, 10)],
+            ),
+            (
+                "第六届人民代表大会第五次会议",
+                "区六届人大五次会议",
+                [d(12, 20), d(12, 21), d(12, 22)],
+            ),
+        ];
+        // The truth per delegate and session; None: no record sent.
+        let truth: [[Option<Presence>; 2]; 6] = [
+            [Some(Absent), Some(Absent)],
+            [Some(Attended), Some(Attended)],
+            [Some(Leave), Some(Attended)],
+            [Some(Absent), Some(Leave)],
+            [Some(Attended), Some(Absent)],
+            [None, Some(Attended)],
+        ];
+        // How a day-by-day group records each truth over three days.
+        let days = |p: Presence| match p {
+            Attended => [Absent, Absent, Attended],
+            Absent => [Absent, Absent, Absent],
+            Leave => [Leave, Absent, Absent],
+            Observer => [Observer; 3],
+        };
+        let mut once = Vec::new();
+        let mut mixed = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            for (s, (name, variant, dates)) in sessions.iter().enumerate() {
+                let Some(p) = truth[i][s] else { continue };
+                let mut r = att(id, MeetingKind::Congress, dates[0], p, "");
+                r.meeting = name.to_string();
+                once.push(r.clone());
+                if i < 3 {
+                    for (k, q) in days(p).into_iter().enumerate() {
+                        let mut r = att(id, MeetingKind::Congress, dates[k], q, "");
+                        r.meeting = name.to_string();
+                        mixed.push(r);
+                    }
+                } else {
+                    r.meeting = variant.to_string();
+                    mixed.push(r);
+                }
+            }
+        }
+        let ctx = FoldContext {
+            district: "示范区",
+            term: 6,
+            listed: &[],
+        };
+        let fold_all = |v: Vec<Attendance>| Records {
+            attendance: fold(v, ctx).attendance,
+            ..Records::default()
+        };
+        let (once, mixed) = (fold_all(once), fold_all(mixed));
+        let build_ = |r: &Records| build(&roster, r, &Period::year(2025), &cfg()).expect("builds");
+        let (a, b) = (build_(&once), build_(&mixed));
+        for (x, y) in a.delegates.iter().zip(&b.delegates) {
+            for m in Metric::ALL {
+                assert_eq!(x.get(m), y.get(m), "{} {}", x.delegate.id, m.label());
+            }
+        }
+        let d1 = &b.delegates[0];
+        assert_eq!(
+            (
+                d1.get(Metric::CongressExpected),
+                d1.get(Metric::CongressAbsent)
+            ),
+            (2, 2),
+            "sessions, not days"
+        );
+        assert_eq!(b.delegates[5].get(Metric::CongressUnreported), 1);
+        let absences = crate::domain::rules::term_absences(&mixed, d(12, 31));
+        let ends: Vec<&str> = absences
+            .iter()
+            .filter(|(_, v)| crate::domain::rules::qualification_ends(v.len() as u32, 2))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(ends, ["D1"]);
+        assert_eq!(
+            absences["D1"][0].1,
+            d(1, 10),
+            "the absent session's last day"
         );
     }
 

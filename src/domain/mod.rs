@@ -6,4 +6,5 @@ pub mod findings;
 pub mod model;
 pub mod rules;
 pub mod score;
+pub mod session;
 pub mod text;

@@ -274,7 +274,10 @@ impl Presence {
 /// One row of 出席记录.
 #[derive(Debug, Clone)]
 pub struct Attendance {
+    /// The day recorded; after folding into sessions, the session's first day.
     pub date: NaiveDate,
+    /// The session's last day (the day itself before folding).
+    pub end: NaiveDate,
     pub kind: MeetingKind,
     pub meeting: String,
     /// The special committee a 专委会议 belongs to, when known.

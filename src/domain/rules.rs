@@ -71,14 +71,14 @@ pub fn advise_resignation(satisfied: u32, basically: u32, dissatisfied: u32, lim
 pub fn term_absences(
     records: &Records,
     until: NaiveDate,
-) -> BTreeMap<String, Vec<(NaiveDate, String)>> {
-    let mut out: BTreeMap<String, Vec<(NaiveDate, String)>> = BTreeMap::new();
+) -> BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>> {
+    let mut out: BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>> = BTreeMap::new();
     for a in records.attendance.iter().filter(|a| {
         a.kind == MeetingKind::Congress && a.presence == Presence::Absent && a.date <= until
     }) {
         out.entry(a.delegate.clone())
             .or_default()
-            .push((a.date, a.meeting.clone()));
+            .push((a.date, a.end, a.meeting.clone()));
     }
     for v in out.values_mut() {
         v.sort();
@@ -101,14 +101,29 @@ pub fn share(numerator: u32, denominator: u32) -> Option<f64> {
     (denominator > 0).then(|| f64::from(numerator) / f64::from(denominator))
 }
 
+/// Months served between two days, both included, as a fraction (a month is 1/12 of
+/// an average year): a by-elected delegate is compared on what they did per month.
+pub fn months_served(start: chrono::NaiveDate, end: chrono::NaiveDate) -> f64 {
+    let days = (end - start).num_days() + 1;
+    (days.max(0) as f64) / (365.25 / 12.0)
+}
+
+/// A figure per month served; None without service. Peers who served the whole span
+/// keep their order, since their months are equal.
+pub fn per_month(value: f64, months: f64) -> Option<f64> {
+    (months > 0.0).then(|| value / months)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::model::{Attendance, Source};
 
     fn congress(delegate: &str, ymd: (i32, u32, u32), presence: Presence) -> Attendance {
+        let date = NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).expect("date");
         Attendance {
-            date: NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).expect("date"),
+            date,
+            end: date,
             kind: MeetingKind::Congress,
             meeting: format!("{}年会议", ymd.0),
             committee: String::new(),
@@ -139,8 +154,25 @@ mod tests {
         let got = term_absences(&records, until);
         // Leave never counts; D2's absence falls after `until`; dates come oldest first.
         assert_eq!(got.len(), 1);
-        let d1: Vec<String> = got["D1"].iter().map(|(d, _)| d.to_string()).collect();
+        let d1: Vec<String> = got["D1"].iter().map(|(d, _, _)| d.to_string()).collect();
         assert_eq!(d1, ["2023-01-07", "2025-01-09"]);
+    }
+
+    /// Worked example: a five-year term (2022-01-01 … 2026-12-31) is 60 months; a
+    /// delegate by-elected on 2024-07-01 served 30. Their 73 points are 2.43 a month,
+    /// above a full-term peer's 120 points (2.0 a month).
+    #[test]
+    fn per_month_comparison_for_partial_terms() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let full = months_served(d(2022, 1, 1), d(2026, 12, 31));
+        assert!((full - 60.0).abs() < 0.05, "{full}");
+        let half = months_served(d(2024, 7, 1), d(2026, 12, 31));
+        assert!((half - 30.0).abs() < 0.1, "{half}");
+        let by_elected = per_month(73.0, half).expect("served");
+        let peer = per_month(120.0, full).expect("served");
+        assert!(by_elected > peer, "{by_elected} vs {peer}");
+        assert_eq!(per_month(5.0, 0.0), None);
+        assert_eq!(months_served(d(2025, 1, 2), d(2025, 1, 1)), 0.0);
     }
 
     #[test]

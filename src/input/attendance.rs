@@ -1,10 +1,15 @@
 //! 出席记录: attendance at congress sessions, standing-committee and committee meetings
 //! and trainings.
 
-use super::row::Row;
+use super::header::Header;
+use super::open::Sheet;
+use super::register;
+use super::row::{self, Row};
 use super::workbook::{Candidates, FileContext};
+use crate::domain::findings::{FileTally, Finding, Severity, Validation};
 use crate::domain::model::*;
-use crate::domain::text::{normalize_name, unit_key};
+use crate::domain::text::{chinese_date, normalize_name, unit_key};
+use chrono::NaiveDate;
 
 const MEETING_KINDS: &str = "区人代会、常委会会议、专委会议、学习培训";
 const PRESENCES: &str = "出席、列席、请假、缺席";
@@ -17,15 +22,59 @@ pub(super) fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Cand
     let note = row.text("备注");
     let near = ctx.near();
     let delegate = row.delegate(ctx.roster, near);
-    let (Some(date), Some(kind), Some(mut presence), Some(delegate)) =
-        (date, kind, presence, delegate)
+    let (Some(date), Some(kind), Some(presence), Some(delegate)) = (date, kind, presence, delegate)
     else {
         return false;
     };
+    let day = DayRecord {
+        date,
+        kind,
+        meeting,
+        committee: String::new(),
+        presence,
+        note,
+        delegate,
+    };
+    accept_attendance(ctx, row, day, cands)
+}
+
+/// One day's attendance as a list row or a register cell gives it.
+struct DayRecord {
+    date: NaiveDate,
+    kind: MeetingKind,
+    meeting: String,
+    /// The committee the register's header names, else empty (found here).
+    committee: String,
+    presence: Presence,
+    note: String,
+    delegate: String,
+}
+
+/// The checks every attendance record passes, wherever it was read; the record becomes
+/// a candidate unless the row failed.
+fn accept_attendance(
+    ctx: &FileContext,
+    row: &mut Row,
+    r: DayRecord,
+    cands: &mut Candidates,
+) -> bool {
+    let DayRecord {
+        date,
+        kind,
+        meeting,
+        committee,
+        mut presence,
+        note,
+        delegate,
+    } = r;
     ctx.check_date(row, "日期", date, &delegate);
+    check_listed_session(ctx, row, kind, date);
     let d = ctx.roster.by_id(&delegate);
     let committee = match kind {
-        MeetingKind::CommitteeMeeting => committee_of_meeting(ctx, &meeting, d),
+        MeetingKind::CommitteeMeeting if committee.is_empty() => {
+            committee_of_meeting(ctx, &meeting, d)
+        }
+        MeetingKind::CommitteeMeeting => committee,
         _ => String::new(),
     };
     if kind == MeetingKind::Congress && presence == Presence::Observer {
@@ -68,6 +117,7 @@ pub(super) fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Cand
     cands.attendance.push((
         Attendance {
             date,
+            end: date,
             kind,
             meeting: if meeting.is_empty() {
                 kind.label().to_string()
@@ -84,6 +134,142 @@ pub(super) fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Cand
         authority,
     ));
     true
+}
+
+/// With a session list in `lvzhi.toml`, a meeting day must fall in a listed session of
+/// its kind: a date outside all of them is a typo or a session the list lacks.
+fn check_listed_session(ctx: &FileContext, row: &mut Row, kind: MeetingKind, date: NaiveDate) {
+    use crate::domain::session::{has_listed, listed_session, session_dates};
+    let list = &ctx.config.sessions;
+    if !has_listed(list, kind) || listed_session(list, kind, date).is_some() {
+        return;
+    }
+    let listed: Vec<String> = list
+        .iter()
+        .filter(|s| s.kind == kind)
+        .map(|s| format!("{}（{}）", s.name, session_dates(s.first, s.last)))
+        .collect();
+    row.error(
+        "日期",
+        &chinese_date(date),
+        format!("日期不在 lvzhi.toml 所列的任何一次{}之内", kind.label()),
+        format!(
+            "请核对日期。所列{}：{}。如确有此次会议，请在 lvzhi.toml 的 [[sessions]] 中补充",
+            kind.label(),
+            listed.join("；")
+        ),
+    );
+}
+
+/// Reads a sign-in register: each mark cell is one record (and one counted item of
+/// the file's tally); the sheet's reading is described in the validation report.
+pub(super) fn read_register(
+    ctx: &FileContext,
+    sheet: &Sheet,
+    layout: &register::Layout,
+    cands: &mut Candidates,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) {
+    let legend = &ctx.config.legend;
+    let marks = layout.read(sheet, legend);
+    v.findings.push(
+        Finding::new(
+            Severity::Info,
+            ctx.file,
+            &sheet.name,
+            layout.header_first + 1,
+        )
+        .message(layout.describe(&marks))
+        .hint(format!("签到标记的图例：{}", legend.describe())),
+    );
+    let letter = crate::domain::text::column_letter;
+    for (c, text, why) in &layout.unread {
+        v.findings.push(
+            Finding::new(
+                Severity::Warning,
+                ctx.file,
+                &sheet.name,
+                layout.header_first + 1,
+            )
+            .column(format!("{}列", letter(*c)))
+            .value(text.clone())
+            .message(why.clone())
+            .hint("签到表的表头应写明会议名称和日期，如“第六届人民代表大会第四次会议”下写“1月8日”"),
+        );
+    }
+    let mut who: Vec<(&'static str, u32, String)> = Vec::new();
+    if let Some(c) = layout.id_col {
+        who.push(("代表编号", c, layout.id_header.clone()));
+    }
+    if let Some(c) = layout.name_col {
+        who.push(("姓名", c, layout.name_header.clone()));
+    }
+    let header_of = |extra: &[(&'static str, u32, String)]| Header {
+        row: layout.header_last,
+        columns: who.iter().chain(extra).cloned().collect(),
+        unknown: Vec::new(),
+        unread: Vec::new(),
+    };
+    let person = header_of(&[]);
+    // Findings name the meeting's column: 日期, 出席情况 and 会议名称 all sit in it.
+    let cell_headers: Vec<Header> = layout
+        .meetings
+        .iter()
+        .map(|m| {
+            header_of(&[
+                ("日期", m.col, m.header.clone()),
+                ("会议名称", m.col, m.header.clone()),
+                ("出席情况", m.col, m.header.clone()),
+            ])
+        })
+        .collect();
+    let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
+    let mut k = 0;
+    for &r in &marks.rows {
+        let mut row = Row::new(sheet, &person, &at, r);
+        let delegate = row.delegate(ctx.roster, ctx.near());
+        v.findings.append(&mut row.findings);
+        while let Some(mark) = marks.marks.get(k).filter(|m| m.row == r) {
+            k += 1;
+            tally.read += 1;
+            let (Some(delegate), Some(m)) = (&delegate, layout.meetings.get(mark.meeting)) else {
+                tally.rejected += 1;
+                continue;
+            };
+            let mut cell = Row::new(sheet, &cell_headers[mark.meeting], &at, r);
+            let ok = match mark.presence {
+                None => {
+                    cell.error(
+                        "出席情况",
+                        &mark.text,
+                        "无法识别的签到标记",
+                        format!(
+                            "签到表中的标记按图例读取：{}。请改用图例中的标记，或在 lvzhi.toml 的 [legend] 中增加该标记",
+                            legend.describe()
+                        ),
+                    );
+                    false
+                }
+                Some(presence) => {
+                    let day = DayRecord {
+                        date: m.date,
+                        kind: m.kind,
+                        meeting: m.name.clone(),
+                        committee: m.committee.clone(),
+                        presence,
+                        note: String::new(),
+                        delegate: delegate.clone(),
+                    };
+                    accept_attendance(ctx, &mut cell, day, cands)
+                }
+            };
+            if !ok || cell.failed {
+                tally.rejected += 1;
+            }
+            v.findings.append(&mut cell.findings);
+        }
+    }
 }
 
 /// The committee a 专委会议 belongs to: the sending committee, else one named in the

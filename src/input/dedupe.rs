@@ -153,6 +153,52 @@ fn merge_note(kept: &Source, what: &str) -> String {
     )
 }
 
+/// Folds day records into their sessions (代表法 counts sessions, not days). Day rows of
+/// one session count as merged into the session's record, with one note per sheet
+/// rather than one per row.
+fn fold_sessions(
+    attendance: Vec<Attendance>,
+    config: &Config,
+    v: &mut Validation,
+    count: &mut impl FnMut(&Source),
+) -> Vec<Attendance> {
+    let folded = crate::domain::session::fold(
+        attendance,
+        crate::domain::session::FoldContext {
+            district: &config.district.name,
+            term: config.term.number,
+            listed: &config.sessions,
+        },
+    );
+    let crate::domain::session::Folded {
+        attendance,
+        folded,
+        findings,
+        ..
+    } = folded;
+    v.findings.extend(findings);
+    let mut per_sheet: std::collections::BTreeMap<(&str, &str), (u32, u32)> =
+        std::collections::BTreeMap::new();
+    for (day, _) in &folded {
+        count(day);
+        let e = per_sheet
+            .entry((&day.file, &day.sheet))
+            .or_insert((0, day.row));
+        e.0 += 1;
+        e.1 = e.1.min(day.row);
+    }
+    for ((file, sheet), (n, row)) in per_sheet {
+        v.findings.push(
+            Finding::new(Severity::Info, file, sheet, row)
+                .message(format!(
+                    "本表有 {n} 行是同一次会议其他日期的出席记录，已按会次合并（一次会议计一次：任一天出席即为出席，各天均缺席才为缺席）"
+                ))
+                .hint("无需处理"),
+        );
+    }
+    attendance
+}
+
 /// Merges duplicates and reports disagreements; returns the records and the number of
 /// merged rows per file.
 pub(super) fn merge_all(
@@ -173,6 +219,7 @@ pub(super) fn merge_all(
     } = c;
     let (activities, activity_dup) = merge(activities);
     let (attendance, dup) = merge(attendance);
+    let attendance = fold_sessions(attendance, config, v, &mut count);
     let gaps = attendance_gaps(&attendance, roster, config);
     for (lost, kept) in dup {
         count(&lost.source);

@@ -225,12 +225,15 @@ impl SheetSpec {
         self.sheet_aliases.contains(&n)
     }
 
-    fn column_for(&self, header: &str) -> Option<&'static str> {
+    /// Every canonical column a header means, each with whether the header is the
+    /// column's own name (which beats an alias: 建议编号 beats 序号).
+    fn columns_for(&self, header: &str) -> Vec<(&'static str, bool)> {
         let h = normalize_header(header);
         self.columns
             .iter()
-            .find(|c| c.name == h || c.aliases.contains(&h.as_str()))
-            .map(|c| c.name)
+            .filter(|c| c.name == h || c.aliases.contains(&h.as_str()))
+            .map(|c| (c.name, c.name == h))
+            .collect()
     }
 
     pub fn required_names(&self) -> String {
@@ -251,6 +254,9 @@ pub struct Header {
     pub columns: Vec<(&'static str, u32, String)>,
     /// Header cells that match no known column, with their column.
     pub unknown: Vec<(u32, String)>,
+    /// Header cells that mean a known column but were not read, with why: an alias
+    /// yielding to the column's own name, or a header meaning two columns.
+    pub unread: Vec<(u32, String, String)>,
 }
 
 impl Header {
@@ -271,22 +277,7 @@ pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
     let (r0, r1) = sheet.row_span();
     let mut best: Option<(usize, Vec<&'static str>)> = None;
     for row in r0..r1.min(r0 + HEADER_SCAN_ROWS) {
-        let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
-        let mut unknown = Vec::new();
-        for (c, cell) in sheet.row_cells(row) {
-            let text = match cell {
-                Data::String(s) => clean_text(s),
-                _ => continue,
-            };
-            if text.is_empty() {
-                continue;
-            }
-            match spec.column_for(&text) {
-                // The first column claiming a name wins; a second is unknown.
-                Some(name) if !columns.iter().any(|x| x.0 == name) => columns.push((name, c, text)),
-                _ => unknown.push((c, text)),
-            }
-        }
+        let (columns, unknown, unread) = assign_columns(sheet, row, spec);
         let satisfied = spec
             .required
             .iter()
@@ -297,6 +288,7 @@ pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
                 row,
                 columns,
                 unknown,
+                unread,
             });
         }
         let names: Vec<&'static str> = columns.iter().map(|x| x.0).collect();
@@ -318,6 +310,76 @@ pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
         "未找到表头：前 {HEADER_SCAN_ROWS} 行中没有一行包含全部必需列（缺少：{}）",
         missing.join("、")
     ))
+}
+
+/// The columns a header means, each with whether by the column's own name.
+type Meaning = Vec<(&'static str, bool)>;
+
+type Assigned = (
+    Vec<(&'static str, u32, String)>,
+    Vec<(u32, String)>,
+    Vec<(u32, String, String)>,
+);
+
+/// Maps one row's header cells onto columns. The alias rule: a column's own name is
+/// claimed first, so an alias never steals it (序号 is not read as 建议编号 when a
+/// 建议编号 column exists); among equals the leftmost wins; a header that means two
+/// columns is read as neither and reported.
+fn assign_columns(sheet: &Sheet, row: u32, spec: &SheetSpec) -> Assigned {
+    let mut columns: Vec<(&'static str, u32, String)> = Vec::new();
+    let mut unknown = Vec::new();
+    let mut unread = Vec::new();
+    // (column, header text, the one column it means and whether by its own name)
+    let mut cells: Vec<(u32, String, Meaning)> = Vec::new();
+    for (c, cell) in sheet.row_cells(row) {
+        let text = match cell {
+            Data::String(s) => clean_text(s),
+            _ => continue,
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let m = spec.columns_for(&text);
+        if m.is_empty() {
+            unknown.push((c, text));
+        } else if m.len() > 1 {
+            let names: Vec<&str> = m.iter().map(|x| x.0).collect();
+            unread.push((
+                c,
+                text,
+                format!(
+                    "表头同时可以表示「{}」，无法确定，该列未读取",
+                    names.join("」和「")
+                ),
+            ));
+        } else {
+            cells.push((c, text, m));
+        }
+    }
+    for exact in [true, false] {
+        for (c, text, m) in &cells {
+            let (name, is_exact) = m[0];
+            if is_exact != exact {
+                continue;
+            }
+            match columns.iter().find(|x| x.0 == name) {
+                None => columns.push((name, *c, text.clone())),
+                Some(winner) => unread.push((
+                    *c,
+                    text.clone(),
+                    format!(
+                        "与{}列「{}」都表示「{name}」，按「{}」列读取，本列未读取",
+                        crate::domain::text::column_letter(winner.1),
+                        winner.2,
+                        winner.2
+                    ),
+                )),
+            }
+        }
+    }
+    columns.sort_by_key(|x| x.1);
+    unread.sort_by_key(|x| x.0);
+    (columns, unknown, unread)
 }
 
 /// Rows whose first text marks them as notes or signatures, not data.
@@ -385,6 +447,55 @@ mod tests {
         assert_eq!(h.col("会议类别"), Some(1));
         assert_eq!(h.col("姓名"), Some(4));
         assert_eq!(h.col("出席情况"), Some(5));
+    }
+
+    /// The alias rule: 序号 (an alias of 建议编号) yields to a real 建议编号 column
+    /// even when it stands to its left; alone it is still read as 建议编号.
+    #[test]
+    fn an_alias_never_steals_a_column() {
+        let s = sheet(&[&["序号", "建议编号", "标题", "领衔代表", "提出日期"]]);
+        let h = find_header(&s, &SUGGESTION).expect("header");
+        assert_eq!(h.col("建议编号"), Some(1));
+        assert_eq!(h.unread.len(), 1);
+        assert_eq!(h.unread[0].0, 0);
+        assert!(
+            h.unread[0].2.contains("按「建议编号」列读取"),
+            "{:?}",
+            h.unread
+        );
+        let s = sheet(&[&["序号", "标题", "领衔代表", "提出日期"]]);
+        let h = find_header(&s, &SUGGESTION).expect("header");
+        assert_eq!(h.col("建议编号"), Some(0));
+        assert!(h.unread.is_empty());
+    }
+
+    static AMBIGUOUS: SheetSpec = SheetSpec {
+        kind: SheetKind::Activity,
+        name: "测试",
+        sheet_aliases: &[],
+        columns: &[col("甲", &["甲", "共用"]), col("乙", &["乙", "共用"])],
+        required: &[&["甲"]],
+    };
+
+    #[test]
+    fn a_header_meaning_two_columns_is_reported() {
+        let s = sheet(&[&["甲", "共用"]]);
+        let (columns, _, unread) = assign_columns(&s, 0, &AMBIGUOUS);
+        assert_eq!(columns.len(), 1);
+        assert_eq!(unread.len(), 1);
+        assert!(unread[0].2.contains("「甲」和「乙」"), "{unread:?}");
+    }
+
+    /// No built-in header spelling means two columns of one sheet.
+    #[test]
+    fn built_in_aliases_are_unambiguous() {
+        for spec in RECORD_SHEETS.iter().chain([&&ROSTER]) {
+            for c in spec.columns {
+                for a in c.aliases.iter().chain([&c.name]) {
+                    assert_eq!(spec.columns_for(a).len(), 1, "{} in {}", a, spec.name);
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod header;
 pub mod merges;
 pub mod open;
+pub mod register;
 pub mod report;
 pub mod roster;
 pub mod row;

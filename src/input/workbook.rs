@@ -1,6 +1,7 @@
 //! One workbook read against the roster: its sending unit, its recognised sheets and
 //! their data rows → candidate records and the file's tally.
 
+use super::register;
 use super::row::{self, Row};
 use super::walk::InputFile;
 use super::{activity, attendance, commendation, report, suggestion};
@@ -78,6 +79,15 @@ pub(super) fn data_rows(
                 .value(text.clone())
                 .message("未识别的列，内容未读取")
                 .hint("如该列有需要统计的内容，请改用规定的列名"),
+        );
+    }
+    for (c, text, why) in &header.unread {
+        v.findings.push(
+            Finding::new(Severity::Warning, file, &sheet.name, header.row + 1)
+                .column(format!("{}列", crate::domain::text::column_letter(*c)))
+                .value(text.clone())
+                .message(why.clone())
+                .hint("请把该列改用规定的列名，或删除多余的列"),
         );
     }
     rows
@@ -244,6 +254,18 @@ pub fn read_workbook(
             }
             continue;
         }
+        // A sign-in register: not a list sheet (by name, or whose list header is missing).
+        let maybe_register = match named {
+            None => true,
+            Some(spec) => spec.kind == SheetKind::Attendance && find_header(sheet, spec).is_err(),
+        };
+        if maybe_register {
+            let committees = &ctx.config.units.special_committees;
+            if let Some(layout) = register::detect(sheet, ctx.year, committees) {
+                attendance::read_register(ctx, sheet, &layout, cands, tally, v);
+                continue;
+            }
+        }
         let (spec, header) = match named {
             Some(spec) => match find_header(sheet, spec) {
                 Ok(h) => (spec, h),
@@ -276,7 +298,7 @@ pub fn read_workbook(
                     v.findings.push(
                         Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
                             .message(format!("未识别的工作表（{n} 行），未读取"))
-                            .hint("报送表的工作表应命名为：出席记录、履职活动、代表建议、述职评议、通报表彰"),
+                            .hint("报送表的工作表应命名为：出席记录（或签到表）、履职活动、代表建议、述职评议、通报表彰"),
                     );
                     continue;
                 }
