@@ -273,7 +273,19 @@ fn frames(
     period: &Period,
     config: &Config,
 ) -> PolarsResult<Frames> {
-    let roster_df = DataFrame::new_infer_height(vec![
+    Ok(Frames {
+        roster: roster_frame(roster, config)?,
+        attendance: attendance_frame(records, period)?,
+        activities: activities_frame(records, period)?,
+        suggestion_links: suggestion_links_frame(records, period)?,
+        reports: reports_frame(records, period)?,
+        commendations: commendations_frame(records, period)?,
+    })
+}
+
+/// One row per serving delegate, with the service dates that bound what is expected.
+fn roster_frame(roster: &[&Delegate], config: &Config) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
         Column::new("idx".into(), (0..roster.len() as u32).collect::<Vec<u32>>()),
         str_col("id", roster.iter().map(|d| d.id.as_str())),
         Column::new(
@@ -298,13 +310,16 @@ fn frames(
                 .map(|d| days(d.service_end(config.term.end)))
                 .collect::<Vec<i32>>(),
         ),
-    ])?;
+    ])
+}
+
+fn attendance_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
     let att: Vec<&Attendance> = records
         .attendance
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let attendance = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         str_col("id", att.iter().map(|a| a.delegate.as_str())),
         str_col("kind", att.iter().map(|a| a.kind.label())),
         str_col("presence", att.iter().map(|a| a.presence.label())),
@@ -313,16 +328,23 @@ fn frames(
             att.iter().map(|a| days(a.date)).collect::<Vec<i32>>(),
         ),
         str_col("mkey", att.iter().map(|a| meeting_key(a).2)),
-    ])?;
+    ])
+}
+
+fn activities_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
     let act: Vec<&Activity> = records
         .activities
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let activities = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         str_col("id", act.iter().map(|a| a.delegate.as_str())),
         str_col("kind", act.iter().map(|a| a.kind.label())),
-    ])?;
+    ])
+}
+
+/// One row per (suggestion, delegate) link: 领衔 for each lead, 附议 for each co-signer.
+fn suggestion_links_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
     let mut ids = Vec::new();
     let mut roles = Vec::new();
     for s in records
@@ -339,16 +361,19 @@ fn frames(
             roles.push("附议");
         }
     }
-    let suggestion_links = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         str_col("id", ids.into_iter()),
         str_col("role", roles.into_iter()),
-    ])?;
+    ])
+}
+
+fn reports_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
     let rep: Vec<&ReportToVoters> = records
         .reports
         .iter()
         .filter(|r| period.contains(r.date))
         .collect();
-    let reports = DataFrame::new_infer_height(vec![
+    DataFrame::new_infer_height(vec![
         str_col("id", rep.iter().map(|r| r.delegate.as_str())),
         str_col("form", rep.iter().map(|r| r.form.label())),
         Column::new(
@@ -363,22 +388,17 @@ fn frames(
             "d".into(),
             rep.iter().map(|r| r.dissatisfied).collect::<Vec<u32>>(),
         ),
-    ])?;
+    ])
+}
+
+/// Commendations count by year: a year-folder 通报表彰 belongs to the year it names.
+fn commendations_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
     let com: Vec<&Commendation> = records
         .commendations
         .iter()
         .filter(|c| c.year >= period.start.year() && c.year <= period.end.year())
         .collect();
-    let commendations =
-        DataFrame::new_infer_height(vec![str_col("id", com.iter().map(|c| c.delegate.as_str()))])?;
-    Ok(Frames {
-        roster: roster_df,
-        attendance,
-        activities,
-        suggestion_links,
-        reports,
-        commendations,
-    })
+    DataFrame::new_infer_height(vec![str_col("id", com.iter().map(|c| c.delegate.as_str()))])
 }
 
 /// Counts rows where every (column, value) pair matches.
@@ -450,16 +470,47 @@ pub fn build(
     })
 }
 
+/// The summary: one row per serving delegate, one column per [`Metric`], in roster order.
 fn summarise(
     serving: &[&Delegate],
     records: &Records,
     period: &Period,
     config: &Config,
 ) -> PolarsResult<DataFrame> {
-    use Metric::*;
     let f = frames(serving, records, period, config)?;
     let att = f.attendance.lazy();
+    let parts = [
+        expected_meetings(f.roster.clone().lazy(), att.clone()),
+        att.group_by([col("id")]).agg(attendance_aggs()),
+        f.activities
+            .lazy()
+            .group_by([col("id")])
+            .agg(activity_aggs()),
+        f.suggestion_links.lazy().group_by([col("id")]).agg([
+            count_where(&[("role", "领衔")], Metric::SuggestionsLed.label()),
+            count_where(&[("role", "附议")], Metric::SuggestionsCosigned.label()),
+        ]),
+        f.reports.lazy().group_by([col("id")]).agg(report_aggs()),
+        f.commendations.lazy().group_by([col("id")]).agg([col("id")
+            .count()
+            .cast(DataType::UInt32)
+            .alias(Metric::Commendations.label())]),
+    ];
+    let mut lf = f.roster.lazy();
+    for part in parts {
+        lf = lf.join(
+            part,
+            [col("id")],
+            [col("id")],
+            JoinArgs::new(JoinType::Left),
+        );
+    }
+    with_metric_columns(lf).collect()
+}
 
+/// Attendance by meeting kind and presence (出席, 请假, 缺席, 列席 per body).
+fn attendance_aggs() -> Vec<Expr> {
+    use Metric::*;
     let mut att_aggs = presence_counts(
         MeetingKind::Congress,
         &[
@@ -505,18 +556,20 @@ fn summarise(
             (Presence::Absent, CommitteeAbsent),
         ],
     ));
-    let att_counts = att.clone().group_by([col("id")]).agg(att_aggs);
+    att_aggs
+}
 
-    // Meetings held in the period, each joined to every delegate it was meant for.
+/// Meetings each delegate was expected at: every meeting held in the period joined to
+/// every delegate it was meant for while serving (区人代会 all; 常委会 its members; 专委
+/// its committee's members).
+fn expected_meetings(roster: LazyFrame, att: LazyFrame) -> LazyFrame {
+    use Metric::*;
     let meetings = att
         .filter(col("kind").neq(lit(MeetingKind::Training.label())))
         .select([col("kind"), col("date"), col("mkey")])
         .unique(None, UniqueKeepStrategy::First)
         .with_column(lit(1i32).alias("k"));
-    let expected = f
-        .roster
-        .clone()
-        .lazy()
+    roster
         .with_column(lit(1i32).alias("k"))
         .join(
             meetings,
@@ -554,8 +607,11 @@ fn summarise(
                 &[("kind", MeetingKind::CommitteeMeeting.label())],
                 CommitteeExpected.label(),
             ),
-        ]);
+        ])
+}
 
+fn activity_aggs() -> Vec<Expr> {
+    use Metric::*;
     let mut act_aggs = vec![col("kind")
         .count()
         .cast(DataType::UInt32)
@@ -570,13 +626,12 @@ fn summarise(
     ] {
         act_aggs.push(count_where(&[("kind", k.label())], m.label()));
     }
-    let act_counts = f.activities.lazy().group_by([col("id")]).agg(act_aggs);
+    act_aggs
+}
 
-    let sugg_counts = f.suggestion_links.lazy().group_by([col("id")]).agg([
-        count_where(&[("role", "领衔")], SuggestionsLed.label()),
-        count_where(&[("role", "附议")], SuggestionsCosigned.label()),
-    ]);
-    let rep_counts = f.reports.lazy().group_by([col("id")]).agg([
+fn report_aggs() -> Vec<Expr> {
+    use Metric::*;
+    vec![
         col("form")
             .count()
             .cast(DataType::UInt32)
@@ -592,28 +647,14 @@ fn summarise(
         col("s").sum().alias(VotesSatisfied.label()),
         col("b").sum().alias(VotesBasically.label()),
         col("d").sum().alias(VotesDissatisfied.label()),
-    ]);
-    let com_counts = f.commendations.lazy().group_by([col("id")]).agg([col("id")
-        .count()
-        .cast(DataType::UInt32)
-        .alias(Commendations.label())]);
+    ]
+}
 
-    let mut lf = f.roster.lazy();
-    for part in [
-        expected,
-        att_counts,
-        act_counts,
-        sugg_counts,
-        rep_counts,
-        com_counts,
-    ] {
-        lf = lf.join(
-            part,
-            [col("id")],
-            [col("id")],
-            JoinArgs::new(JoinType::Left),
-        );
-    }
+/// Every metric as a whole number (0 where a delegate had no records), 未报 derived as
+/// expected minus recorded, and the roster's order restored (group_by and joins do not
+/// keep it).
+fn with_metric_columns(lf: LazyFrame) -> LazyFrame {
+    use Metric::*;
     let metric_cols: Vec<Expr> = Metric::ALL
         .iter()
         .filter(|m| **m != CongressUnreported)
@@ -636,7 +677,6 @@ fn summarise(
         )
         // group_by and joins do not keep order: restore the roster's.
         .sort(["idx"], SortMultipleOptions::default())
-        .collect()
 }
 
 #[cfg(test)]
