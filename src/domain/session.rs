@@ -480,6 +480,21 @@ fn find_sessions(
     ctx: FoldContext,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Session>, Vec<Option<usize>>) {
+    let (drafts, blank) = sessions_by_name(records, ctx);
+    // One name on dates far apart: two sessions, and a warning naming both dates.
+    let mut split: Vec<Draft> = Vec::new();
+    for d in drafts {
+        split.extend(split_far_dates(d, records, findings));
+    }
+    // One body with two names on one date: the same session, and a warning.
+    let mut merged = merge_shared_dates(split, records, findings);
+    place_blank_names(&mut merged, &blank, records, findings);
+    into_sessions(merged, records)
+}
+
+/// Draft sessions by (body, listed session or normalised name); the indices of records
+/// without a usable name come back apart.
+fn sessions_by_name(records: &[Attendance], ctx: FoldContext) -> (Vec<Draft>, Vec<usize>) {
     let mut drafts: Vec<Draft> = Vec::new();
     let mut by_key: BTreeMap<(Body, String), usize> = BTreeMap::new();
     let mut blank: Vec<usize> = Vec::new();
@@ -511,16 +526,19 @@ fn find_sessions(
         drafts[d].days.insert(a.date);
         drafts[d].members.push(i);
     }
-    // One name on dates far apart: two sessions, and a warning naming both dates.
-    let mut split: Vec<Draft> = Vec::new();
-    for d in drafts {
-        split.extend(split_far_dates(d, records, findings));
-    }
-    // One body with two names on one date: the same session, and a warning.
-    let mut merged = merge_shared_dates(split, records, findings);
-    // Blank names: the body's session on that date, else a session of that date.
+    (drafts, blank)
+}
+
+/// Blank names: the body's session on that date, else a session of that date; one
+/// warning per (session, sheet).
+fn place_blank_names(
+    merged: &mut Vec<Draft>,
+    blank: &[usize],
+    records: &[Attendance],
+    findings: &mut Vec<Finding>,
+) {
     let mut blank_groups: BTreeMap<(usize, &str, &str), Vec<usize>> = BTreeMap::new();
-    for i in blank {
+    for &i in blank {
         let a = &records[i];
         let body = body_of(a);
         let s = match merged
@@ -562,9 +580,16 @@ fn find_sessions(
                 .hint("请填写会议名称，例如“第六届人民代表大会第四次会议”，以免把不同会次混为一次"),
         );
     }
+}
+
+/// Sessions in (body, first day) order, so the output does not depend on reading order,
+/// with each record's session.
+fn into_sessions(
+    mut merged: Vec<Draft>,
+    records: &[Attendance],
+) -> (Vec<Session>, Vec<Option<usize>>) {
     let mut session_of = vec![None; records.len()];
     let mut sessions = Vec::with_capacity(merged.len());
-    // Sessions in (body, first day) order: the output does not depend on reading order.
     merged.sort_by(|a, b| (&a.body, a.days.first()).cmp(&(&b.body, b.days.first())));
     for (s, d) in merged.into_iter().enumerate() {
         for &i in &d.members {
