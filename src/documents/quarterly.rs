@@ -13,7 +13,7 @@ use crate::render::docx::TableBlock;
 use crate::render::xlsx::{Cell, ChartSpec, Table};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The period of quarter `q` (1–4) of `year`.
@@ -119,42 +119,114 @@ fn attendance(ds: &[&DelegateArchive]) -> (u32, u32) {
     )
 }
 
-pub fn build(
+/// The quarter's archives: this quarter, the year to date and the previous quarter.
+struct Archives {
+    p: Period,
+    ytd: Period,
+    now: Archive,
+    to_date: Archive,
+    before: Option<Archive>,
+}
+
+fn archives(
     year: i32,
     q: u32,
     records: &Records,
     roster: &Roster,
     config: &Config,
-    sources: &BTreeMap<String, (String, UnitKind)>,
-) -> Result<DocumentView> {
+) -> Result<Archives> {
     let p = quarter(year, q)?;
     let ytd = Period {
         label: format!("{year}年1月至{}月", 3 * q),
         start: NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(p.start),
         end: p.end,
     };
-    let prev = if q > 1 {
-        Some(quarter(year, q - 1)?)
-    } else {
-        None
+    let before = match q {
+        1 => None,
+        _ => Some(archive::build(
+            roster,
+            records,
+            &quarter(year, q - 1)?,
+            config,
+        )?),
     };
-    let now = archive::build(roster, records, &p, config)?;
-    let to_date = archive::build(roster, records, &ytd, config)?;
-    let before: Option<Archive> = match &prev {
-        Some(pp) => Some(archive::build(roster, records, pp, config)?),
-        None => None,
-    };
-    let groups = roster.groups();
-    let of = |a: &'_ Archive, g: &str| -> Vec<usize> {
-        (0..a.delegates.len())
-            .filter(|i| a.delegates[*i].delegate.group == g)
-            .collect()
-    };
-    let pick = |a: &Archive, idx: &[usize]| -> Vec<DelegateArchive> {
-        idx.iter().map(|i| a.delegates[*i].clone()).collect()
-    };
+    Ok(Archives {
+        now: archive::build(roster, records, &p, config)?,
+        to_date: archive::build(roster, records, &ytd, config)?,
+        before,
+        p,
+        ytd,
+    })
+}
 
-    let mut summary = Table::new(
+fn in_group<'a>(a: &'a Archive, g: &str) -> Vec<&'a DelegateArchive> {
+    a.delegates
+        .iter()
+        .filter(|d| d.delegate.group == g)
+        .collect()
+}
+
+/// One group's quarter: what every table and sentence about it says.
+struct GroupQuarter<'a> {
+    group: &'a str,
+    delegates: Vec<&'a DelegateArchive>,
+    records: u32,
+    records_ytd: u32,
+    expected: u32,
+    attended: u32,
+    activities: u32,
+    idle: Vec<&'a DelegateArchive>,
+    reported: u32,
+    coverage: rules::ReportCoverage,
+    previous_activities: Option<u32>,
+}
+
+fn group_quarter<'a>(
+    g: &'a str,
+    a: &'a Archives,
+    records: &Records,
+    config: &Config,
+) -> GroupQuarter<'a> {
+    let delegates = in_group(&a.now, g);
+    let serving_end: Vec<&DelegateArchive> = in_group(&a.to_date, g)
+        .into_iter()
+        .filter(|d| d.delegate.service_end(config.term.end) >= a.p.end)
+        .collect();
+    let reported = serving_end
+        .iter()
+        .filter(|d| d.get(Metric::Reports) > 0)
+        .count() as u32;
+    let coverage = rules::report_coverage(
+        serving_end.len() as u32,
+        reported,
+        config.thresholds.report_share_per_year,
+    );
+    let (expected, attended) = attendance(&delegates);
+    GroupQuarter {
+        group: g,
+        records: count_records(records, g, &a.p),
+        records_ytd: count_records(records, g, &a.ytd),
+        expected,
+        attended,
+        activities: sum(&delegates, Metric::RecessActivities),
+        idle: delegates
+            .iter()
+            .copied()
+            .filter(|d| d.get(Metric::RecessActivities) == 0)
+            .collect(),
+        previous_activities: a
+            .before
+            .as_ref()
+            .map(|b| sum(&in_group(b, g), Metric::RecessActivities)),
+        delegates,
+        reported,
+        coverage,
+    }
+}
+
+/// The sheet 各代表小组, with its two charts.
+fn summary_table(p: &Period, gs: &[GroupQuarter]) -> Table {
+    let mut t = Table::new(
         "各代表小组",
         &[
             "代表小组",
@@ -174,8 +246,54 @@ pub fn build(
             "活动人次增减",
         ],
     );
-    summary.title = Some(format!("{}各代表小组履职情况统计", p.label));
-    let mut kinds = Table::new(
+    t.title = Some(format!("{}各代表小组履职情况统计", p.label));
+    for g in gs {
+        let prev = g.previous_activities;
+        t.rows.push(vec![
+            g.group.into(),
+            (g.delegates.len() as u32).into(),
+            g.records.into(),
+            g.records_ytd.into(),
+            g.expected.into(),
+            g.attended.into(),
+            if g.expected == 0 {
+                Cell::Empty
+            } else {
+                Cell::Pct(f64::from(g.attended) / f64::from(g.expected))
+            },
+            g.activities.into(),
+            (g.idle.len() as u32).into(),
+            sum(&g.delegates, Metric::SuggestionsLed).into(),
+            g.reported.into(),
+            g.coverage.required.into(),
+            g.coverage.still_needed.into(),
+            prev.map_or(Cell::Empty, Cell::from),
+            prev.map_or(Cell::Empty, |pa| {
+                Cell::Int(i64::from(g.activities) - i64::from(pa))
+            }),
+        ]);
+    }
+    if let Some(last) = (gs.len() as u32).checked_sub(1) {
+        for (title, value_col, below, percent) in [
+            ("各代表小组闭会期间活动人次", 7, 4, false),
+            ("各代表小组会议出席率", 6, 24, true),
+        ] {
+            t.charts.push(ChartSpec {
+                title: format!("{}{title}", p.label),
+                pie: false,
+                category_col: 0,
+                value_col,
+                rows: (0, last),
+                anchor: (gs.len() as u32 + below, 0),
+                percent,
+            });
+        }
+    }
+    t
+}
+
+fn kinds_table(p: &Period, gs: &[GroupQuarter]) -> Table {
+    let mut t = Table::new(
         "活动分类",
         &[
             "代表小组",
@@ -187,131 +305,41 @@ pub fn build(
             "其他",
         ],
     );
-    kinds.title = Some(format!("{}闭会期间活动分类", p.label));
-    let mut idle = Table::new("无活动代表", &["代表小组", "姓名", "代表编号"]);
-    idle.title = Some(format!("{}没有履职活动记录的代表", p.label));
-    let mut doc_rows = Vec::new();
-    let mut behind = Vec::new();
-    let (mut total_acts, mut total_idle) = (0, 0);
-    for g in &groups {
-        let ds = pick(&now, &of(&now, g));
-        let dr: Vec<&DelegateArchive> = ds.iter().collect();
-        let yd = pick(&to_date, &of(&to_date, g));
-        let serving_end: Vec<&DelegateArchive> = yd
-            .iter()
-            .filter(|d| d.delegate.service_end(config.term.end) >= p.end)
-            .collect();
-        let reported = serving_end
-            .iter()
-            .filter(|d| d.get(Metric::Reports) > 0)
-            .count() as u32;
-        let cov = rules::report_coverage(
-            serving_end.len() as u32,
-            reported,
-            config.thresholds.report_share_per_year,
-        );
-        let (exp, att) = attendance(&dr);
-        let acts = sum(&dr, Metric::RecessActivities);
-        total_acts += acts;
-        let nobody: Vec<&&DelegateArchive> = dr
-            .iter()
-            .filter(|d| d.get(Metric::RecessActivities) == 0)
-            .collect();
-        total_idle += nobody.len();
-        for d in &nobody {
-            idle.rows.push(vec![
-                g.clone().into(),
+    t.title = Some(format!("{}闭会期间活动分类", p.label));
+    for g in gs {
+        let mut row: Vec<Cell> = vec![g.group.into()];
+        for m in [
+            Metric::GroupActivities,
+            Metric::Inspections,
+            Metric::Surveys,
+            Metric::LawChecks,
+            Metric::VoterContacts,
+            Metric::OtherActivities,
+        ] {
+            row.push(sum(&g.delegates, m).into());
+        }
+        t.rows.push(row);
+    }
+    t
+}
+
+fn idle_table(p: &Period, gs: &[GroupQuarter]) -> Table {
+    let mut t = Table::new("无活动代表", &["代表小组", "姓名", "代表编号"]);
+    t.title = Some(format!("{}没有履职活动记录的代表", p.label));
+    for g in gs {
+        for d in &g.idle {
+            t.rows.push(vec![
+                g.group.into(),
                 d.delegate.name.clone().into(),
                 d.delegate.id.clone().into(),
             ]);
         }
-        let prev_acts = before.as_ref().map(|b| {
-            let bd = pick(b, &of(b, g));
-            bd.iter()
-                .map(|d| d.get(Metric::RecessActivities))
-                .sum::<u32>()
-        });
-        let unit_p = Period {
-            label: String::new(),
-            start: p.start,
-            end: p.end,
-        };
-        summary.rows.push(vec![
-            g.clone().into(),
-            (dr.len() as u32).into(),
-            count_records(records, g, &unit_p).into(),
-            count_records(records, g, &ytd).into(),
-            exp.into(),
-            att.into(),
-            if exp == 0 {
-                Cell::Empty
-            } else {
-                Cell::Pct(f64::from(att) / f64::from(exp))
-            },
-            acts.into(),
-            (nobody.len() as u32).into(),
-            sum(&dr, Metric::SuggestionsLed).into(),
-            reported.into(),
-            cov.required.into(),
-            cov.still_needed.into(),
-            prev_acts.map_or(Cell::Empty, Cell::from),
-            prev_acts.map_or(Cell::Empty, |pa| Cell::Int(i64::from(acts) - i64::from(pa))),
-        ]);
-        kinds.rows.push(vec![
-            g.clone().into(),
-            sum(&dr, Metric::GroupActivities).into(),
-            sum(&dr, Metric::Inspections).into(),
-            sum(&dr, Metric::Surveys).into(),
-            sum(&dr, Metric::LawChecks).into(),
-            sum(&dr, Metric::VoterContacts).into(),
-            sum(&dr, Metric::OtherActivities).into(),
-        ]);
-        if !cov.met {
-            behind.push(json!({"group": g, "reported": reported, "required": cov.required, "still_needed": cov.still_needed}));
-        }
-        doc_rows.push(vec![
-            g.clone(),
-            dr.len().to_string(),
-            percent(att, exp),
-            acts.to_string(),
-            nobody.len().to_string(),
-            format!("{}/{}", reported, cov.required),
-        ]);
     }
-    if !groups.is_empty() {
-        let last = groups.len() as u32 - 1;
-        summary.charts.push(ChartSpec {
-            title: format!("{}各代表小组闭会期间活动人次", p.label),
-            pie: false,
-            category_col: 0,
-            value_col: 7,
-            rows: (0, last),
-            anchor: (groups.len() as u32 + 4, 0),
-            percent: false,
-        });
-        summary.charts.push(ChartSpec {
-            title: format!("{}各代表小组会议出席率", p.label),
-            pie: false,
-            category_col: 0,
-            value_col: 6,
-            rows: (0, last),
-            anchor: (groups.len() as u32 + 24, 0),
-            percent: true,
-        });
-    }
-    // Missing submissions: every unit, what it sent this quarter, what is missing.
-    let mut missing = Table::new(
-        "报送情况",
-        &[
-            "报送单位",
-            "已报送的文件",
-            "本季度已有记录的表",
-            "缺少的表",
-            "情况",
-        ],
-    );
-    missing.title = Some(format!("{}报送情况", p.label));
-    let mut silent = Vec::new();
+    t
+}
+
+/// Every unit that should report: groups, the office, the liaison office, committees.
+fn reporting_units(groups: &[String], config: &Config) -> Vec<(String, UnitKind)> {
     let mut units: Vec<(String, UnitKind)> = groups
         .iter()
         .map(|g| (g.clone(), UnitKind::Group))
@@ -325,13 +353,36 @@ pub fn build(
             .iter()
             .map(|c| (c.clone(), UnitKind::Committee)),
     );
-    for (u, kind) in &units {
-        let files: Vec<&String> = sources
+    units
+}
+
+/// Missing submissions: every unit, what it sent this quarter, what is missing; also the
+/// units that sent nothing at all.
+fn missing_table(
+    p: &Period,
+    units: &[(String, UnitKind)],
+    records: &Records,
+    sources: &BTreeMap<String, (String, UnitKind)>,
+) -> (Table, Vec<String>) {
+    let mut t = Table::new(
+        "报送情况",
+        &[
+            "报送单位",
+            "已报送的文件",
+            "本季度已有记录的表",
+            "缺少的表",
+            "情况",
+        ],
+    );
+    t.title = Some(format!("{}报送情况", p.label));
+    let mut silent = Vec::new();
+    for (u, kind) in units {
+        let files: Vec<&str> = sources
             .iter()
             .filter(|(_, (unit, _))| unit == u)
-            .map(|(f, _)| f)
+            .map(|(f, _)| f.as_str())
             .collect();
-        let have = sent(records, u, &p);
+        let have = sent(records, u, p);
         let lacking: Vec<&str> = expected_sheets(*kind)
             .iter()
             .copied()
@@ -345,64 +396,101 @@ pub fn build(
         } else {
             "缺表"
         };
-        missing.rows.push(vec![
+        t.rows.push(vec![
             u.clone().into(),
-            files
-                .iter()
-                .map(|f| f.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-                .into(),
+            files.join("、").into(),
             have.iter().copied().collect::<Vec<_>>().join("、").into(),
             lacking.join("、").into(),
             status.into(),
         ]);
     }
-    missing.notes.push(String::from(
+    t.notes.push(String::from(
         "说明：按记录日期判断是否属于本季度。代表小组和常委会办公室每季度应报送出席记录和履职活动，专门委员会应报送出席记录，代表联络室应报送代表建议；述职评议按年度安排，不列入缺表。"
     ));
-    let mut tables = HashMap::new();
-    tables.insert(
-        "各代表小组".to_string(),
-        TableBlock {
-            headers: [
-                "代表小组",
-                "代表数",
-                "会议出席率",
-                "活动人次",
-                "无活动代表",
-                "年内述职/应述职",
-            ]
+    (t, silent)
+}
+
+/// The brief's table 各代表小组.
+fn brief_table(gs: &[GroupQuarter]) -> TableBlock {
+    TableBlock {
+        headers: [
+            "代表小组",
+            "代表数",
+            "会议出席率",
+            "活动人次",
+            "无活动代表",
+            "年内述职/应述职",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: gs
             .iter()
-            .map(|s| s.to_string())
+            .map(|g| {
+                vec![
+                    g.group.to_string(),
+                    g.delegates.len().to_string(),
+                    percent(g.attended, g.expected),
+                    g.activities.to_string(),
+                    g.idle.len().to_string(),
+                    format!("{}/{}", g.reported, g.coverage.required),
+                ]
+            })
             .collect(),
-            rows: doc_rows,
-            widths: vec![8, 4, 5, 5, 5, 6],
-        },
-    );
-    let (exp, att) = attendance(&now.delegates.iter().collect::<Vec<_>>());
+        widths: vec![8, 4, 5, 5, 5, 6],
+    }
+}
+
+/// The quarterly statistics workbook and the brief (情况通报) for the group leaders.
+pub fn build(
+    year: i32,
+    q: u32,
+    records: &Records,
+    roster: &Roster,
+    config: &Config,
+    sources: &BTreeMap<String, (String, UnitKind)>,
+) -> Result<DocumentView> {
+    let a = archives(year, q, records, roster, config)?;
+    let groups = roster.groups();
+    let gs: Vec<GroupQuarter> = groups
+        .iter()
+        .map(|g| group_quarter(g, &a, records, config))
+        .collect();
+    let units = reporting_units(&groups, config);
+    let (missing, silent) = missing_table(&a.p, &units, records, sources);
+    let behind: Vec<Value> = gs
+        .iter()
+        .filter(|g| !g.coverage.met)
+        .map(|g| json!({"group": g.group, "reported": g.reported, "required": g.coverage.required, "still_needed": g.coverage.still_needed}))
+        .collect();
+    let (exp, att) = attendance(&a.now.delegates.iter().collect::<Vec<_>>());
     let vars = json!({
         "year": year,
         "quarter": q,
-        "period": p.label,
+        "period": a.p.label,
         "district": config.district.name,
         "standing_committee": config.district.standing_committee,
         "liaison": config.units.liaison,
         "groups": groups.len(),
-        "delegates": now.delegates.len(),
+        "delegates": a.now.delegates.len(),
         "attendance_rate": percent(att, exp),
-        "activities": total_acts,
-        "idle": total_idle,
+        "activities": gs.iter().map(|g| g.activities).sum::<u32>(),
+        "idle": gs.iter().map(|g| g.idle.len()).sum::<usize>(),
         "silent": silent,
         "behind": behind,
         "report_share": crate::domain::text::fraction_percent(config.thresholds.report_share_per_year),
-        "previous_activities": before.as_ref().map(|b| b.delegates.iter().map(|d| d.get(Metric::RecessActivities)).sum::<u32>()),
+        "previous_activities": a.before.as_ref().map(|b| b.delegates.iter().map(|d| d.get(Metric::RecessActivities)).sum::<u32>()),
     });
+    let tables = HashMap::from([("各代表小组".to_string(), brief_table(&gs))]);
+    let sheets = vec![
+        summary_table(&a.p, &gs),
+        kinds_table(&a.p, &gs),
+        idle_table(&a.p, &gs),
+        missing,
+    ];
     Ok(
-        DocumentView::worded(crate::render::template::QUARTERLY_BRIEF, vars, tables).with_sheets(
-            vec![summary, kinds, idle, missing],
-            Some(format!("{}代表小组统计", p.label)),
-        ),
+        DocumentView::worded(crate::render::template::QUARTERLY_BRIEF, vars, tables)
+            .with_sheets(sheets, Some(format!("{}代表小组统计", a.p.label))),
     )
 }
 
