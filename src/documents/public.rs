@@ -73,118 +73,142 @@ fn page(title: &str, sub: &str, nav: &str, body: &str, footer: &str) -> String {
 /// The static site: (relative path, content). An index of groups, an index per group,
 /// a page per delegate. File names carry no personal data.
 pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, String)> {
+    let frame = Frame {
+        sub: format!("{}　{}", config.term_name(), a.period.label),
+        footer: format!(
+            "本页由{}代表联络室根据代表履职档案生成，数据截至{}。",
+            config.district.standing_committee,
+            crate::domain::text::chinese_date(a.period.end)
+        ),
+    };
+    let groups: Vec<(String, Vec<&DelegateArchive>)> = a
+        .groups()
+        .into_iter()
+        .map(|g| {
+            let members = a
+                .delegates
+                .iter()
+                .filter(|d| d.delegate.group == g)
+                .collect();
+            (g, members)
+        })
+        .collect();
     let title = format!("{}人大代表履职档案（公开版）", config.district.name);
-    let sub = format!("{}　{}", config.term_name(), a.period.label);
-    let footer = format!(
-        "本页由{}代表联络室根据代表履职档案生成，数据截至{}。",
-        config.district.standing_committee,
-        crate::domain::text::chinese_date(a.period.end)
-    );
-    let groups = a.groups();
-    let mut out = Vec::new();
-    let mut idx = String::from("<ul class=\"groups\">");
-    for (gi, g) in groups.iter().enumerate() {
-        let n = a
-            .delegates
-            .iter()
-            .filter(|d| &d.delegate.group == g)
-            .count();
-        idx.push_str(&format!(
-            "<li><a href=\"g{:02}/index.html\">{}代表小组</a>（{} 名代表）</li>",
-            gi + 1,
-            esc(g),
-            n
-        ));
-    }
-    idx.push_str("</ul>");
-    out.push((
+    let mut out = vec![(
         "index.html".to_string(),
-        page(&title, &sub, "", &idx, &footer),
-    ));
-    for (gi, g) in groups.iter().enumerate() {
+        frame.page(&title, "", &site_index(&groups)),
+    )];
+    for (gi, (g, members)) in groups.iter().enumerate() {
         let dir = format!("g{:02}", gi + 1);
-        let members: Vec<&DelegateArchive> = a
-            .delegates
-            .iter()
-            .filter(|d| &d.delegate.group == g)
-            .collect();
-        // The group and the term are the page's own: the table leaves them out.
-        let cols: Vec<&str> = fields
-            .iter()
-            .copied()
-            .filter(|f| *f != "代表小组" && *f != "届别")
-            .collect();
-        let mut body = String::from("<table><tr>");
-        for f in &cols {
-            body.push_str(&format!("<th>{}</th>", esc(f)));
-        }
-        body.push_str(
-            "<th>出席区人代会</th><th>领衔建议</th><th>闭会期间活动</th><th>述职</th></tr>",
-        );
-        for (i, d) in members.iter().enumerate() {
-            body.push_str("<tr>");
-            for (k, f) in cols.iter().enumerate() {
-                let v = esc(&field(&d.delegate, f, config));
-                if k == 0 {
-                    body.push_str(&format!("<td><a href=\"{:03}.html\">{v}</a></td>", i + 1));
-                } else {
-                    body.push_str(&format!("<td>{v}</td>"));
-                }
-            }
-            body.push_str(&format!(
-                "<td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                d.get(Metric::CongressAttended),
-                d.get(Metric::CongressExpected),
-                d.get(Metric::SuggestionsLed),
-                d.get(Metric::RecessActivities),
-                d.get(Metric::Reports)
-            ));
-        }
-        body.push_str("</table>");
         let nav = "<nav><a href=\"../index.html\">返回各代表小组</a></nav>";
         out.push((
             format!("{dir}/index.html"),
-            page(&format!("{g}代表小组"), &sub, nav, &body, &footer),
+            frame.page(
+                &format!("{g}代表小组"),
+                nav,
+                &group_table(members, fields, config),
+            ),
         ));
+        let nav = format!("<nav><a href=\"index.html\">返回{}代表小组</a> · <a href=\"../index.html\">各代表小组</a></nav>", esc(g));
         for (i, d) in members.iter().enumerate() {
-            let mut body = String::from("<h2>代表基本信息</h2><table>");
-            for f in fields {
-                body.push_str(&format!(
-                    "<tr><th>{}</th><td>{}</td></tr>",
-                    esc(f),
-                    esc(&field(&d.delegate, f, config))
-                ));
-            }
-            body.push_str("</table>");
-            for (item, name) in R1_ITEMS.iter().enumerate().skip(1) {
-                let ms: Vec<&Metric> = Metric::ALL
-                    .iter()
-                    .filter(|m| m.item() as usize == item + 1)
-                    .collect();
-                body.push_str(&format!("<h2>{}</h2><table>", esc(name)));
-                for m in ms {
-                    body.push_str(&format!(
-                        "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
-                        esc(m.label()),
-                        d.get(*m)
-                    ));
-                }
-                body.push_str("</table>");
-            }
-            let nav = format!("<nav><a href=\"index.html\">返回{}代表小组</a> · <a href=\"../index.html\">各代表小组</a></nav>", esc(g));
             out.push((
                 format!("{dir}/{:03}.html", i + 1),
-                page(
+                frame.page(
                     &format!("{}代表履职情况", d.delegate.name),
-                    &sub,
                     &nav,
-                    &body,
-                    &footer,
+                    &delegate_body(d, fields, config),
                 ),
             ));
         }
     }
     out
+}
+
+/// What every page of the site shares: the subtitle and the footer.
+struct Frame {
+    sub: String,
+    footer: String,
+}
+
+impl Frame {
+    fn page(&self, title: &str, nav: &str, body: &str) -> String {
+        page(title, &self.sub, nav, body, &self.footer)
+    }
+}
+
+fn site_index(groups: &[(String, Vec<&DelegateArchive>)]) -> String {
+    let mut idx = String::from("<ul class=\"groups\">");
+    for (gi, (g, members)) in groups.iter().enumerate() {
+        idx.push_str(&format!(
+            "<li><a href=\"g{:02}/index.html\">{}代表小组</a>（{} 名代表）</li>",
+            gi + 1,
+            esc(g),
+            members.len()
+        ));
+    }
+    idx.push_str("</ul>");
+    idx
+}
+
+/// A group's page: one row per delegate, linking to the delegate's page.
+fn group_table(members: &[&DelegateArchive], fields: &[&str], config: &Config) -> String {
+    // The group and the term are the page's own: the table leaves them out.
+    let cols: Vec<&str> = fields
+        .iter()
+        .copied()
+        .filter(|f| *f != "代表小组" && *f != "届别")
+        .collect();
+    let mut body = String::from("<table><tr>");
+    for f in &cols {
+        body.push_str(&format!("<th>{}</th>", esc(f)));
+    }
+    body.push_str("<th>出席区人代会</th><th>领衔建议</th><th>闭会期间活动</th><th>述职</th></tr>");
+    for (i, d) in members.iter().enumerate() {
+        body.push_str("<tr>");
+        for (k, f) in cols.iter().enumerate() {
+            let v = esc(&field(&d.delegate, f, config));
+            if k == 0 {
+                body.push_str(&format!("<td><a href=\"{:03}.html\">{v}</a></td>", i + 1));
+            } else {
+                body.push_str(&format!("<td>{v}</td>"));
+            }
+        }
+        body.push_str(&format!(
+            "<td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            d.get(Metric::CongressAttended),
+            d.get(Metric::CongressExpected),
+            d.get(Metric::SuggestionsLed),
+            d.get(Metric::RecessActivities),
+            d.get(Metric::Reports)
+        ));
+    }
+    body.push_str("</table>");
+    body
+}
+
+/// A delegate's page: the public fields, then the archive's items (R1) with their figures.
+fn delegate_body(d: &DelegateArchive, fields: &[&str], config: &Config) -> String {
+    let mut body = String::from("<h2>代表基本信息</h2><table>");
+    for f in fields {
+        body.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>",
+            esc(f),
+            esc(&field(&d.delegate, f, config))
+        ));
+    }
+    body.push_str("</table>");
+    for (item, name) in R1_ITEMS.iter().enumerate().skip(1) {
+        body.push_str(&format!("<h2>{}</h2><table>", esc(name)));
+        for m in Metric::ALL.iter().filter(|m| m.item() as usize == item + 1) {
+            body.push_str(&format!(
+                "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
+                esc(m.label()),
+                d.get(*m)
+            ));
+        }
+        body.push_str("</table>");
+    }
+    body
 }
 
 #[cfg(test)]
