@@ -5,7 +5,7 @@
 use super::DocumentView;
 use crate::config::Config;
 use crate::documents::annual::AnnualView;
-use crate::domain::archive::{Archive, DelegateArchive, Metric};
+use crate::domain::archive::{Archive, DelegateArchive, Metric, Period};
 use crate::domain::model::{ActivityKind, HandlingResult, MeetingKind, Records, Satisfaction};
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
@@ -31,165 +31,258 @@ pub fn members_report(
     records: &Records,
     config: &Config,
 ) -> DocumentView {
-    let (name, reporter, unit, kind) = match body {
-        Body::StandingCommittee => (
-            "常委会".to_string(),
-            config.units.office.clone(),
-            config.units.office.clone(),
-            MeetingKind::StandingCommittee,
-        ),
-        Body::Committee(c) => (
-            c.to_string(),
-            c.to_string(),
-            c.to_string(),
-            MeetingKind::CommitteeMeeting,
-        ),
-    };
-    let key = |s: &str| crate::domain::text::normalize_name(s);
+    let scope = Scope::of(body, config, &archive.period);
     let members: Vec<&DelegateArchive> = archive
         .delegates
         .iter()
-        .filter(|d| match body {
-            Body::StandingCommittee => d.delegate.roles.standing_committee,
-            Body::Committee(c) => key(&d.delegate.committee) == key(c),
-        })
+        .filter(|d| scope.is_member(d))
         .collect();
-    let p = &archive.period;
-    let own_meeting = |a: &crate::domain::model::Attendance| {
-        a.kind == kind
-            && p.contains(a.date)
-            && match body {
-                Body::StandingCommittee => true,
-                Body::Committee(c) => key(&a.committee) == key(c),
-            }
-    };
     let meetings: BTreeSet<_> = records
         .attendance
         .iter()
-        .filter(|a| own_meeting(a))
+        .filter(|a| scope.own_meeting(a))
         .map(crate::input::meeting_key)
         .collect();
-    let organised = |a: &crate::domain::model::Activity, k: ActivityKind| {
-        a.kind == k && key(&a.unit) == key(&unit) && p.contains(a.date)
+    let figures: Vec<MemberFigures> = members.iter().map(|d| scope.figures(d, records)).collect();
+    let total = MemberFigures::total(&figures);
+    let mut tables: HashMap<String, TableBlock> = members
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let key = format!(
+                "每人明细/{:04}/{}（{}）",
+                i + 1,
+                d.delegate.name,
+                d.delegate.group
+            );
+            (key, scope.detail(&d.delegate.id, records))
+        })
+        .collect();
+    tables.insert(
+        "组成人员履职情况".to_string(),
+        members_table(&members, &figures, &total),
+    );
+    let absentees: Vec<Value> = members
+        .iter()
+        .zip(&figures)
+        .filter(|(_, f)| f.absent > 0)
+        .map(|(d, f)| json!({"name": d.delegate.name, "absent": f.absent}))
+        .collect();
+    let p = &archive.period;
+    let vars = json!({
+        "year": p.label.trim_end_matches("年度"),
+        "period": p.label,
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "body": scope.name,
+        "reporter": scope.reporter,
+        "members": members.len(),
+        "meetings": meetings.len(),
+        "expected": total.expected,
+        "attended": total.attended,
+        "leave": total.leave,
+        "absent": total.absent,
+        "unreported": total.unreported,
+        "rate": percent(total.attended, total.expected),
+        "inspections": total.inspections,
+        "law_checks": total.law_checks,
+        "absentees": absentees,
+    });
+    let template = match body {
+        Body::StandingCommittee => template::SC_MEMBERS,
+        Body::Committee(_) => template::COMMITTEE_MEMBERS,
     };
-    let (exp_m, att_m, leave_m, abs_m) = match body {
-        Body::StandingCommittee => (
-            Metric::ScExpected,
-            Metric::ScAttended,
-            Metric::ScLeave,
-            Metric::ScAbsent,
-        ),
-        Body::Committee(_) => (
-            Metric::CommitteeExpected,
-            Metric::CommitteeAttended,
-            Metric::CommitteeLeave,
-            Metric::CommitteeAbsent,
-        ),
-    };
-    let mut rows = Vec::new();
-    let mut detail = HashMap::new();
-    let (mut te, mut ta, mut tl, mut tx, mut ti, mut tc, mut tu) = (0, 0, 0, 0, 0, 0, 0);
-    let mut absentees = Vec::new();
-    for d in &members {
-        let id = d.delegate.id.as_str();
-        let insp = records
-            .activities
-            .iter()
-            .filter(|a| a.delegate == id && organised(a, ActivityKind::Inspection))
-            .count() as u32;
-        let checks = records
-            .activities
-            .iter()
-            .filter(|a| a.delegate == id && organised(a, ActivityKind::LawEnforcementCheck))
-            .count() as u32;
-        let (e, a, l, x) = (d.get(exp_m), d.get(att_m), d.get(leave_m), d.get(abs_m));
-        // 应出席 = 出席 + 请假 + 缺席 + 未报: meetings expected with no record at all.
-        let u = e.saturating_sub(a + l + x);
-        tu += u;
-        te += e;
-        ta += a;
-        tl += l;
-        tx += x;
-        ti += insp;
-        tc += checks;
-        if x > 0 {
-            absentees.push(json!({"name": d.delegate.name, "absent": x}));
+    DocumentView::worded(template, vars, tables)
+}
+
+/// What one body's report counts: its members, its own meetings, what it organised.
+struct Scope<'a> {
+    body: &'a Body<'a>,
+    name: String,
+    reporter: String,
+    /// The unit whose records are the body's own (inspections it organised).
+    unit: String,
+    kind: MeetingKind,
+    period: &'a Period,
+    /// 应出席, 出席, 请假, 缺席 of this body's meetings.
+    metrics: [Metric; 4],
+}
+
+fn same(a: &str, b: &str) -> bool {
+    crate::domain::text::normalize_name(a) == crate::domain::text::normalize_name(b)
+}
+
+impl<'a> Scope<'a> {
+    fn of(body: &'a Body<'a>, config: &Config, period: &'a Period) -> Scope<'a> {
+        use Metric::*;
+        let (name, unit, kind, metrics) = match body {
+            Body::StandingCommittee => (
+                "常委会".to_string(),
+                config.units.office.clone(),
+                MeetingKind::StandingCommittee,
+                [ScExpected, ScAttended, ScLeave, ScAbsent],
+            ),
+            Body::Committee(c) => (
+                c.to_string(),
+                c.to_string(),
+                MeetingKind::CommitteeMeeting,
+                [
+                    CommitteeExpected,
+                    CommitteeAttended,
+                    CommitteeLeave,
+                    CommitteeAbsent,
+                ],
+            ),
+        };
+        Scope {
+            body,
+            name,
+            reporter: unit.clone(),
+            unit,
+            kind,
+            period,
+            metrics,
         }
-        rows.push(vec![
-            d.delegate.name.clone(),
-            d.delegate.group.clone(),
-            e.to_string(),
-            a.to_string(),
-            l.to_string(),
-            x.to_string(),
-            u.to_string(),
-            percent(a, e),
-            insp.to_string(),
-            checks.to_string(),
-        ]);
+    }
+
+    fn is_member(&self, d: &DelegateArchive) -> bool {
+        match self.body {
+            Body::StandingCommittee => d.delegate.roles.standing_committee,
+            Body::Committee(c) => same(&d.delegate.committee, c),
+        }
+    }
+
+    fn own_meeting(&self, a: &crate::domain::model::Attendance) -> bool {
+        a.kind == self.kind
+            && self.period.contains(a.date)
+            && match self.body {
+                Body::StandingCommittee => true,
+                Body::Committee(c) => same(&a.committee, c),
+            }
+    }
+
+    /// An inspection or law check the body itself organised (its own records).
+    fn organised(&self, a: &crate::domain::model::Activity) -> bool {
+        matches!(
+            a.kind,
+            ActivityKind::Inspection | ActivityKind::LawEnforcementCheck
+        ) && same(&a.unit, &self.unit)
+            && self.period.contains(a.date)
+    }
+
+    fn figures(&self, d: &DelegateArchive, records: &Records) -> MemberFigures {
+        let id = d.delegate.id.as_str();
+        let organised = |k: ActivityKind| {
+            records
+                .activities
+                .iter()
+                .filter(|a| a.delegate == id && a.kind == k && self.organised(a))
+                .count() as u32
+        };
+        let [e, a, l, x] = self.metrics.map(|m| d.get(m));
+        MemberFigures {
+            expected: e,
+            attended: a,
+            leave: l,
+            absent: x,
+            // 应出席 = 出席 + 请假 + 缺席 + 未报: meetings expected with no record at all.
+            unreported: e.saturating_sub(a + l + x),
+            inspections: organised(ActivityKind::Inspection),
+            law_checks: organised(ActivityKind::LawEnforcementCheck),
+        }
+    }
+
+    /// One member's meetings and organised activities, by date.
+    fn detail(&self, id: &str, records: &Records) -> TableBlock {
         let mut items: Vec<(chrono::NaiveDate, String, String, String)> = records
             .attendance
             .iter()
-            .filter(|r| r.delegate == id && own_meeting(r))
+            .filter(|r| r.delegate == id && self.own_meeting(r))
             .map(|r| {
-                (
-                    r.date,
-                    kind.label().to_string(),
-                    r.meeting.clone(),
-                    r.presence.label().to_string(),
-                )
+                let what = (self.kind.label().to_string(), r.meeting.clone());
+                (r.date, what.0, what.1, r.presence.label().to_string())
             })
             .chain(
                 records
                     .activities
                     .iter()
-                    .filter(|r| {
-                        r.delegate == id
-                            && (organised(r, ActivityKind::Inspection)
-                                || organised(r, ActivityKind::LawEnforcementCheck))
-                    })
+                    .filter(|r| r.delegate == id && self.organised(r))
                     .map(|r| {
-                        (
-                            r.date,
-                            r.kind.label().to_string(),
-                            r.name.clone(),
-                            "参加".to_string(),
-                        )
+                        let what = (r.kind.label().to_string(), r.name.clone());
+                        (r.date, what.0, what.1, "参加".to_string())
                     }),
             )
             .collect();
         items.sort();
-        detail.insert(
-            format!(
-                "每人明细/{:04}/{}（{}）",
-                rows.len(),
-                d.delegate.name,
-                d.delegate.group
-            ),
-            TableBlock::new(
-                &["日期", "类别", "名称", "情况"],
-                items
-                    .into_iter()
-                    .map(|(dt, k, n, s)| vec![chinese_date(dt), k, n, s])
-                    .collect(),
-                &[8, 5, 13, 4],
-            ),
-        );
+        TableBlock::new(
+            &["日期", "类别", "名称", "情况"],
+            items
+                .into_iter()
+                .map(|(dt, k, n, s)| vec![chinese_date(dt), k, n, s])
+                .collect(),
+            &[8, 5, 13, 4],
+        )
     }
-    rows.push(vec![
-        "合计".into(),
-        String::new(),
-        te.to_string(),
-        ta.to_string(),
-        tl.to_string(),
-        tx.to_string(),
-        tu.to_string(),
-        percent(ta, te),
-        ti.to_string(),
-        tc.to_string(),
-    ]);
-    let mut tables = detail;
-    // 未报 is shown only when some meeting went unrecorded (column 6).
+}
+
+/// A member's figures in the members' report.
+#[derive(Default)]
+struct MemberFigures {
+    expected: u32,
+    attended: u32,
+    leave: u32,
+    absent: u32,
+    unreported: u32,
+    inspections: u32,
+    law_checks: u32,
+}
+
+impl MemberFigures {
+    fn total(all: &[MemberFigures]) -> MemberFigures {
+        let sum = |f: fn(&MemberFigures) -> u32| all.iter().map(f).sum();
+        MemberFigures {
+            expected: sum(|f| f.expected),
+            attended: sum(|f| f.attended),
+            leave: sum(|f| f.leave),
+            absent: sum(|f| f.absent),
+            unreported: sum(|f| f.unreported),
+            inspections: sum(|f| f.inspections),
+            law_checks: sum(|f| f.law_checks),
+        }
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.expected.to_string(),
+            self.attended.to_string(),
+            self.leave.to_string(),
+            self.absent.to_string(),
+            self.unreported.to_string(),
+            percent(self.attended, self.expected),
+            self.inspections.to_string(),
+            self.law_checks.to_string(),
+        ]
+    }
+}
+
+/// The members' table with its 合计 row; 未报 only when some meeting went unrecorded.
+fn members_table(
+    members: &[&DelegateArchive],
+    figures: &[MemberFigures],
+    total: &MemberFigures,
+) -> TableBlock {
+    let mut rows: Vec<Vec<String>> = members
+        .iter()
+        .zip(figures)
+        .map(|(d, f)| {
+            let mut r = vec![d.delegate.name.clone(), d.delegate.group.clone()];
+            r.extend(f.cells());
+            r
+        })
+        .collect();
+    let mut last = vec!["合计".to_string(), String::new()];
+    last.extend(total.cells());
+    rows.push(last);
     let mut headers = vec![
         "姓名",
         "代表小组",
@@ -203,41 +296,14 @@ pub fn members_report(
         "执法检查",
     ];
     let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 5];
-    if tu == 0 {
+    if total.unreported == 0 {
         headers.remove(6);
         widths.remove(6);
         for r in rows.iter_mut() {
             r.remove(6);
         }
     }
-    tables.insert(
-        "组成人员履职情况".to_string(),
-        TableBlock::new(&headers, rows, &widths),
-    );
-    let vars = json!({
-        "year": p.label.trim_end_matches("年度"),
-        "period": p.label,
-        "district": config.district.name,
-        "standing_committee": config.district.standing_committee,
-        "body": name,
-        "reporter": reporter,
-        "members": members.len(),
-        "meetings": meetings.len(),
-        "expected": te,
-        "attended": ta,
-        "leave": tl,
-        "absent": tx,
-        "unreported": tu,
-        "rate": percent(ta, te),
-        "inspections": ti,
-        "law_checks": tc,
-        "absentees": absentees,
-    });
-    let template = match body {
-        Body::StandingCommittee => template::SC_MEMBERS,
-        Body::Committee(_) => template::COMMITTEE_MEMBERS,
-    };
-    DocumentView::worded(template, vars, tables)
+    TableBlock::new(&headers, rows, &widths)
 }
 
 /// The 述职评议 work report (R6), from the yearly view plus the per-meeting tables.
