@@ -6,7 +6,9 @@ use super::DocumentView;
 use crate::config::Config;
 use crate::documents::annual::AnnualView;
 use crate::domain::archive::{Archive, DelegateArchive, Metric, Period};
-use crate::domain::model::{ActivityKind, HandlingResult, MeetingKind, Records, Satisfaction};
+use crate::domain::model::{
+    ActivityKind, HandlingResult, MeetingKind, Records, ReportToVoters, Satisfaction,
+};
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
@@ -321,23 +323,75 @@ pub fn reports_to_voters(
         .iter()
         .map(|d| (d.delegate.id.as_str(), d))
         .collect();
-    let mut reps: Vec<_> = records
-        .reports
-        .iter()
-        .filter(|r| p.contains(r.date))
-        .collect();
-    reps.sort_by(|a, b| (a.date, &a.delegate).cmp(&(b.date, &b.delegate)));
     let name = |id: &str| {
         by_id.get(id).map_or((id.to_string(), String::new()), |d| {
             (d.delegate.name.clone(), d.delegate.group.clone())
         })
     };
-    let results: Vec<Vec<String>> = reps
+    let mut reps: Vec<&ReportToVoters> = records
+        .reports
+        .iter()
+        .filter(|r| p.contains(r.date))
+        .collect();
+    reps.sort_by(|a, b| (a.date, &a.delegate).cmp(&(b.date, &b.delegate)));
+    let few: Vec<Vec<String>> = reps
+        .iter()
+        .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
+        .map(|r| {
+            let (n, g) = name(&r.delegate);
+            vec![n, g, chinese_date(r.date), r.voters.to_string()]
+        })
+        .collect();
+    let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
+    let not_yet = not_yet_reported(archive, history, config);
+    let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut vars {
+        m.insert("not_yet".into(), json!(not_yet.len()));
+        m.insert(
+            "months_left".into(),
+            json!(months_between(p.end, config.term.end)),
+        );
+    }
+    let tables = HashMap::from([
+        (
+            "各小组述职情况".to_string(),
+            group_coverage_table(archive, &reported, config),
+        ),
+        ("述职评议结果".to_string(), results_table(&reps, &name)),
+        (
+            "选民代表不足的评议会议".to_string(),
+            TableBlock::new(
+                &["姓名", "代表小组", "日期", "选民代表人数"],
+                few,
+                &[6, 7, 8, 5],
+            ),
+        ),
+        (
+            "本届尚未述职的代表".to_string(),
+            TableBlock::new(&["姓名", "代表编号", "代表小组"], not_yet, &[6, 5, 8]),
+        ),
+    ]);
+    DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
+}
+
+/// Whole calendar months from one date's month to another's (0 when not after).
+fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    if to <= from {
+        0
+    } else {
+        (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+    }
+}
+
+/// Each report with its votes and rates (on valid votes).
+fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, String)) -> TableBlock {
+    let pc = crate::domain::text::rate;
+    let rows = reps
         .iter()
         .map(|r| {
             let (n, g) = name(&r.delegate);
             let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
-            let pc = crate::domain::text::rate;
             vec![
                 n,
                 g,
@@ -353,16 +407,33 @@ pub fn reports_to_voters(
             ]
         })
         .collect();
-    let few: Vec<Vec<String>> = reps
-        .iter()
-        .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
-        .map(|r| {
-            let (n, g) = name(&r.delegate);
-            vec![n, g, chinese_date(r.date), r.voters.to_string()]
-        })
-        .collect();
-    let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
-    let mut group_rows = Vec::new();
+    TableBlock::new(
+        &[
+            "姓名",
+            "代表小组",
+            "日期",
+            "形式",
+            "选民代表",
+            "满意",
+            "基本满意",
+            "不满意",
+            "满意率",
+            "满意及基本满意率",
+            "不满意率",
+        ],
+        rows,
+        &[5, 5, 7, 5, 3, 3, 3, 3, 4, 5, 4],
+    )
+}
+
+/// R6 per group: delegates serving at the period's end, how many reported this period.
+fn group_coverage_table(
+    archive: &Archive,
+    reported: &BTreeSet<&str>,
+    config: &Config,
+) -> TableBlock {
+    let p = &archive.period;
+    let mut rows = Vec::new();
     for g in archive.groups() {
         let members: Vec<&DelegateArchive> = archive
             .delegates
@@ -373,8 +444,9 @@ pub fn reports_to_voters(
             .iter()
             .filter(|d| reported.contains(d.delegate.id.as_str()))
             .count() as u32;
-        let c = rules::report_coverage(members.len() as u32, did, t.report_share_per_year);
-        group_rows.push(vec![
+        let share = config.thresholds.report_share_per_year;
+        let c = rules::report_coverage(members.len() as u32, did, share);
+        rows.push(vec![
             g,
             c.delegates.to_string(),
             c.required.to_string(),
@@ -384,18 +456,35 @@ pub fn reports_to_voters(
             if c.met { "是" } else { "否" }.to_string(),
         ]);
     }
+    TableBlock::new(
+        &[
+            "代表小组",
+            "代表数",
+            "应述职（不少于）",
+            "已述职",
+            "述职比例",
+            "尚需述职",
+            "是否达到",
+        ],
+        rows,
+        &[8, 4, 6, 4, 5, 4, 4],
+    )
+}
+
+/// Delegates serving at the period's end who have not reported at all in the term so far.
+fn not_yet_reported(archive: &Archive, history: &Records, config: &Config) -> Vec<Vec<String>> {
+    let end = archive.period.end;
     let ever: BTreeSet<&str> = history
         .reports
         .iter()
-        .filter(|r| r.date <= p.end)
+        .filter(|r| r.date <= end)
         .map(|r| r.delegate.as_str())
         .collect();
-    let not_yet: Vec<Vec<String>> = archive
+    archive
         .delegates
         .iter()
         .filter(|d| {
-            d.delegate.service_end(config.term.end) >= p.end
-                && !ever.contains(d.delegate.id.as_str())
+            d.delegate.service_end(config.term.end) >= end && !ever.contains(d.delegate.id.as_str())
         })
         .map(|d| {
             vec![
@@ -404,75 +493,7 @@ pub fn reports_to_voters(
                 d.delegate.group.clone(),
             ]
         })
-        .collect();
-    let months_left = {
-        let (a, b) = (p.end, config.term.end);
-        if b <= a {
-            0
-        } else {
-            use chrono::Datelike;
-            (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
-        }
-    };
-    let mut tables = HashMap::new();
-    tables.insert(
-        "各小组述职情况".to_string(),
-        TableBlock::new(
-            &[
-                "代表小组",
-                "代表数",
-                "应述职（不少于）",
-                "已述职",
-                "述职比例",
-                "尚需述职",
-                "是否达到",
-            ],
-            group_rows,
-            &[8, 4, 6, 4, 5, 4, 4],
-        ),
-    );
-    tables.insert(
-        "述职评议结果".to_string(),
-        TableBlock::new(
-            &[
-                "姓名",
-                "代表小组",
-                "日期",
-                "形式",
-                "选民代表",
-                "满意",
-                "基本满意",
-                "不满意",
-                "满意率",
-                "满意及基本满意率",
-                "不满意率",
-            ],
-            results,
-            &[5, 5, 7, 5, 3, 3, 3, 3, 4, 5, 4],
-        ),
-    );
-    tables.insert(
-        "选民代表不足的评议会议".to_string(),
-        TableBlock::new(
-            &["姓名", "代表小组", "日期", "选民代表人数"],
-            few,
-            &[6, 7, 8, 5],
-        ),
-    );
-    tables.insert(
-        "本届尚未述职的代表".to_string(),
-        TableBlock::new(
-            &["姓名", "代表编号", "代表小组"],
-            not_yet.clone(),
-            &[6, 5, 8],
-        ),
-    );
-    let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut vars {
-        m.insert("not_yet".into(), json!(not_yet.len()));
-        m.insert("months_left".into(), json!(months_left));
-    }
-    DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
+        .collect()
 }
 
 /// 履职积分.xlsx: every delegate's score, each item's contribution and the bands.
