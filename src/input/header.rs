@@ -320,6 +320,32 @@ pub fn find_header(sheet: &Sheet, spec: &SheetSpec) -> Result<Header, String> {
     ))
 }
 
+/// The record sheet whose header a sheet resembles most, when one row of its first rows
+/// holds at least two of that sheet's columns: such a sheet holds records even when its
+/// name and header do not say which kind (参会情况 typed for 出席情况).
+pub fn resembles(sheet: &Sheet) -> Option<&'static SheetSpec> {
+    let (r0, r1) = sheet.row_span();
+    let mut best: Option<(usize, &'static SheetSpec)> = None;
+    for row in r0..r1.min(r0 + HEADER_SCAN_ROWS) {
+        let texts: Vec<String> = sheet
+            .row_cells(row)
+            .filter_map(|(_, cell)| match cell {
+                Data::String(s) => Some(clean_text(s)),
+                _ => None,
+            })
+            .collect();
+        for spec in RECORD_SHEETS {
+            let mut names: Vec<&str> = texts.iter().filter_map(|t| spec.column_for(t)).collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.len() >= 2 && best.is_none_or(|b| names.len() > b.0) {
+                best = Some((names.len(), spec));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
 /// Rows whose first text marks them as notes or signatures, not data.
 pub fn is_notes_row(sheet: &Sheet, row: u32) -> bool {
     let (c0, c1) = sheet.col_span();

@@ -230,57 +230,8 @@ pub fn read_workbook(
     v: &mut Validation,
 ) {
     for sheet in &wb.sheets {
-        let named = header::RECORD_SHEETS
-            .iter()
-            .find(|s| s.matches_sheet_name(&sheet.name))
-            .copied();
-        if sheet.hidden {
-            if let Some(spec) = named {
-                v.findings.push(
-                    Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
-                        .message(format!("「{}」工作表被隐藏，未读取", spec.name))
-                        .hint("如需报送，请在表格中取消隐藏该工作表"),
-                );
-            }
+        let Some((spec, header)) = sheet_spec(ctx.file, sheet, tally, v) else {
             continue;
-        }
-        let (spec, header) = match named {
-            Some(spec) => match find_header(sheet, spec) {
-                Ok(h) => (spec, h),
-                Err(msg) => {
-                    sheet_unreadable(sheet, ctx.file, &msg, spec, tally, v);
-                    continue;
-                }
-            },
-            None => {
-                if normalize_name(&sheet.name) == "填表说明" || sheet_is_empty(sheet) {
-                    continue;
-                }
-                // A renamed sheet (Sheet1) is still read when its header says what it is.
-                let mut by_header: Vec<(&SheetSpec, Header)> = header::RECORD_SHEETS
-                    .iter()
-                    .filter_map(|s| find_header(sheet, s).ok().map(|h| (*s, h)))
-                    .filter(|(s, h)| h.columns.len() > s.required.len())
-                    .collect();
-                if by_header.len() == 1 {
-                    let (spec, h) = by_header.remove(0);
-                    v.findings.push(
-                        Finding::new(Severity::Info, ctx.file, &sheet.name, 0)
-                            .message(format!("工作表名不规范，按表头识别为「{}」", spec.name))
-                            .hint(format!("建议把工作表改名为「{}」", spec.name)),
-                    );
-                    (spec, h)
-                } else {
-                    let (r0, r1) = sheet.row_span();
-                    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count();
-                    v.findings.push(
-                        Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
-                            .message(format!("未识别的工作表（{n} 行），未读取"))
-                            .hint("报送表的工作表应命名为：出席记录、履职活动、代表建议、述职评议、通报表彰"),
-                    );
-                    continue;
-                }
-            }
         };
         let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
         for r in data_rows(sheet, &header, ctx.file, tally, v) {
@@ -299,6 +250,78 @@ pub fn read_workbook(
             v.findings.append(&mut row.findings);
         }
     }
+}
+
+/// What kind of record sheet a sheet is, by its name or else by its header, with the
+/// header. None for a sheet not to read: hidden, empty, instructions, or data whose
+/// kind cannot be told (then its rows are counted and rejected, never silently lost).
+fn sheet_spec(
+    file: &str,
+    sheet: &Sheet,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) -> Option<(&'static SheetSpec, Header)> {
+    let named = header::RECORD_SHEETS
+        .iter()
+        .find(|s| s.matches_sheet_name(&sheet.name))
+        .copied();
+    if sheet.hidden {
+        if let Some(spec) = named {
+            v.findings.push(
+                Finding::new(Severity::Warning, file, &sheet.name, 0)
+                    .message(format!("「{}」工作表被隐藏，未读取", spec.name))
+                    .hint("如需报送，请在表格中取消隐藏该工作表"),
+            );
+        }
+        return None;
+    }
+    if let Some(spec) = named {
+        return match find_header(sheet, spec) {
+            Ok(h) => Some((spec, h)),
+            Err(msg) => {
+                sheet_unreadable(sheet, file, &msg, spec, tally, v);
+                None
+            }
+        };
+    }
+    if normalize_name(&sheet.name) == "填表说明" || sheet_is_empty(sheet) {
+        return None;
+    }
+    // A renamed sheet (Sheet1) is still read when its header says what it is.
+    let mut by_header: Vec<(&SheetSpec, Header)> = header::RECORD_SHEETS
+        .iter()
+        .filter_map(|s| find_header(sheet, s).ok().map(|h| (*s, h)))
+        .filter(|(s, h)| h.columns.len() > s.required.len())
+        .collect();
+    if by_header.len() == 1 {
+        let (spec, h) = by_header.remove(0);
+        v.findings.push(
+            Finding::new(Severity::Info, file, &sheet.name, 0)
+                .message(format!("工作表名不规范，按表头识别为「{}」", spec.name))
+                .hint(format!("建议把工作表改名为「{}」", spec.name)),
+        );
+        return Some((spec, h));
+    }
+    if let Some(spec) = header::resembles(sheet) {
+        let why = match find_header(sheet, spec) {
+            Err(msg) => msg,
+            Ok(_) => "表头同时符合多种报送表，无法确定类别".to_string(),
+        };
+        let msg = format!(
+            "无法识别的工作表：工作表名不是规定的名称，表头与「{}」相近，但{why}",
+            spec.name
+        );
+        sheet_unreadable(sheet, file, &msg, spec, tally, v);
+        return None;
+    }
+    let (r0, r1) = sheet.row_span();
+    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count();
+    v.findings.push(
+        Finding::new(Severity::Warning, file, &sheet.name, 0)
+            .message(format!("未识别的工作表（{n} 行），未读取"))
+            .hint("报送表的工作表应命名为：出席记录、履职活动、代表建议、述职评议、通报表彰"),
+    );
+    None
 }
 
 fn sheet_is_empty(sheet: &Sheet) -> bool {
