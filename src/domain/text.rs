@@ -51,9 +51,39 @@ pub fn is_blank_text(s: &str) -> bool {
     s.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
-/// Zero-width and control characters never belong in a cell value.
+/// Control and invisible format characters never belong in a cell value: a soft hyphen,
+/// a zero-width space or joiner, a direction mark or override would make two names that
+/// look the same compare different (and could make a fix hint suggest what was typed).
 fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' // soft hyphen
+            | '\u{034F}' // combining grapheme joiner
+            | '\u{061C}' // Arabic letter mark
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space, (non-)joiner, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{206F}' // isolates, deprecated format characters
+            | '\u{FEFF}' // byte order mark, zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+            | '\u{E0000}'..='\u{E007F}' // tag characters
+        )
+}
+
+/// Text cut to at most `max` characters, marked with … when cut: for names and values
+/// quoted in messages, never for data that is kept.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some(_) => {
+            let head: String = s.chars().take(max.saturating_sub(1)).collect();
+            format!("{head}…")
+        }
+    }
 }
 
 /// The dots typed between the parts of a minority name (阿依古丽·买买提).

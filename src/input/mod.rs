@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod header;
 pub mod merges;
 pub mod open;
+pub mod prescan;
 pub mod report;
 pub mod roster;
 pub mod row;
@@ -70,11 +71,16 @@ pub fn load_base(input: &Path) -> Result<Base> {
         );
     };
     let roster_file = walk::relative(input, &roster_path);
-    let bytes = std::fs::read(&roster_path)
-        .with_context(|| format!("无法读取 {}", roster_path.display()))?;
-    let wb = open::open(&bytes).map_err(|e| {
-        anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)
-    })?;
+    let root = std::fs::canonicalize(input)
+        .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
+    if let Some(r) = walk::refusal(&root, &roster_path) {
+        bail!("代表名册 {roster_file} 无法读取：{}。{}", r.message, r.hint);
+    }
+    let wb = open::read_bounded(&roster_path)
+        .and_then(|b| open::open(&b))
+        .map_err(|e| {
+            anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)
+        })?;
     let roster = read_roster(&wb, &roster_file, &config, &mut validation);
     if roster.delegates.is_empty() {
         bail!("代表名册 {roster_file} 中没有可用的代表记录");

@@ -17,6 +17,83 @@ pub const MAX_CELL_CHARS: usize = 10_000;
 /// Sheets with more rows than this are refused: no delegate group sends that many.
 pub const MAX_SHEET_ROWS: u32 = 200_000;
 
+/// Reads a file for opening: its metadata is checked first (a regular file within
+/// `MAX_FILE_BYTES`; a FIFO, device or sparse giant is refused unread), then at most one
+/// byte more than the limit is read, so a file that grows meanwhile is refused too.
+pub fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, OpenError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+    check_metadata(&meta)?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(&e))?;
+    // The opened file itself, in case the path was swapped since it was looked at.
+    check_metadata(&file.metadata().map_err(|e| io_error(&e))?)?;
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(meta.len() as usize)
+        .map_err(|_| out_of_memory())?;
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(&e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn check_metadata(meta: &std::fs::Metadata) -> Result<(), OpenError> {
+    if !meta.is_file() {
+        return Err(OpenError::new(
+            "不是普通文件（可能是管道、设备或套接字），未读取",
+            "报送表应为普通的 .xlsx、.xls 或 .ods 文件",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len()));
+    }
+    Ok(())
+}
+
+fn too_large(bytes: u64) -> OpenError {
+    OpenError::new(
+        format!(
+            "文件过大（{} MB），超过上限 {} MB，未读取",
+            bytes / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+        "请检查是否误存了大量空行或图片，删除后重新报送",
+    )
+}
+
+fn out_of_memory() -> OpenError {
+    OpenError::new(
+        "内存不足，无法读取该文件",
+        "请关闭其他程序后重试；如仍不行，请把该文件拆分为几个较小的文件",
+    )
+}
+
+/// A read error in Chinese, with a hint that fits its cause.
+pub fn io_error(e: &std::io::Error) -> OpenError {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        OutOfMemory => out_of_memory(),
+        NotFound => OpenError::new(
+            "文件不存在（可能在读取时被移走或删除）",
+            "请确认文件仍在输入文件夹中后重新运行",
+        ),
+        PermissionDenied => OpenError::new(
+            "没有读取该文件的权限，或文件被其他程序锁定",
+            "请关闭正在使用该文件的程序（如 WPS、Excel），并检查文件权限",
+        ),
+        _ => OpenError::new(
+            format!(
+                "无法读取文件（系统错误代码 {}）",
+                e.raw_os_error().unwrap_or(0)
+            ),
+            "请检查文件是否被其他程序占用，或把文件复制到本机硬盘后重试",
+        ),
+    }
+}
+
 /// What the bytes say the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -329,21 +406,17 @@ pub fn open(bytes: &[u8]) -> Result<Workbook, OpenError> {
 
 fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(OpenError::new(
-            format!(
-                "文件过大（{} MB），超过上限 {} MB",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            "请检查是否误存了大量空行或图片，删除后重新报送",
-        ));
+        return Err(too_large(bytes.len() as u64));
     }
     let format = sniff(bytes)?;
     if matches!(format, Format::Xlsx | Format::Ods) {
         check_unpacked_size(bytes)?;
+        super::prescan::duplicate_entries(bytes)?;
     }
-    if format == Format::Xls {
-        check_xls_extent(bytes)?;
+    match format {
+        Format::Xlsx => super::prescan::xlsx(bytes)?,
+        Format::Ods => super::prescan::ods(bytes)?,
+        Format::Xls => check_xls_extent(bytes)?,
     }
     let damaged = |e: &dyn std::fmt::Debug| {
         OpenError::new(

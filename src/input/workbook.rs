@@ -336,20 +336,21 @@ pub struct FileOutcome {
     pub tally: FileTally,
 }
 
-/// Opens a workbook file.
+/// Opens a workbook file: checked by its metadata, read within the size limit.
 pub fn open_file(path: &Path) -> Result<Workbook, open::OpenError> {
-    std::fs::read(path)
-        .map_err(|e| open::OpenError {
-            message: format!("无法读取文件：{e}"),
-            hint: "请检查文件是否被其他程序占用".into(),
-        })
-        .and_then(|b| open::open(&b))
+    open::read_bounded(path).and_then(|b| open::open(&b))
 }
 
 /// Opens one workbook and checks it against the roster.
 pub fn read_file(f: &InputFile, roster: &Roster, config: &Config) -> FileOutcome {
     let (year, rel, name) = (f.year, f.rel.as_str(), f.name.as_str());
-    let wb = open_file(&f.path);
+    let wb = match &f.refused {
+        Some(r) => Err(open::OpenError {
+            message: r.message.clone(),
+            hint: r.hint.clone(),
+        }),
+        None => open_file(&f.path),
+    };
     let mut v = Validation::default();
     let mut cands = Candidates::default();
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
