@@ -118,6 +118,10 @@ impl OpenError {
     }
 }
 
+/// The longest sheet name kept: Excel allows 31 characters, a crafted file any number,
+/// and the name is quoted in every finding and record source.
+pub const MAX_SHEET_NAME_CHARS: usize = 100;
+
 /// Cells a sheet may hold: a workbook from a delegate group has a few thousand.
 pub const MAX_SHEET_CELLS: usize = 2_000_000;
 
@@ -416,7 +420,7 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     match format {
         Format::Xlsx => super::prescan::xlsx(bytes)?,
         Format::Ods => super::prescan::ods(bytes)?,
-        Format::Xls => check_xls_extent(bytes)?,
+        Format::Xls => {}
     }
     let damaged = |e: &dyn std::fmt::Debug| {
         OpenError::new(
@@ -436,22 +440,23 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
                 .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
                 .collect();
             let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
+            let shown = |name: &str| crate::domain::text::clip(name, MAX_SHEET_NAME_CHARS);
             let mut merges = merges::xlsx(bytes, &names);
             let mut out = Vec::new();
             for (i, (name, hidden)) in meta.into_iter().enumerate() {
                 // Cells are streamed: a declared or real extent of a million rows by
                 // sixteen thousand columns never becomes one allocation.
-                let mut sheet = Sheet::new(&name, hidden);
+                let mut sheet = Sheet::new(shown(&name), hidden);
                 {
                     let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
                     while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
                         let (r, c) = cell.get_position();
                         if r >= MAX_SHEET_ROWS {
-                            return Err(too_many_rows(&name));
+                            return Err(too_many_rows(&sheet.name));
                         }
                         sheet.set(r, c, Data::from(cell.get_value().clone()));
                         if sheet.cell_count() > MAX_SHEET_CELLS {
-                            return Err(too_many_cells(&name));
+                            return Err(too_many_cells(&sheet.name));
                         }
                     }
                 }
@@ -465,12 +470,17 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
             out
         }
         Format::Xls => {
+            // BIFF8 keeps every string as UTF-16 (or its compressed Latin-1 form), whatever
+            // CODEPAGE declares; only BIFF5 and older store text in the declared code page.
+            let biff8 = check_xls_extent(bytes)?;
+            let mut options = XlsOptions::default();
+            if biff8 {
+                options.force_codepage = Some(1200);
+            }
             let mut wb =
-                Xls::new_with_options(Cursor::new(bytes), XlsOptions::default()).map_err(|e| {
-                    match e {
-                        calamine::XlsError::Password => encrypted(),
-                        other => damaged(&other),
-                    }
+                Xls::new_with_options(Cursor::new(bytes), options).map_err(|e| match e {
+                    calamine::XlsError::Password => encrypted(),
+                    other => damaged(&other),
                 })?;
             load_sheets(
                 &mut wb,
@@ -508,8 +518,12 @@ where
     let mut out = Vec::new();
     for (name, hidden) in meta {
         let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-        check_size(&name, &range)?;
-        let mut sheet = Sheet::from_range(&name, hidden, &range);
+        let shown = crate::domain::text::clip(&name, MAX_SHEET_NAME_CHARS);
+        check_size(&shown, &range)?;
+        let mut sheet = Sheet::from_range(shown, hidden, &range);
+        if sheet.cell_count() > MAX_SHEET_CELLS {
+            return Err(too_many_cells(&sheet.name));
+        }
         if let Some(m) = merges(wb, &name) {
             fill_merges(&mut sheet, &m)?;
         }
@@ -550,8 +564,8 @@ pub const MAX_XLS_RECTANGLE: u64 = 4_000_000;
 /// Scans the BIFF records of a `.xls` for the extent of each sheet's cells and declared
 /// dimensions, and refuses a sheet whose rectangle is too large before the reader
 /// allocates it: a few cells at row 60,000 and column 60,000 would otherwise ask for
-/// hundreds of gigabytes at once.
-fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
+/// hundreds of gigabytes at once. Returns whether the workbook is BIFF8.
+fn check_xls_extent(bytes: &[u8]) -> Result<bool, OpenError> {
     // A container that does not follow the format is refused here: the scan below must
     // see exactly what the reader would read, and Excel and WPS write valid containers.
     let damaged = |why: &str| {
@@ -597,6 +611,8 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
     // The globals, as the reader walks them: sheet positions from BOUNDSHEET records.
     let mut sheets = Vec::new();
     let mut pos = 0usize;
+    let biff8 =
+        record(0).is_some_and(|(typ, data, _)| typ == 0x0809 && u16_at(data, 0) == Some(0x0600));
     while let Some((typ, data, next)) = record(pos) {
         pos = next;
         match typ {
@@ -688,7 +704,7 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
             }
         }
     }
-    Ok(())
+    Ok(biff8)
 }
 
 fn too_many_rows(name: &str) -> OpenError {

@@ -125,6 +125,7 @@ struct CellScan {
     repeats: u64,
     filled: bool,
     chars: u64,
+    bytes: u64,
 }
 
 /// The most columns and rows calamine keeps (it caps repeats there).
@@ -147,8 +148,11 @@ pub fn ods(bytes: &[u8]) -> Result<(), OpenError> {
         match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => scan.start(&e)?,
             Ok(Event::End(e)) => scan.end(e.name().as_ref())?,
-            Ok(Event::Text(t)) => scan.text(t.len() as u64)?,
-            Ok(Event::GeneralRef(_)) => scan.text(1)?,
+            Ok(Event::Text(t)) => {
+                let raw: &str = &t;
+                scan.text(raw.chars().count() as u64, raw.len() as u64)?
+            }
+            Ok(Event::GeneralRef(_)) => scan.text(1, 1)?,
             Ok(Event::Eof) | Err(_) => break, // damage is the reader's to report
             Ok(_) => {}
         }
@@ -164,7 +168,7 @@ struct OdsScan {
     cell: Option<CellScan>,
     /// Cells laid out by the sheets done so far.
     layout: u64,
-    /// Text bytes all cells expand to, repeats included.
+    /// Text bytes all cells expand to, repeats included (UTF-8, as calamine keeps them).
     text: u64,
 }
 
@@ -201,37 +205,37 @@ impl OdsScan {
                     "table:formula",
                 ]
                 .iter()
-                .any(|a| e.try_get_attribute(*a).ok().flatten().is_some());
-                let chars = e
-                    .try_get_attribute("office:string-value")
-                    .ok()
-                    .flatten()
-                    .map_or(0, |a| a.value.chars().count() as u64);
+                .any(|a| e.try_get_attribute(a).ok().flatten().is_some());
+                let value = e.try_get_attribute("office:string-value").ok().flatten();
+                let chars = value.as_ref().map_or(0, |a| a.value.chars().count() as u64);
+                let bytes = value.as_ref().map_or(0, |a| a.value.len() as u64);
                 self.cell = Some(CellScan {
                     repeats: attr_u64(e, "table:number-columns-repeated")
                         .unwrap_or(1)
                         .max(1),
                     filled,
                     chars,
+                    bytes,
                 });
             }
             "text:s" if self.cell.is_some() => {
                 let n = attr_u64(e, "text:c").unwrap_or(1);
-                self.text(n)?;
+                self.text(n, n)?;
             }
-            "text:tab" | "text:line-break" if self.cell.is_some() => self.text(1)?,
+            "text:tab" | "text:line-break" if self.cell.is_some() => self.text(1, 1)?,
             _ => {}
         }
         Ok(())
     }
 
     /// Text inside a cell: it is then filled, and its size is checked at once.
-    fn text(&mut self, n: u64) -> Result<(), OpenError> {
+    fn text(&mut self, chars: u64, bytes: u64) -> Result<(), OpenError> {
         let Some(cell) = self.cell.as_mut() else {
             return Ok(());
         };
         cell.filled = true;
-        cell.chars = cell.chars.saturating_add(n);
+        cell.chars = cell.chars.saturating_add(chars);
+        cell.bytes = cell.bytes.saturating_add(bytes);
         if cell.chars > MAX_ODS_CELL_CHARS {
             let name = self.table.as_ref().map_or("", |t| t.name.as_str());
             return Err(refused(format!(
@@ -267,7 +271,7 @@ impl OdsScan {
         row.end = row.col;
         let cells = cell.repeats.saturating_mul(row.repeats);
         table.filled = table.filled.saturating_add(cells);
-        self.text = self.text.saturating_add(cell.chars.saturating_mul(cells));
+        self.text = self.text.saturating_add(cell.bytes.saturating_mul(cells));
         if table.filled > MAX_SHEET_CELLS as u64 {
             return Err(refused(format!(
                 "工作表「{}」的单元格超过 {MAX_SHEET_CELLS} 个的上限（含重复的行和列）",
@@ -353,10 +357,8 @@ mod tests {
 
     #[test]
     fn repeated_rows_of_a_value_are_counted_before_expansion() {
-        let body = format!(
-            r#"<table:table table:name="表"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row></table:table>"#
-        );
-        let err = ods(&ods_with(&body)).expect_err("100 M cells");
+        let body = r#"<table:table table:name="表"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row></table:table>"#;
+        let err = ods(&ods_with(body)).expect_err("100 M cells");
         assert!(err.message.contains("2000000"), "{err:?}");
         assert!(err.message.contains("「表」"), "{err:?}");
     }
