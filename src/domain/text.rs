@@ -401,6 +401,36 @@ mod tests {
         assert_eq!(excel_serial_to_date(25.0), None);
     }
 
+    /// A soft hyphen, word joiner, zero-width space, direction override or byte order
+    /// mark inside a name is dropped: 王芳 typed with any of them is 王芳.
+    #[test]
+    fn invisible_characters_are_stripped() {
+        for c in [
+            '\u{00AD}', '\u{2060}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}',
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{FEFF}',
+        ] {
+            let typed = format!("{c}王{c}芳{c}");
+            assert_eq!(normalize_name(&typed), "王芳", "U+{:04X}", c as u32);
+            assert_eq!(
+                clean_text(&format!("区 {c}人大")),
+                "区 人大",
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(is_blank_text(&c.to_string()));
+        }
+        // Visible marks stay: the middle dot of minority names, CJK punctuation.
+        assert_eq!(normalize_name("阿依古丽·买买提"), "阿依古丽·买买提");
+        assert_eq!(clean_text("甲、乙"), "甲、乙");
+    }
+
+    #[test]
+    fn clip_cuts_long_text_on_a_character_boundary() {
+        assert_eq!(clip("短", 5), "短");
+        assert_eq!(clip(&"长".repeat(40_000), 5), "长长长长…");
+        assert_eq!(clip("abcdef", 6), "abcdef");
+    }
+
     #[test]
     fn names_compare_without_spaces_and_with_one_middle_dot() {
         assert_eq!(normalize_name("张 三"), "张三");

@@ -390,6 +390,25 @@ mod tests {
         s
     }
 
+    /// 三月会议 with 参会情况 typed for 出席情况: not read as attendance, but recognised
+    /// as a sheet of attendance records; a sheet of prose is not.
+    #[test]
+    fn a_sheet_resembling_a_record_sheet_is_recognised_as_data() {
+        let mut s = Sheet::new("三月会议", false);
+        for (c, h) in ["日期", "会议类别", "会议名称", "姓名", "参会情况"]
+            .iter()
+            .enumerate()
+        {
+            s.set(0, c as u32, Data::String(h.to_string()));
+        }
+        assert!(find_header(&s, &ATTENDANCE).is_err());
+        assert_eq!(resembles(&s).map(|x| x.name), Some(ATTENDANCE.name));
+        let mut prose = Sheet::new("说明", false);
+        prose.set(0, 0, Data::String("本表由各代表小组填写".into()));
+        prose.set(1, 0, Data::String("日期".into()));
+        assert!(resembles(&prose).is_none());
+    }
+
     #[test]
     fn header_under_title_and_blank_rows_with_variant_names() {
         let s = sheet(&[
