@@ -2476,3 +2476,27 @@ fn write_hostile_fuzz_seeds() {
         std::fs::write(dir.join(name), bytes).expect("write");
     }
 }
+
+/// A FIFO in place of lvzhi.toml is refused by its metadata: the run stops with a Chinese
+/// message instead of waiting forever for a writer.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_configuration_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    std::fs::remove_file(input.join("lvzhi.toml")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(input.join("lvzhi.toml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("mkfifo not available: skipped");
+        return;
+    }
+    let (code, _, stderr) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("配置文件 lvzhi.toml 无法读取：不是普通文件"),
+        "{stderr}"
+    );
+}

@@ -429,46 +429,7 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
         )
     };
     let sheets = match format {
-        Format::Xlsx => {
-            let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::XlsxError::Password => encrypted(),
-                other => damaged(&other),
-            })?;
-            let meta: Vec<(String, bool)> = wb
-                .sheets_metadata()
-                .iter()
-                .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
-                .collect();
-            let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
-            let shown = |name: &str| crate::domain::text::clip(name, MAX_SHEET_NAME_CHARS);
-            let mut merges = merges::xlsx(bytes, &names);
-            let mut out = Vec::new();
-            for (i, (name, hidden)) in meta.into_iter().enumerate() {
-                // Cells are streamed: a declared or real extent of a million rows by
-                // sixteen thousand columns never becomes one allocation.
-                let mut sheet = Sheet::new(shown(&name), hidden);
-                {
-                    let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
-                    while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
-                        let (r, c) = cell.get_position();
-                        if r >= MAX_SHEET_ROWS {
-                            return Err(too_many_rows(&sheet.name));
-                        }
-                        sheet.set(r, c, Data::from(cell.get_value().clone()));
-                        if sheet.cell_count() > MAX_SHEET_CELLS {
-                            return Err(too_many_cells(&sheet.name));
-                        }
-                    }
-                }
-                let regions = match merges.as_mut() {
-                    Some(m) => std::mem::take(&mut m[i]),
-                    None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-                };
-                fill_merges(&mut sheet, &regions)?;
-                out.push(sheet);
-            }
-            out
-        }
+        Format::Xlsx => xlsx_sheets(bytes, &damaged)?,
         Format::Xls => {
             // BIFF8 keeps every string as UTF-16 (or its compressed Latin-1 form), whatever
             // CODEPAGE declares; only BIFF5 and older store text in the declared code page.
@@ -498,6 +459,51 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
         }
     };
     Ok(Workbook { format, sheets })
+}
+
+/// Every sheet of an .xlsx, its cells streamed one by one within the limits.
+fn xlsx_sheets(
+    bytes: &[u8],
+    damaged: &dyn Fn(&dyn std::fmt::Debug) -> OpenError,
+) -> Result<Vec<Sheet>, OpenError> {
+    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => encrypted(),
+        other => damaged(&other),
+    })?;
+    let meta: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
+    let shown = |name: &str| crate::domain::text::clip(name, MAX_SHEET_NAME_CHARS);
+    let mut merges = merges::xlsx(bytes, &names);
+    let mut out = Vec::new();
+    for (i, (name, hidden)) in meta.into_iter().enumerate() {
+        // Cells are streamed: a declared or real extent of a million rows by
+        // sixteen thousand columns never becomes one allocation.
+        let mut sheet = Sheet::new(shown(&name), hidden);
+        {
+            let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
+                let (r, c) = cell.get_position();
+                if r >= MAX_SHEET_ROWS {
+                    return Err(too_many_rows(&sheet.name));
+                }
+                sheet.set(r, c, Data::from(cell.get_value().clone()));
+                if sheet.cell_count() > MAX_SHEET_CELLS {
+                    return Err(too_many_cells(&sheet.name));
+                }
+            }
+        }
+        let regions = match merges.as_mut() {
+            Some(m) => std::mem::take(&mut m[i]),
+            None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        };
+        fill_merges(&mut sheet, &regions)?;
+        out.push(sheet);
+    }
+    Ok(out)
 }
 
 /// Loads every sheet of an opened workbook with its visibility and filled merges.
@@ -584,30 +590,7 @@ fn check_xls_extent(bytes: &[u8]) -> Result<bool, OpenError> {
     if !found {
         return Err(damaged("没有工作簿数据流"));
     }
-    let too_big = || {
-        OpenError::new(
-            format!("工作表的数据范围超过上限（{MAX_XLS_RECTANGLE} 个单元格）"),
-            "请删除表格右方或下方远处的内容或格式，另存为 .xlsx 后重新报送",
-        )
-    };
-    let area = |r0: u64, r1: u64, c0: u64, c1: u64| {
-        (r1.saturating_sub(r0) + 1) * (c1.saturating_sub(c0) + 1)
-    };
-    let u16_at = |d: &[u8], i: usize| {
-        d.get(i..i + 2)
-            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |d: &[u8], i: usize| {
-        d.get(i..i + 4)
-            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-    };
-    let record = |pos: usize| -> Option<(u16, &[u8], usize)> {
-        let head = stream.get(pos..pos + 4)?;
-        let typ = u16::from_le_bytes([head[0], head[1]]);
-        let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
-        let end = (pos + 4 + len).min(stream.len());
-        Some((typ, &stream[pos + 4..end], end))
-    };
+    let record = |pos: usize| biff_record(&stream, pos);
     // The globals, as the reader walks them: sheet positions from BOUNDSHEET records.
     let mut sheets = Vec::new();
     let mut pos = 0usize;
@@ -623,88 +606,126 @@ fn check_xls_extent(bytes: &[u8]) -> Result<bool, OpenError> {
     }
     // Each sheet from its recorded position (wherever that points), as the reader does.
     for start in sheets {
-        let mut pos = start as usize;
-        let mut ext: Option<(u64, u64, u64, u64)> = None;
-        let mut seen_bof = false;
-        let mut depth = 0usize;
-        let mut steps = 0usize;
-        while let Some((typ, data, next)) = record(pos) {
-            pos = next;
-            steps += 1;
-            if steps > 10_000_000 {
-                break;
-            }
-            if depth > 0 {
-                match typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
-            match typ {
-                0x0809 if seen_bof => depth += 1,
-                0x0809 => seen_bof = true,
-                0x000A => break,
-                // DIMENSIONS: the reader reserves rows × columns from it, computed as it
-                // does (BIFF5 16-bit, BIFF8 32-bit rows; wrapping arithmetic included).
-                0x0200 => {
-                    let dims = match data.len() {
-                        10 => (
-                            u16_at(data, 0),
-                            u16_at(data, 2),
-                            u16_at(data, 4),
-                            u16_at(data, 6),
-                        ),
-                        14 | 16 => (
-                            u32_at(data, 0),
-                            u32_at(data, 4),
-                            u16_at(data, 8),
-                            u16_at(data, 10),
-                        ),
-                        _ => continue,
-                    };
-                    let (Some(rf), Some(rl), Some(cf), Some(cl)) = dims else {
-                        continue;
-                    };
-                    let (rf, rl, mut cf, cl) = (rf as u32, rl as u32, cf as u32, cl as u32);
-                    if cf > 0xFF || cl < cf {
-                        cf = 0;
-                    }
-                    let (r_end, c_end) = if rl >= 1 && cl >= 1 {
-                        (rl - 1, cl - 1)
-                    } else {
-                        (rf, cf)
-                    };
-                    let rows = u64::from(r_end.wrapping_sub(rf).wrapping_add(1));
-                    let cols = u64::from(c_end.wrapping_sub(cf).wrapping_add(1));
-                    if rows.saturating_mul(cols) > MAX_XLS_RECTANGLE {
-                        return Err(too_big());
-                    }
-                }
-                // Cell records (row and first column first; MULRK/MULBLANK end with
-                // their last column), formulas and their string results included.
-                0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x00FD | 0x027E | 0x00BD
-                | 0x00BE => {
-                    let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) else {
-                        continue;
-                    };
-                    let c_last = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
-                        u16_at(data, data.len() - 2).unwrap_or(c).max(c)
-                    } else {
-                        c
-                    };
-                    let e = ext.get_or_insert((r, r, c, c_last));
-                    *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c_last));
-                    if area(e.0, e.1, e.2, e.3) > MAX_XLS_RECTANGLE {
-                        return Err(too_big());
-                    }
-                }
-                _ => {}
-            }
-        }
+        check_sheet_extent(&stream, start as usize)?;
     }
     Ok(biff8)
+}
+
+/// One sheet's records from `start`: its declared DIMENSIONS and the extent of its cells
+/// must stay within `MAX_XLS_RECTANGLE`.
+fn check_sheet_extent(stream: &[u8], start: usize) -> Result<(), OpenError> {
+    let record = |pos: usize| biff_record(stream, pos);
+    let mut pos = start;
+    let mut ext: Option<(u64, u64, u64, u64)> = None;
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    let mut steps = 0usize;
+    while let Some((typ, data, next)) = record(pos) {
+        pos = next;
+        steps += 1;
+        if steps > 10_000_000 {
+            break;
+        }
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            // DIMENSIONS: the reader reserves rows × columns from it, computed as it
+            // does (BIFF5 16-bit, BIFF8 32-bit rows; wrapping arithmetic included).
+            0x0200 => {
+                let dims = match data.len() {
+                    10 => (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                    14 | 16 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
+                    _ => continue,
+                };
+                let (Some(rf), Some(rl), Some(cf), Some(cl)) = dims else {
+                    continue;
+                };
+                let (rf, rl, mut cf, cl) = (rf as u32, rl as u32, cf as u32, cl as u32);
+                if cf > 0xFF || cl < cf {
+                    cf = 0;
+                }
+                let (r_end, c_end) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
+                let rows = u64::from(r_end.wrapping_sub(rf).wrapping_add(1));
+                let cols = u64::from(c_end.wrapping_sub(cf).wrapping_add(1));
+                if rows.saturating_mul(cols) > MAX_XLS_RECTANGLE {
+                    return Err(xls_too_big());
+                }
+            }
+            // Cell records (row and first column first; MULRK/MULBLANK end with
+            // their last column), formulas and their string results included.
+            0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x00FD | 0x027E | 0x00BD
+            | 0x00BE => {
+                let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    continue;
+                };
+                let c_last = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                    u16_at(data, data.len() - 2).unwrap_or(c).max(c)
+                } else {
+                    c
+                };
+                let e = ext.get_or_insert((r, r, c, c_last));
+                *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c_last));
+                if area(e.0, e.1, e.2, e.3) > MAX_XLS_RECTANGLE {
+                    return Err(xls_too_big());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A BIFF record at `pos`: its type, its data (cut at the stream's end) and the next position.
+fn biff_record(stream: &[u8], pos: usize) -> Option<(u16, &[u8], usize)> {
+    let head = stream.get(pos..pos + 4)?;
+    let typ = u16::from_le_bytes([head[0], head[1]]);
+    let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+    let end = (pos + 4 + len).min(stream.len());
+    Some((typ, &stream[pos + 4..end], end))
+}
+
+fn u16_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 2)
+        .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 4)
+        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+fn xls_too_big() -> OpenError {
+    OpenError::new(
+        format!("工作表的数据范围超过上限（{MAX_XLS_RECTANGLE} 个单元格）"),
+        "请删除表格右方或下方远处的内容或格式，另存为 .xlsx 后重新报送",
+    )
+}
+
+fn area(r0: u64, r1: u64, c0: u64, c1: u64) -> u64 {
+    (r1.saturating_sub(r0) + 1) * (c1.saturating_sub(c0) + 1)
 }
 
 fn too_many_rows(name: &str) -> OpenError {
