@@ -2299,3 +2299,338 @@ fn config_type_errors_name_line_and_field_in_chinese() {
     assert_eq!(code, 2, "{stderr}");
     assert!(!stderr.contains("No such file"), "{stderr}");
 }
+
+/// Runs the binary under `/usr/bin/time -v` when present: (exit code, stderr, peak KB).
+fn run_measured(dir: &std::path::Path, args: &[&str]) -> (i32, String, Option<u64>) {
+    let time = std::path::Path::new("/usr/bin/time");
+    let mut cmd = if time.is_file() {
+        let mut c = std::process::Command::new(time);
+        c.arg("-v").arg(env!("CARGO_BIN_EXE_lvzhi"));
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lvzhi"))
+    };
+    let out = cmd.current_dir(dir).args(args).output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let peak = hostile::peak_kb(&stderr);
+    (out.status.code().unwrap_or(-1), stderr, peak)
+}
+
+/// Issue 22: each attack is one small file among good ones. Each becomes an error naming
+/// the file and the limit, the good files are still read, the input is left as it was,
+/// and the run's peak memory stays under 1 GB.
+#[test]
+fn hostile_files_are_refused_by_name_within_bounded_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let good = std::fs::read(input.join("2025/乙镇.xlsx")).expect("read");
+    let y = input.join("2025");
+    let put = |name: &str, bytes: Vec<u8>| std::fs::write(y.join(name), bytes).expect("write");
+    put(
+        "乙镇_共享.xlsx",
+        hostile::xlsx_declaring_huge_shared_strings(&good),
+    );
+    put("乙镇_重名.xlsx", hostile::xlsx_with_duplicate_entry(&good));
+    put("乙镇_行.ods", hostile::ods_repeated_rows());
+    put("乙镇_宽.ods", hostile::ods_wide_rows());
+    put("乙镇_空格.ods", hostile::ods_space_run());
+    for (name, b) in [("乙镇_行.ods", 0), ("乙镇_宽.ods", 0), ("乙镇_空格.ods", 0)] {
+        let len = std::fs::metadata(y.join(name)).expect("meta").len();
+        assert!(len < 1 << 20, "{name} is small on disk ({len} bytes){b}");
+    }
+    // A 6 GB sparse file: refused by its size, never read.
+    std::fs::File::create(y.join("乙镇_稀疏.xlsx"))
+        .expect("create")
+        .set_len(6 << 30)
+        .expect("sparse");
+    let mut special = Vec::new();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/dev/zero", y.join("乙镇_零.xlsx")).expect("link");
+        special.push(("乙镇_零.xlsx", "以外"));
+        std::os::unix::fs::symlink(".", y.join("环一")).expect("link");
+        std::os::unix::fs::symlink(".", y.join("环二")).expect("link");
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(y.join("乙镇_管道.xlsx"))
+            .status();
+        if fifo.is_ok_and(|s| s.success()) {
+            special.push(("乙镇_管道.xlsx", "不是普通文件"));
+        } else {
+            println!("mkfifo not available: the FIFO case is not run");
+        }
+    }
+    let before = hostile::snapshot_safe(&input);
+
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    let expect = [
+        ("乙镇_共享.xlsx", "共享字符串，超过上限"),
+        ("乙镇_重名.xlsx", "重名"),
+        ("乙镇_行.ods", "超过 2000000 个的上限"),
+        ("乙镇_宽.ods", "数据范围超过上限"),
+        ("乙镇_空格.ods", "字的上限"),
+        ("乙镇_稀疏.xlsx", "超过上限 64 MB"),
+    ];
+    for (file, says) in expect.iter().chain(special.iter()) {
+        let hit = find(f, &format!("2025/{file}"));
+        assert_eq!(hit.severity, Severity::Error, "{}", hit.one_line());
+        assert!(hit.message.contains(says), "{}", hit.one_line());
+        let t = data
+            .validation
+            .tallies
+            .iter()
+            .find(|t| t.file == format!("2025/{file}"));
+        assert!(
+            t.is_some_and(|t| t.unreadable),
+            "{file} is tallied as unreadable"
+        );
+    }
+    // Two links to the folder itself: entered once, noted, no hang.
+    assert!(
+        find(f, "环一").message.contains("已读取的文件夹")
+            || find(f, "环二").message.contains("已读取的文件夹")
+    );
+    assert_eq!(
+        data.records.attendance.len(),
+        8,
+        "the good files are read in full"
+    );
+
+    let (code, stderr, peak) = run_measured(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("2025/乙镇_共享.xlsx"), "{stderr}");
+    assert!(!stderr.contains("memory allocation"), "{stderr}");
+    match peak {
+        Some(kb) => {
+            println!("peak memory of the run: {kb} KB");
+            assert!(kb < 1 << 20, "peak memory {kb} KB")
+        }
+        None => println!("/usr/bin/time -v not available: peak memory not measured"),
+    }
+    assert_eq!(
+        hostile::snapshot_safe(&input),
+        before,
+        "the input is unchanged"
+    );
+}
+
+/// A sheet of unknown kind that holds data is an error with its rows counted; texts of
+/// 40,000 characters (sheet name, header cell, notes row) are reported, not fatal; a
+/// BIFF8 .xls declaring code page 936 reads its Chinese sheet name and rows.
+#[test]
+fn unknown_sheets_long_texts_and_gbk_xls_lose_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let mut header = header_attendance();
+    header[5] = s("参会情况");
+    let row = |id: &'static str, name: &'static str| {
+        vec![
+            V::D(2025, 3, 20),
+            s("学习培训"),
+            s("培训"),
+            V::S(id),
+            V::S(name),
+            s("出席"),
+            V::E,
+        ]
+    };
+    std::fs::write(
+        input.join("2025/甲街道_三月.xlsx"),
+        xlsx(&[sheet(
+            "三月会议",
+            vec![
+                header,
+                row("D001", "张三"),
+                row("D002", "王芳"),
+                row("D003", "李四"),
+            ],
+        )]),
+    )
+    .expect("write");
+    let long = "长".repeat(40_000);
+    let cells = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let mut head = cells(&["日期", "活动类别", "活动名称", "代表编号", "姓名"]);
+    head.push(long.clone());
+    let body = hostile::ods_sheet(
+        "履职活动",
+        &[
+            head,
+            cells(&["2025-05-01", "视察", "视察", "D004", "王芳"]),
+            vec![format!("说明：{long}")],
+        ],
+    ) + &hostile::ods_sheet(&long, &[cells(&["x"])]);
+    std::fs::write(input.join("2025/乙镇_长.ods"), hostile::ods_with(&body)).expect("write");
+    let xls = hostile::xls_biff8(
+        "履职活动",
+        &[
+            vec!["日期", "活动类别", "活动名称", "代表编号", "姓名"],
+            vec![
+                "2025-06-01",
+                "调研",
+                "调研农村养老",
+                "D005",
+                "阿依古丽·买买提",
+            ],
+        ],
+        936,
+    );
+    std::fs::write(input.join("2025/乙镇_旧版.xls"), xls).expect("write");
+
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let f = &data.validation.findings;
+    let unknown = find(f, "2025/甲街道_三月.xlsx › 三月会议");
+    assert_eq!(unknown.severity, Severity::Error, "{}", unknown.one_line());
+    assert!(
+        unknown.message.contains("出席情况"),
+        "{}",
+        unknown.one_line()
+    );
+    let t = data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file == "2025/甲街道_三月.xlsx")
+        .expect("tally");
+    assert!(t.read >= 3 && t.rejected == t.read && t.balances(), "{t:?}");
+    // Long texts are clipped in the report, and the row beside them is read.
+    assert!(f
+        .iter()
+        .all(|x| x.value.chars().count() <= 300 && x.sheet.chars().count() <= 300));
+    assert!(
+        data.records
+            .activities
+            .iter()
+            .any(|a| &*a.source.file == "2025/乙镇_长.ods" && a.delegate == "D004"),
+        "{}",
+        f.iter()
+            .filter(|x| x.file.contains("乙镇_长"))
+            .map(|x| x.one_line())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // The legacy workbook: sheet name and row decoded.
+    let a = data
+        .records
+        .activities
+        .iter()
+        .find(|a| &*a.source.file == "2025/乙镇_旧版.xls")
+        .expect("the .xls row is read");
+    assert_eq!(
+        (&*a.source.sheet, a.delegate.as_str(), a.name.as_str()),
+        ("履职活动", "D005", "调研农村养老")
+    );
+
+    let before = hostile::snapshot_safe(&input);
+    let (code, _, stderr) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("三月会议"), "{stderr}");
+    assert!(
+        dir.path().join("reports/2025/校验报告.xlsx").is_file(),
+        "{stderr}"
+    );
+    assert_eq!(
+        hostile::snapshot_safe(&input),
+        before,
+        "the input is unchanged"
+    );
+}
+
+/// A year folder that is a link out of the input folder is refused by name; an empty
+/// year folder is a warning.
+#[test]
+fn a_year_folder_outside_the_input_is_refused_and_an_empty_one_warned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    let empty = find(&data.validation.findings, "没有任何报送表");
+    assert_eq!(empty.severity, Severity::Warning, "{}", empty.one_line());
+    #[cfg(unix)]
+    {
+        let outside = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&outside).expect("mkdir");
+        tiny_clean_year(&{
+            std::fs::create_dir_all(outside.join("2025")).expect("mkdir");
+            outside.clone()
+        });
+        std::fs::remove_dir(input.join("2025")).expect("rmdir");
+        std::os::unix::fs::symlink(outside.join("2025"), input.join("2025")).expect("link");
+        let data = load(&input, &YearScope::One(2025)).expect("loads");
+        let refused = find(&data.validation.findings, "以外");
+        assert_eq!(refused.severity, Severity::Error, "{}", refused.one_line());
+        assert_eq!(refused.file, "2025");
+        assert!(
+            data.records.attendance.is_empty(),
+            "nothing read through the link"
+        );
+    }
+}
+
+/// Writes the hostile fixtures as fuzz seeds (`fuzz/corpus/workbook/`), or into
+/// `LVZHI_SEEDS_DIR`. Not part of the suite: it writes into the source tree.
+#[test]
+#[ignore = "writes the fuzz seeds into the source tree; run with --ignored to refresh them"]
+fn write_hostile_fuzz_seeds() {
+    let dir = std::env::var_os("LVZHI_SEEDS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/workbook")
+        });
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(tmp.path());
+    tiny_clean_year(&input);
+    let good = std::fs::read(input.join("2025/乙镇.xlsx")).expect("read");
+    let cells = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let long_sheet = hostile::ods_sheet(&"长".repeat(40_000), &[cells(&["x"])]);
+    let seeds: Vec<(&str, Vec<u8>)> = vec![
+        ("good.xlsx", good.clone()),
+        (
+            "shared-strings-declared.xlsx",
+            hostile::xlsx_declaring_huge_shared_strings(&good),
+        ),
+        (
+            "duplicate-entry.xlsx",
+            hostile::xlsx_with_duplicate_entry(&good),
+        ),
+        ("rows-repeated.ods", hostile::ods_repeated_rows()),
+        ("space-run.ods", hostile::ods_space_run()),
+        ("long-sheet-name.ods", hostile::ods_with(&long_sheet)),
+        (
+            "biff8-cp936.xls",
+            hostile::xls_biff8(
+                "履职活动",
+                &[vec!["日期", "姓名"], vec!["2025-06-01", "张三"]],
+                936,
+            ),
+        ),
+    ];
+    for (name, bytes) in seeds {
+        std::fs::write(dir.join(name), bytes).expect("write");
+    }
+}
+
+/// A FIFO in place of lvzhi.toml is refused by its metadata: the run stops with a Chinese
+/// message instead of waiting forever for a writer.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_place_of_the_configuration_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    std::fs::remove_file(input.join("lvzhi.toml")).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(input.join("lvzhi.toml"))
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("mkfifo not available: skipped");
+        return;
+    }
+    let (code, _, stderr) = run(dir.path(), &["check", "--year", "2025"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("配置文件 lvzhi.toml 无法读取：不是普通文件"),
+        "{stderr}"
+    );
+}

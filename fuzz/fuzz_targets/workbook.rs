@@ -1,13 +1,15 @@
-//! Opening arbitrary bytes as a workbook, then header detection, notes-row detection
-//! and cell reading on every sheet: a bad file is an error, never a panic.
+//! Opening arbitrary bytes as a workbook (.xlsx, .xls, .ods: the format is sniffed, so
+//! one target drives all three readers and their pre-scans), then header detection,
+//! notes-row detection and cell reading on every sheet: a bad file is an error, never a
+//! panic or an abort.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use lvzhi::input::row::{cell_date, cell_text};
-use lvzhi::input::open::{self, header};
+use lvzhi::input::{header, open};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(wb) = read::open(data) else { return };
+    let Ok(wb) = open::open(data) else { return };
     for sheet in &wb.sheets {
         for spec in header::RECORD_SHEETS.iter().chain([&&header::ROSTER]) {
             if let Ok(h) = header::find_header(sheet, spec) {
@@ -22,5 +24,6 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
+        let _ = header::resembles(sheet);
     }
 });

@@ -2,6 +2,7 @@
 //! reconciliation: rows read = accepted + merged duplicates + rejected.
 
 use crate::domain::model::Source;
+use crate::domain::text::clip;
 
 /// The file column of a finding about a record nobody sent (an attendance gap).
 pub const GAP_FILE: &str = "（缺少记录）";
@@ -42,12 +43,18 @@ pub struct Finding {
     pub hint: String,
 }
 
+/// The longest a finding's value, column, sheet or file name may be, and its message or
+/// hint: every one ends up in a report cell (at most 32,767 characters in XLSX), and a
+/// value is shown to be recognised, not read in full.
+pub const MAX_FIELD_CHARS: usize = 300;
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
 impl Finding {
     pub fn new(severity: Severity, file: &str, sheet: &str, row: u32) -> Finding {
         Finding {
             severity,
-            file: file.to_string(),
-            sheet: sheet.to_string(),
+            file: clip(file, MAX_FIELD_CHARS),
+            sheet: clip(sheet, MAX_FIELD_CHARS),
             row,
             column: String::new(),
             value: String::new(),
@@ -61,22 +68,22 @@ impl Finding {
     }
 
     pub fn column(mut self, c: impl Into<String>) -> Finding {
-        self.column = c.into();
+        self.column = clip(&c.into(), MAX_FIELD_CHARS);
         self
     }
 
     pub fn value(mut self, v: impl Into<String>) -> Finding {
-        self.value = v.into();
+        self.value = clip(&v.into(), MAX_FIELD_CHARS);
         self
     }
 
     pub fn message(mut self, m: impl Into<String>) -> Finding {
-        self.message = m.into();
+        self.message = clip(&m.into(), MAX_MESSAGE_CHARS);
         self
     }
 
     pub fn hint(mut self, h: impl Into<String>) -> Finding {
-        self.hint = h.into();
+        self.hint = clip(&h.into(), MAX_MESSAGE_CHARS);
         self
     }
 

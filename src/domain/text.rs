@@ -51,9 +51,39 @@ pub fn is_blank_text(s: &str) -> bool {
     s.chars().all(|c| c.is_whitespace() || is_invisible(c))
 }
 
-/// Zero-width and control characters never belong in a cell value.
+/// Control and invisible format characters never belong in a cell value: a soft hyphen,
+/// a zero-width space or joiner, a direction mark or override would make two names that
+/// look the same compare different (and could make a fix hint suggest what was typed).
 fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' // soft hyphen
+            | '\u{034F}' // combining grapheme joiner
+            | '\u{061C}' // Arabic letter mark
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space, (non-)joiner, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{206F}' // isolates, deprecated format characters
+            | '\u{FEFF}' // byte order mark, zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+            | '\u{E0000}'..='\u{E007F}' // tag characters
+        )
+}
+
+/// Text cut to at most `max` characters, marked with … when cut: for names and values
+/// quoted in messages, never for data that is kept.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    match s.char_indices().nth(max) {
+        None => s.to_string(),
+        Some(_) => {
+            let head: String = s.chars().take(max.saturating_sub(1)).collect();
+            format!("{head}…")
+        }
+    }
 }
 
 /// The dots typed between the parts of a minority name (阿依古丽·买买提).
@@ -381,6 +411,36 @@ mod tests {
         assert_eq!(excel_serial_to_date(45721.0), Some(d(2025, 3, 5)));
         assert_eq!(excel_serial_to_date(45721.75), Some(d(2025, 3, 5)));
         assert_eq!(excel_serial_to_date(25.0), None);
+    }
+
+    /// A soft hyphen, word joiner, zero-width space, direction override or byte order
+    /// mark inside a name is dropped: 王芳 typed with any of them is 王芳.
+    #[test]
+    fn invisible_characters_are_stripped() {
+        for c in [
+            '\u{00AD}', '\u{2060}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{200E}', '\u{200F}',
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{FEFF}',
+        ] {
+            let typed = format!("{c}王{c}芳{c}");
+            assert_eq!(normalize_name(&typed), "王芳", "U+{:04X}", c as u32);
+            assert_eq!(
+                clean_text(&format!("区 {c}人大")),
+                "区 人大",
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(is_blank_text(&c.to_string()));
+        }
+        // Visible marks stay: the middle dot of minority names, CJK punctuation.
+        assert_eq!(normalize_name("阿依古丽·买买提"), "阿依古丽·买买提");
+        assert_eq!(clean_text("甲、乙"), "甲、乙");
+    }
+
+    #[test]
+    fn clip_cuts_long_text_on_a_character_boundary() {
+        assert_eq!(clip("短", 5), "短");
+        assert_eq!(clip(&"长".repeat(40_000), 5), "长长长长…");
+        assert_eq!(clip("abcdef", 6), "abcdef");
     }
 
     #[test]

@@ -223,23 +223,7 @@ pub(super) fn merge_all(
     let gaps = attendance_gaps(&attendance, roster, config);
     for (lost, kept) in dup {
         count(&lost.source);
-        let mut f =
-            Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "出席记录"));
-        if lost.presence != kept.presence {
-            f = Finding::at(Severity::Warning, &lost.source)
-                .column("出席情况")
-                .value(lost.presence.label())
-                .message(format!(
-                    "与 {} › {} 第{}行记录的出席情况（{}）不一致，按{}的记录统计",
-                    kept.source.file,
-                    kept.source.sheet,
-                    kept.source.row,
-                    kept.presence.label(),
-                    kept.unit
-                ))
-                .hint("请两个单位核对；会议由哪个单位组织，以哪个单位的记录为准");
-        }
-        v.findings.push(f);
+        v.findings.push(attendance_merged(&lost, &kept));
     }
     for (lost, kept) in activity_dup {
         count(&lost.source);
@@ -250,21 +234,7 @@ pub(super) fn merge_all(
     let (suggestions, dup) = merge(suggestions);
     for (lost, kept) in dup {
         count(&lost.source);
-        let same =
-            normalize_name(&lost.title) == normalize_name(&kept.title) && lost.leads == kept.leads;
-        let f = if same {
-            Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "代表建议"))
-        } else {
-            Finding::at(Severity::Warning, &lost.source)
-                .column("建议编号")
-                .value(lost.number.clone())
-                .message(format!(
-                    "建议编号与 {} › {} 第{}行相同，但标题或领衔代表不同，按{}的记录统计",
-                    kept.source.file, kept.source.sheet, kept.source.row, kept.unit
-                ))
-                .hint("请核对建议编号：不同的建议应有不同的编号")
-        };
-        v.findings.push(f);
+        v.findings.push(suggestion_merged(&lost, &kept));
     }
     let (reports, dup) = merge(reports);
     for (lost, kept) in dup {
@@ -291,6 +261,44 @@ pub(super) fn merge_all(
         merged_per_file,
         gaps,
     )
+}
+
+/// A merged attendance row: noted, or a warning when the two disagree on presence.
+fn attendance_merged(lost: &Attendance, kept: &Attendance) -> Finding {
+    if lost.presence == kept.presence {
+        return Finding::at(Severity::Info, &lost.source)
+            .message(merge_note(&kept.source, "出席记录"));
+    }
+    Finding::at(Severity::Warning, &lost.source)
+        .column("出席情况")
+        .value(lost.presence.label())
+        .message(format!(
+            "与 {} › {} 第{}行记录的出席情况（{}）不一致，按{}的记录统计",
+            kept.source.file,
+            kept.source.sheet,
+            kept.source.row,
+            kept.presence.label(),
+            kept.unit
+        ))
+        .hint("请两个单位核对；会议由哪个单位组织，以哪个单位的记录为准")
+}
+
+/// A merged suggestion: noted, or a warning when one number names two suggestions.
+fn suggestion_merged(lost: &Suggestion, kept: &Suggestion) -> Finding {
+    let same =
+        normalize_name(&lost.title) == normalize_name(&kept.title) && lost.leads == kept.leads;
+    if same {
+        return Finding::at(Severity::Info, &lost.source)
+            .message(merge_note(&kept.source, "代表建议"));
+    }
+    Finding::at(Severity::Warning, &lost.source)
+        .column("建议编号")
+        .value(lost.number.clone())
+        .message(format!(
+            "建议编号与 {} › {} 第{}行相同，但标题或领衔代表不同，按{}的记录统计",
+            kept.source.file, kept.source.sheet, kept.source.row, kept.unit
+        ))
+        .hint("请核对建议编号：不同的建议应有不同的编号")
 }
 
 #[cfg(test)]

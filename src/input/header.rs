@@ -382,6 +382,36 @@ fn assign_columns(sheet: &Sheet, row: u32, spec: &SheetSpec) -> Assigned {
     (columns, unknown, unread)
 }
 
+/// The record sheet whose header a sheet resembles most, when one row of its first rows
+/// holds at least two of that sheet's columns: such a sheet holds records even when its
+/// name and header do not say which kind (参会情况 typed for 出席情况).
+pub fn resembles(sheet: &Sheet) -> Option<&'static SheetSpec> {
+    let (r0, r1) = sheet.row_span();
+    let mut best: Option<(usize, &'static SheetSpec)> = None;
+    for row in r0..r1.min(r0 + HEADER_SCAN_ROWS) {
+        let texts: Vec<String> = sheet
+            .row_cells(row)
+            .filter_map(|(_, cell)| match cell {
+                Data::String(s) => Some(clean_text(s)),
+                _ => None,
+            })
+            .collect();
+        for spec in RECORD_SHEETS {
+            let mut names: Vec<&str> = texts
+                .iter()
+                .flat_map(|t| spec.columns_for(t))
+                .map(|(name, _)| name)
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.len() >= 2 && best.is_none_or(|b| names.len() > b.0) {
+                best = Some((names.len(), spec));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
 /// Rows whose first text marks them as notes or signatures, not data.
 pub fn is_notes_row(sheet: &Sheet, row: u32) -> bool {
     let (c0, c1) = sheet.col_span();
@@ -424,6 +454,25 @@ mod tests {
             }
         }
         s
+    }
+
+    /// 三月会议 with 参会情况 typed for 出席情况: not read as attendance, but recognised
+    /// as a sheet of attendance records; a sheet of prose is not.
+    #[test]
+    fn a_sheet_resembling_a_record_sheet_is_recognised_as_data() {
+        let mut s = Sheet::new("三月会议", false);
+        for (c, h) in ["日期", "会议类别", "会议名称", "姓名", "参会情况"]
+            .iter()
+            .enumerate()
+        {
+            s.set(0, c as u32, Data::String(h.to_string()));
+        }
+        assert!(find_header(&s, &ATTENDANCE).is_err());
+        assert_eq!(resembles(&s).map(|x| x.name), Some(ATTENDANCE.name));
+        let mut prose = Sheet::new("说明", false);
+        prose.set(0, 0, Data::String("本表由各代表小组填写".into()));
+        prose.set(1, 0, Data::String("日期".into()));
+        assert!(resembles(&prose).is_none());
     }
 
     #[test]

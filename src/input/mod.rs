@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod header;
 pub mod merges;
 pub mod open;
+pub mod prescan;
 pub mod register;
 pub mod report;
 pub mod roster;
@@ -35,6 +36,8 @@ use std::path::Path;
 pub const ROSTER_STEM: &str = "代表名册";
 /// The configuration file's name in the input folder.
 pub const CONFIG_FILE: &str = "lvzhi.toml";
+/// A configuration file is a page of text; anything larger is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// Everything a job works from: the configuration, the roster and the accepted records,
 /// with the validation outcome.
@@ -62,7 +65,27 @@ pub fn load_base(input: &Path) -> Result<Base> {
     if !input.is_dir() {
         bail!("输入文件夹 {} 不存在", input.display());
     }
-    let config = Config::load(&input.join(CONFIG_FILE))?;
+    let root = std::fs::canonicalize(input)
+        .with_context(|| format!("无法读取输入文件夹 {}", input.display()))?;
+    let config_path = input.join(CONFIG_FILE);
+    // Checked like every input file before it is read: a FIFO or a link out of the
+    // input folder named lvzhi.toml must not hang the run or read a system file.
+    if let (true, Some(r)) = (
+        config_path.symlink_metadata().is_ok(),
+        walk::refusal(&root, &config_path),
+    ) {
+        bail!("配置文件 {CONFIG_FILE} 无法读取：{}。{}", r.message, r.hint);
+    }
+    if config_path
+        .metadata()
+        .is_ok_and(|m| m.len() > MAX_CONFIG_BYTES)
+    {
+        bail!(
+            "配置文件 {CONFIG_FILE} 超过 {} KB，不是有效的配置文件",
+            MAX_CONFIG_BYTES / 1024
+        );
+    }
+    let config = Config::load(&config_path)?;
     let mut validation = Validation::default();
     let Some(roster_path) = walk::roster_path(input) else {
         bail!(
@@ -71,11 +94,14 @@ pub fn load_base(input: &Path) -> Result<Base> {
         );
     };
     let roster_file = walk::relative(input, &roster_path);
-    let bytes = std::fs::read(&roster_path)
-        .with_context(|| format!("无法读取 {}", roster_path.display()))?;
-    let wb = open::open(&bytes).map_err(|e| {
-        anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)
-    })?;
+    if let Some(r) = walk::refusal(&root, &roster_path) {
+        bail!("代表名册 {roster_file} 无法读取：{}。{}", r.message, r.hint);
+    }
+    let wb = open::read_bounded(&roster_path)
+        .and_then(|b| open::open(&b))
+        .map_err(|e| {
+            anyhow::anyhow!("代表名册 {roster_file} 无法读取：{}。{}", e.message, e.hint)
+        })?;
     let roster = read_roster(&wb, &roster_file, &config, &mut validation);
     if roster.delegates.is_empty() {
         bail!("代表名册 {roster_file} 中没有可用的代表记录");

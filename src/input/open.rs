@@ -17,6 +17,83 @@ pub const MAX_CELL_CHARS: usize = 10_000;
 /// Sheets with more rows than this are refused: no delegate group sends that many.
 pub const MAX_SHEET_ROWS: u32 = 200_000;
 
+/// Reads a file for opening: its metadata is checked first (a regular file within
+/// `MAX_FILE_BYTES`; a FIFO, device or sparse giant is refused unread), then at most one
+/// byte more than the limit is read, so a file that grows meanwhile is refused too.
+pub fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>, OpenError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+    check_metadata(&meta)?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(&e))?;
+    // The opened file itself, in case the path was swapped since it was looked at.
+    check_metadata(&file.metadata().map_err(|e| io_error(&e))?)?;
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(meta.len() as usize)
+        .map_err(|_| out_of_memory())?;
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(&e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn check_metadata(meta: &std::fs::Metadata) -> Result<(), OpenError> {
+    if !meta.is_file() {
+        return Err(OpenError::new(
+            "不是普通文件（可能是管道、设备或套接字），未读取",
+            "报送表应为普通的 .xlsx、.xls 或 .ods 文件",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len()));
+    }
+    Ok(())
+}
+
+fn too_large(bytes: u64) -> OpenError {
+    OpenError::new(
+        format!(
+            "文件过大（{} MB），超过上限 {} MB，未读取",
+            bytes / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+        "请检查是否误存了大量空行或图片，删除后重新报送",
+    )
+}
+
+fn out_of_memory() -> OpenError {
+    OpenError::new(
+        "内存不足，无法读取该文件",
+        "请关闭其他程序后重试；如仍不行，请把该文件拆分为几个较小的文件",
+    )
+}
+
+/// A read error in Chinese, with a hint that fits its cause.
+pub fn io_error(e: &std::io::Error) -> OpenError {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        OutOfMemory => out_of_memory(),
+        NotFound => OpenError::new(
+            "文件不存在（可能在读取时被移走或删除）",
+            "请确认文件仍在输入文件夹中后重新运行",
+        ),
+        PermissionDenied => OpenError::new(
+            "没有读取该文件的权限，或文件被其他程序锁定",
+            "请关闭正在使用该文件的程序（如 WPS、Excel），并检查文件权限",
+        ),
+        _ => OpenError::new(
+            format!(
+                "无法读取文件（系统错误代码 {}）",
+                e.raw_os_error().unwrap_or(0)
+            ),
+            "请检查文件是否被其他程序占用，或把文件复制到本机硬盘后重试",
+        ),
+    }
+}
+
 /// What the bytes say the file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,6 +117,10 @@ impl OpenError {
         }
     }
 }
+
+/// The longest sheet name kept: Excel allows 31 characters, a crafted file any number,
+/// and the name is quoted in every finding and record source.
+pub const MAX_SHEET_NAME_CHARS: usize = 100;
 
 /// Cells a sheet may hold: a workbook from a delegate group has a few thousand.
 pub const MAX_SHEET_CELLS: usize = 2_000_000;
@@ -329,21 +410,17 @@ pub fn open(bytes: &[u8]) -> Result<Workbook, OpenError> {
 
 fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(OpenError::new(
-            format!(
-                "文件过大（{} MB），超过上限 {} MB",
-                bytes.len() / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            "请检查是否误存了大量空行或图片，删除后重新报送",
-        ));
+        return Err(too_large(bytes.len() as u64));
     }
     let format = sniff(bytes)?;
     if matches!(format, Format::Xlsx | Format::Ods) {
         check_unpacked_size(bytes)?;
+        super::prescan::duplicate_entries(bytes)?;
     }
-    if format == Format::Xls {
-        check_xls_extent(bytes)?;
+    match format {
+        Format::Xlsx => super::prescan::xlsx(bytes)?,
+        Format::Ods => super::prescan::ods(bytes)?,
+        Format::Xls => {}
     }
     let damaged = |e: &dyn std::fmt::Debug| {
         OpenError::new(
@@ -352,52 +429,19 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
         )
     };
     let sheets = match format {
-        Format::Xlsx => {
-            let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::XlsxError::Password => encrypted(),
-                other => damaged(&other),
-            })?;
-            let meta: Vec<(String, bool)> = wb
-                .sheets_metadata()
-                .iter()
-                .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
-                .collect();
-            let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
-            let mut merges = merges::xlsx(bytes, &names);
-            let mut out = Vec::new();
-            for (i, (name, hidden)) in meta.into_iter().enumerate() {
-                // Cells are streamed: a declared or real extent of a million rows by
-                // sixteen thousand columns never becomes one allocation.
-                let mut sheet = Sheet::new(&name, hidden);
-                {
-                    let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
-                    while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
-                        let (r, c) = cell.get_position();
-                        if r >= MAX_SHEET_ROWS {
-                            return Err(too_many_rows(&name));
-                        }
-                        sheet.set(r, c, Data::from(cell.get_value().clone()));
-                        if sheet.cell_count() > MAX_SHEET_CELLS {
-                            return Err(too_many_cells(&name));
-                        }
-                    }
-                }
-                let regions = match merges.as_mut() {
-                    Some(m) => std::mem::take(&mut m[i]),
-                    None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-                };
-                fill_merges(&mut sheet, &regions)?;
-                out.push(sheet);
-            }
-            out
-        }
+        Format::Xlsx => xlsx_sheets(bytes, &damaged)?,
         Format::Xls => {
+            // BIFF8 keeps every string as UTF-16 (or its compressed Latin-1 form), whatever
+            // CODEPAGE declares; only BIFF5 and older store text in the declared code page.
+            let biff8 = check_xls_extent(bytes)?;
+            let mut options = XlsOptions::default();
+            if biff8 {
+                options.force_codepage = Some(1200);
+            }
             let mut wb =
-                Xls::new_with_options(Cursor::new(bytes), XlsOptions::default()).map_err(|e| {
-                    match e {
-                        calamine::XlsError::Password => encrypted(),
-                        other => damaged(&other),
-                    }
+                Xls::new_with_options(Cursor::new(bytes), options).map_err(|e| match e {
+                    calamine::XlsError::Password => encrypted(),
+                    other => damaged(&other),
                 })?;
             load_sheets(
                 &mut wb,
@@ -415,6 +459,51 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
         }
     };
     Ok(Workbook { format, sheets })
+}
+
+/// Every sheet of an .xlsx, its cells streamed one by one within the limits.
+fn xlsx_sheets(
+    bytes: &[u8],
+    damaged: &dyn Fn(&dyn std::fmt::Debug) -> OpenError,
+) -> Result<Vec<Sheet>, OpenError> {
+    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => encrypted(),
+        other => damaged(&other),
+    })?;
+    let meta: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let names: Vec<String> = meta.iter().map(|(n, _)| n.clone()).collect();
+    let shown = |name: &str| crate::domain::text::clip(name, MAX_SHEET_NAME_CHARS);
+    let mut merges = merges::xlsx(bytes, &names);
+    let mut out = Vec::new();
+    for (i, (name, hidden)) in meta.into_iter().enumerate() {
+        // Cells are streamed: a declared or real extent of a million rows by
+        // sixteen thousand columns never becomes one allocation.
+        let mut sheet = Sheet::new(shown(&name), hidden);
+        {
+            let mut cells = wb.worksheet_cells_reader(&name).map_err(|e| damaged(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| damaged(&e))? {
+                let (r, c) = cell.get_position();
+                if r >= MAX_SHEET_ROWS {
+                    return Err(too_many_rows(&sheet.name));
+                }
+                sheet.set(r, c, Data::from(cell.get_value().clone()));
+                if sheet.cell_count() > MAX_SHEET_CELLS {
+                    return Err(too_many_cells(&sheet.name));
+                }
+            }
+        }
+        let regions = match merges.as_mut() {
+            Some(m) => std::mem::take(&mut m[i]),
+            None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+        };
+        fill_merges(&mut sheet, &regions)?;
+        out.push(sheet);
+    }
+    Ok(out)
 }
 
 /// Loads every sheet of an opened workbook with its visibility and filled merges.
@@ -435,8 +524,12 @@ where
     let mut out = Vec::new();
     for (name, hidden) in meta {
         let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
-        check_size(&name, &range)?;
-        let mut sheet = Sheet::from_range(&name, hidden, &range);
+        let shown = crate::domain::text::clip(&name, MAX_SHEET_NAME_CHARS);
+        check_size(&shown, &range)?;
+        let mut sheet = Sheet::from_range(shown, hidden, &range);
+        if sheet.cell_count() > MAX_SHEET_CELLS {
+            return Err(too_many_cells(&sheet.name));
+        }
         if let Some(m) = merges(wb, &name) {
             fill_merges(&mut sheet, &m)?;
         }
@@ -477,8 +570,8 @@ pub const MAX_XLS_RECTANGLE: u64 = 4_000_000;
 /// Scans the BIFF records of a `.xls` for the extent of each sheet's cells and declared
 /// dimensions, and refuses a sheet whose rectangle is too large before the reader
 /// allocates it: a few cells at row 60,000 and column 60,000 would otherwise ask for
-/// hundreds of gigabytes at once.
-fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
+/// hundreds of gigabytes at once. Returns whether the workbook is BIFF8.
+fn check_xls_extent(bytes: &[u8]) -> Result<bool, OpenError> {
     // A container that does not follow the format is refused here: the scan below must
     // see exactly what the reader would read, and Excel and WPS write valid containers.
     let damaged = |why: &str| {
@@ -497,33 +590,12 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
     if !found {
         return Err(damaged("没有工作簿数据流"));
     }
-    let too_big = || {
-        OpenError::new(
-            format!("工作表的数据范围超过上限（{MAX_XLS_RECTANGLE} 个单元格）"),
-            "请删除表格右方或下方远处的内容或格式，另存为 .xlsx 后重新报送",
-        )
-    };
-    let area = |r0: u64, r1: u64, c0: u64, c1: u64| {
-        (r1.saturating_sub(r0) + 1) * (c1.saturating_sub(c0) + 1)
-    };
-    let u16_at = |d: &[u8], i: usize| {
-        d.get(i..i + 2)
-            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |d: &[u8], i: usize| {
-        d.get(i..i + 4)
-            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-    };
-    let record = |pos: usize| -> Option<(u16, &[u8], usize)> {
-        let head = stream.get(pos..pos + 4)?;
-        let typ = u16::from_le_bytes([head[0], head[1]]);
-        let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
-        let end = (pos + 4 + len).min(stream.len());
-        Some((typ, &stream[pos + 4..end], end))
-    };
+    let record = |pos: usize| biff_record(&stream, pos);
     // The globals, as the reader walks them: sheet positions from BOUNDSHEET records.
     let mut sheets = Vec::new();
     let mut pos = 0usize;
+    let biff8 =
+        record(0).is_some_and(|(typ, data, _)| typ == 0x0809 && u16_at(data, 0) == Some(0x0600));
     while let Some((typ, data, next)) = record(pos) {
         pos = next;
         match typ {
@@ -534,88 +606,126 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), OpenError> {
     }
     // Each sheet from its recorded position (wherever that points), as the reader does.
     for start in sheets {
-        let mut pos = start as usize;
-        let mut ext: Option<(u64, u64, u64, u64)> = None;
-        let mut seen_bof = false;
-        let mut depth = 0usize;
-        let mut steps = 0usize;
-        while let Some((typ, data, next)) = record(pos) {
-            pos = next;
-            steps += 1;
-            if steps > 10_000_000 {
-                break;
-            }
-            if depth > 0 {
-                match typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
-                    _ => {}
-                }
-                continue;
-            }
+        check_sheet_extent(&stream, start as usize)?;
+    }
+    Ok(biff8)
+}
+
+/// One sheet's records from `start`: its declared DIMENSIONS and the extent of its cells
+/// must stay within `MAX_XLS_RECTANGLE`.
+fn check_sheet_extent(stream: &[u8], start: usize) -> Result<(), OpenError> {
+    let record = |pos: usize| biff_record(stream, pos);
+    let mut pos = start;
+    let mut ext: Option<(u64, u64, u64, u64)> = None;
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    let mut steps = 0usize;
+    while let Some((typ, data, next)) = record(pos) {
+        pos = next;
+        steps += 1;
+        if steps > 10_000_000 {
+            break;
+        }
+        if depth > 0 {
             match typ {
-                0x0809 if seen_bof => depth += 1,
-                0x0809 => seen_bof = true,
-                0x000A => break,
-                // DIMENSIONS: the reader reserves rows × columns from it, computed as it
-                // does (BIFF5 16-bit, BIFF8 32-bit rows; wrapping arithmetic included).
-                0x0200 => {
-                    let dims = match data.len() {
-                        10 => (
-                            u16_at(data, 0),
-                            u16_at(data, 2),
-                            u16_at(data, 4),
-                            u16_at(data, 6),
-                        ),
-                        14 | 16 => (
-                            u32_at(data, 0),
-                            u32_at(data, 4),
-                            u16_at(data, 8),
-                            u16_at(data, 10),
-                        ),
-                        _ => continue,
-                    };
-                    let (Some(rf), Some(rl), Some(cf), Some(cl)) = dims else {
-                        continue;
-                    };
-                    let (rf, rl, mut cf, cl) = (rf as u32, rl as u32, cf as u32, cl as u32);
-                    if cf > 0xFF || cl < cf {
-                        cf = 0;
-                    }
-                    let (r_end, c_end) = if rl >= 1 && cl >= 1 {
-                        (rl - 1, cl - 1)
-                    } else {
-                        (rf, cf)
-                    };
-                    let rows = u64::from(r_end.wrapping_sub(rf).wrapping_add(1));
-                    let cols = u64::from(c_end.wrapping_sub(cf).wrapping_add(1));
-                    if rows.saturating_mul(cols) > MAX_XLS_RECTANGLE {
-                        return Err(too_big());
-                    }
-                }
-                // Cell records (row and first column first; MULRK/MULBLANK end with
-                // their last column), formulas and their string results included.
-                0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x00FD | 0x027E | 0x00BD
-                | 0x00BE => {
-                    let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) else {
-                        continue;
-                    };
-                    let c_last = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
-                        u16_at(data, data.len() - 2).unwrap_or(c).max(c)
-                    } else {
-                        c
-                    };
-                    let e = ext.get_or_insert((r, r, c, c_last));
-                    *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c_last));
-                    if area(e.0, e.1, e.2, e.3) > MAX_XLS_RECTANGLE {
-                        return Err(too_big());
-                    }
-                }
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
                 _ => {}
             }
+            continue;
+        }
+        match typ {
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            // DIMENSIONS: the reader reserves rows × columns from it, computed as it
+            // does (BIFF5 16-bit, BIFF8 32-bit rows; wrapping arithmetic included).
+            0x0200 => {
+                let dims = match data.len() {
+                    10 => (
+                        u16_at(data, 0),
+                        u16_at(data, 2),
+                        u16_at(data, 4),
+                        u16_at(data, 6),
+                    ),
+                    14 | 16 => (
+                        u32_at(data, 0),
+                        u32_at(data, 4),
+                        u16_at(data, 8),
+                        u16_at(data, 10),
+                    ),
+                    _ => continue,
+                };
+                let (Some(rf), Some(rl), Some(cf), Some(cl)) = dims else {
+                    continue;
+                };
+                let (rf, rl, mut cf, cl) = (rf as u32, rl as u32, cf as u32, cl as u32);
+                if cf > 0xFF || cl < cf {
+                    cf = 0;
+                }
+                let (r_end, c_end) = if rl >= 1 && cl >= 1 {
+                    (rl - 1, cl - 1)
+                } else {
+                    (rf, cf)
+                };
+                let rows = u64::from(r_end.wrapping_sub(rf).wrapping_add(1));
+                let cols = u64::from(c_end.wrapping_sub(cf).wrapping_add(1));
+                if rows.saturating_mul(cols) > MAX_XLS_RECTANGLE {
+                    return Err(xls_too_big());
+                }
+            }
+            // Cell records (row and first column first; MULRK/MULBLANK end with
+            // their last column), formulas and their string results included.
+            0x0006 | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x00D6 | 0x00FD | 0x027E | 0x00BD
+            | 0x00BE => {
+                let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    continue;
+                };
+                let c_last = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                    u16_at(data, data.len() - 2).unwrap_or(c).max(c)
+                } else {
+                    c
+                };
+                let e = ext.get_or_insert((r, r, c, c_last));
+                *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c_last));
+                if area(e.0, e.1, e.2, e.3) > MAX_XLS_RECTANGLE {
+                    return Err(xls_too_big());
+                }
+            }
+            _ => {}
         }
     }
     Ok(())
+}
+
+/// A BIFF record at `pos`: its type, its data (cut at the stream's end) and the next position.
+fn biff_record(stream: &[u8], pos: usize) -> Option<(u16, &[u8], usize)> {
+    let head = stream.get(pos..pos + 4)?;
+    let typ = u16::from_le_bytes([head[0], head[1]]);
+    let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+    let end = (pos + 4 + len).min(stream.len());
+    Some((typ, &stream[pos + 4..end], end))
+}
+
+fn u16_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 2)
+        .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+}
+
+fn u32_at(d: &[u8], i: usize) -> Option<u64> {
+    d.get(i..i + 4)
+        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+fn xls_too_big() -> OpenError {
+    OpenError::new(
+        format!("工作表的数据范围超过上限（{MAX_XLS_RECTANGLE} 个单元格）"),
+        "请删除表格右方或下方远处的内容或格式，另存为 .xlsx 后重新报送",
+    )
+}
+
+fn area(r0: u64, r1: u64, c0: u64, c1: u64) -> u64 {
+    (r1.saturating_sub(r0) + 1) * (c1.saturating_sub(c0) + 1)
 }
 
 fn too_many_rows(name: &str) -> OpenError {

@@ -41,146 +41,176 @@ pub fn read_roster(wb: &Workbook, file: &str, config: &Config, v: &mut Validatio
     let at: row::SheetAt = (file.into(), sheet.name.as_str().into());
     for r in data_rows(sheet, &header, file, &mut tally, v) {
         let mut row = Row::new(sheet, &header, &at, r);
-        let id = row.required_text("代表编号");
-        let name = row.required_text("姓名").map(|n| normalize_name(&n));
-        let group = row.required_text("代表小组");
-        let birth = row.date("出生日期", false);
-        let status_date = row.date("状态变更日期", false);
-        let elected = row.date("当选日期", false);
-        let status = row.text("代表状态");
-        let mut roles = Roles::default();
-        for token in row
-            .text("身份")
-            .split(['、', ',', '，', ';', '；', ' ', '/'])
-        {
-            match normalize_name(token).as_str() {
-                "" => {}
-                "常委会组成人员" | "常委会委员" | "常委会组成人员代表" => {
-                    roles.standing_committee = true
-                }
-                "专委组成人员" | "专门委员会组成人员" | "专委委员" => {
-                    roles.special_committee = true
-                }
-                "党政主要领导干部" | "党政主要领导" => roles.leader = true,
-                other => {
-                    let other = other.to_string();
-                    row.warn(
-                        "身份",
-                        &other,
-                        "不是规定的身份类别，已忽略",
-                        "身份只填：常委会组成人员、专委组成人员、党政主要领导干部，多个用顿号分隔",
-                    )
-                }
+        let d = roster_row(&mut row, config, &seen_ids);
+        v.findings.append(&mut row.findings);
+        match d {
+            Some(d) if !row.failed => {
+                seen_ids.insert(d.id.clone(), d.source.row);
+                tally.accepted += 1;
+                delegates.push(d);
             }
+            _ => tally.rejected += 1,
         }
-        let committee = row.text("专门委员会");
-        if !committee.is_empty() {
-            roles.special_committee = true;
-            if !config.units.special_committees.is_empty()
-                && !config
-                    .units
-                    .special_committees
-                    .iter()
-                    .any(|c| unit_key(c) == unit_key(&committee))
-            {
-                row.warn(
-                    "专门委员会",
-                    &committee,
-                    "不是配置文件中列出的专门委员会",
-                    format!("请写成：{}", config.units.special_committees.join("、")),
-                );
-            }
-        }
-        let serving = status.is_empty() || status == "在任";
-        if !serving && status_date.is_none() {
+    }
+    warn_same_names(&delegates, v);
+    v.tallies.push(tally);
+    Roster::new(delegates)
+}
+
+/// One roster row as a delegate, or none when a required cell is missing.
+fn roster_row(row: &mut Row, config: &Config, seen_ids: &HashMap<String, u32>) -> Option<Delegate> {
+    let id = row.required_text("代表编号");
+    let name = row.required_text("姓名").map(|n| normalize_name(&n));
+    let group = row.required_text("代表小组");
+    let birth = row.date("出生日期", false);
+    let status_date = row.date("状态变更日期", false);
+    let elected = row.date("当选日期", false);
+    let status = row.text("代表状态");
+    let mut roles = roles(row);
+    let committee = row.text("专门委员会");
+    if !committee.is_empty() {
+        roles.special_committee = true;
+        check_committee(row, &committee, config);
+    }
+    let serving = status.is_empty() || status == "在任";
+    check_status(row, &status, serving, status_date, config);
+    if let (Some(id), false) = (&id, row.failed) {
+        if let Some(first) = seen_ids.get(id) {
             row.error(
-                "状态变更日期",
-                "",
-                format!("代表状态为「{status}」，但未填写状态变更日期"),
-                "请填写辞职、罢免等生效的日期，以便按任职时间统计",
+                "代表编号",
+                id,
+                format!("代表编号与第{first}行重复"),
+                "每位代表的编号必须唯一；同一代表只能属于一个代表小组",
             );
         }
-        if let Some(d) = status_date {
-            if d < config.term.start || d > config.term.end {
-                row.error(
-                    "状态变更日期",
-                    &chinese_date(d),
-                    "状态变更日期不在本届任期内",
-                    format!(
-                        "本届任期为 {} 至 {}",
-                        chinese_date(config.term.start),
-                        chinese_date(config.term.end)
-                    ),
-                );
-            }
-        }
-        if let (Some(id), false) = (&id, row.failed) {
-            if let Some(first) = seen_ids.get(id) {
-                row.error(
-                    "代表编号",
-                    id,
-                    format!("代表编号与第{first}行重复"),
-                    "每位代表的编号必须唯一；同一代表只能属于一个代表小组",
-                );
-            }
-        }
-        let source = row.source.clone();
-        let failed = row.failed;
-        v.findings.append(&mut row.findings);
-        if failed {
-            tally.rejected += 1;
-            continue;
-        }
-        let (Some(id), Some(name), Some(group)) = (id, name, group) else {
-            tally.rejected += 1;
-            continue;
-        };
-        seen_ids.insert(id.clone(), source.row);
-        let text = |col: &str| {
-            header
-                .col(col)
-                .map(|c| row::cell_text(sheet.get(source.row - 1, c)).unwrap_or_default())
-                .unwrap_or_default()
-        };
-        tally.accepted += 1;
-        delegates.push(Delegate {
-            id,
-            name,
-            gender: text("性别"),
-            birth,
-            ethnicity: text("民族"),
-            party: text("政治面貌"),
-            work_unit: text("工作单位及职务"),
-            group,
-            constituency: text("选区"),
-            roles,
-            committee,
-            status: if serving { String::new() } else { status },
-            status_date,
-            elected,
-            phone: text("联系电话"),
-            source,
-        });
     }
-    // Same name twice: records must then carry the id.
+    let (id, name, group) = (id?, name?, group?);
+    Some(Delegate {
+        id,
+        name,
+        gender: row.info_text("性别"),
+        birth,
+        ethnicity: row.info_text("民族"),
+        party: row.info_text("政治面貌"),
+        work_unit: row.info_text("工作单位及职务"),
+        group,
+        constituency: row.info_text("选区"),
+        roles,
+        committee,
+        status: if serving { String::new() } else { status },
+        status_date,
+        elected,
+        phone: row.info_text("联系电话"),
+        source: row.source.clone(),
+    })
+}
+
+/// 身份: the listed categories; anything else is reported and ignored.
+fn roles(row: &mut Row) -> Roles {
+    let mut roles = Roles::default();
+    for token in row
+        .text("身份")
+        .split(['、', ',', '，', ';', '；', ' ', '/'])
+    {
+        match normalize_name(token).as_str() {
+            "" => {}
+            "常委会组成人员" | "常委会委员" | "常委会组成人员代表" => {
+                roles.standing_committee = true
+            }
+            "专委组成人员" | "专门委员会组成人员" | "专委委员" => {
+                roles.special_committee = true
+            }
+            "党政主要领导干部" | "党政主要领导" => roles.leader = true,
+            other => {
+                let other = other.to_string();
+                row.warn(
+                    "身份",
+                    &other,
+                    "不是规定的身份类别，已忽略",
+                    "身份只填：常委会组成人员、专委组成人员、党政主要领导干部，多个用顿号分隔",
+                )
+            }
+        }
+    }
+    roles
+}
+
+fn check_committee(row: &mut Row, committee: &str, config: &Config) {
+    let listed = &config.units.special_committees;
+    if !listed.is_empty() && !listed.iter().any(|c| unit_key(c) == unit_key(committee)) {
+        row.warn(
+            "专门委员会",
+            committee,
+            "不是配置文件中列出的专门委员会",
+            format!("请写成：{}", listed.join("、")),
+        );
+    }
+}
+
+/// A delegate no longer serving needs the date their service ended, within the term.
+fn check_status(
+    row: &mut Row,
+    status: &str,
+    serving: bool,
+    status_date: Option<chrono::NaiveDate>,
+    config: &Config,
+) {
+    if !serving && status_date.is_none() {
+        row.error(
+            "状态变更日期",
+            "",
+            format!("代表状态为「{status}」，但未填写状态变更日期"),
+            "请填写辞职、罢免等生效的日期，以便按任职时间统计",
+        );
+    }
+    if let Some(d) = status_date {
+        if d < config.term.start || d > config.term.end {
+            row.error(
+                "状态变更日期",
+                &chinese_date(d),
+                "状态变更日期不在本届任期内",
+                format!(
+                    "本届任期为 {} 至 {}",
+                    chinese_date(config.term.start),
+                    chinese_date(config.term.end)
+                ),
+            );
+        }
+    }
+}
+
+/// Ids listed in one same-name warning, at most: 20,000 delegates sharing a name must
+/// not make one message longer than a cell may hold.
+const SAME_NAME_IDS: usize = 10;
+
+/// Same name twice: records must then carry the id.
+fn warn_same_names(delegates: &[Delegate], v: &mut Validation) {
     let mut by_name: BTreeMap<&str, Vec<&Delegate>> = BTreeMap::new();
-    for d in &delegates {
+    for d in delegates {
         by_name.entry(&d.name).or_default().push(d);
     }
     for (name, ds) in by_name.iter().filter(|(_, ds)| ds.len() > 1) {
-        let ids: Vec<String> = ds.iter().map(|d| d.id.clone()).collect();
+        let ids: Vec<&str> = ds
+            .iter()
+            .take(SAME_NAME_IDS)
+            .map(|d| d.id.as_str())
+            .collect();
+        let more = if ds.len() > SAME_NAME_IDS {
+            format!("等 {} 人", ds.len())
+        } else {
+            String::new()
+        };
+        let list = format!("{}{more}", ids.join("、"));
         for d in ds {
             v.findings.push(
                 Finding::at(Severity::Warning, &d.source)
                     .column("姓名")
                     .value(*name)
-                    .message(format!("名册中有同名代表（{}）", ids.join("、")))
+                    .message(format!("名册中有同名代表（{list}）"))
                     .hint(format!(
                         "各报送表中涉及「{name}」时必须填写代表编号，或写成 {name}（代表编号）"
                     )),
             );
         }
     }
-    v.tallies.push(tally);
-    Roster::new(delegates)
 }

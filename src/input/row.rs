@@ -141,6 +141,31 @@ impl<'a> Row<'a> {
         );
     }
 
+    /// Text of an informational column (民族, 联系电话 …): an error value reads as blank,
+    /// and text over the cell limit is left out with a warning, never rejecting the row.
+    pub fn info_text(&mut self, col: &str) -> String {
+        let raw = self.raw(col);
+        if let Data::String(s) = raw {
+            if s.len() > crate::input::open::MAX_CELL_CHARS {
+                let n = s.chars().count();
+                if n > crate::input::open::MAX_CELL_CHARS {
+                    let head: String = s.chars().take(20).collect();
+                    self.warn(
+                        col,
+                        &format!("{head}……"),
+                        format!(
+                            "单元格内容过长（{n} 字，上限 {} 字），未读取",
+                            crate::input::open::MAX_CELL_CHARS
+                        ),
+                        "请检查是否误粘贴了大段内容",
+                    );
+                    return String::new();
+                }
+            }
+        }
+        cell_text(raw).unwrap_or_default()
+    }
+
     /// Text of a column; an Excel error value in the cell is an error of the row.
     pub fn text(&mut self, col: &str) -> String {
         self.text_ref(col).into_owned()

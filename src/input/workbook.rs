@@ -240,69 +240,11 @@ pub fn read_workbook(
     v: &mut Validation,
 ) {
     for sheet in &wb.sheets {
-        let named = header::RECORD_SHEETS
-            .iter()
-            .find(|s| s.matches_sheet_name(&sheet.name))
-            .copied();
-        if sheet.hidden {
-            if let Some(spec) = named {
-                v.findings.push(
-                    Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
-                        .message(format!("「{}」工作表被隐藏，未读取", spec.name))
-                        .hint("如需报送，请在表格中取消隐藏该工作表"),
-                );
-            }
+        if !sheet.hidden && read_as_register(ctx, sheet, cands, tally, v) {
             continue;
         }
-        // A sign-in register: not a list sheet (by name, or whose list header is missing).
-        let maybe_register = match named {
-            None => true,
-            Some(spec) => spec.kind == SheetKind::Attendance && find_header(sheet, spec).is_err(),
-        };
-        if maybe_register {
-            let committees = &ctx.config.units.special_committees;
-            if let Some(layout) = register::detect(sheet, ctx.year, committees) {
-                attendance::read_register(ctx, sheet, &layout, cands, tally, v);
-                continue;
-            }
-        }
-        let (spec, header) = match named {
-            Some(spec) => match find_header(sheet, spec) {
-                Ok(h) => (spec, h),
-                Err(msg) => {
-                    sheet_unreadable(sheet, ctx.file, &msg, spec, tally, v);
-                    continue;
-                }
-            },
-            None => {
-                if normalize_name(&sheet.name) == "填表说明" || sheet_is_empty(sheet) {
-                    continue;
-                }
-                // A renamed sheet (Sheet1) is still read when its header says what it is.
-                let mut by_header: Vec<(&SheetSpec, Header)> = header::RECORD_SHEETS
-                    .iter()
-                    .filter_map(|s| find_header(sheet, s).ok().map(|h| (*s, h)))
-                    .filter(|(s, h)| h.columns.len() > s.required.len())
-                    .collect();
-                if by_header.len() == 1 {
-                    let (spec, h) = by_header.remove(0);
-                    v.findings.push(
-                        Finding::new(Severity::Info, ctx.file, &sheet.name, 0)
-                            .message(format!("工作表名不规范，按表头识别为「{}」", spec.name))
-                            .hint(format!("建议把工作表改名为「{}」", spec.name)),
-                    );
-                    (spec, h)
-                } else {
-                    let (r0, r1) = sheet.row_span();
-                    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count();
-                    v.findings.push(
-                        Finding::new(Severity::Warning, ctx.file, &sheet.name, 0)
-                            .message(format!("未识别的工作表（{n} 行），未读取"))
-                            .hint("报送表的工作表应命名为：出席记录（或签到表）、履职活动、代表建议、述职评议、通报表彰"),
-                    );
-                    continue;
-                }
-            }
+        let Some((spec, header)) = sheet_spec(ctx.file, sheet, tally, v) else {
+            continue;
         };
         let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
         for r in data_rows(sheet, &header, ctx.file, tally, v) {
@@ -323,6 +265,108 @@ pub fn read_workbook(
     }
 }
 
+/// What kind of record sheet a sheet is, by its name or else by its header, with the
+/// header. None for a sheet not to read: hidden, empty, instructions, or data whose
+/// kind cannot be told (then its rows are counted and rejected, never silently lost).
+/// Reads a sign-in register (签到表): a sheet not named as a list sheet, or an
+/// attendance sheet whose list header is missing, laid out one row per delegate and one
+/// column per meeting. Returns whether the sheet was read as one.
+fn read_as_register(
+    ctx: &FileContext,
+    sheet: &Sheet,
+    cands: &mut Candidates,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) -> bool {
+    let named = header::RECORD_SHEETS
+        .iter()
+        .find(|s| s.matches_sheet_name(&sheet.name));
+    let maybe_register = match named {
+        None => true,
+        Some(spec) => spec.kind == SheetKind::Attendance && find_header(sheet, spec).is_err(),
+    };
+    if !maybe_register {
+        return false;
+    }
+    let committees = &ctx.config.units.special_committees;
+    match register::detect(sheet, ctx.year, committees) {
+        Some(layout) => {
+            attendance::read_register(ctx, sheet, &layout, cands, tally, v);
+            true
+        }
+        None => false,
+    }
+}
+
+fn sheet_spec(
+    file: &str,
+    sheet: &Sheet,
+    tally: &mut FileTally,
+    v: &mut Validation,
+) -> Option<(&'static SheetSpec, Header)> {
+    let named = header::RECORD_SHEETS
+        .iter()
+        .find(|s| s.matches_sheet_name(&sheet.name))
+        .copied();
+    if sheet.hidden {
+        if let Some(spec) = named {
+            v.findings.push(
+                Finding::new(Severity::Warning, file, &sheet.name, 0)
+                    .message(format!("「{}」工作表被隐藏，未读取", spec.name))
+                    .hint("如需报送，请在表格中取消隐藏该工作表"),
+            );
+        }
+        return None;
+    }
+    if let Some(spec) = named {
+        return match find_header(sheet, spec) {
+            Ok(h) => Some((spec, h)),
+            Err(msg) => {
+                sheet_unreadable(sheet, file, &msg, spec, tally, v);
+                None
+            }
+        };
+    }
+    if normalize_name(&sheet.name) == "填表说明" || sheet_is_empty(sheet) {
+        return None;
+    }
+    // A renamed sheet (Sheet1) is still read when its header says what it is.
+    let mut by_header: Vec<(&SheetSpec, Header)> = header::RECORD_SHEETS
+        .iter()
+        .filter_map(|s| find_header(sheet, s).ok().map(|h| (*s, h)))
+        .filter(|(s, h)| h.columns.len() > s.required.len())
+        .collect();
+    if by_header.len() == 1 {
+        let (spec, h) = by_header.remove(0);
+        v.findings.push(
+            Finding::new(Severity::Info, file, &sheet.name, 0)
+                .message(format!("工作表名不规范，按表头识别为「{}」", spec.name))
+                .hint(format!("建议把工作表改名为「{}」", spec.name)),
+        );
+        return Some((spec, h));
+    }
+    if let Some(spec) = header::resembles(sheet) {
+        let why = match find_header(sheet, spec) {
+            Err(msg) => msg,
+            Ok(_) => "表头同时符合多种报送表，无法确定类别".to_string(),
+        };
+        let msg = format!(
+            "无法识别的工作表：工作表名不是规定的名称，表头与「{}」相近，但{why}",
+            spec.name
+        );
+        sheet_unreadable(sheet, file, &msg, spec, tally, v);
+        return None;
+    }
+    let (r0, r1) = sheet.row_span();
+    let n = (r0..r1).filter(|r| !sheet.row_is_empty(*r)).count();
+    v.findings.push(
+        Finding::new(Severity::Warning, file, &sheet.name, 0)
+            .message(format!("未识别的工作表（{n} 行），未读取"))
+            .hint("报送表的工作表应命名为：出席记录（或签到表）、履职活动、代表建议、述职评议、通报表彰"),
+    );
+    None
+}
+
 fn sheet_is_empty(sheet: &Sheet) -> bool {
     let (r0, r1) = sheet.row_span();
     (r0..r1).all(|r| sheet.row_is_empty(r))
@@ -335,20 +379,21 @@ pub struct FileOutcome {
     pub tally: FileTally,
 }
 
-/// Opens a workbook file.
+/// Opens a workbook file: checked by its metadata, read within the size limit.
 pub fn open_file(path: &Path) -> Result<Workbook, open::OpenError> {
-    std::fs::read(path)
-        .map_err(|e| open::OpenError {
-            message: format!("无法读取文件：{e}"),
-            hint: "请检查文件是否被其他程序占用".into(),
-        })
-        .and_then(|b| open::open(&b))
+    open::read_bounded(path).and_then(|b| open::open(&b))
 }
 
 /// Opens one workbook and checks it against the roster.
 pub fn read_file(f: &InputFile, roster: &Roster, config: &Config) -> FileOutcome {
     let (year, rel, name) = (f.year, f.rel.as_str(), f.name.as_str());
-    let wb = open_file(&f.path);
+    let wb = match &f.refused {
+        Some(r) => Err(open::OpenError {
+            message: r.message.clone(),
+            hint: r.hint.clone(),
+        }),
+        None => open_file(&f.path),
+    };
     let mut v = Validation::default();
     let mut cands = Candidates::default();
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
