@@ -37,6 +37,10 @@ impl Period {
         }
     }
 
+    pub fn months(&self) -> f64 {
+        crate::domain::rules::months_served(self.start, self.end)
+    }
+
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.start && d <= self.end
     }
@@ -212,10 +216,18 @@ pub const R1_ITEMS: [&str; 9] = [
 #[derive(Debug, Clone)]
 pub struct DelegateArchive {
     pub delegate: Delegate,
+    /// First and last day served within the period: figures count only these days, so a
+    /// by-elected or departed delegate is compared per month served.
+    pub served: (NaiveDate, NaiveDate),
     values: Vec<u32>,
 }
 
 impl DelegateArchive {
+    /// Months served within the period (see `rules::months_served`).
+    pub fn months_served(&self) -> f64 {
+        crate::domain::rules::months_served(self.served.0, self.served.1)
+    }
+
     pub fn get(&self, m: Metric) -> u32 {
         Metric::ALL
             .iter()
@@ -437,6 +449,10 @@ pub fn build(
     for (i, d) in serving.iter().enumerate() {
         delegates.push(DelegateArchive {
             delegate: (*d).clone(),
+            served: (
+                d.service_start(config.term.start).max(period.start),
+                d.service_end(config.term.end).min(period.end),
+            ),
             values: columns
                 .iter()
                 .map(|c| c.get(i).copied().unwrap_or(0))
