@@ -2299,3 +2299,142 @@ fn config_type_errors_name_line_and_field_in_chinese() {
     assert_eq!(code, 2, "{stderr}");
     assert!(!stderr.contains("No such file"), "{stderr}");
 }
+
+/// The number right after the first `key` in `text` (skipping `skip`-prefixed matches,
+/// e.g. 出席率 when looking for 出席).
+fn number_after(text: &str, key: &str, skip: &[&str]) -> Option<u32> {
+    let mut rest = text;
+    while let Some(i) = rest.find(key) {
+        let after = &rest[i + key.len()..];
+        if skip.iter().any(|s| rest[i..].starts_with(s)) {
+            rest = after;
+            continue;
+        }
+        let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = digits.parse() {
+            return Some(n);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// Checks 应出席 = 出席 + 请假 + 缺席 + 未报 in every sentence of a document's text that
+/// states an 应出席 figure; returns (sentences checked, of which with 未报).
+fn check_attendance_text(file: &str, text: &str) -> (u32, u32) {
+    let (mut checked, mut with_unreported) = (0, 0);
+    for sentence in text.split(['。', '\n']) {
+        let Some(i) = sentence.find("应出席") else {
+            continue;
+        };
+        // One clause per body: stop at the next topic (列席 invitations, inspections).
+        let s = &sentence[i..];
+        let s = s.split("邀请").next().unwrap_or(s);
+        let s = s.split("组成人员参加").next().unwrap_or(s);
+        let Some(e) = number_after(s, "应出席", &[]) else {
+            continue;
+        };
+        // What follows the 应出席 figure, so 出席 is not found inside 应出席.
+        let tail = &s["应出席".len() + e.to_string().len()..];
+        let a = number_after(tail, "出席", &["出席率", "出席情况"])
+            .unwrap_or_else(|| panic!("{file}: no 出席 in «{s}»"));
+        let l = number_after(s, "请假", &[]).unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
+        let x = number_after(s, "缺席", &[]).unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
+        let u = number_after(s, "未报送出席情况", &[])
+            .or_else(|| number_after(s, "未报送", &["未报送出席情况"]))
+            .or_else(|| number_after(s, "另有", &[]))
+            .unwrap_or(0);
+        assert_eq!(e, a + l + x + u, "{file}: «{s}»");
+        checked += 1;
+        with_unreported += u32::from(u > 0);
+    }
+    (checked, with_unreported)
+}
+
+/// Checks the identity in every sheet row: each 应出席 column is followed (列席 columns
+/// aside) by 出席, 请假, 缺席 and, when any is not zero, 未报.
+fn check_attendance_sheet(file: &str, sheet: &str, rows: &[Vec<String>]) -> (u32, u32) {
+    let (mut checked, mut with_unreported) = (0, 0);
+    let Some(h) = rows.iter().position(|r| {
+        r.iter()
+            .any(|c| c.contains("应出席") && !c.contains('/') && c.chars().count() < 16)
+    }) else {
+        return (0, 0);
+    };
+    let header = &rows[h];
+    for (col, name) in header.iter().enumerate() {
+        if !name.contains("应出席") || name.contains('/') || name.chars().count() >= 16 {
+            continue;
+        }
+        let next: Vec<usize> = (col + 1..header.len())
+            .filter(|c| !header[*c].contains("列席"))
+            .take(4)
+            .collect();
+        let [a, l, x] = [next[0], next[1], next[2]];
+        assert!(
+            header[a].contains("出席") && header[l].contains("请假") && header[x].contains("缺席"),
+            "{file}/{sheet}: after {name}: {:?}",
+            &header[col..]
+        );
+        let u = next.get(3).copied().filter(|c| header[*c].contains("未报"));
+        for row in &rows[h + 1..] {
+            let n = |c: usize| row.get(c).and_then(|v| v.parse::<u32>().ok());
+            let (Some(e), Some(av), Some(lv), Some(xv)) = (n(col), n(a), n(l), n(x)) else {
+                continue;
+            };
+            let uv = u.and_then(n).unwrap_or(0);
+            assert_eq!(e, av + lv + xv + uv, "{file}/{sheet} {name}: {row:?}");
+            checked += 1;
+            with_unreported += u32::from(uv > 0);
+        }
+    }
+    (checked, with_unreported)
+}
+
+/// Issue 17: 应出席 = 出席 + 请假 + 缺席 + 未报 in every document — the annual report and
+/// its appendix, the chair reports, the quarterly statistics, the re-nomination list, the
+/// archive summary and each delegate's archive — with 未报 shown whenever it is not zero.
+/// The sample plants unrecorded standing-committee meetings, so some 未报 must appear.
+#[test]
+fn expected_attendance_adds_up_in_every_document() {
+    let dir = sample_district(6, 60);
+    for args in [
+        &["annual", "--year", "2025"][..],
+        &["term"],
+        &["quarterly", "--year", "2025", "--quarter", "1"],
+    ] {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    let (mut texts, mut sheets, mut unreported) = (0, 0, 0);
+    let mut files: Vec<_> = all_paths(&dir.path().join("reports")).into_iter().collect();
+    files.sort();
+    for rel in files {
+        let path = dir.path().join("reports").join(&rel);
+        if rel.ends_with(".docx") {
+            let parts = unzip(&path);
+            let text = docx_text(parts.get("word/document.xml").expect("body"));
+            let (c, u) = check_attendance_text(&rel, &text);
+            texts += c;
+            unreported += u;
+        } else if rel.ends_with(".xlsx") {
+            let bytes = std::fs::read(&path).expect("xlsx");
+            let names = {
+                use calamine::Reader;
+                calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                    .expect("xlsx")
+                    .sheet_names()
+            };
+            for sheet in names {
+                let (c, u) = check_attendance_sheet(&rel, &sheet, &read_sheet(&path, &sheet));
+                sheets += c;
+                unreported += u;
+            }
+        }
+    }
+    assert!(
+        texts > 60 && sheets > 200,
+        "checked {texts} sentences, {sheets} rows"
+    );
+    assert!(unreported > 0, "no 未报 figure checked");
+}

@@ -111,12 +111,18 @@ fn sum(ds: &[&DelegateArchive], m: Metric) -> u32 {
 }
 
 /// Attendance at all meetings a delegate was expected at (congress, SC, committee).
-fn attendance(ds: &[&DelegateArchive]) -> (u32, u32) {
+/// Person-times at every kind of meeting: [应出席, 出席, 请假, 缺席, 未报], where
+/// 应出席 = 出席 + 请假 + 缺席 + 未报 (the archive keeps that per delegate).
+fn attendance(ds: &[&DelegateArchive]) -> [u32; 5] {
     use Metric::*;
-    (
-        sum(ds, CongressExpected) + sum(ds, ScExpected) + sum(ds, CommitteeExpected),
-        sum(ds, CongressAttended) + sum(ds, ScAttended) + sum(ds, CommitteeAttended),
-    )
+    let all = |ms: [Metric; 3]| ms.iter().map(|m| sum(ds, *m)).sum::<u32>();
+    [
+        all([CongressExpected, ScExpected, CommitteeExpected]),
+        all([CongressAttended, ScAttended, CommitteeAttended]),
+        all([CongressLeave, ScLeave, CommitteeLeave]),
+        all([CongressAbsent, ScAbsent, CommitteeAbsent]),
+        all([CongressUnreported, ScUnreported, CommitteeUnreported]),
+    ]
 }
 
 pub fn build(
@@ -154,26 +160,34 @@ pub fn build(
         idx.iter().map(|i| a.delegates[*i].clone()).collect()
     };
 
-    let mut summary = Table::new(
-        "各代表小组",
-        &[
-            "代表小组",
-            "代表数",
-            "本季度报送记录",
-            "年初至今报送记录",
-            "本季度应出席会议人次",
-            "本季度出席人次",
-            "本季度出席率",
-            "本季度闭会期间活动人次",
-            "本季度无活动代表数",
-            "本季度领衔建议",
-            "年内已述职",
-            "应述职（不少于）",
-            "尚需述职",
-            "上季度活动人次",
-            "活动人次增减",
-        ],
-    );
+    // 未报 is a column only when some meeting of the quarter went unrecorded.
+    let unreported = attendance(&now.delegates.iter().collect::<Vec<_>>())[4] > 0;
+    let mut heads = vec![
+        "代表小组",
+        "代表数",
+        "本季度报送记录",
+        "年初至今报送记录",
+        "本季度应出席会议人次",
+        "本季度出席人次",
+        "本季度请假人次",
+        "本季度缺席人次",
+        "本季度未报人次",
+        "本季度出席率",
+        "本季度闭会期间活动人次",
+        "本季度无活动代表数",
+        "本季度领衔建议",
+        "年内已述职",
+        "应述职（不少于）",
+        "尚需述职",
+        "上季度活动人次",
+        "活动人次增减",
+    ];
+    if !unreported {
+        heads.retain(|h| *h != "本季度未报人次");
+    }
+    let col_of = |h: &str| heads.iter().position(|x| *x == h).unwrap_or(0) as u16;
+    let (rate_col, acts_col) = (col_of("本季度出席率"), col_of("本季度闭会期间活动人次"));
+    let mut summary = Table::new("各代表小组", &heads);
     summary.title = Some(format!("{}各代表小组履职情况统计", p.label));
     let mut kinds = Table::new(
         "活动分类",
@@ -210,7 +224,7 @@ pub fn build(
             reported,
             config.thresholds.report_share_per_year,
         );
-        let (exp, att) = attendance(&dr);
+        let [exp, att, leave, absent, unrep] = attendance(&dr);
         let acts = sum(&dr, Metric::RecessActivities);
         total_acts += acts;
         let nobody: Vec<&&DelegateArchive> = dr
@@ -236,13 +250,20 @@ pub fn build(
             start: p.start,
             end: p.end,
         };
-        summary.rows.push(vec![
+        let mut row: Vec<Cell> = vec![
             g.clone().into(),
             (dr.len() as u32).into(),
             count_records(records, g, &unit_p).into(),
             count_records(records, g, &ytd).into(),
             exp.into(),
             att.into(),
+            leave.into(),
+            absent.into(),
+        ];
+        if unreported {
+            row.push(unrep.into());
+        }
+        row.extend([
             if exp == 0 {
                 Cell::Empty
             } else {
@@ -257,6 +278,7 @@ pub fn build(
             prev_acts.map_or(Cell::Empty, Cell::from),
             prev_acts.map_or(Cell::Empty, |pa| Cell::Int(i64::from(acts) - i64::from(pa))),
         ]);
+        summary.rows.push(row);
         kinds.rows.push(vec![
             g.clone().into(),
             sum(&dr, Metric::GroupActivities).into(),
@@ -284,7 +306,7 @@ pub fn build(
             title: format!("{}各代表小组闭会期间活动人次", p.label),
             pie: false,
             category_col: 0,
-            value_col: 7,
+            value_col: acts_col,
             rows: (0, last),
             anchor: (groups.len() as u32 + 4, 0),
             percent: false,
@@ -293,7 +315,7 @@ pub fn build(
             title: format!("{}各代表小组会议出席率", p.label),
             pie: false,
             category_col: 0,
-            value_col: 6,
+            value_col: rate_col,
             rows: (0, last),
             anchor: (groups.len() as u32 + 24, 0),
             percent: true,
@@ -380,7 +402,7 @@ pub fn build(
             widths: vec![8, 4, 5, 5, 5, 6],
         },
     );
-    let (exp, att) = attendance(&now.delegates.iter().collect::<Vec<_>>());
+    let [exp, att, ..] = attendance(&now.delegates.iter().collect::<Vec<_>>());
     let vars = json!({
         "year": year,
         "quarter": q,

@@ -159,7 +159,12 @@ pub fn build(
             .collect::<Vec<_>>()
             .join("、")
     };
-    let headers = [
+    // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 is a column only when some is not zero.
+    let unreported = archive
+        .delegates
+        .iter()
+        .any(|d| d.get(Metric::CongressUnreported) > 0);
+    let mut headers = vec![
         "代表小组",
         "姓名",
         "代表编号",
@@ -169,6 +174,7 @@ pub fn build(
         "出席",
         "请假",
         "未经批准缺席",
+        "区人代会未报",
         "常委会会议应出席/出席",
         "专委会议应出席/出席",
         "领衔建议",
@@ -183,6 +189,9 @@ pub fn build(
         "建议类别",
         "理由",
     ];
+    if !unreported {
+        headers.retain(|h| *h != "区人代会未报");
+    }
     let mut list = Table::new("继续提名建议名单", &headers);
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
@@ -249,7 +258,7 @@ pub fn build(
                 format!("{}/{}", d.get(e), d.get(a))
             }
         };
-        list.rows.push(vec![
+        let mut row: Vec<Cell> = vec![
             dl.group.clone().into(),
             dl.name.clone().into(),
             dl.id.clone().into(),
@@ -259,6 +268,11 @@ pub fn build(
             d.get(Metric::CongressAttended).into(),
             d.get(Metric::CongressLeave).into(),
             d.get(Metric::CongressAbsent).into(),
+        ];
+        if unreported {
+            row.push(d.get(Metric::CongressUnreported).into());
+        }
+        row.extend([
             pair(Metric::ScExpected, Metric::ScAttended).into(),
             pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
             d.get(Metric::SuggestionsLed).into(),
@@ -273,6 +287,7 @@ pub fn build(
             cat.label().into(),
             reason.clone().into(),
         ]);
+        list.rows.push(row);
         doc_rows.push(vec![
             dl.group.clone(),
             dl.name.clone(),

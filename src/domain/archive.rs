@@ -62,11 +62,13 @@ pub enum Metric {
     ScObserver,
     ScLeave,
     ScAbsent,
+    ScUnreported,
     CommitteeExpected,
     CommitteeAttended,
     CommitteeObserver,
     CommitteeLeave,
     CommitteeAbsent,
+    CommitteeUnreported,
     SuggestionsLed,
     SuggestionsCosigned,
     RecessActivities,
@@ -86,7 +88,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 34] = [
+    pub const ALL: [Metric; 36] = [
         Metric::CongressExpected,
         Metric::CongressAttended,
         Metric::CongressLeave,
@@ -100,11 +102,13 @@ impl Metric {
         Metric::ScObserver,
         Metric::ScLeave,
         Metric::ScAbsent,
+        Metric::ScUnreported,
         Metric::CommitteeExpected,
         Metric::CommitteeAttended,
         Metric::CommitteeObserver,
         Metric::CommitteeLeave,
         Metric::CommitteeAbsent,
+        Metric::CommitteeUnreported,
         Metric::SuggestionsLed,
         Metric::SuggestionsCosigned,
         Metric::RecessActivities,
@@ -139,11 +143,13 @@ impl Metric {
             ScObserver => "常委会会议列席",
             ScLeave => "常委会会议请假",
             ScAbsent => "常委会会议缺席",
+            ScUnreported => "常委会会议未报",
             CommitteeExpected => "专委会议应出席",
             CommitteeAttended => "专委会议出席",
             CommitteeObserver => "专委会议列席",
             CommitteeLeave => "专委会议请假",
             CommitteeAbsent => "专委会议缺席",
+            CommitteeUnreported => "专委会议未报",
             SuggestionsLed => "领衔建议",
             SuggestionsCosigned => "附议建议",
             RecessActivities => "闭会期间活动",
@@ -188,9 +194,9 @@ impl Metric {
             | CongressUnreported => 2,
             TrainingAttended | TrainingLeave | TrainingAbsent => 3,
             SuggestionsLed | SuggestionsCosigned => 4,
-            ScExpected | ScAttended | ScObserver | ScLeave | ScAbsent => 5,
+            ScExpected | ScAttended | ScObserver | ScLeave | ScAbsent | ScUnreported => 5,
             CommitteeExpected | CommitteeAttended | CommitteeObserver | CommitteeLeave
-            | CommitteeAbsent => 6,
+            | CommitteeAbsent | CommitteeUnreported => 6,
             RecessActivities | GroupActivities | Inspections | Surveys | LawChecks => 7,
             VoterContacts | Reports | ReportsInPerson | ReportsWritten | VotesSatisfied
             | VotesBasically | VotesDissatisfied => 8,
@@ -632,7 +638,7 @@ fn summarise(
     }
     let metric_cols: Vec<Expr> = Metric::ALL
         .iter()
-        .filter(|m| **m != CongressUnreported)
+        .filter(|m| !matches!(m, CongressUnreported | ScUnreported | CommitteeUnreported))
         .map(|m| {
             col(m.label())
                 .cast(DataType::UInt32)
@@ -640,16 +646,33 @@ fn summarise(
                 .alias(m.label())
         })
         .collect();
-    let recorded =
-        col(CongressAttended.label()) + col(CongressLeave.label()) + col(CongressAbsent.label());
+    // 应出席 = 出席 + 请假 + 缺席 + 未报: 未报 is what no record accounts for.
+    let unreported = |[e, a, l, x, u]: [Metric; 5]| {
+        let recorded = col(a.label()) + col(l.label()) + col(x.label());
+        when(col(e.label()).gt(recorded.clone()))
+            .then(col(e.label()) - recorded)
+            .otherwise(lit(0u32))
+            .cast(DataType::UInt32)
+            .alias(u.label())
+    };
     lf.with_columns(metric_cols)
-        .with_column(
-            when(col(CongressExpected.label()).gt(recorded.clone()))
-                .then(col(CongressExpected.label()) - recorded)
-                .otherwise(lit(0u32))
-                .cast(DataType::UInt32)
-                .alias(CongressUnreported.label()),
-        )
+        .with_columns([
+            unreported([
+                CongressExpected,
+                CongressAttended,
+                CongressLeave,
+                CongressAbsent,
+                CongressUnreported,
+            ]),
+            unreported([ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported]),
+            unreported([
+                CommitteeExpected,
+                CommitteeAttended,
+                CommitteeLeave,
+                CommitteeAbsent,
+                CommitteeUnreported,
+            ]),
+        ])
         // group_by and joins do not keep order: restore the roster's.
         .sort(["idx"], SortMultipleOptions::default())
         .collect()
@@ -767,6 +790,14 @@ mod tests {
                     Presence::Attended,
                     "法制委员会",
                 ),
+                // A second SC meeting D3 has no record of: 未报, not absent.
+                att(
+                    "D1",
+                    MeetingKind::StandingCommittee,
+                    d(5, 1),
+                    Presence::Observer,
+                    "",
+                ),
             ],
             ..Records::default()
         };
@@ -783,15 +814,18 @@ mod tests {
         assert_eq!(d1.get(Metric::CongressLeave), 1);
         assert_eq!(d1.get(Metric::CongressAbsent), 0);
         assert_eq!(d1.get(Metric::ScExpected), 0);
-        assert_eq!(d1.get(Metric::ScObserver), 1);
+        assert_eq!(d1.get(Metric::ScObserver), 2);
         assert_eq!(d1.get(Metric::CommitteeExpected), 1);
         assert_eq!(d1.get(Metric::CommitteeAttended), 1);
         let d2 = by("D2");
         assert_eq!(d2.get(Metric::CongressExpected), 1);
         assert_eq!(d2.get(Metric::CongressUnreported), 1);
         let d3 = by("D3");
-        assert_eq!(d3.get(Metric::ScExpected), 1);
+        // 应出席 2 = 出席 0 + 请假 0 + 缺席 1 + 未报 1.
+        assert_eq!(d3.get(Metric::ScExpected), 2);
         assert_eq!(d3.get(Metric::ScAbsent), 1);
+        assert_eq!(d3.get(Metric::ScUnreported), 1);
+        assert_eq!(d3.get(Metric::CommitteeUnreported), 0);
         assert_eq!(d3.get(Metric::CongressAbsent), 1);
         assert_eq!(
             a.delegates
