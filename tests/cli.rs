@@ -2438,3 +2438,170 @@ fn expected_attendance_adds_up_in_every_document() {
     );
     assert!(unreported > 0, "no 未报 figure checked");
 }
+
+/// One congress session as the tiny district's groups might record it.
+struct SessionTruth {
+    year: u16,
+    /// Per delegate (D001…D006): the presence on each of the three days, "" = no row.
+    days: [[&'static str; 3]; 6],
+}
+
+const NAMES: [&str; 6] = ["张三", "王芳", "李四", "王芳", "阿依古丽·买买提", "赵六"];
+
+/// Two sessions of three days (8–10 January). D001 is absent on every day of both:
+/// the only true loss of qualification. D002 is absent in 2024 and on one day of 2025
+/// (present the other two): one absence. D003 mixes leave and absence (leave), then
+/// takes a day's leave in a session attended. D004 is absent once, on leave once. D005
+/// attends then is absent. D006 has no record in 2024 (未报) and is absent in 2025.
+const TRUTH: [SessionTruth; 2] = [
+    SessionTruth {
+        year: 2024,
+        days: [
+            ["缺席", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+            ["请假", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+            ["出席", "出席", "出席"],
+            ["", "", ""],
+        ],
+    },
+    SessionTruth {
+        year: 2025,
+        days: [
+            ["缺席", "缺席", "缺席"],
+            ["出席", "缺席", "出席"],
+            ["出席", "请假", "出席"],
+            ["请假", "请假", "请假"],
+            ["缺席", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+        ],
+    },
+];
+
+/// What one row per session says: the folded presence (any day attended → 出席; every
+/// recorded day absent → 缺席; otherwise any leave → 请假), None without a record.
+fn folded(days: &[&'static str; 3]) -> Option<&'static str> {
+    let recorded: Vec<&str> = days.iter().copied().filter(|d| !d.is_empty()).collect();
+    if recorded.is_empty() {
+        None
+    } else if recorded.contains(&"出席") {
+        Some("出席")
+    } else if recorded.iter().all(|d| *d == "缺席") {
+        Some("缺席")
+    } else {
+        Some("请假")
+    }
+}
+
+/// How a group writes its attendance.
+#[derive(Clone, Copy)]
+enum Recording {
+    /// One row per session on the opening day, the canonical name.
+    OncePerSession,
+    /// One row per day, the short name variant.
+    DayByDay,
+    /// Only the opening day's row, the name with the district in it; the row carries
+    /// the session's outcome, as clerks who follow the old advice write it.
+    OpeningDay,
+}
+
+fn write_district(input: &std::path::Path, modes: [Recording; 2]) {
+    for t in &TRUTH {
+        let n = if t.year == 2024 { "三" } else { "四" };
+        let folder = input.join(t.year.to_string());
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        for (g, group) in ["甲街道", "乙镇"].iter().enumerate() {
+            let mut rows = vec![header_attendance()];
+            for k in g * 3..g * 3 + 3 {
+                let id = format!("D{:03}", k + 1);
+                let mut push = |day: u8, name: String, p: &'static str| {
+                    rows.push(vec![
+                        V::D(t.year, 1, 8 + day),
+                        s("区人代会"),
+                        V::O(name),
+                        V::O(id.clone()),
+                        V::S(NAMES[k]),
+                        V::S(p),
+                        V::E,
+                    ]);
+                };
+                match modes[g] {
+                    Recording::OncePerSession => {
+                        if let Some(p) = folded(&t.days[k]) {
+                            push(0, format!("第六届人民代表大会第{n}次会议"), p);
+                        }
+                    }
+                    Recording::DayByDay => {
+                        for (day, p) in t.days[k].iter().enumerate() {
+                            if !p.is_empty() {
+                                push(day as u8, format!("六届人大{n}次会议"), p);
+                            }
+                        }
+                    }
+                    Recording::OpeningDay => {
+                        if let Some(p) = folded(&t.days[k]) {
+                            push(0, format!("测试区第六届人民代表大会第{n}次会议"), p);
+                        }
+                    }
+                }
+            }
+            let file = xlsx(&[sheet("出席记录", rows)]);
+            std::fs::write(folder.join(format!("{group}.xlsx")), file).expect("write");
+        }
+    }
+}
+
+/// Issue 17 end to end: a district where one group records day by day (under a name
+/// variant) and the other only the opening day gives the same archive as one that
+/// records once per session, and its qualification report names exactly D001.
+#[test]
+fn day_by_day_and_opening_day_groups_give_the_archive_of_one_row_per_session() {
+    let run_term = |modes: [Recording; 2]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = tiny_input(dir.path());
+        write_district(&input, modes);
+        let (code, _, stderr) = run(dir.path(), &["term"]);
+        assert_eq!(code, 0, "{stderr}");
+        dir
+    };
+    let reference = run_term([Recording::OncePerSession, Recording::OncePerSession]);
+    let mixed = run_term([Recording::DayByDay, Recording::OpeningDay]);
+    let swapped = run_term([Recording::OpeningDay, Recording::DayByDay]);
+    let summary = |d: &tempfile::TempDir| {
+        read_sheet(
+            &d.path().join("reports/term-6/履职档案汇总.xlsx"),
+            "履职档案汇总",
+        )
+    };
+    let want = summary(&reference);
+    // The reference itself: D001 absent twice, D002 once, D006 unreported in 2024.
+    let d = |id: &str| row_by_key(&want[1..], 0, id);
+    assert_eq!(d("D001")["区人代会缺席"], "2");
+    assert_eq!(d("D002")["区人代会缺席"], "1");
+    assert_eq!(d("D002")["区人代会出席"], "1");
+    assert_eq!(d("D003")["区人代会请假"], "1");
+    assert_eq!(d("D006")["区人代会未报"], "1");
+    assert_eq!(summary(&mixed), want);
+    assert_eq!(summary(&swapped), want);
+    for dir in [&reference, &mixed, &swapped] {
+        let ends = read_sheet(
+            &dir.path()
+                .join("reports/term-6/关于第六届代表资格有关情况的报告.xlsx"),
+            "资格终止",
+        );
+        let named: Vec<&str> = ends[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(named, ["张三"], "{ends:?}");
+        assert!(
+            ends[1][3].contains("三次会议") && ends[1][3].contains("四次会议"),
+            "{ends:?}"
+        );
+    }
+    // The day-by-day group's session is named with its days.
+    let ends = read_sheet(
+        &mixed
+            .path()
+            .join("reports/term-6/关于第六届代表资格有关情况的报告.xlsx"),
+        "资格终止",
+    );
+    assert!(ends[1][3].contains("2025年1月8日至1月10日"), "{ends:?}");
+}
