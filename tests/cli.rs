@@ -2605,3 +2605,224 @@ fn day_by_day_and_opening_day_groups_give_the_archive_of_one_row_per_session() {
     );
     assert!(ends[1][3].contains("2025年1月8日至1月10日"), "{ends:?}");
 }
+
+/// Types marks into a register sheet of an existing workbook, as a clerk would in WPS:
+/// the sheet's XML gets inline-string cells appended to the given (1-based) rows, from
+/// column C on. Every other part is copied unchanged.
+fn fill_register(path: &std::path::Path, sheet: &str, marks: &[(u32, [&str; 3])]) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("form");
+    let index = {
+        use calamine::Reader;
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.clone()))
+            .expect("xlsx")
+            .sheet_names()
+            .iter()
+            .position(|n| n == sheet)
+            .expect("register sheet")
+    };
+    let part = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read");
+        if name == part {
+            let mut xml = String::from_utf8(data).expect("utf-8");
+            for (row, cells) in marks {
+                let open = xml
+                    .find(&format!("<row r=\"{row}\""))
+                    .unwrap_or_else(|| panic!("row {row} in {part}"));
+                let close = open + xml[open..].find("</row>").expect("row end");
+                let typed: String = cells
+                    .iter()
+                    .zip(["C", "D", "E"])
+                    .filter(|(m, _)| !m.is_empty())
+                    .map(|(m, c)| {
+                        format!("<c r=\"{c}{row}\" t=\"inlineStr\"><is><t>{m}</t></is></c>")
+                    })
+                    .collect();
+                xml.insert_str(close, &typed);
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        out.write_all(&data).expect("write");
+    }
+    let done = out.finish().expect("zip").into_inner();
+    std::fs::write(path, done).expect("write form");
+}
+
+/// The congress records of a delegate after loading: (first day, last day, presence).
+fn congress_of(
+    data: &lvzhi::input::Dataset,
+    id: &str,
+) -> Vec<(chrono::NaiveDate, chrono::NaiveDate, Presence)> {
+    let mut v: Vec<_> = data
+        .records
+        .attendance
+        .iter()
+        .filter(|a| a.delegate == id && a.kind == MeetingKind::Congress)
+        .map(|a| (a.date, a.end, a.presence))
+        .collect();
+    v.sort_by_key(|x| x.0);
+    v
+}
+
+/// Issue 17: with sessions listed in lvzhi.toml, `lvzhi forms` offers a 签到表 (a column
+/// per session day); marks typed into it read back as one record per delegate and
+/// session, folded by the same rule as day rows.
+#[test]
+fn a_register_written_by_forms_and_filled_in_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let config = format!(
+        "{CONFIG}\n[[sessions]]\nkind = \"区人代会\"\nname = \"第六届人民代表大会第四次会议\"\nfirst = 2025-01-08\nlast = 2025-01-10\n"
+    );
+    std::fs::write(input.join("lvzhi.toml"), config).expect("config");
+    let (code, _, stderr) = run(dir.path(), &["forms", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let form = dir.path().join("reports/2025/空白报送表/甲街道.xlsx");
+    let rows = read_sheet(&form, "签到表");
+    let header = rows
+        .iter()
+        .position(|r| r.first().map(String::as_str) == Some("代表编号"))
+        .expect("header row");
+    assert_eq!(
+        rows[header],
+        [
+            "代表编号",
+            "姓名",
+            "第六届人民代表大会第四次会议 1月8日",
+            "第六届人民代表大会第四次会议 1月9日",
+            "第六届人民代表大会第四次会议 1月10日"
+        ]
+    );
+    let ids: Vec<&str> = rows[header + 1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["D001", "D002", "D003"]);
+    // Excel rows are 1-based: the first delegate is on row header + 2.
+    let first = header as u32 + 2;
+    fill_register(
+        &form,
+        "签到表",
+        &[
+            (first, ["√", "√", "×"]),
+            (first + 1, ["假", "○", "假"]),
+            (first + 2, ["×", "缺", ""]),
+        ],
+    );
+    std::fs::copy(&form, input.join("2025/甲街道.xlsx")).expect("send the form");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert!(
+        errors(&data.validation.findings).is_empty(),
+        "{:#?}",
+        data.validation.findings
+    );
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).expect("date");
+    assert_eq!(
+        congress_of(&data, "D001"),
+        [(day(8), day(10), Presence::Attended)]
+    );
+    assert_eq!(
+        congress_of(&data, "D002"),
+        [(day(8), day(10), Presence::Leave)]
+    );
+    // The blank third day is no record; both recorded days absent: absent. The session
+    // keeps the days lvzhi.toml lists.
+    assert_eq!(
+        congress_of(&data, "D003"),
+        [(day(8), day(10), Presence::Absent)]
+    );
+    find(&data.validation.findings, "按签到表格式读取");
+}
+
+/// Issue 17: a real register from WPS: a merged title, 代表编号 and 姓名 merged over two
+/// header rows, the session's name merged across its three days with the days below,
+/// a training column, a 备注 column, and every default mark (√ ✓ 到 ○ 假 × 缺, blank).
+#[test]
+fn a_register_with_merged_header_cells_reads_right() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("签到表").expect("name");
+    let f = Format::new();
+    ws.merge_range(0, 0, 0, 6, "甲街道2025年会议签到表", &f)
+        .expect("merge");
+    ws.merge_range(1, 0, 2, 0, "代表编号", &f).expect("merge");
+    ws.merge_range(1, 1, 2, 1, "姓名", &f).expect("merge");
+    ws.merge_range(1, 2, 1, 4, "第六届人民代表大会第四次会议", &f)
+        .expect("merge");
+    ws.write_string(1, 5, "代表学习培训").expect("write");
+    ws.merge_range(1, 6, 2, 6, "备注", &f).expect("merge");
+    for (c, d) in [(2, "1月8日"), (3, "1月9日"), (4, "1月10日"), (5, "3月18日")] {
+        ws.write_string(2, c, d).expect("write");
+    }
+    let body: [[&str; 6]; 3] = [
+        ["D001", "张三", "√", "✓", "到", "缺"],
+        ["D002", "王芳", "○", "假", "×", "✓"],
+        ["D003", "李四", "×", "缺", "", "到"],
+    ];
+    for (r, row) in body.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(3 + r as u32, c as u16, *v).expect("write");
+            }
+        }
+    }
+    ws.write_string(6, 0, "填表人：李红").expect("write");
+    std::fs::write(
+        input.join("2025/甲街道.xlsx"),
+        wb.save_to_buffer().expect("bytes"),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert!(
+        errors(&data.validation.findings).is_empty(),
+        "{:#?}",
+        data.validation.findings
+    );
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2025, m, d).expect("date");
+    assert_eq!(
+        congress_of(&data, "D001"),
+        [(day(1, 8), day(1, 10), Presence::Attended)]
+    );
+    assert_eq!(
+        congress_of(&data, "D002"),
+        [(day(1, 8), day(1, 10), Presence::Leave)]
+    );
+    // D003's blank third day is no record; the session still spans the days recorded.
+    assert_eq!(
+        congress_of(&data, "D003"),
+        [(day(1, 8), day(1, 10), Presence::Absent)]
+    );
+    let training: Vec<(&str, Presence)> = data
+        .records
+        .attendance
+        .iter()
+        .filter(|a| a.kind == MeetingKind::Training)
+        .map(|a| (a.delegate.as_str(), a.presence))
+        .collect();
+    assert_eq!(
+        training,
+        [
+            ("D001", Presence::Absent),
+            ("D002", Presence::Attended),
+            ("D003", Presence::Attended)
+        ]
+    );
+    let how = find(&data.validation.findings, "按签到表格式读取");
+    let text = how.one_line();
+    assert!(
+        text.contains("3 名代表") && text.contains("4 个会议"),
+        "{text}"
+    );
+    assert!(
+        text.contains("读取标记 11 个") && text.contains("空白 1 格"),
+        "{text}"
+    );
+}
