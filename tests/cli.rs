@@ -2512,7 +2512,7 @@ fn write_district(input: &std::path::Path, modes: [Recording; 2]) {
         std::fs::create_dir_all(&folder).expect("mkdir");
         for (g, group) in ["甲街道", "乙镇"].iter().enumerate() {
             let mut rows = vec![header_attendance()];
-            for k in g * 3..g * 3 + 3 {
+            for (k, (name_k, days)) in NAMES.iter().zip(&t.days).enumerate().skip(g * 3).take(3) {
                 let id = format!("D{:03}", k + 1);
                 let mut push = |day: u8, name: String, p: &'static str| {
                     rows.push(vec![
@@ -2520,26 +2520,26 @@ fn write_district(input: &std::path::Path, modes: [Recording; 2]) {
                         s("区人代会"),
                         V::O(name),
                         V::O(id.clone()),
-                        V::S(NAMES[k]),
+                        V::S(name_k),
                         V::S(p),
                         V::E,
                     ]);
                 };
                 match modes[g] {
                     Recording::OncePerSession => {
-                        if let Some(p) = folded(&t.days[k]) {
+                        if let Some(p) = folded(days) {
                             push(0, format!("第六届人民代表大会第{n}次会议"), p);
                         }
                     }
                     Recording::DayByDay => {
-                        for (day, p) in t.days[k].iter().enumerate() {
+                        for (day, p) in days.iter().enumerate() {
                             if !p.is_empty() {
                                 push(day as u8, format!("六届人大{n}次会议"), p);
                             }
                         }
                     }
                     Recording::OpeningDay => {
-                        if let Some(p) = folded(&t.days[k]) {
+                        if let Some(p) = folded(days) {
                             push(0, format!("测试区第六届人民代表大会第{n}次会议"), p);
                         }
                     }
