@@ -2634,3 +2634,530 @@ fn a_fifo_in_place_of_the_configuration_is_refused_not_waited_on() {
         "{stderr}"
     );
 }
+
+/// The number right after the first `key` in `text` (skipping `skip`-prefixed matches,
+/// e.g. 出席率 when looking for 出席).
+fn number_after(text: &str, key: &str, skip: &[&str]) -> Option<u32> {
+    let mut rest = text;
+    while let Some(i) = rest.find(key) {
+        let after = &rest[i + key.len()..];
+        if skip.iter().any(|s| rest[i..].starts_with(s)) {
+            rest = after;
+            continue;
+        }
+        let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(n) = digits.parse() {
+            return Some(n);
+        }
+        rest = after;
+    }
+    None
+}
+
+/// Checks 应出席 = 出席 + 请假 + 缺席 + 未报 in every sentence of a document's text that
+/// states an 应出席 figure; returns (sentences checked, of which with 未报).
+fn check_attendance_text(file: &str, text: &str) -> (u32, u32) {
+    let (mut checked, mut with_unreported) = (0, 0);
+    for sentence in text.split(['。', '\n']) {
+        let Some(i) = sentence.find("应出席") else {
+            continue;
+        };
+        // One clause per body: stop at the next topic (列席 invitations, inspections).
+        let s = &sentence[i..];
+        let s = s.split("邀请").next().unwrap_or(s);
+        let s = s.split("组成人员参加").next().unwrap_or(s);
+        let Some(e) = number_after(s, "应出席", &[]) else {
+            continue;
+        };
+        // What follows the 应出席 figure, so 出席 is not found inside 应出席.
+        let tail = &s["应出席".len() + e.to_string().len()..];
+        let a = number_after(tail, "出席", &["出席率", "出席情况"])
+            .unwrap_or_else(|| panic!("{file}: no 出席 in «{s}»"));
+        let l = number_after(s, "请假", &[]).unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
+        let x = number_after(s, "缺席", &[]).unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
+        let u = number_after(s, "未报送出席情况", &[])
+            .or_else(|| number_after(s, "未报送", &["未报送出席情况"]))
+            .or_else(|| number_after(s, "另有", &[]))
+            .unwrap_or(0);
+        assert_eq!(e, a + l + x + u, "{file}: «{s}»");
+        checked += 1;
+        with_unreported += u32::from(u > 0);
+    }
+    (checked, with_unreported)
+}
+
+/// Checks the identity in every sheet row: each 应出席 column is followed (列席 columns
+/// aside) by 出席, 请假, 缺席 and, when any is not zero, 未报.
+fn check_attendance_sheet(file: &str, sheet: &str, rows: &[Vec<String>]) -> (u32, u32) {
+    let (mut checked, mut with_unreported) = (0, 0);
+    let Some(h) = rows.iter().position(|r| {
+        r.iter()
+            .any(|c| c.contains("应出席") && !c.contains('/') && c.chars().count() < 16)
+    }) else {
+        return (0, 0);
+    };
+    let header = &rows[h];
+    for (col, name) in header.iter().enumerate() {
+        if !name.contains("应出席") || name.contains('/') || name.chars().count() >= 16 {
+            continue;
+        }
+        let next: Vec<usize> = (col + 1..header.len())
+            .filter(|c| !header[*c].contains("列席"))
+            .take(4)
+            .collect();
+        let [a, l, x] = [next[0], next[1], next[2]];
+        assert!(
+            header[a].contains("出席") && header[l].contains("请假") && header[x].contains("缺席"),
+            "{file}/{sheet}: after {name}: {:?}",
+            &header[col..]
+        );
+        let u = next.get(3).copied().filter(|c| header[*c].contains("未报"));
+        for row in &rows[h + 1..] {
+            let n = |c: usize| row.get(c).and_then(|v| v.parse::<u32>().ok());
+            let (Some(e), Some(av), Some(lv), Some(xv)) = (n(col), n(a), n(l), n(x)) else {
+                continue;
+            };
+            let uv = u.and_then(n).unwrap_or(0);
+            assert_eq!(e, av + lv + xv + uv, "{file}/{sheet} {name}: {row:?}");
+            checked += 1;
+            with_unreported += u32::from(uv > 0);
+        }
+    }
+    (checked, with_unreported)
+}
+
+/// Issue 17: 应出席 = 出席 + 请假 + 缺席 + 未报 in every document — the annual report and
+/// its appendix, the chair reports, the quarterly statistics, the re-nomination list, the
+/// archive summary and each delegate's archive — with 未报 shown whenever it is not zero.
+/// The sample plants unrecorded standing-committee meetings, so some 未报 must appear.
+#[test]
+fn expected_attendance_adds_up_in_every_document() {
+    let dir = sample_district(6, 60);
+    for args in [
+        &["annual", "--year", "2025"][..],
+        &["term"],
+        &["quarterly", "--year", "2025", "--quarter", "1"],
+    ] {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    let (mut texts, mut sheets, mut unreported) = (0, 0, 0);
+    let mut files: Vec<_> = all_paths(&dir.path().join("reports")).into_iter().collect();
+    files.sort();
+    for rel in files {
+        let path = dir.path().join("reports").join(&rel);
+        if rel.ends_with(".docx") {
+            let parts = unzip(&path);
+            let text = docx_text(parts.get("word/document.xml").expect("body"));
+            let (c, u) = check_attendance_text(&rel, &text);
+            texts += c;
+            unreported += u;
+        } else if rel.ends_with(".xlsx") {
+            let bytes = std::fs::read(&path).expect("xlsx");
+            let names = {
+                use calamine::Reader;
+                calamine::Xlsx::new(std::io::Cursor::new(bytes))
+                    .expect("xlsx")
+                    .sheet_names()
+            };
+            for sheet in names {
+                let (c, u) = check_attendance_sheet(&rel, &sheet, &read_sheet(&path, &sheet));
+                sheets += c;
+                unreported += u;
+            }
+        }
+    }
+    assert!(
+        texts > 60 && sheets > 200,
+        "checked {texts} sentences, {sheets} rows"
+    );
+    assert!(unreported > 0, "no 未报 figure checked");
+}
+
+/// One congress session as the tiny district's groups might record it.
+struct SessionTruth {
+    year: u16,
+    /// Per delegate (D001…D006): the presence on each of the three days, "" = no row.
+    days: [[&'static str; 3]; 6],
+}
+
+const NAMES: [&str; 6] = ["张三", "王芳", "李四", "王芳", "阿依古丽·买买提", "赵六"];
+
+/// Two sessions of three days (8–10 January). D001 is absent on every day of both:
+/// the only true loss of qualification. D002 is absent in 2024 and on one day of 2025
+/// (present the other two): one absence. D003 mixes leave and absence (leave), then
+/// takes a day's leave in a session attended. D004 is absent once, on leave once. D005
+/// attends then is absent. D006 has no record in 2024 (未报) and is absent in 2025.
+const TRUTH: [SessionTruth; 2] = [
+    SessionTruth {
+        year: 2024,
+        days: [
+            ["缺席", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+            ["请假", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+            ["出席", "出席", "出席"],
+            ["", "", ""],
+        ],
+    },
+    SessionTruth {
+        year: 2025,
+        days: [
+            ["缺席", "缺席", "缺席"],
+            ["出席", "缺席", "出席"],
+            ["出席", "请假", "出席"],
+            ["请假", "请假", "请假"],
+            ["缺席", "缺席", "缺席"],
+            ["缺席", "缺席", "缺席"],
+        ],
+    },
+];
+
+/// What one row per session says: the folded presence (any day attended → 出席; every
+/// recorded day absent → 缺席; otherwise any leave → 请假), None without a record.
+fn folded(days: &[&'static str; 3]) -> Option<&'static str> {
+    let recorded: Vec<&str> = days.iter().copied().filter(|d| !d.is_empty()).collect();
+    if recorded.is_empty() {
+        None
+    } else if recorded.contains(&"出席") {
+        Some("出席")
+    } else if recorded.iter().all(|d| *d == "缺席") {
+        Some("缺席")
+    } else {
+        Some("请假")
+    }
+}
+
+/// How a group writes its attendance.
+#[derive(Clone, Copy)]
+enum Recording {
+    /// One row per session on the opening day, the canonical name.
+    OncePerSession,
+    /// One row per day, the short name variant.
+    DayByDay,
+    /// Only the opening day's row, the name with the district in it; the row carries
+    /// the session's outcome, as clerks who follow the old advice write it.
+    OpeningDay,
+}
+
+fn write_district(input: &std::path::Path, modes: [Recording; 2]) {
+    for t in &TRUTH {
+        let n = if t.year == 2024 { "三" } else { "四" };
+        let folder = input.join(t.year.to_string());
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        for (g, group) in ["甲街道", "乙镇"].iter().enumerate() {
+            let mut rows = vec![header_attendance()];
+            for (k, (name_k, days)) in NAMES.iter().zip(&t.days).enumerate().skip(g * 3).take(3) {
+                let id = format!("D{:03}", k + 1);
+                let mut push = |day: u8, name: String, p: &'static str| {
+                    rows.push(vec![
+                        V::D(t.year, 1, 8 + day),
+                        s("区人代会"),
+                        V::O(name),
+                        V::O(id.clone()),
+                        V::S(name_k),
+                        V::S(p),
+                        V::E,
+                    ]);
+                };
+                match modes[g] {
+                    Recording::OncePerSession => {
+                        if let Some(p) = folded(days) {
+                            push(0, format!("第六届人民代表大会第{n}次会议"), p);
+                        }
+                    }
+                    Recording::DayByDay => {
+                        for (day, p) in days.iter().enumerate() {
+                            if !p.is_empty() {
+                                push(day as u8, format!("六届人大{n}次会议"), p);
+                            }
+                        }
+                    }
+                    Recording::OpeningDay => {
+                        if let Some(p) = folded(days) {
+                            push(0, format!("测试区第六届人民代表大会第{n}次会议"), p);
+                        }
+                    }
+                }
+            }
+            let file = xlsx(&[sheet("出席记录", rows)]);
+            std::fs::write(folder.join(format!("{group}.xlsx")), file).expect("write");
+        }
+    }
+}
+
+/// Issue 17 end to end: a district where one group records day by day (under a name
+/// variant) and the other only the opening day gives the same archive as one that
+/// records once per session, and its qualification report names exactly D001.
+#[test]
+fn day_by_day_and_opening_day_groups_give_the_archive_of_one_row_per_session() {
+    let run_term = |modes: [Recording; 2]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = tiny_input(dir.path());
+        write_district(&input, modes);
+        let (code, _, stderr) = run(dir.path(), &["term"]);
+        assert_eq!(code, 0, "{stderr}");
+        dir
+    };
+    let reference = run_term([Recording::OncePerSession, Recording::OncePerSession]);
+    let mixed = run_term([Recording::DayByDay, Recording::OpeningDay]);
+    let swapped = run_term([Recording::OpeningDay, Recording::DayByDay]);
+    let summary = |d: &tempfile::TempDir| {
+        read_sheet(
+            &d.path().join("reports/term-6/履职档案汇总.xlsx"),
+            "履职档案汇总",
+        )
+    };
+    let want = summary(&reference);
+    // The reference itself: D001 absent twice, D002 once, D006 unreported in 2024.
+    let d = |id: &str| row_by_key(&want[1..], 0, id);
+    assert_eq!(d("D001")["区人代会缺席"], "2");
+    assert_eq!(d("D002")["区人代会缺席"], "1");
+    assert_eq!(d("D002")["区人代会出席"], "1");
+    assert_eq!(d("D003")["区人代会请假"], "1");
+    assert_eq!(d("D006")["区人代会未报"], "1");
+    assert_eq!(summary(&mixed), want);
+    assert_eq!(summary(&swapped), want);
+    for dir in [&reference, &mixed, &swapped] {
+        let ends = read_sheet(
+            &dir.path()
+                .join("reports/term-6/关于第六届代表资格有关情况的报告.xlsx"),
+            "资格终止",
+        );
+        let named: Vec<&str> = ends[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(named, ["张三"], "{ends:?}");
+        assert!(
+            ends[1][3].contains("三次会议") && ends[1][3].contains("四次会议"),
+            "{ends:?}"
+        );
+    }
+    // The day-by-day group's session is named with its days.
+    let ends = read_sheet(
+        &mixed
+            .path()
+            .join("reports/term-6/关于第六届代表资格有关情况的报告.xlsx"),
+        "资格终止",
+    );
+    assert!(ends[1][3].contains("2025年1月8日至1月10日"), "{ends:?}");
+}
+
+/// Types marks into a register sheet of an existing workbook, as a clerk would in WPS:
+/// the sheet's XML gets inline-string cells appended to the given (1-based) rows, from
+/// column C on. Every other part is copied unchanged.
+fn fill_register(path: &std::path::Path, sheet: &str, marks: &[(u32, [&str; 3])]) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("form");
+    let index = {
+        use calamine::Reader;
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.clone()))
+            .expect("xlsx")
+            .sheet_names()
+            .iter()
+            .position(|n| n == sheet)
+            .expect("register sheet")
+    };
+    let part = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("entry");
+        let name = f.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read");
+        if name == part {
+            let mut xml = String::from_utf8(data).expect("utf-8");
+            for (row, cells) in marks {
+                let open = xml
+                    .find(&format!("<row r=\"{row}\""))
+                    .unwrap_or_else(|| panic!("row {row} in {part}"));
+                let close = open + xml[open..].find("</row>").expect("row end");
+                let typed: String = cells
+                    .iter()
+                    .zip(["C", "D", "E"])
+                    .filter(|(m, _)| !m.is_empty())
+                    .map(|(m, c)| {
+                        format!("<c r=\"{c}{row}\" t=\"inlineStr\"><is><t>{m}</t></is></c>")
+                    })
+                    .collect();
+                xml.insert_str(close, &typed);
+            }
+            data = xml.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        out.write_all(&data).expect("write");
+    }
+    let done = out.finish().expect("zip").into_inner();
+    std::fs::write(path, done).expect("write form");
+}
+
+/// The congress records of a delegate after loading: (first day, last day, presence).
+fn congress_of(
+    data: &lvzhi::input::Dataset,
+    id: &str,
+) -> Vec<(chrono::NaiveDate, chrono::NaiveDate, Presence)> {
+    let mut v: Vec<_> = data
+        .records
+        .attendance
+        .iter()
+        .filter(|a| a.delegate == id && a.kind == MeetingKind::Congress)
+        .map(|a| (a.date, a.end, a.presence))
+        .collect();
+    v.sort_by_key(|x| x.0);
+    v
+}
+
+/// Issue 17: with sessions listed in lvzhi.toml, `lvzhi forms` offers a 签到表 (a column
+/// per session day); marks typed into it read back as one record per delegate and
+/// session, folded by the same rule as day rows.
+#[test]
+fn a_register_written_by_forms_and_filled_in_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let config = format!(
+        "{CONFIG}\n[[sessions]]\nkind = \"区人代会\"\nname = \"第六届人民代表大会第四次会议\"\nfirst = 2025-01-08\nlast = 2025-01-10\n"
+    );
+    std::fs::write(input.join("lvzhi.toml"), config).expect("config");
+    let (code, _, stderr) = run(dir.path(), &["forms", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let form = dir.path().join("reports/2025/空白报送表/甲街道.xlsx");
+    let rows = read_sheet(&form, "签到表");
+    let header = rows
+        .iter()
+        .position(|r| r.first().map(String::as_str) == Some("代表编号"))
+        .expect("header row");
+    assert_eq!(
+        rows[header],
+        [
+            "代表编号",
+            "姓名",
+            "第六届人民代表大会第四次会议 1月8日",
+            "第六届人民代表大会第四次会议 1月9日",
+            "第六届人民代表大会第四次会议 1月10日"
+        ]
+    );
+    let ids: Vec<&str> = rows[header + 1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["D001", "D002", "D003"]);
+    // Excel rows are 1-based: the first delegate is on row header + 2.
+    let first = header as u32 + 2;
+    fill_register(
+        &form,
+        "签到表",
+        &[
+            (first, ["√", "√", "×"]),
+            (first + 1, ["假", "○", "假"]),
+            (first + 2, ["×", "缺", ""]),
+        ],
+    );
+    std::fs::copy(&form, input.join("2025/甲街道.xlsx")).expect("send the form");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert!(
+        errors(&data.validation.findings).is_empty(),
+        "{:#?}",
+        data.validation.findings
+    );
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2025, 1, d).expect("date");
+    assert_eq!(
+        congress_of(&data, "D001"),
+        [(day(8), day(10), Presence::Attended)]
+    );
+    assert_eq!(
+        congress_of(&data, "D002"),
+        [(day(8), day(10), Presence::Leave)]
+    );
+    // The blank third day is no record; both recorded days absent: absent. The session
+    // keeps the days lvzhi.toml lists.
+    assert_eq!(
+        congress_of(&data, "D003"),
+        [(day(8), day(10), Presence::Absent)]
+    );
+    find(&data.validation.findings, "按签到表格式读取");
+}
+
+/// Issue 17: a real register from WPS: a merged title, 代表编号 and 姓名 merged over two
+/// header rows, the session's name merged across its three days with the days below,
+/// a training column, a 备注 column, and every default mark (√ ✓ 到 ○ 假 × 缺, blank).
+#[test]
+fn a_register_with_merged_header_cells_reads_right() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("签到表").expect("name");
+    let f = Format::new();
+    ws.merge_range(0, 0, 0, 6, "甲街道2025年会议签到表", &f)
+        .expect("merge");
+    ws.merge_range(1, 0, 2, 0, "代表编号", &f).expect("merge");
+    ws.merge_range(1, 1, 2, 1, "姓名", &f).expect("merge");
+    ws.merge_range(1, 2, 1, 4, "第六届人民代表大会第四次会议", &f)
+        .expect("merge");
+    ws.write_string(1, 5, "代表学习培训").expect("write");
+    ws.merge_range(1, 6, 2, 6, "备注", &f).expect("merge");
+    for (c, d) in [(2, "1月8日"), (3, "1月9日"), (4, "1月10日"), (5, "3月18日")] {
+        ws.write_string(2, c, d).expect("write");
+    }
+    let body: [[&str; 6]; 3] = [
+        ["D001", "张三", "√", "✓", "到", "缺"],
+        ["D002", "王芳", "○", "假", "×", "✓"],
+        ["D003", "李四", "×", "缺", "", "到"],
+    ];
+    for (r, row) in body.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(3 + r as u32, c as u16, *v).expect("write");
+            }
+        }
+    }
+    ws.write_string(6, 0, "填表人：李红").expect("write");
+    std::fs::write(
+        input.join("2025/甲街道.xlsx"),
+        wb.save_to_buffer().expect("bytes"),
+    )
+    .expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert!(
+        errors(&data.validation.findings).is_empty(),
+        "{:#?}",
+        data.validation.findings
+    );
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2025, m, d).expect("date");
+    assert_eq!(
+        congress_of(&data, "D001"),
+        [(day(1, 8), day(1, 10), Presence::Attended)]
+    );
+    assert_eq!(
+        congress_of(&data, "D002"),
+        [(day(1, 8), day(1, 10), Presence::Leave)]
+    );
+    // D003's blank third day is no record; the session still spans the days recorded.
+    assert_eq!(
+        congress_of(&data, "D003"),
+        [(day(1, 8), day(1, 10), Presence::Absent)]
+    );
+    let training: Vec<(&str, Presence)> = data
+        .records
+        .attendance
+        .iter()
+        .filter(|a| a.kind == MeetingKind::Training)
+        .map(|a| (a.delegate.as_str(), a.presence))
+        .collect();
+    assert_eq!(
+        training,
+        [
+            ("D001", Presence::Absent),
+            ("D002", Presence::Attended),
+            ("D003", Presence::Attended)
+        ]
+    );
+    let how = find(&data.validation.findings, "按签到表格式读取");
+    let text = how.one_line();
+    assert!(
+        text.contains("3 名代表") && text.contains("4 个会议"),
+        "{text}"
+    );
+    assert!(
+        text.contains("读取标记 11 个") && text.contains("空白 1 格"),
+        "{text}"
+    );
+}

@@ -188,7 +188,10 @@ fn sum(ds: &[&DelegateArchive], m: Metric) -> u32 {
     ds.iter().map(|d| d.get(m)).sum()
 }
 
-fn attendance(ds: &[&DelegateArchive], meetings: u32, m: [Metric; 6]) -> Attendance {
+/// Person-times over `ds` of 应出席, 出席, 请假, 缺席 and 未报 (`m` in that order): the
+/// archive's 未报 per delegate, summed, so 应出席 = 出席 + 请假 + 缺席 + 未报 here as in
+/// every delegate's row. Observers are added by the caller (列席 is not expected).
+fn attendance(ds: &[&DelegateArchive], meetings: u32, m: [Metric; 5]) -> Attendance {
     let expected = sum(ds, m[0]);
     Attendance {
         meetings,
@@ -196,8 +199,8 @@ fn attendance(ds: &[&DelegateArchive], meetings: u32, m: [Metric; 6]) -> Attenda
         attended: part(sum(ds, m[1]), expected),
         leave: part(sum(ds, m[2]), expected),
         absent: part(sum(ds, m[3]), expected),
-        unreported: expected.saturating_sub(sum(ds, m[1]) + sum(ds, m[2]) + sum(ds, m[3])),
-        observers: sum(ds, m[4]) + sum(ds, m[5]),
+        unreported: sum(ds, m[4]),
+        observers: 0,
     }
 }
 
@@ -254,13 +257,8 @@ pub fn build(
             CongressLeave,
             CongressAbsent,
             CongressUnreported,
-            CongressUnreported,
         ],
     );
-    let congress_attendance = Attendance {
-        observers: 0,
-        ..congress_attendance
-    };
     let sc_members: Vec<&DelegateArchive> = all
         .iter()
         .copied()
@@ -271,9 +269,7 @@ pub fn build(
         ..attendance(
             &sc_members,
             meetings(MeetingKind::StandingCommittee),
-            [
-                ScExpected, ScAttended, ScLeave, ScAbsent, ScObserver, ScObserver,
-            ],
+            [ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported],
         )
     };
     let committee_members: Vec<&DelegateArchive> = all
@@ -291,8 +287,7 @@ pub fn build(
                 CommitteeAttended,
                 CommitteeLeave,
                 CommitteeAbsent,
-                CommitteeObserver,
-                CommitteeObserver,
+                CommitteeUnreported,
             ],
         )
     };
@@ -757,22 +752,30 @@ pub fn appendix(
     use Metric::*;
     let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
     let y = view.report.year;
-    let mut by_group = Table::new(
-        "各代表小组",
-        &[
-            "代表小组",
-            "代表数",
-            "区人代会应出席",
-            "区人代会出席",
-            "区人代会出席率",
-            "领衔建议",
-            "附议建议",
-            "闭会期间活动人次",
-            "联系接待选民人次",
-            "述职人数",
-            "述职比例",
-        ],
-    );
+    // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 only when some session went unrecorded.
+    let unreported = sum(&all, CongressUnreported) > 0;
+    let mut heads = vec![
+        "代表小组",
+        "代表数",
+        "区人代会应出席",
+        "区人代会出席",
+        "区人代会请假",
+        "区人代会缺席",
+        "区人代会未报",
+        "区人代会出席率",
+        "领衔建议",
+        "附议建议",
+        "闭会期间活动人次",
+        "联系接待选民人次",
+        "述职人数",
+        "述职比例",
+    ];
+    if !unreported {
+        heads.retain(|h| *h != "区人代会未报");
+    }
+    let col_of = |h: &str| heads.iter().position(|x| *x == h).unwrap_or(0) as u16;
+    let (rate_col, acts_col) = (col_of("区人代会出席率"), col_of("闭会期间活动人次"));
+    let mut by_group = Table::new("各代表小组", &heads);
     by_group.title = Some(format!("{y}年度各代表小组代表履职情况统计表"));
     let share = |a: u32, b: u32| {
         if b == 0 {
@@ -793,11 +796,18 @@ pub fn appendix(
             .iter()
             .filter(|d| reported.contains(d.delegate.id.as_str()))
             .count() as u32;
-        by_group.rows.push(vec![
+        let mut row: Vec<Cell> = vec![
             name.into(),
             (ds.len() as u32).into(),
             sum(ds, CongressExpected).into(),
             sum(ds, CongressAttended).into(),
+            sum(ds, CongressLeave).into(),
+            sum(ds, CongressAbsent).into(),
+        ];
+        if unreported {
+            row.push(sum(ds, CongressUnreported).into());
+        }
+        row.extend([
             share(sum(ds, CongressAttended), sum(ds, CongressExpected)),
             sum(ds, SuggestionsLed).into(),
             sum(ds, SuggestionsCosigned).into(),
@@ -806,6 +816,7 @@ pub fn appendix(
             did.into(),
             share(did, ds.len() as u32),
         ]);
+        by_group.rows.push(row);
     };
     for g in groups {
         let ds: Vec<&DelegateArchive> = all
@@ -822,7 +833,7 @@ pub fn appendix(
             title: "各代表小组区人代会出席率".into(),
             pie: false,
             category_col: 0,
-            value_col: 4,
+            value_col: rate_col,
             rows: (0, last),
             anchor: (groups.len() as u32 + 4, 0),
             percent: true,
@@ -831,7 +842,7 @@ pub fn appendix(
             title: "各代表小组闭会期间活动人次".into(),
             pie: false,
             category_col: 0,
-            value_col: 7,
+            value_col: acts_col,
             rows: (0, last),
             anchor: (groups.len() as u32 + 24, 0),
             percent: false,

@@ -505,6 +505,8 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
         "姓名",
         "代表小组",
         "积分",
+        "任职月数",
+        "折合积分",
         "组内分档",
         "全体分档",
     ]
@@ -523,6 +525,8 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
             d.delegate.name.clone().into(),
             d.delegate.group.clone().into(),
             Cell::Num(s.total),
+            Cell::Num(crate::domain::text::round_half_away(s.months, 1)),
+            Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             g.label(rules.top_share, rules.bottom_share).into(),
             o.label(rules.top_share, rules.bottom_share).into(),
         ];
@@ -537,7 +541,7 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
         t.rows.push(row);
     }
     t.notes.push(format!(
-        "积分规则：{}，来源：{}。每项按“次数×每次分值=得分”列出，积分为各项得分之和。分档按名次：前{}为“{}”，后{}为“{}”，积分相同者同档；分档比排名更能说明差距不大的情况。",
+        "积分规则：{}，来源：{}。每项按“次数×每次分值=得分”列出，积分为各项得分之和。年中补选或离任的代表按任职期间每月平均积分折合全期（折合积分 = 积分 ÷ 任职月数 × 全期月数；任满全期的即为积分），分档比较折合积分。分档按名次：前{}为“{}”，后{}为“{}”，积分相同者同档；分档比排名更能说明差距不大的情况。",
         rules.label(),
         origin,
         crate::domain::text::fraction_percent(rules.top_share),
@@ -579,10 +583,18 @@ pub fn outstanding_delegates(
         Metric::VoterContacts,
         Metric::Reports,
     ];
-    let mut head: Vec<String> = ["代表小组", "序号", "姓名", "代表编号", "积分", "组内分档"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut head: Vec<String> = [
+        "代表小组",
+        "序号",
+        "姓名",
+        "代表编号",
+        "积分",
+        "折合积分",
+        "组内分档",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     head.extend(basis.iter().map(|m| m.label().to_string()));
     head.push("说明".into());
     let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
@@ -617,7 +629,7 @@ pub fn outstanding_delegates(
         }
         let pairs: Vec<(f64, String)> = eligible
             .iter()
-            .map(|i| (scored[*i].0.total, a.delegates[*i].delegate.id.clone()))
+            .map(|i| (scored[*i].0.compared, a.delegates[*i].delegate.id.clone()))
             .collect();
         let draft = score::pick_outstanding(
             &pairs,
@@ -638,33 +650,24 @@ pub fn outstanding_delegates(
                 d.delegate.name.clone().into(),
                 d.delegate.id.clone().into(),
                 Cell::Num(s.total),
+                Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
                 band.label(rules.top_share, rules.bottom_share).into(),
             ];
             row.extend(basis.iter().map(|m| Cell::from(d.get(*m))));
-            row.push(
-                if n == 0 {
-                    draft.note.clone()
-                } else {
-                    String::new()
-                }
-                .into(),
-            );
+            let note = row_note(&draft, n, *k);
+            row.push(note.clone().into());
             list.rows.push(row);
             doc_rows.push(vec![
                 g.clone(),
                 d.delegate.name.clone(),
                 d.delegate.work_unit.clone(),
                 score::fmt_points(s.total),
-                if n == 0 {
-                    draft.note.clone()
-                } else {
-                    String::new()
-                },
+                note,
             ]);
         }
     }
     list.notes.push(format!(
-        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
         t.outstanding_per_group_min,
         t.outstanding_per_group_max,
         rules.label(),
@@ -695,6 +698,21 @@ pub fn outstanding_delegates(
     });
     DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
         .with_sheets(vec![list, excluded], None)
+}
+
+/// The note on the `n`-th row of a group's draft (eligible index `k`): a tie note on each
+/// tied delegate's row, a shortfall note (about the whole group) on the first row.
+fn row_note(draft: &score::Draft, n: usize, k: usize) -> String {
+    let on_row = if draft.tied.is_empty() {
+        n == 0
+    } else {
+        draft.tied.contains(&k)
+    };
+    if on_row {
+        draft.note.clone()
+    } else {
+        String::new()
+    }
 }
 
 /// Candidates for outstanding suggestions (R5): solved (A) and rated 满意 by the
@@ -813,4 +831,35 @@ pub fn outstanding_suggestions(
     });
     DocumentView::worded(template::OUTSTANDING_SUGGESTIONS, vars, tables)
         .with_sheets(vec![list], None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Worked example: scores 9, 8, 7, 7 with three places. The tie at the third place
+    /// keeps both 7s; the note "第3名有2人积分并列" sits on rows 3 and 4 (the tied
+    /// delegates), not on the first-ranked delegate's row.
+    #[test]
+    fn tie_note_sits_on_the_tied_rows() {
+        let eligible: Vec<(f64, String)> = [(9.0, "D1"), (8.0, "D2"), (7.0, "D3"), (7.0, "D4")]
+            .iter()
+            .map(|(s, i)| (*s, i.to_string()))
+            .collect();
+        let draft = score::pick_outstanding(&eligible, 2, 3);
+        let notes: Vec<String> = draft
+            .chosen
+            .iter()
+            .enumerate()
+            .map(|(n, k)| row_note(&draft, n, *k))
+            .collect();
+        let tie = "第3名有2人积分并列（7分），均列入，请研究确定";
+        assert_eq!(notes, ["", "", tie, tie]);
+        // A shortfall speaks of the group: once, on the first row.
+        let short = score::pick_outstanding(&eligible[..1], 2, 3);
+        assert_eq!(
+            row_note(&short, 0, short.chosen[0]),
+            "符合条件的代表只有1名，少于2名"
+        );
+    }
 }

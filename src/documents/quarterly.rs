@@ -111,12 +111,18 @@ fn sum(ds: &[&DelegateArchive], m: Metric) -> u32 {
 }
 
 /// Attendance at all meetings a delegate was expected at (congress, SC, committee).
-fn attendance(ds: &[&DelegateArchive]) -> (u32, u32) {
+/// Person-times at every kind of meeting: [应出席, 出席, 请假, 缺席, 未报], where
+/// 应出席 = 出席 + 请假 + 缺席 + 未报 (the archive keeps that per delegate).
+fn attendance(ds: &[&DelegateArchive]) -> [u32; 5] {
     use Metric::*;
-    (
-        sum(ds, CongressExpected) + sum(ds, ScExpected) + sum(ds, CommitteeExpected),
-        sum(ds, CongressAttended) + sum(ds, ScAttended) + sum(ds, CommitteeAttended),
-    )
+    let all = |ms: [Metric; 3]| ms.iter().map(|m| sum(ds, *m)).sum::<u32>();
+    [
+        all([CongressExpected, ScExpected, CommitteeExpected]),
+        all([CongressAttended, ScAttended, CommitteeAttended]),
+        all([CongressLeave, ScLeave, CommitteeLeave]),
+        all([CongressAbsent, ScAbsent, CommitteeAbsent]),
+        all([CongressUnreported, ScUnreported, CommitteeUnreported]),
+    ]
 }
 
 /// The quarter's archives: this quarter, the year to date and the previous quarter.
@@ -172,8 +178,8 @@ struct GroupQuarter<'a> {
     delegates: Vec<&'a DelegateArchive>,
     records: u32,
     records_ytd: u32,
-    expected: u32,
-    attended: u32,
+    /// [应出席, 出席, 请假, 缺席, 未报] person-times at meetings.
+    attendance: [u32; 5],
     activities: u32,
     idle: Vec<&'a DelegateArchive>,
     reported: u32,
@@ -201,13 +207,11 @@ fn group_quarter<'a>(
         reported,
         config.thresholds.report_share_per_year,
     );
-    let (expected, attended) = attendance(&delegates);
     GroupQuarter {
+        attendance: attendance(&delegates),
         group: g,
         records: count_records(records, g, &a.p),
         records_ytd: count_records(records, g, &a.ytd),
-        expected,
-        attended,
         activities: sum(&delegates, Metric::RecessActivities),
         idle: delegates
             .iter()
@@ -224,42 +228,58 @@ fn group_quarter<'a>(
     }
 }
 
-/// The sheet 各代表小组, with its two charts.
+/// The sheet 各代表小组, with its two charts; 未报 is a column only when some meeting of
+/// the quarter went unrecorded.
 fn summary_table(p: &Period, gs: &[GroupQuarter]) -> Table {
-    let mut t = Table::new(
-        "各代表小组",
-        &[
-            "代表小组",
-            "代表数",
-            "本季度报送记录",
-            "年初至今报送记录",
-            "本季度应出席会议人次",
-            "本季度出席人次",
-            "本季度出席率",
-            "本季度闭会期间活动人次",
-            "本季度无活动代表数",
-            "本季度领衔建议",
-            "年内已述职",
-            "应述职（不少于）",
-            "尚需述职",
-            "上季度活动人次",
-            "活动人次增减",
-        ],
-    );
+    let unreported = gs.iter().any(|g| g.attendance[4] > 0);
+    let mut heads = vec![
+        "代表小组",
+        "代表数",
+        "本季度报送记录",
+        "年初至今报送记录",
+        "本季度应出席会议人次",
+        "本季度出席人次",
+        "本季度请假人次",
+        "本季度缺席人次",
+        "本季度未报人次",
+        "本季度出席率",
+        "本季度闭会期间活动人次",
+        "本季度无活动代表数",
+        "本季度领衔建议",
+        "年内已述职",
+        "应述职（不少于）",
+        "尚需述职",
+        "上季度活动人次",
+        "活动人次增减",
+    ];
+    if !unreported {
+        heads.retain(|h| *h != "本季度未报人次");
+    }
+    let col_of = |h: &str| heads.iter().position(|x| *x == h).unwrap_or(0) as u16;
+    let (rate_col, acts_col) = (col_of("本季度出席率"), col_of("本季度闭会期间活动人次"));
+    let mut t = Table::new("各代表小组", &heads);
     t.title = Some(format!("{}各代表小组履职情况统计", p.label));
     for g in gs {
+        let [exp, att, leave, absent, unrep] = g.attendance;
         let prev = g.previous_activities;
-        t.rows.push(vec![
+        let mut row: Vec<Cell> = vec![
             g.group.into(),
             (g.delegates.len() as u32).into(),
             g.records.into(),
             g.records_ytd.into(),
-            g.expected.into(),
-            g.attended.into(),
-            if g.expected == 0 {
+            exp.into(),
+            att.into(),
+            leave.into(),
+            absent.into(),
+        ];
+        if unreported {
+            row.push(unrep.into());
+        }
+        row.extend([
+            if exp == 0 {
                 Cell::Empty
             } else {
-                Cell::Pct(f64::from(g.attended) / f64::from(g.expected))
+                Cell::Pct(f64::from(att) / f64::from(exp))
             },
             g.activities.into(),
             (g.idle.len() as u32).into(),
@@ -272,11 +292,12 @@ fn summary_table(p: &Period, gs: &[GroupQuarter]) -> Table {
                 Cell::Int(i64::from(g.activities) - i64::from(pa))
             }),
         ]);
+        t.rows.push(row);
     }
     if let Some(last) = (gs.len() as u32).checked_sub(1) {
         for (title, value_col, below, percent) in [
-            ("各代表小组闭会期间活动人次", 7, 4, false),
-            ("各代表小组会议出席率", 6, 24, true),
+            ("各代表小组闭会期间活动人次", acts_col, 4, false),
+            ("各代表小组会议出席率", rate_col, 24, true),
         ] {
             t.charts.push(ChartSpec {
                 title: format!("{}{title}", p.label),
@@ -430,7 +451,7 @@ fn brief_table(gs: &[GroupQuarter]) -> TableBlock {
                 vec![
                     g.group.to_string(),
                     g.delegates.len().to_string(),
-                    percent(g.attended, g.expected),
+                    percent(g.attendance[1], g.attendance[0]),
                     g.activities.to_string(),
                     g.idle.len().to_string(),
                     format!("{}/{}", g.reported, g.coverage.required),
@@ -463,7 +484,7 @@ pub fn build(
         .filter(|g| !g.coverage.met)
         .map(|g| json!({"group": g.group, "reported": g.reported, "required": g.coverage.required, "still_needed": g.coverage.still_needed}))
         .collect();
-    let (exp, att) = attendance(&a.now.delegates.iter().collect::<Vec<_>>());
+    let [exp, att, ..] = attendance(&a.now.delegates.iter().collect::<Vec<_>>());
     let vars = json!({
         "year": year,
         "quarter": q,

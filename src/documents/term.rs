@@ -45,7 +45,10 @@ pub struct Facts {
     pub reports: u32,
     pub congress_expected: u32,
     pub congress_attended: u32,
+    /// The band of the term score per month served (see `score::Score::compared`).
     pub overall_band: Band,
+    /// Served part of the term: the band reason says it was compared per month.
+    pub partial_term: bool,
 }
 
 /// The configurable criteria of the re-nomination suggestion.
@@ -105,7 +108,11 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
         }
     }
     if c.study_bottom_band && f.overall_band == Band::Bottom {
-        study.push("届期履职积分位于全体代表后段".to_string());
+        study.push(if f.partial_term {
+            "按任职月数折算的届期履职积分位于全体代表后段".to_string()
+        } else {
+            "届期履职积分位于全体代表后段".to_string()
+        });
     }
     if !no.is_empty() {
         (
@@ -152,7 +159,12 @@ pub fn build(
             .collect::<Vec<_>>()
             .join("、")
     };
-    let headers = [
+    // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 is a column only when some is not zero.
+    let unreported = archive
+        .delegates
+        .iter()
+        .any(|d| d.get(Metric::CongressUnreported) > 0);
+    let mut headers = vec![
         "代表小组",
         "姓名",
         "代表编号",
@@ -162,6 +174,7 @@ pub fn build(
         "出席",
         "请假",
         "未经批准缺席",
+        "区人代会未报",
         "常委会会议应出席/出席",
         "专委会议应出席/出席",
         "领衔建议",
@@ -171,10 +184,14 @@ pub fn build(
         "述职情况",
         "通报表彰",
         "届期积分",
+        "折合届期积分",
         "全体分档",
         "建议类别",
         "理由",
     ];
+    if !unreported {
+        headers.retain(|h| *h != "区人代会未报");
+    }
     let mut list = Table::new("继续提名建议名单", &headers);
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
@@ -229,6 +246,7 @@ pub fn build(
             congress_expected: d.get(Metric::CongressExpected),
             congress_attended: d.get(Metric::CongressAttended),
             overall_band: *overall,
+            partial_term: s.partial,
         };
         let (cat, reasons) = renomination(&facts, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
@@ -240,7 +258,7 @@ pub fn build(
                 format!("{}/{}", d.get(e), d.get(a))
             }
         };
-        list.rows.push(vec![
+        let mut row: Vec<Cell> = vec![
             dl.group.clone().into(),
             dl.name.clone().into(),
             dl.id.clone().into(),
@@ -250,6 +268,11 @@ pub fn build(
             d.get(Metric::CongressAttended).into(),
             d.get(Metric::CongressLeave).into(),
             d.get(Metric::CongressAbsent).into(),
+        ];
+        if unreported {
+            row.push(d.get(Metric::CongressUnreported).into());
+        }
+        row.extend([
             pair(Metric::ScExpected, Metric::ScAttended).into(),
             pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
             d.get(Metric::SuggestionsLed).into(),
@@ -259,10 +282,12 @@ pub fn build(
             rep_text.into(),
             commendations_of(&dl.id).into(),
             Cell::Num(s.total),
+            Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             overall.label(rules_.top_share, rules_.bottom_share).into(),
             cat.label().into(),
             reason.clone().into(),
         ]);
+        list.rows.push(row);
         doc_rows.push(vec![
             dl.group.clone(),
             dl.name.clone(),
@@ -271,7 +296,7 @@ pub fn build(
         ]);
     }
     list.notes.push(format!(
-        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算。",
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
         rules_.label(),
         crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
@@ -588,6 +613,7 @@ mod tests {
             congress_expected: 5,
             congress_attended: 5,
             overall_band: Band::Middle,
+            partial_term: false,
         }
     }
 
@@ -637,6 +663,119 @@ mod tests {
         let (c, why) = renomination(&f, &C);
         assert_eq!(c, Category::DoNotRenominate);
         assert_eq!(why[0], "已于2024年6月30日辞职");
+    }
+
+    fn roster_delegate(id: &str, elected: Option<NaiveDate>) -> crate::domain::model::Delegate {
+        use crate::domain::model::{Delegate, Roles, Source};
+        Delegate {
+            id: id.into(),
+            name: format!("代表{id}"),
+            gender: String::new(),
+            birth: None,
+            ethnicity: String::new(),
+            party: String::new(),
+            work_unit: String::new(),
+            group: "甲组".into(),
+            constituency: String::new(),
+            roles: Roles::default(),
+            committee: String::new(),
+            status: String::new(),
+            status_date: None,
+            elected,
+            phone: String::new(),
+            source: Source {
+                file: "名册".into(),
+                sheet: "代表名册".into(),
+                row: 2,
+            },
+        }
+    }
+
+    /// Worked example (issue 17): a 60-month term (2022-01-01 … 2026-12-31), one point per
+    /// group activity. Five full-term delegates have 10–14 points; D6, by-elected on
+    /// 2024-07-01 (30 months), has 8. On raw totals D6 is last and "后段"; per month
+    /// served D6 does 8 / 30 ≈ 0.27 a month, 16 over a full term, the best of all.
+    #[test]
+    fn a_by_elected_delegate_is_banded_per_month_served() {
+        use crate::domain::model::{Activity, ActivityKind, Roster, Source};
+        let config = crate::config::Config::parse(
+            "[district]\nname=\"示范区\"\ncongress=\"示范区人民代表大会\"\nstanding_committee=\"示范区人大常委会\"\n\
+             [term]\nnumber=6\nstart=\"2022-01-01\"\nend=\"2026-12-31\"\n",
+        )
+        .expect("config");
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let by_elected = day(2024, 7, 1);
+        let mut delegates: Vec<_> = (1..=5)
+            .map(|i| roster_delegate(&format!("D{i}"), None))
+            .collect();
+        delegates.push(roster_delegate("D6", Some(by_elected)));
+        let mut activities = Vec::new();
+        for (id, n) in [
+            ("D1", 10),
+            ("D2", 11),
+            ("D3", 12),
+            ("D4", 13),
+            ("D5", 14),
+            ("D6", 8),
+        ] {
+            for k in 0..n {
+                activities.push(Activity {
+                    date: day(2024, 7, 1) + chrono::Days::new(k * 20),
+                    kind: ActivityKind::GroupActivity,
+                    name: format!("活动{k}"),
+                    delegate: id.into(),
+                    note: String::new(),
+                    unit: "甲组".into(),
+                    source: Source {
+                        file: "f".into(),
+                        sheet: "履职活动".into(),
+                        row: 2 + k as u32,
+                    },
+                });
+            }
+        }
+        let records = Records {
+            activities,
+            ..Records::default()
+        };
+        let period = crate::domain::archive::Period::term(&config);
+        let archive =
+            crate::domain::archive::build(&Roster::new(delegates), &records, &period, &config)
+                .expect("archive");
+        let rules =
+            score::ScoreRules::parse("name='例'\nversion='1'\n[weights]\ngroup_activities = 1\n")
+                .expect("rules");
+        let scored = score::score_all(&archive, &rules);
+        let totals: Vec<f64> = scored.iter().map(|s| s.0.total).collect();
+        assert_eq!(totals, [10.0, 11.0, 12.0, 13.0, 14.0, 8.0]);
+        let d6 = &scored[5].0;
+        assert!(
+            d6.partial && (d6.months - 30.0).abs() < 0.1,
+            "{}",
+            d6.months
+        );
+        assert!((d6.compared - 16.0).abs() < 0.1, "{}", d6.compared);
+        // Full-term delegates compare on their own totals, exactly.
+        assert_eq!(scored[0].0.compared, 10.0);
+        // 6 peers, 20 %: two places at each end. D6 tops the term; D1 and D2 are 后段.
+        let bands: Vec<Band> = scored.iter().map(|s| s.2).collect();
+        use Band::*;
+        assert_eq!(bands, [Bottom, Bottom, Middle, Middle, Top, Top]);
+        let f = Facts {
+            overall_band: scored[5].2,
+            partial_term: d6.partial,
+            ..facts()
+        };
+        assert_eq!(renomination(&f, &C).0, Category::Renominate);
+        // Had D6 been in the bottom band, the reason says the score was compared per month.
+        let f = Facts {
+            overall_band: Bottom,
+            ..f
+        };
+        assert_eq!(
+            renomination(&f, &C).1,
+            ["按任职月数折算的届期履职积分位于全体代表后段"]
+        );
     }
 
     #[test]

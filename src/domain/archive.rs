@@ -37,6 +37,10 @@ impl Period {
         }
     }
 
+    pub fn months(&self) -> f64 {
+        crate::domain::rules::months_served(self.start, self.end)
+    }
+
     pub fn contains(&self, d: NaiveDate) -> bool {
         d >= self.start && d <= self.end
     }
@@ -58,11 +62,13 @@ pub enum Metric {
     ScObserver,
     ScLeave,
     ScAbsent,
+    ScUnreported,
     CommitteeExpected,
     CommitteeAttended,
     CommitteeObserver,
     CommitteeLeave,
     CommitteeAbsent,
+    CommitteeUnreported,
     SuggestionsLed,
     SuggestionsCosigned,
     RecessActivities,
@@ -82,7 +88,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 34] = [
+    pub const ALL: [Metric; 36] = [
         Metric::CongressExpected,
         Metric::CongressAttended,
         Metric::CongressLeave,
@@ -96,11 +102,13 @@ impl Metric {
         Metric::ScObserver,
         Metric::ScLeave,
         Metric::ScAbsent,
+        Metric::ScUnreported,
         Metric::CommitteeExpected,
         Metric::CommitteeAttended,
         Metric::CommitteeObserver,
         Metric::CommitteeLeave,
         Metric::CommitteeAbsent,
+        Metric::CommitteeUnreported,
         Metric::SuggestionsLed,
         Metric::SuggestionsCosigned,
         Metric::RecessActivities,
@@ -135,11 +143,13 @@ impl Metric {
             ScObserver => "常委会会议列席",
             ScLeave => "常委会会议请假",
             ScAbsent => "常委会会议缺席",
+            ScUnreported => "常委会会议未报",
             CommitteeExpected => "专委会议应出席",
             CommitteeAttended => "专委会议出席",
             CommitteeObserver => "专委会议列席",
             CommitteeLeave => "专委会议请假",
             CommitteeAbsent => "专委会议缺席",
+            CommitteeUnreported => "专委会议未报",
             SuggestionsLed => "领衔建议",
             SuggestionsCosigned => "附议建议",
             RecessActivities => "闭会期间活动",
@@ -184,9 +194,9 @@ impl Metric {
             | CongressUnreported => 2,
             TrainingAttended | TrainingLeave | TrainingAbsent => 3,
             SuggestionsLed | SuggestionsCosigned => 4,
-            ScExpected | ScAttended | ScObserver | ScLeave | ScAbsent => 5,
+            ScExpected | ScAttended | ScObserver | ScLeave | ScAbsent | ScUnreported => 5,
             CommitteeExpected | CommitteeAttended | CommitteeObserver | CommitteeLeave
-            | CommitteeAbsent => 6,
+            | CommitteeAbsent | CommitteeUnreported => 6,
             RecessActivities | GroupActivities | Inspections | Surveys | LawChecks => 7,
             VoterContacts | Reports | ReportsInPerson | ReportsWritten | VotesSatisfied
             | VotesBasically | VotesDissatisfied => 8,
@@ -212,10 +222,18 @@ pub const R1_ITEMS: [&str; 9] = [
 #[derive(Debug, Clone)]
 pub struct DelegateArchive {
     pub delegate: Delegate,
+    /// First and last day served within the period: figures count only these days, so a
+    /// by-elected or departed delegate is compared per month served.
+    pub served: (NaiveDate, NaiveDate),
     values: Vec<u32>,
 }
 
 impl DelegateArchive {
+    /// Months served within the period (see `rules::months_served`).
+    pub fn months_served(&self) -> f64 {
+        crate::domain::rules::months_served(self.served.0, self.served.1)
+    }
+
     pub fn get(&self, m: Metric) -> u32 {
         Metric::ALL
             .iter()
@@ -457,6 +475,10 @@ pub fn build(
     for (i, d) in serving.iter().enumerate() {
         delegates.push(DelegateArchive {
             delegate: (*d).clone(),
+            served: (
+                d.service_start(config.term.start).max(period.start),
+                d.service_end(config.term.end).min(period.end),
+            ),
             values: columns
                 .iter()
                 .map(|c| c.get(i).copied().unwrap_or(0))
@@ -657,7 +679,7 @@ fn with_metric_columns(lf: LazyFrame) -> LazyFrame {
     use Metric::*;
     let metric_cols: Vec<Expr> = Metric::ALL
         .iter()
-        .filter(|m| **m != CongressUnreported)
+        .filter(|m| !matches!(m, CongressUnreported | ScUnreported | CommitteeUnreported))
         .map(|m| {
             col(m.label())
                 .cast(DataType::UInt32)
@@ -665,16 +687,33 @@ fn with_metric_columns(lf: LazyFrame) -> LazyFrame {
                 .alias(m.label())
         })
         .collect();
-    let recorded =
-        col(CongressAttended.label()) + col(CongressLeave.label()) + col(CongressAbsent.label());
+    // 应出席 = 出席 + 请假 + 缺席 + 未报: 未报 is what no record accounts for.
+    let unreported = |[e, a, l, x, u]: [Metric; 5]| {
+        let recorded = col(a.label()) + col(l.label()) + col(x.label());
+        when(col(e.label()).gt(recorded.clone()))
+            .then(col(e.label()) - recorded)
+            .otherwise(lit(0u32))
+            .cast(DataType::UInt32)
+            .alias(u.label())
+    };
     lf.with_columns(metric_cols)
-        .with_column(
-            when(col(CongressExpected.label()).gt(recorded.clone()))
-                .then(col(CongressExpected.label()) - recorded)
-                .otherwise(lit(0u32))
-                .cast(DataType::UInt32)
-                .alias(CongressUnreported.label()),
-        )
+        .with_columns([
+            unreported([
+                CongressExpected,
+                CongressAttended,
+                CongressLeave,
+                CongressAbsent,
+                CongressUnreported,
+            ]),
+            unreported([ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported]),
+            unreported([
+                CommitteeExpected,
+                CommitteeAttended,
+                CommitteeLeave,
+                CommitteeAbsent,
+                CommitteeUnreported,
+            ]),
+        ])
         // group_by and joins do not keep order: restore the roster's.
         .sort(["idx"], SortMultipleOptions::default())
 }
@@ -791,6 +830,14 @@ mod tests {
                     Presence::Attended,
                     "法制委员会",
                 ),
+                // A second SC meeting D3 has no record of: 未报, not absent.
+                att(
+                    "D1",
+                    MeetingKind::StandingCommittee,
+                    d(5, 1),
+                    Presence::Observer,
+                    "",
+                ),
             ],
             ..Records::default()
         };
@@ -807,15 +854,18 @@ mod tests {
         assert_eq!(d1.get(Metric::CongressLeave), 1);
         assert_eq!(d1.get(Metric::CongressAbsent), 0);
         assert_eq!(d1.get(Metric::ScExpected), 0);
-        assert_eq!(d1.get(Metric::ScObserver), 1);
+        assert_eq!(d1.get(Metric::ScObserver), 2);
         assert_eq!(d1.get(Metric::CommitteeExpected), 1);
         assert_eq!(d1.get(Metric::CommitteeAttended), 1);
         let d2 = by("D2");
         assert_eq!(d2.get(Metric::CongressExpected), 1);
         assert_eq!(d2.get(Metric::CongressUnreported), 1);
         let d3 = by("D3");
-        assert_eq!(d3.get(Metric::ScExpected), 1);
+        // 应出席 2 = 出席 0 + 请假 0 + 缺席 1 + 未报 1.
+        assert_eq!(d3.get(Metric::ScExpected), 2);
         assert_eq!(d3.get(Metric::ScAbsent), 1);
+        assert_eq!(d3.get(Metric::ScUnreported), 1);
+        assert_eq!(d3.get(Metric::CommitteeUnreported), 0);
         assert_eq!(d3.get(Metric::CongressAbsent), 1);
         assert_eq!(
             a.delegates

@@ -114,6 +114,16 @@ pub fn per_month(value: f64, months: f64) -> Option<f64> {
     (months > 0.0).then(|| value / months)
 }
 
+/// The figure a partial-period delegate is compared on: their rate per month served,
+/// scaled to the whole period, so it reads as points and a delegate who served the whole
+/// period keeps their own total exactly. None without service.
+pub fn full_period_equivalent(value: f64, served_months: f64, period_months: f64) -> Option<f64> {
+    if served_months + 1e-9 >= period_months {
+        return (served_months > 0.0).then_some(value);
+    }
+    per_month(value, served_months).map(|r| r * period_months)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +183,12 @@ mod tests {
         assert!(by_elected > peer, "{by_elected} vs {peer}");
         assert_eq!(per_month(5.0, 0.0), None);
         assert_eq!(months_served(d(2025, 1, 2), d(2025, 1, 1)), 0.0);
+        // Scaled to the 60-month term the by-elected delegate's 73 points compare as 146;
+        // the full-term peer keeps 120 exactly (no float noise in printed points).
+        let eq = full_period_equivalent(73.0, half, full).expect("served");
+        assert!((eq - 146.0).abs() < 0.5, "{eq}");
+        assert_eq!(full_period_equivalent(120.0, full, full), Some(120.0));
+        assert_eq!(full_period_equivalent(7.0, 0.0, full), None);
     }
 
     #[test]

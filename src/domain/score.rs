@@ -90,18 +90,32 @@ pub struct Score {
     pub total: f64,
     /// (figure, count, weight, points)
     pub items: Vec<(Metric, u32, f64, f64)>,
+    /// Months served within the period.
+    pub months: f64,
+    /// What peers are compared on (bands, ranking): the points per month served scaled to
+    /// the whole period; a delegate who served the whole period keeps `total`.
+    pub compared: f64,
+    /// Served less than the whole period (by-elected, left, or both).
+    pub partial: bool,
 }
 
-/// Σ weight × count over the weighted figures.
-pub fn score(d: &DelegateArchive, rules: &ScoreRules) -> Score {
+/// Σ weight × count over the weighted figures, and the figure compared with peers who
+/// served `period_months`.
+pub fn score(d: &DelegateArchive, rules: &ScoreRules, period_months: f64) -> Score {
     let items: Vec<(Metric, u32, f64, f64)> = rules
         .items()
         .into_iter()
         .map(|(m, w)| (m, d.get(m), w, w * f64::from(d.get(m))))
         .collect();
+    let total: f64 = items.iter().map(|i| i.3).sum();
+    let months = d.months_served();
     Score {
-        total: items.iter().map(|i| i.3).sum(),
+        total,
         items,
+        months,
+        compared: crate::domain::rules::full_period_equivalent(total, months, period_months)
+            .unwrap_or(0.0),
+        partial: months + 1e-9 < period_months,
     }
 }
 
@@ -200,6 +214,9 @@ pub struct Draft {
     /// Indices into the eligible list given, in list order.
     pub chosen: Vec<usize>,
     pub note: String,
+    /// The chosen tied at the last place, whose rows carry the tie note; empty when the
+    /// note is a shortfall (it speaks of the whole group).
+    pub tied: Vec<usize>,
 }
 
 /// Picks `min`–`max` candidates by score from the eligible (score, id) pairs: highest
@@ -222,6 +239,7 @@ pub fn pick_outstanding(eligible: &[(f64, String)], min: usize, max: usize) -> D
         return Draft {
             chosen: order,
             note,
+            tied: Vec::new(),
         };
     }
     let cut = eligible[order[max - 1]].0;
@@ -232,20 +250,25 @@ pub fn pick_outstanding(eligible: &[(f64, String)], min: usize, max: usize) -> D
         .skip(max)
         .filter(|i| (eligible[*i].0 - cut).abs() < 1e-9)
         .collect();
-    let note = if tied_beyond.is_empty() {
-        String::new()
-    } else {
-        chosen.extend(tied_beyond);
-        format!(
-            "第{max}名有{}人积分并列（{}分），均列入，请研究确定",
-            chosen
-                .iter()
-                .filter(|i| (eligible[**i].0 - cut).abs() < 1e-9)
-                .count(),
-            fmt_points(cut)
-        )
-    };
-    Draft { chosen, note }
+    if tied_beyond.is_empty() {
+        return Draft {
+            chosen,
+            note: String::new(),
+            tied: Vec::new(),
+        };
+    }
+    chosen.extend(tied_beyond);
+    let tied: Vec<usize> = chosen
+        .iter()
+        .copied()
+        .filter(|i| (eligible[*i].0 - cut).abs() < 1e-9)
+        .collect();
+    let note = format!(
+        "第{max}名有{}人积分并列（{}分），均列入，请研究确定",
+        tied.len(),
+        fmt_points(cut)
+    );
+    Draft { chosen, note, tied }
 }
 
 /// Points as printed: whole numbers without decimals.
@@ -259,8 +282,15 @@ pub fn fmt_points(p: f64) -> String {
 
 /// Scores and bands of everyone in an archive: (score, band in group, band overall).
 pub fn score_all(a: &Archive, rules: &ScoreRules) -> Vec<(Score, Band, Band)> {
-    let scores: Vec<Score> = a.delegates.iter().map(|d| score(d, rules)).collect();
-    let totals: Vec<f64> = scores.iter().map(|s| s.total).collect();
+    let months = a.period.months();
+    let scores: Vec<Score> = a
+        .delegates
+        .iter()
+        .map(|d| score(d, rules, months))
+        .collect();
+    // Bands compare rates per month served, so a by-elected delegate is not "后段" for
+    // having served half the term.
+    let totals: Vec<f64> = scores.iter().map(|s| s.compared).collect();
     let overall = bands(&totals, rules.top_share, rules.bottom_share);
     let mut in_group = vec![Band::Middle; totals.len()];
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -387,9 +417,12 @@ mod tests {
         );
         assert_eq!(d.chosen, vec![0, 1, 2, 3]);
         assert_eq!(d.note, "第3名有2人积分并列（7分），均列入，请研究确定");
+        // The note belongs to the two tied at 7, not to the first-ranked D1.
+        assert_eq!(d.tied, vec![2, 3]);
         // Only one eligible.
         let d = pick_outstanding(&e(&[(3.0, "D1")]), 2, 3);
         assert_eq!(d.chosen, vec![0]);
         assert_eq!(d.note, "符合条件的代表只有1名，少于2名");
+        assert!(d.tied.is_empty());
     }
 }

@@ -232,6 +232,9 @@ struct Planted {
     never_reported: usize,
     low_activity: [usize; 2],
     sc_gap: usize,
+    /// In a group that records day by day: absent at the third year's session and on one
+    /// day of the fourth year's (present the other days): one unapproved absence, not two.
+    one_day_absent: usize,
 }
 
 impl Planted {
@@ -249,6 +252,7 @@ impl Planted {
             sc_gap: (at(60)..n)
                 .find(|i| i % 9 == 4)
                 .unwrap_or(4.min(n.saturating_sub(1))),
+            one_day_absent: at(24),
         }
     }
 }
@@ -285,7 +289,30 @@ enum Style {
     NumericDates,
 }
 
+/// How a group records the days of a congress session: the odd groups one row per day
+/// (group 5 as a 签到表, one column per day), the others only the opening day.
+fn day_by_day(g: usize) -> bool {
+    g % 2 == 1
+}
+
+/// The group that sends its congress attendance as a sign-in register.
+const REGISTER_GROUP: usize = 5;
+
+/// Days of each year's congress session.
+const SESSION_DAYS: u64 = 3;
+
 impl World {
+    /// The session's name as group `g` writes it: the groups recording day by day use
+    /// the common variants (without the district, or the short form), the same every day.
+    fn congress_name_in(&self, y: i32, g: usize) -> String {
+        let n = chinese_number((y - self.spec.first_year + 1) as u32);
+        match (day_by_day(g), g % 4) {
+            (true, 3) => format!("六届人大{n}次会议"),
+            (true, _) => format!("第六届人民代表大会第{n}次会议"),
+            _ => self.congress_name(y),
+        }
+    }
+
     fn style(&self, g: usize) -> Style {
         match g {
             0 => Style::Titled,
@@ -331,7 +358,22 @@ fn make_roster(spec: &Spec, rng: &mut Rng) -> (Vec<Gen>, Vec<String>, Planted) {
         })
         .collect();
     let n = spec.delegates;
-    let planted = Planted::new(n);
+    let mut planted = Planted::new(n);
+    let group_of = |i: usize| i * spec.groups / n.max(1);
+    let taken = [
+        planted.duplicate_name.0,
+        planted.duplicate_name.1,
+        planted.minority,
+        planted.resigned,
+        planted.two_absences,
+        planted.dissatisfied,
+        planted.never_reported,
+    ];
+    if let Some(i) =
+        (planted.one_day_absent..n).find(|i| day_by_day(group_of(*i)) && !taken.contains(i))
+    {
+        planted.one_day_absent = i;
+    }
     let mut used = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(n + 1);
     for i in 0..n {
@@ -521,6 +563,7 @@ fn gen_year(w: &mut World, y: i32) -> Year {
     let first_year = w.spec.first_year;
     let p = &w.planted;
     let (two_absences, low, sc_gap) = (p.two_absences, p.low_activity, p.sc_gap);
+    let one_day_absent = p.one_day_absent;
     let dels = w.delegates.clone();
 
     // Congress session: recorded by each group for its delegates.
@@ -537,19 +580,55 @@ fn gen_year(w: &mut World, y: i32) -> Year {
         } else {
             "出席"
         };
+        let presence = match (i == one_day_absent, y - first_year) {
+            (true, 2) => "缺席",
+            (true, 3) => "出席",
+            _ => presence,
+        };
         let note = if presence == "请假" {
             "因公请假"
         } else {
             ""
         };
-        yr.groups[d.group].attendance.push((
-            cd,
-            "区人代会",
-            cname.clone(),
-            i,
-            presence,
-            note.into(),
-        ));
+        if !day_by_day(d.group) {
+            yr.groups[d.group].attendance.push((
+                cd,
+                "区人代会",
+                cname.clone(),
+                i,
+                presence,
+                note.into(),
+            ));
+            continue;
+        }
+        // One row per day of the session, which folds back into `presence`: leave on the
+        // second day of a session otherwise attended is still 出席, and D's one absent
+        // day of the fourth year is no absence.
+        let name = w.congress_name_in(y, d.group);
+        for k in 0..SESSION_DAYS {
+            let day = cd + chrono::Days::new(k);
+            if !d.serving_on(day) {
+                continue;
+            }
+            let on_day = match presence {
+                "出席" if k == 1 && i == one_day_absent && y == first_year + 3 => "缺席",
+                "出席" if k == 1 && (i + y as usize).is_multiple_of(9) => "请假",
+                p => p,
+            };
+            let note = if on_day == "请假" {
+                "因公请假"
+            } else {
+                ""
+            };
+            yr.groups[d.group].attendance.push((
+                day,
+                "区人代会",
+                name.clone(),
+                i,
+                on_day,
+                note.into(),
+            ));
+        }
     }
     // Training, recorded by the groups.
     let busy = w.spec.activity.max(1);
@@ -975,6 +1054,56 @@ fn plan_commendations(w: &World, years: &mut [Year]) {
     }
 }
 
+/// A sign-in register (签到表): a row per delegate, a column per session day headed by
+/// the session's name and the day, the default legend's marks; no record stays blank.
+fn register_table(
+    w: &World,
+    unit: &str,
+    y: i32,
+    rows: &[&(NaiveDate, &'static str, String, usize, &'static str, String)],
+) -> Table {
+    let mut days: Vec<(NaiveDate, String)> = rows.iter().map(|a| (a.0, a.2.clone())).collect();
+    days.sort();
+    days.dedup();
+    let heads: Vec<String> = days
+        .iter()
+        .map(|(d, n)| format!("{n} {}月{}日", d.month(), d.day()))
+        .collect();
+    let mut h = vec!["代表编号", "姓名"];
+    h.extend(heads.iter().map(String::as_str));
+    let mut t = Table::new("签到表", &h);
+    t.title = Some(format!("{unit}{y}年区人代会签到表（√出席 ○请假 ×缺席）"));
+    let mut people: Vec<usize> = Vec::new();
+    for a in rows {
+        if !people.contains(&a.3) {
+            people.push(a.3);
+        }
+    }
+    for i in people {
+        let mut row: Vec<Cell> = vec![
+            w.delegates[i].id.clone().into(),
+            w.delegates[i].name.clone().into(),
+        ];
+        for day in &days {
+            let mark = rows
+                .iter()
+                .find(|a| a.3 == i && a.0 == day.0 && a.2 == day.1)
+                .map_or("", |a| match a.4 {
+                    "出席" => "√",
+                    "请假" => "○",
+                    _ => "×",
+                });
+            row.push(if mark.is_empty() {
+                Cell::Empty
+            } else {
+                mark.into()
+            });
+        }
+        t.rows.push(row);
+    }
+    t
+}
+
 /// Writes one unit's sheets in the given style.
 fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<Table> {
     let d = |i: usize| &w.delegates[i];
@@ -1025,6 +1154,12 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         }
     };
     let with_id = style != Style::Legacy;
+    // The register group's congress days go to a 签到表; its other meetings stay listed.
+    let register = w.groups.get(REGISTER_GROUP).is_some_and(|g| g == unit);
+    let (signed, listed): (Vec<_>, Vec<_>) = s
+        .attendance
+        .iter()
+        .partition(|a| register && a.1 == "区人代会");
     let titled = matches!(style, Style::Titled | Style::Legacy)
         || (style == Style::Clean && unit.len().is_multiple_of(2));
     let mut out = Vec::new();
@@ -1047,7 +1182,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             "姓名"
         });
     };
-    if !s.attendance.is_empty() {
+    if !listed.is_empty() {
         let mut h: Vec<&'static str> = vec![
             if style == Style::Titled {
                 "时间"
@@ -1067,7 +1202,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             "备注",
         ]);
         let mut t = Table::new("出席记录", &h);
-        for (r, a) in s.attendance.iter().enumerate() {
+        for (r, a) in listed.iter().enumerate() {
             let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
             if with_id {
                 row.push(id_of(a.3));
@@ -1176,6 +1311,9 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             ]);
         }
         finish(t, "通报表彰");
+    }
+    if !signed.is_empty() {
+        out.push(register_table(w, unit, y, &signed));
     }
     if style == Style::NumericDates {
         let mut helper = Table::new("名单", &["姓名"]);
