@@ -2,65 +2,18 @@
 //! delegate's DOCX), the report to the standing committee and its 附表, into
 //! `reports/<year>/`.
 
-use super::archive::stage_archive;
+use super::shared::{stage_archive, DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::annual;
 use crate::documents::chair::{self, Body};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
 use crate::input::ingest::YearScope;
-use crate::output::Staging;
 use crate::render::template;
-use crate::render::{docx, xlsx};
+use crate::render::xlsx;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-
-/// Options of the jobs that write documents.
-#[derive(Debug, Clone, Args)]
-pub struct DocOptions {
-    /// 模板文件夹：其中与内置模板同名的文件将代替内置模板（默认 templates）
-    #[arg(
-        long,
-        default_value = "templates",
-        hide_default_value = true,
-        value_name = "文件夹"
-    )]
-    pub templates: PathBuf,
-    /// 成文日期，如 2026-01-10（默认：年度工作为该年 12 月 31 日，届末工作为届期结束日）
-    #[arg(long, value_name = "日期")]
-    pub date: Option<String>,
-}
-
-/// Renders templates into DOCX files named by their titles.
-pub struct Docs<'a> {
-    pub templates: &'a std::path::Path,
-    pub author: &'a str,
-    /// 成文日期, written out.
-    pub date: String,
-}
-
-impl Docs<'_> {
-    /// Renders one template and stages it as `<title>.docx`; returns the title.
-    pub fn write(
-        &self,
-        stage: &mut Staging,
-        dir: &std::path::Path,
-        name: &str,
-        mut vars: serde_json::Value,
-        tables: &std::collections::HashMap<String, docx::TableBlock>,
-    ) -> Result<String> {
-        if let serde_json::Value::Object(m) = &mut vars {
-            m.entry("date")
-                .or_insert_with(|| serde_json::Value::from(self.date.clone()));
-        }
-        let tmpl = template::load(self.templates, name)?;
-        let doc = template::render(&tmpl, &vars, tables, self.author)?;
-        let title = doc.title.replace('\n', "");
-        stage.write(dir.join(format!("{title}.docx")), &docx::render(&doc)?)?;
-        Ok(title)
-    }
-}
 
 #[derive(Debug, Args)]
 pub struct AnnualArgs {
@@ -92,7 +45,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     )?;
     let history = &data.records;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, (&a.docs, None))?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
 
     let view = annual::build(
         &archive,

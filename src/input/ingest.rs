@@ -1537,7 +1537,6 @@ fn read_files(
 pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     // The roster is part of reading and checking too. It is read on one core while the
     // other opens the first workbooks: opening needs no roster, checking does.
-    let started = std::time::Instant::now();
     let roster_done = std::sync::atomic::AtomicBool::new(false);
     let (base, listing) = crate::par::join(
         || {
@@ -1562,7 +1561,7 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         roster,
         validation: mut v,
         roster_file: roster_rel,
-        roster_open,
+        roster_open: _,
     } = base?;
     let (
         Listing {
@@ -1573,18 +1572,11 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         early,
     ) = listing?;
     v.findings.extend(skipped);
-    let (cands, read_files_time) = read_files(&files, early, &roster, &config, &mut v);
-    // The workbooks opened meanwhile took no wall time of their own.
-    let read_time = roster_open + read_files_time;
+    let (cands, _) = read_files(&files, early, &roster, &config, &mut v);
     let (records, merged, gaps) = merge_all(cands, &mut v, &roster, &config);
     finish_tallies(&records, &merged, &mut v, &roster_rel);
     v.findings.extend(gaps);
     v.sort();
-    crate::timing::record(crate::timing::READ, read_time);
-    crate::timing::record(
-        crate::timing::VALIDATE,
-        started.elapsed().saturating_sub(read_time),
-    );
     Ok(Dataset {
         config,
         roster,
