@@ -329,8 +329,8 @@ fn heading(level: u8) -> Look {
 
 /// A top-level element of a document's body.
 enum Child {
-    Paragraph(Paragraph),
-    Table(DocxTable),
+    Paragraph(Box<Paragraph>),
+    Table(Box<DocxTable>),
 }
 
 /// A document being built through docx-rs.
@@ -366,12 +366,12 @@ impl Writer {
 
     fn paragraph(&mut self, look: Look, text: &str) {
         let p = look.paragraph(self.new_paragraph(), text);
-        self.children.push(Child::Paragraph(p));
+        self.children.push(Child::Paragraph(Box::new(p)));
     }
 
     fn page_break(&mut self) {
         let p = page_break(self.new_paragraph());
-        self.children.push(Child::Paragraph(p));
+        self.children.push(Child::Paragraph(Box::new(p)));
     }
 
     fn table(&mut self, t: &TableBlock) {
@@ -398,7 +398,7 @@ impl Writer {
             .set_grid(cols)
             .width(TEXT_WIDTH, WidthType::Dxa)
             .align(docx_rs::TableAlignmentType::Center);
-        self.children.push(Child::Table(table));
+        self.children.push(Child::Table(Box::new(table)));
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
@@ -504,8 +504,8 @@ impl Writer {
             .footer(odd)
             .even_footer(even);
         self.children.into_iter().fold(doc, |doc, c| match c {
-            Child::Paragraph(p) => doc.add_paragraph(p),
-            Child::Table(t) => doc.add_table(t),
+            Child::Paragraph(p) => doc.add_paragraph(*p),
+            Child::Table(t) => doc.add_table(*t),
         })
     }
 
