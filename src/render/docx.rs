@@ -630,8 +630,13 @@ pub fn recompress(packed: &[u8]) -> Result<Vec<u8>> {
         if entry.is_dir() {
             out.add_directory(name, dir)?;
         } else {
+            // Each part is handed to the compressor whole: the deflate stream then does
+            // not depend on how reads were split (the bytes are those of earlier versions).
+            let mut bytes = Vec::with_capacity(entry.size() as usize);
+            std::io::Read::read_to_end(&mut entry, &mut bytes)
+                .with_context(|| format!("读取 {name}"))?;
             out.start_file(name.as_str(), part)?;
-            std::io::copy(&mut entry, &mut out).with_context(|| format!("压缩 {name}"))?;
+            std::io::Write::write_all(&mut out, &bytes).with_context(|| format!("压缩 {name}"))?;
         }
     }
     Ok(out.finish()?.into_inner())
