@@ -1,9 +1,11 @@
-//! The benchmark (`cargo bench`): generated districts of three sizes, each job run in a
-//! child process so that its peak memory is its own; wall time per stage, the median of
-//! several runs, and the floor (reading every input cell, writing every output file).
+//! The benchmark (`cargo bench`): generated districts of 200, 1,000 and 10,000 delegates
+//! and the shipped sample district, each job run as a child process and timed from
+//! outside (wall time of the whole process, the median of several runs) with the
+//! child's peak memory. The library records no times of its own.
 //!
-//! `LVZHI_BENCH=S,M,L` chooses the workloads (default S,M); `LVZHI_BENCH_RUNS` the runs.
-//! Results go to stdout as a Markdown table (copied into BENCHMARKS.md).
+//! `LVZHI_BENCH=示例区,200,1000,10000` chooses the sizes (the default); `100000` adds
+//! a smoke run that nothing is quadratic (not a target). `LVZHI_BENCH_RUNS` sets the
+//! runs. Results go to stdout as a Markdown table (copied into BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,47 +13,63 @@ use std::time::Instant;
 
 struct Workload {
     name: &'static str,
-    what: &'static str,
     groups: usize,
+    /// Delegates in the generated roster; the generator adds one by-election delegate.
     delegates: usize,
     years: usize,
-    /// The generator's activity level (records per delegate a year: 1 ≈ 10, 5 ≈ 40).
-    activity: usize,
-    job: &'static [&'static str],
+    runs: usize,
+    jobs: &'static [&'static [&'static str]],
 }
 
-const WORKLOADS: [Workload; 3] = [
+const YEARLY_AND_TERM: &[&[&str]] = &[&["annual", "--year", "2025"], &["term"]];
+
+const WORKLOADS: [Workload; 5] = [
+    // The shipped sample district (`lvzhi sample`): the targets of 0.5 s and 2 s.
     Workload {
-        name: "S",
-        what: "一个区一年度：全部年度文书",
+        name: "示例区",
         groups: 18,
         delegates: 220,
         years: 5,
-        activity: 1,
-        job: &["annual", "--year", "2025"],
+        runs: 7,
+        jobs: YEARLY_AND_TERM,
     },
     Workload {
-        name: "M",
-        what: "一个市（16 个区）届末：届末全套",
-        groups: 288,
-        delegates: 3_520,
+        name: "200",
+        groups: 17,
+        delegates: 199,
         years: 5,
-        activity: 1,
-        job: &["term"],
+        runs: 7,
+        jobs: YEARLY_AND_TERM,
     },
     Workload {
-        name: "L",
-        what: "一个省一年度：读取、校验、汇总和汇总表",
-        groups: 5_000,
-        delegates: 100_000,
+        name: "1000",
+        groups: 83,
+        delegates: 999,
+        years: 5,
+        runs: 5,
+        jobs: YEARLY_AND_TERM,
+    },
+    Workload {
+        name: "10000",
+        groups: 833,
+        delegates: 9_999,
+        years: 5,
+        runs: 3,
+        jobs: YEARLY_AND_TERM,
+    },
+    // A smoke run only: no standing committee keeps 100,000 delegates' archives.
+    Workload {
+        name: "100000",
+        groups: 8_333,
+        delegates: 99_999,
         years: 1,
-        activity: 5,
-        job: &["archive", "--year", "2022", "--summary-only"],
+        runs: 1,
+        jobs: &[&["annual", "--year", "2022"]],
     },
 ];
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+fn count_files(dir: &Path) -> usize {
+    let mut n = 0;
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
@@ -59,12 +77,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push(p);
+                n += 1;
             }
         }
     }
-    out.sort();
-    out
+    n
 }
 
 fn peak_kb() -> u64 {
@@ -78,102 +95,56 @@ fn peak_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// One run, in this (child) process: the job through the real command line, then the
-/// floor. Prints one line: stage=seconds … peak_kb=… cells=… outputs=…
+/// One run, in this (child) process: the job through the real command line. Prints
+/// one line: peak_kb=… outputs=…
 fn child(dir: &Path, job: &[&str]) {
-    let input = dir.join("input");
     let reports = dir.join("reports");
-    let _ = std::fs::remove_dir_all(&reports);
     let mut args = vec!["lvzhi".to_string()];
     args.extend(job.iter().map(|s| s.to_string()));
     args.extend([
         "--input".into(),
-        input.display().to_string(),
+        dir.join("input").display().to_string(),
         "--output".into(),
         reports.display().to_string(),
     ]);
-    settle();
-    let started = Instant::now();
     let code = lvzhi::main_with_args(args);
-    let total = started.elapsed();
     assert_eq!(code, 0, "the job failed");
-    let stages = lvzhi::timing::take();
-    let peak = peak_kb();
-    // Floor: read every input cell, on both cores (each taking the next file) as the
-    // pipeline does…
-    let t = Instant::now();
-    let cells: usize = lvzhi::par::map_dynamic(&files(&input), |f| {
-        std::fs::read(f)
-            .ok()
-            .and_then(|bytes| lvzhi::input::open::open(&bytes).ok())
-            .map_or(0, |wb| {
-                wb.sheets.iter().map(|s| s.cell_count()).sum::<usize>()
-            })
-    })
-    .into_iter()
-    .sum();
-    let floor_read = t.elapsed();
-    // …and write every output file (the same bytes, into a fresh folder).
-    let outputs: Vec<(PathBuf, Vec<u8>)> = files(&reports)
-        .into_iter()
-        .filter_map(|p| {
-            std::fs::read(&p).ok().map(|b| {
-                (
-                    p.strip_prefix(&reports)
-                        .map(|x| x.to_path_buf())
-                        .unwrap_or_default(),
-                    b,
-                )
-            })
-        })
-        .collect();
-    let copy = dir.join("floor-copy");
-    let _ = std::fs::remove_dir_all(&copy);
-    settle();
-    let t = Instant::now();
-    for (rel, bytes) in &outputs {
-        let p = copy.join(rel);
-        if let Some(parent) = p.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        let _ = std::fs::write(&p, bytes);
-    }
-    let floor_write = t.elapsed();
-    let _ = std::fs::remove_dir_all(&copy);
-    let mut line = format!("total={:.4}", total.as_secs_f64());
-    let mut staged = 0.0;
-    for (s, d) in stages {
-        staged += d.as_secs_f64();
-        line.push_str(&format!(" {s}={:.4}", d.as_secs_f64()));
-    }
-    // 生成 (render and write) is what the recorded stages leave of the job's time.
-    line.push_str(&format!(
-        " 生成={:.4}",
-        (total.as_secs_f64() - staged).max(0.0)
-    ));
-    line.push_str(&format!(
-        " floor_read={:.4} floor_write={:.4} peak_kb={peak} cells={cells} outputs={}",
-        floor_read.as_secs_f64(),
-        floor_write.as_secs_f64(),
-        outputs.len()
-    ));
-    println!("{line}");
+    println!("peak_kb={} outputs={}", peak_kb(), count_files(&reports));
 }
 
-/// Writes back what earlier writing left in the page cache (Unix `sync`; elsewhere
-/// nothing), so that the job and the floor's write each start without a backlog: the
-/// time to write a gigabyte otherwise depends on what was written just before.
+/// Writes back what earlier runs left in the page cache (Unix `sync`), so that each run
+/// starts without a backlog of writing.
 fn settle() {
     let _ = Command::new("sync").status();
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        0.0
-    } else {
-        v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn generate(w: &Workload, dir: &Path) -> usize {
+    let _ = std::fs::remove_dir_all(dir);
+    let spec = lvzhi::sample::Spec {
+        groups: w.groups,
+        delegates: w.delegates,
+        years: w.years,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let district = lvzhi::sample::generate(&spec).expect("generate");
+    for (rel, bytes) in &district.files {
+        let p = dir.join("input").join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, bytes).expect("write");
     }
+    eprintln!(
+        "{}: 生成输入 {} 个文件，用时 {:.1} 秒",
+        w.name,
+        district.files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    district.files.len()
 }
 
 fn main() {
@@ -185,102 +156,59 @@ fn main() {
         child(Path::new(&dir), &job);
         return;
     }
-    let chosen = std::env::var("LVZHI_BENCH").unwrap_or_else(|_| "S,M".into());
+    let chosen = std::env::var("LVZHI_BENCH").unwrap_or_else(|_| "示例区,200,1000,10000".into());
     let root = std::env::temp_dir().join("lvzhi-bench");
     let exe = std::env::current_exe().expect("bench executable");
-    println!("| 规模 | 内容 | 代表 | 输入文件 | 输入单元格 | 输出文件 | 读取 | 校验 | 汇总 | 生成 | 合计（中位数） | 每名代表 | 下限（读+写） | 合计/下限 | 读校汇/读取下限 | 峰值内存 |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| 规模 | 代表 | 命令 | 输入文件 | 输出文件 | 合计（中位数） | 每名代表 | 峰值内存（最大） |");
+    println!("|---|---|---|---|---|---|---|---|");
     for w in WORKLOADS
         .iter()
         .filter(|w| chosen.split(',').any(|c| c.trim() == w.name))
     {
-        let dir = root.join(w.name);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("bench dir");
-        let spec = lvzhi::sample::Spec {
-            groups: w.groups,
-            delegates: w.delegates,
-            years: w.years,
-            activity: w.activity,
-            ..Default::default()
-        };
-        let gen = Instant::now();
-        let district = lvzhi::sample::generate(&spec).expect("generate");
-        for (rel, bytes) in &district.files {
-            let p = dir.join("input").join(rel);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&p, bytes).expect("write");
-        }
-        eprintln!(
-            "{}: 生成输入 {} 个文件，用时 {:.1} 秒",
-            w.name,
-            district.files.len(),
-            gen.elapsed().as_secs_f64()
-        );
-        let default_runs = if w.name == "L" {
-            1
-        } else if w.name == "M" {
-            3
-        } else {
-            7
-        };
+        let dir: PathBuf = root.join(w.name);
+        let inputs = generate(w, &dir);
+        let delegates = w.delegates + 1;
         let runs: usize = std::env::var("LVZHI_BENCH_RUNS")
             .ok()
             .and_then(|r| r.parse().ok())
-            .unwrap_or(default_runs);
-        let mut samples: Vec<std::collections::BTreeMap<String, f64>> = Vec::new();
-        for _ in 0..runs {
-            let out = Command::new(&exe)
-                .env("LVZHI_BENCH_DIR", &dir)
-                .env("LVZHI_BENCH_JOB", w.job.join(" "))
-                .stderr(std::process::Stdio::null())
-                .output()
-                .expect("child runs");
-            let text = String::from_utf8_lossy(&out.stdout);
-            let line = text.lines().last().unwrap_or("").to_string();
-            assert!(line.starts_with("total="), "child failed: {text}");
-            samples.push(
-                line.split(' ')
-                    .filter_map(|kv| {
-                        kv.split_once('=')
-                            .and_then(|(k, v)| v.parse::<f64>().ok().map(|v| (k.to_string(), v)))
-                    })
-                    .collect(),
+            .unwrap_or(w.runs);
+        for job in w.jobs {
+            let (mut walls, mut peaks, mut outputs) = (Vec::new(), Vec::new(), 0);
+            for _ in 0..runs {
+                let _ = std::fs::remove_dir_all(dir.join("reports"));
+                settle();
+                let started = Instant::now();
+                let out = Command::new(&exe)
+                    .env("LVZHI_BENCH_DIR", &dir)
+                    .env("LVZHI_BENCH_JOB", job.join(" "))
+                    .stderr(std::process::Stdio::null())
+                    .output()
+                    .expect("child runs");
+                walls.push(started.elapsed().as_secs_f64());
+                let text = String::from_utf8_lossy(&out.stdout);
+                let line = text.lines().last().unwrap_or("");
+                assert!(line.starts_with("peak_kb="), "child failed: {text}");
+                for kv in line.split(' ') {
+                    match kv.split_once('=') {
+                        Some(("peak_kb", v)) => peaks.push(v.parse::<f64>().unwrap_or(0.0)),
+                        Some(("outputs", v)) => outputs = v.parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+            }
+            let total = median(walls);
+            println!(
+                "| {} | {} | `{}` | {} | {} | **{:.3} s** | {:.2} ms | {:.0} MB |",
+                w.name,
+                delegates,
+                job.join(" "),
+                inputs,
+                outputs,
+                total,
+                total * 1000.0 / delegates as f64,
+                peaks.iter().copied().fold(0.0, f64::max) / 1024.0,
             );
         }
-        let m = |k: &str| {
-            median(
-                samples
-                    .iter()
-                    .map(|s| s.get(k).copied().unwrap_or(0.0))
-                    .collect(),
-            )
-        };
-        let total = m("total");
-        let floor = m("floor_read") + m("floor_write");
-        // What must happen before any output (read, validate, aggregate) against reading
-        // alone: the part of the gap to the floor that rendering cannot close.
-        let before_output = m("读取") + m("校验") + m("汇总");
-        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-        let inputs = district.files.len();
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {:.3} s | {:.3} s | {:.3} s | {:.3} s | {:.3} s | {:.2} ms | {:.3} s | {:.2}× | {:.2}× | {:.0} MB |",
-            w.name,
-            w.what,
-            w.delegates + 1,
-            inputs,
-            m("cells") as u64,
-            m("outputs") as u64,
-            m("读取"),
-            m("校验"),
-            m("汇总"),
-            m("生成"),
-            total,
-            total * 1000.0 / (w.delegates + 1) as f64,
-            floor,
-            ratio(total, floor),
-            ratio(before_output, m("floor_read")),
-            m("peak_kb") / 1024.0,
-        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -15,7 +15,6 @@ pub mod output;
 pub mod par;
 pub mod render;
 pub mod sample;
-pub mod timing;
 
 use clap::{ArgAction, Parser};
 use std::ffi::OsString;

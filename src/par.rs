@@ -1,5 +1,6 @@
 //! Work spread over the machine's cores with order kept, so that results (and the bytes
-//! written from them) are the same as a single-threaded run.
+//! written from them) are the same as a single-threaded run. `map` renders documents;
+//! `map_dynamic` and `join` serve reading the input (`input::ingest`).
 
 /// Threads for `n` items: the machine's cores (or `LVZHI_THREADS`), no more than the
 /// items.
@@ -87,28 +88,6 @@ pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Runs `f` on every item, consuming them, on up to `cores()` threads
-/// that each take the next item when free (items of very different sizes stay
-/// balanced). Returns the first error in item order.
-pub fn for_each_dynamic<T: Send, E: Send>(
-    items: Vec<T>,
-    f: impl Fn(T) -> Result<(), E> + Sync,
-) -> Result<(), E> {
-    // Each slot is visited once, so each item is taken once.
-    let slots: Vec<std::sync::Mutex<Option<T>>> = items
-        .into_iter()
-        .map(|t| std::sync::Mutex::new(Some(t)))
-        .collect();
-    map_dynamic(&slots, |slot| {
-        match slot.lock().ok().and_then(|mut s| s.take()) {
-            Some(item) => f(item),
-            None => Ok(()),
-        }
-    })
-    .into_iter()
-    .collect()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -147,25 +126,5 @@ mod tests {
     fn join_returns_both_results() {
         let v = [1, 2, 3];
         assert_eq!(super::join(|| v.iter().sum::<i32>(), || v.len()), (6, 3));
-    }
-
-    #[test]
-    fn every_item_runs_once_and_the_first_error_in_order_wins() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let seen = AtomicUsize::new(0);
-        let ok: Result<(), usize> = super::for_each_dynamic((0..100usize).collect(), |i| {
-            seen.fetch_add(i, Ordering::Relaxed);
-            Ok(())
-        });
-        assert_eq!(ok, Ok(()));
-        assert_eq!(seen.load(Ordering::Relaxed), 4950);
-        let err = super::for_each_dynamic((0..100usize).collect(), |i| {
-            if i % 30 == 29 {
-                Err(i)
-            } else {
-                Ok(())
-            }
-        });
-        assert_eq!(err, Err(29));
     }
 }

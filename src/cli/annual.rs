@@ -2,89 +2,16 @@
 //! delegate's DOCX), the report to the standing committee and its 附表, into
 //! `reports/<year>/`.
 
-use super::archive::stage_archive;
+use super::shared::{stage_archive, DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
+use crate::documents::annual;
 use crate::documents::chair::{self, Body};
-use crate::documents::{annual, DocumentView, Word};
 use crate::domain::archive::Period;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
-use crate::output::{safe_file, Staging};
-use crate::render::template;
-use crate::render::{docx, xlsx};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
-
-/// Options of the jobs that write documents.
-#[derive(Debug, Clone, Args)]
-pub struct DocOptions {
-    /// 模板文件夹：其中与内置模板同名的文件将代替内置模板（默认 templates）
-    #[arg(
-        long,
-        default_value = "templates",
-        hide_default_value = true,
-        value_name = "文件夹"
-    )]
-    pub templates: PathBuf,
-    /// 成文日期，如 2026-01-10（默认：年度工作为该年 12 月 31 日，届末工作为届期结束日）
-    #[arg(long, value_name = "日期")]
-    pub date: Option<String>,
-}
-
-/// Renders templates into DOCX files named by their titles.
-pub struct Docs<'a> {
-    pub templates: &'a std::path::Path,
-    pub author: &'a str,
-    /// 成文日期, written out.
-    pub date: String,
-}
-
-impl Docs<'_> {
-    /// Stages a document's editions: the Word file named by its title, and the workbook
-    /// named by `view.workbook` or else that title. Returns the Word title, or else the
-    /// workbook's name.
-    pub fn write_view(
-        &self,
-        stage: &mut Staging,
-        dir: &std::path::Path,
-        view: DocumentView,
-    ) -> Result<String> {
-        let doc = match view.word {
-            Some(Word::Template {
-                name,
-                mut vars,
-                tables,
-            }) => {
-                if let serde_json::Value::Object(m) = &mut vars {
-                    m.entry("date")
-                        .or_insert_with(|| serde_json::Value::from(self.date.clone()));
-                }
-                let tmpl = template::load(self.templates, name)?;
-                Some(template::render(&tmpl, &vars, &tables, self.author)?)
-            }
-            Some(Word::Laid(doc)) => Some(doc),
-            None => None,
-        };
-        let title = match doc {
-            Some(doc) => {
-                let title = doc.title.replace('\n', "");
-                let file = view.file.as_deref().unwrap_or(&title);
-                stage.write(dir.join(safe_file(file, "docx")), &docx::render(&doc)?)?;
-                Some(title)
-            }
-            None => None,
-        };
-        let name = view.workbook.or_else(|| title.clone()).unwrap_or_default();
-        if !view.sheets.is_empty() {
-            stage.write(
-                dir.join(safe_file(&name, "xlsx")),
-                &xlsx::workbook(&view.sheets, &name)?,
-            )?;
-        }
-        Ok(title.unwrap_or(name))
-    }
-}
 
 #[derive(Debug, Args)]
 pub struct AnnualArgs {
@@ -116,7 +43,7 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     )?;
     let history = &data.records;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, (&a.docs, None))?;
+    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
 
     let view = annual::build(
         &archive,

@@ -59,7 +59,7 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let dir = PathBuf::from(year.to_string()).join("述职评议表");
     let mut stage = Staging::new(&a.folders.output)?;
-    let docs = super::annual::Docs {
+    let docs = super::shared::Docs {
         templates: std::path::Path::new(""),
         author: &author,
         date: String::new(),

@@ -8,6 +8,7 @@ pub mod forms;
 pub mod public;
 pub mod quarterly;
 pub mod sample;
+pub mod shared;
 pub mod term;
 
 use crate::documents::view;
@@ -191,8 +192,7 @@ pub fn start_outputs(
     Ok((stage, report_path))
 }
 
-/// `start_outputs` with the archive of `period` aggregated meanwhile: the report is
-/// written on one core while polars aggregates. A refused report comes first.
+/// `start_outputs`, then the archive of `period` (a refused report stops first).
 pub fn start_with_archive(
     folders: &Folders,
     data: &Dataset,
@@ -200,12 +200,9 @@ pub fn start_with_archive(
     exclude_errors: bool,
     period: &crate::domain::archive::Period,
 ) -> Result<(Staging, PathBuf, crate::domain::archive::Archive)> {
-    let (outputs, archive) = crate::par::join(
-        || start_outputs(folders, &data.validation, dir, exclude_errors),
-        || crate::domain::archive::build(&data.roster, &data.records, period, &data.config),
-    );
-    let (stage, report) = outputs?;
-    Ok((stage, report, archive?))
+    let (stage, report) = start_outputs(folders, &data.validation, dir, exclude_errors)?;
+    let archive = crate::domain::archive::build(&data.roster, &data.records, period, &data.config)?;
+    Ok((stage, report, archive))
 }
 
 /// The 成文日期 given with --date, or the job's default.

@@ -2,7 +2,7 @@
 //! submissions and a short brief (情况通报) for the group leaders, into
 //! `reports/<year>/Q<n>/`.
 
-use super::annual::{DocOptions, Docs};
+use super::shared::{DocOptions, Docs};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::quarterly;
 use crate::input::{resolve_unit, YearScope};

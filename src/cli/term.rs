@@ -2,15 +2,11 @@
 //! (summary, Parquet, each delegate's DOCX, scores), the re-nomination suggestion list,
 //! the exit findings, the 述职 coverage and one bound volume per group.
 
-use super::annual::{DocOptions, Docs};
-use super::archive::stage_archive;
+use super::shared::{stage_archive, DocOptions, Docs};
 use super::{load, print_validation, Folders};
 use crate::documents::term;
-use crate::domain::archive::DelegateArchive;
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
-use crate::output::safe_file;
-use crate::render::docx;
 use anyhow::Result;
 use clap::Args;
 
@@ -44,20 +40,8 @@ pub fn run(a: &TermArgs) -> Result<()> {
     for doc in pkg {
         docs.write_view(&mut stage, &dir, doc)?;
     }
-    // Each group's archives, and its bound volume made from the same rendered contents.
-    let bind = |group: &str, members: &[&DelegateArchive], bodies: &[docx::Body]| {
-        let cover = term::volume(group, config, members, &author);
-        let bytes = docx::render_bound(&cover, bodies)?;
-        Ok((dir.join("装订成册").join(safe_file(group, "docx")), bytes))
-    };
-    stage_archive(
-        &mut stage,
-        &dir,
-        &archive,
-        &data,
-        &rules,
-        (&a.docs, Some(&bind)),
-    )?;
+    // Each group's archives and its bound volume.
+    stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, true)?;
     let groups = data.roster.groups();
     stage.commit()?;
     print_validation(&data.validation, &report_path);

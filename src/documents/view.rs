@@ -5,7 +5,7 @@ use crate::domain::archive::{Archive, Metric};
 use crate::domain::findings::Validation;
 use crate::domain::model::{Records, Roster, Source};
 use crate::render::docx::TableBlock;
-use crate::render::xlsx::{Cell, Kind, Listing, RowSink, Table};
+use crate::render::xlsx::{Cell, Kind, Listing, Table};
 use chrono::Datelike;
 
 /// 校验报告.xlsx: the findings and the per-file reconciliation.
@@ -133,15 +133,14 @@ fn record_listings<'a>(
     period: &crate::domain::archive::Period,
 ) -> Vec<Listing<'a>> {
     use Kind::{Date, Int, Text};
-    // Cells are handed over as the records hold them: a province lists millions.
-    let name = move |id: &str, row: &mut dyn RowSink| match roster.by_id(id) {
-        Some(d) => row.text(&d.name),
-        None => row.empty(),
+    let name = move |id: &str, row: &mut Vec<Cell>| match roster.by_id(id) {
+        Some(d) => row.push(Cell::Text(d.name.clone())),
+        None => row.push(Cell::Empty),
     };
-    let src = |s: &Source, row: &mut dyn RowSink| {
-        row.text(&s.file);
-        row.text(&s.sheet);
-        row.int(i64::from(s.row));
+    let src = |s: &Source, row: &mut Vec<Cell>| {
+        row.push(Cell::Text(s.file.to_string()));
+        row.push(Cell::Text(s.sheet.to_string()));
+        row.push(Cell::Int(i64::from(s.row)));
     };
     const SOURCE: [(&str, Kind); 3] = [("来源文件", Text), ("来源工作表", Text), ("来源行号", Int)];
     let with_source = |cols: &[(&'static str, Kind)]| -> Vec<(&'static str, Kind)> {
@@ -153,7 +152,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let attendance = Listing::streamed(
+    let attendance = Listing::new(
         "出席记录",
         &with_source(&[
             ("日期", Date),
@@ -168,14 +167,14 @@ fn record_listings<'a>(
         att.len(),
         move |i, row| {
             let a = att[i];
-            row.date(a.date);
-            row.text(a.kind.label());
-            row.text(&a.meeting);
-            row.text(&a.delegate);
+            row.push(Cell::Date(a.date));
+            row.push(Cell::Text(a.kind.label().to_string()));
+            row.push(Cell::Text(a.meeting.to_string()));
+            row.push(Cell::Text(a.delegate.to_string()));
             name(&a.delegate, row);
-            row.text(a.presence.label());
-            row.text(&a.note);
-            row.text(&a.unit);
+            row.push(Cell::Text(a.presence.label().to_string()));
+            row.push(Cell::Text(a.note.to_string()));
+            row.push(Cell::Text(a.unit.to_string()));
             src(&a.source, row);
         },
     );
@@ -185,7 +184,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let activities = Listing::streamed(
+    let activities = Listing::new(
         "履职活动",
         &with_source(&[
             ("日期", Date),
@@ -199,13 +198,13 @@ fn record_listings<'a>(
         act.len(),
         move |i, row| {
             let a = act[i];
-            row.date(a.date);
-            row.text(a.kind.label());
-            row.text(&a.name);
-            row.text(&a.delegate);
+            row.push(Cell::Date(a.date));
+            row.push(Cell::Text(a.kind.label().to_string()));
+            row.push(Cell::Text(a.name.to_string()));
+            row.push(Cell::Text(a.delegate.to_string()));
             name(&a.delegate, row);
-            row.text(&a.note);
-            row.text(&a.unit);
+            row.push(Cell::Text(a.note.to_string()));
+            row.push(Cell::Text(a.unit.to_string()));
             src(&a.source, row);
         },
     );
@@ -224,7 +223,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|s| period.contains(s.date))
         .collect();
-    let suggestions = Listing::streamed(
+    let suggestions = Listing::new(
         "代表建议",
         &with_source(&[
             ("建议编号", Text),
@@ -241,19 +240,20 @@ fn record_listings<'a>(
         sug.len(),
         move |i, row| {
             let s = sug[i];
-            row.text(&s.number);
-            row.date(s.date);
-            row.text(s.period.map_or("", |p| p.label()));
-            row.text(&s.title);
-            row.text(&names(&s.leads));
-            row.text(&names(&s.cosigners));
-            row.text(&s.handler);
-            row.text(
-                &s.result
-                    .map_or(String::new(), |r| format!("{} {}", r.code(), r.label())),
-            );
-            row.text(s.satisfaction.map_or("", |x| x.label()));
-            row.text(&s.unit);
+            row.push(Cell::Text(s.number.to_string()));
+            row.push(Cell::Date(s.date));
+            row.push(Cell::Text(s.period.map_or("", |p| p.label()).to_string()));
+            row.push(Cell::Text(s.title.to_string()));
+            row.push(Cell::Text(names(&s.leads)));
+            row.push(Cell::Text(names(&s.cosigners)));
+            row.push(Cell::Text(s.handler.to_string()));
+            row.push(Cell::Text(s.result.map_or(String::new(), |r| {
+                format!("{} {}", r.code(), r.label())
+            })));
+            row.push(Cell::Text(
+                s.satisfaction.map_or("", |x| x.label()).to_string(),
+            ));
+            row.push(Cell::Text(s.unit.to_string()));
             src(&s.source, row);
         },
     );
@@ -263,7 +263,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|r| period.contains(r.date))
         .collect();
-    let reports = Listing::streamed(
+    let reports = Listing::new(
         "述职评议",
         &with_source(&[
             ("日期", Date),
@@ -279,14 +279,14 @@ fn record_listings<'a>(
         rep.len(),
         move |i, row| {
             let r = rep[i];
-            row.date(r.date);
-            row.text(&r.delegate);
+            row.push(Cell::Date(r.date));
+            row.push(Cell::Text(r.delegate.to_string()));
             name(&r.delegate, row);
-            row.text(r.form.label());
+            row.push(Cell::Text(r.form.label().to_string()));
             for n in [r.voters, r.satisfied, r.basically, r.dissatisfied] {
-                row.int(i64::from(n));
+                row.push(Cell::Int(i64::from(n)));
             }
-            row.text(&r.unit);
+            row.push(Cell::Text(r.unit.to_string()));
             src(&r.source, row);
         },
     );
@@ -296,7 +296,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))
         .collect();
-    let commendations = Listing::streamed(
+    let commendations = Listing::new(
         "通报表彰",
         &with_source(&[
             ("年度", Int),
@@ -309,12 +309,12 @@ fn record_listings<'a>(
         com.len(),
         move |i, row| {
             let c = com[i];
-            row.int(i64::from(c.year));
-            row.text(&c.delegate);
+            row.push(Cell::Int(i64::from(c.year)));
+            row.push(Cell::Text(c.delegate.to_string()));
             name(&c.delegate, row);
-            row.text(c.kind.label());
-            row.text(&c.document);
-            row.text(&c.unit);
+            row.push(Cell::Text(c.kind.label().to_string()));
+            row.push(Cell::Text(c.document.to_string()));
+            row.push(Cell::Text(c.unit.to_string()));
             src(&c.source, row);
         },
     );

@@ -447,7 +447,6 @@ pub fn build(
     period: &Period,
     config: &Config,
 ) -> Result<Archive> {
-    let _timer = crate::timing::Timer::start(crate::timing::AGGREGATE);
     let serving: Vec<&Delegate> = roster
         .delegates
         .iter()

@@ -2,23 +2,8 @@
 
 pub mod docx;
 pub mod parquet;
-mod sheet_xml;
 pub mod template;
 pub mod xlsx;
-
-/// A number's decimal digits, without the formatting machinery (called per cell).
-fn itoa(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
-}
 
 /// The parts of a zipped package (docx, xlsx), unpacked, in package order (tests).
 #[cfg(test)]
@@ -32,17 +17,4 @@ fn zip_parts(package: &[u8]) -> Vec<(String, Vec<u8>)> {
             (f.name().expect("part name").to_string(), bytes)
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn digits_without_formatting() {
-        assert_eq!(super::itoa(0, &mut [0; 20]), "0");
-        assert_eq!(super::itoa(8845, &mut [0; 20]), "8845");
-        assert_eq!(
-            super::itoa(usize::MAX, &mut [0; 20]),
-            usize::MAX.to_string()
-        );
-    }
 }

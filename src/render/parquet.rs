@@ -1,7 +1,7 @@
 //! Tables as Parquet, for analysis in other tools: the same rows and columns as the
 //! XLSX sheets, with whole numbers as integers and dates as dates.
 
-use super::xlsx::{Cell, Kind, Listing, RowSink, Table};
+use super::xlsx::{Cell, Kind, Listing, Table};
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -44,15 +44,6 @@ impl Values {
             (Values::Date(v), Cell::Date(d)) => v.push(Some(days_since_epoch(*d))),
             (Values::Date(v), Cell::Empty) => v.push(None),
             (_, c) => return Err(c.clone()),
-        }
-        Ok(())
-    }
-
-    /// Adds a text value (a text column takes any value as text).
-    fn push_text(&mut self, s: &str) -> Result<(), Cell> {
-        match self {
-            Values::Text(v) => v.append_value(s),
-            _ => return Err(Cell::Text(s.to_string())),
         }
         Ok(())
     }
@@ -118,26 +109,23 @@ fn listing_chunk(l: &Listing, rows: std::ops::Range<usize>) -> Result<DataFrame>
         .iter()
         .map(|(_, k)| Values::new(*k, rows.len()))
         .collect();
+    let mut row = Vec::with_capacity(l.columns.len());
     for i in rows {
-        let mut row = Columns {
-            values: &mut values,
-            c: 0,
-            bad: None,
-        };
+        row.clear();
         (l.fill)(i, &mut row);
         // A short row ends in blanks; cells past the last column are not listed.
-        while row.c < row.values.len() {
-            row.empty();
-        }
-        if let Some((c, v)) = row.bad {
-            anyhow::bail!(
-                "「{}」第{}列声明为{:?}，但第{}行的值是{:?}（程序内部错误）",
-                l.sheet,
-                c + 1,
-                l.columns[c].1,
-                i + 1,
-                v
-            );
+        let cells = row.iter().chain(std::iter::repeat(&Cell::Empty));
+        for (c, (column, cell)) in values.iter_mut().zip(cells).enumerate() {
+            if let Err(v) = column.push(cell) {
+                anyhow::bail!(
+                    "「{}」第{}列声明为{:?}，但第{}行的值是{:?}（程序内部错误）",
+                    l.sheet,
+                    c + 1,
+                    l.columns[c].1,
+                    i + 1,
+                    v
+                );
+            }
         }
     }
     let cols = values
@@ -146,46 +134,6 @@ fn listing_chunk(l: &Listing, rows: std::ops::Range<usize>) -> Result<DataFrame>
         .map(|(v, (h, _))| v.into_column(h))
         .collect::<PolarsResult<Vec<Column>>>()?;
     Ok(DataFrame::new_infer_height(cols)?)
-}
-
-/// One listing row's cells going into the columns as they come; the first cell that does
-/// not fit its column is kept for the error.
-struct Columns<'v> {
-    values: &'v mut [Values],
-    c: usize,
-    bad: Option<(usize, Cell)>,
-}
-
-impl Columns<'_> {
-    fn put(&mut self, push: impl FnOnce(&mut Values) -> Result<(), Cell>) {
-        if let Some(column) = self.values.get_mut(self.c) {
-            if let Err(v) = push(column) {
-                self.bad.get_or_insert((self.c, v));
-            }
-        }
-        self.c += 1;
-    }
-}
-
-impl RowSink for Columns<'_> {
-    fn text(&mut self, s: &str) {
-        self.put(|v| v.push_text(s));
-    }
-    fn int(&mut self, i: i64) {
-        self.put(|v| v.push(&Cell::Int(i)));
-    }
-    fn num(&mut self, x: f64) {
-        self.put(|v| v.push(&Cell::Num(x)));
-    }
-    fn pct(&mut self, x: f64) {
-        self.put(|v| v.push(&Cell::Pct(x)));
-    }
-    fn date(&mut self, d: NaiveDate) {
-        self.put(|v| v.push(&Cell::Date(d)));
-    }
-    fn empty(&mut self) {
-        self.put(|v| v.push(&Cell::Empty));
-    }
 }
 
 /// Parquet bytes of a listing, written one row group at a time from the records.

@@ -2,7 +2,6 @@
 //! a frozen and repeated header row, A4 printing, and fixed document properties so the
 //! same input gives the same bytes. Text is always written as text, never as a formula.
 
-use super::sheet_xml;
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
@@ -172,53 +171,8 @@ pub enum Kind {
     Date,
 }
 
-/// Receives one row's cells, left to right. A listing hands its cells to the writers
-/// this way, so that a big sheet's XML and Parquet columns are built from the records'
-/// own text, without a `String` per cell in between.
-pub trait RowSink {
-    fn text(&mut self, s: &str);
-    fn int(&mut self, i: i64);
-    fn num(&mut self, x: f64);
-    fn pct(&mut self, x: f64);
-    fn date(&mut self, d: NaiveDate);
-    fn empty(&mut self);
-
-    fn cell(&mut self, c: &Cell) {
-        match c {
-            Cell::Text(s) => self.text(s),
-            Cell::Int(i) => self.int(*i),
-            Cell::Num(x) => self.num(*x),
-            Cell::Pct(x) => self.pct(*x),
-            Cell::Date(d) => self.date(*d),
-            Cell::Empty => self.empty(),
-        }
-    }
-}
-
-/// Cells collected (small sheets, column widths, tests).
-impl RowSink for Vec<Cell> {
-    fn text(&mut self, s: &str) {
-        self.push(Cell::Text(s.to_string()));
-    }
-    fn int(&mut self, i: i64) {
-        self.push(Cell::Int(i));
-    }
-    fn num(&mut self, x: f64) {
-        self.push(Cell::Num(x));
-    }
-    fn pct(&mut self, x: f64) {
-        self.push(Cell::Pct(x));
-    }
-    fn date(&mut self, d: NaiveDate) {
-        self.push(Cell::Date(d));
-    }
-    fn empty(&mut self) {
-        self.push(Cell::Empty);
-    }
-}
-
-/// Hands the cells of data row `i` to the sink.
-pub type FillRow<'a> = dyn Fn(usize, &mut dyn RowSink) + Sync + 'a;
+/// Appends the cells of data row `i` to the row.
+pub type FillRow<'a> = dyn Fn(usize, &mut Vec<Cell>) + Sync + 'a;
 
 /// A listing of records produced row by row from the records themselves and never held
 /// as cells: a province's four million records would not fit in memory as a `Table`.
@@ -231,12 +185,12 @@ pub struct Listing<'a> {
 }
 
 impl<'a> Listing<'a> {
-    /// A listing whose rows are handed to the writers cell by cell.
-    pub fn streamed(
+    /// A listing whose row `i` is made by `fill` when it is written.
+    pub fn new(
         sheet: &str,
         columns: &[(&str, Kind)],
         len: usize,
-        fill: impl Fn(usize, &mut dyn RowSink) + Sync + 'a,
+        fill: impl Fn(usize, &mut Vec<Cell>) + Sync + 'a,
     ) -> Listing<'a> {
         Listing {
             sheet: sheet.to_string(),
@@ -244,23 +198,6 @@ impl<'a> Listing<'a> {
             len,
             fill: Box::new(fill),
         }
-    }
-
-    /// A listing whose rows are built as cells first.
-    #[cfg(test)]
-    pub fn new(
-        sheet: &str,
-        columns: &[(&str, Kind)],
-        len: usize,
-        fill: impl Fn(usize, &mut Vec<Cell>) + Sync + 'a,
-    ) -> Listing<'a> {
-        Listing::streamed(sheet, columns, len, move |i, sink| {
-            let mut row = Vec::new();
-            fill(i, &mut row);
-            for c in &row {
-                sink.cell(c);
-            }
-        })
     }
 
     /// Row `i` as cells.
@@ -311,19 +248,6 @@ impl Styles {
             &self.title,
             &self.note,
         ]
-    }
-
-    /// The number a format gets in a workbook that registered `all()` first:
-    /// rust_xlsxwriter numbers formats in the order first seen, the default being 0.
-    fn index(&self, f: &Format) -> u32 {
-        let default = Format::default();
-        let mut seen: Vec<&Format> = vec![&default];
-        for g in self.all() {
-            if !seen.contains(&g) {
-                seen.push(g);
-            }
-        }
-        seen.iter().position(|g| *g == f).unwrap_or(0) as u32
     }
 
     fn new() -> Styles {
@@ -448,12 +372,6 @@ pub fn workbook_of(sheets: &[Sheet], title: &str) -> Result<Vec<u8>> {
 
 /// `workbook_of` with listings split every `part_rows` rows (tests use a small value).
 fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec<u8>> {
-    workbook_with(sheets, title, part_rows, true)
-}
-
-/// `workbook_split`; with `splice`, the data rows of streamed sheets are written as XML
-/// by `sheet_xml` instead of cell by cell through rust_xlsxwriter (tests compare both).
-fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let props = DocProperties::new()
         .set_title(title)
@@ -461,6 +379,11 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
         .set_creation_datetime(&fixed_time()?);
     wb.set_properties(&props);
     let styles = Styles::new();
+    // Formats registered up front: every workbook's style table has the same order.
+    for f in styles.all() {
+        wb.register_format(f);
+    }
+    wb.set_zip_compression_level(ZIP_LEVEL);
     // Sheet names from data made valid and unique, in job order; a renamed table is
     // a copy.
     let per_sheet: Vec<Vec<String>> = sheets
@@ -486,135 +409,42 @@ fn workbook_with(sheets: &[Sheet], title: &str, part_rows: usize, splice: bool) 
             _ => None,
         })
         .collect();
-    // One job per worksheet: a table, or up to EXCEL_DATA_ROWS rows of a listing.
-    let mut jobs: Vec<Job> = Vec::new();
     for ((sheet, renamed), named) in sheets.iter().zip(&renamed).zip(named) {
         match sheet {
-            Sheet::Table(t) => jobs.push(Job::Table(renamed.as_ref().unwrap_or(t))),
+            Sheet::Table(t) => {
+                let t = renamed.as_ref().unwrap_or(t);
+                let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &column_widths(t))?;
+                write_table(ws, t, &styles)?;
+            }
             Sheet::Listing(l) => {
                 let widths = listing_widths(l);
                 for (part, name) in named.into_iter().enumerate() {
                     let first = part * part_rows;
                     let rows = (l.len - first.min(l.len)).min(part_rows);
-                    jobs.push(Job::Listing {
-                        listing: l,
-                        name,
-                        rows: first..first + rows,
-                        widths: widths.clone(),
-                    });
+                    let ws = add_sheet(&mut wb, &name, true, &widths)?;
+                    write_listing_part(ws, l, first..first + rows, &styles)?;
                 }
             }
         }
     }
-    let spliced = |j: &Job| splice && j.streamed();
-    // Streamed sheets share the workbook's format table: every format is known before
-    // any sheet is written, so indices do not depend on thread timing and the spliced
-    // rows can name them.
-    for f in styles.all() {
-        wb.register_format(f);
-    }
-    wb.set_zip_compression_level(ZIP_LEVEL as u8);
-    for job in &jobs {
-        match job {
-            Job::Table(t) => add_sheet(&mut wb, &t.sheet, job.streamed(), &column_widths(t))?,
-            Job::Listing { name, widths, .. } => add_sheet(&mut wb, name, true, widths)?,
-        };
-    }
-    // Sheets are independent once created: streamed ones are written on all cores,
-    // largest first; each sheet's bytes are the same whichever thread wrote it.
-    let mut work: Vec<(&Job, &mut Worksheet)> =
-        jobs.iter().zip(wb.worksheets_mut().iter_mut()).collect();
-    work.sort_by_key(|(j, _)| std::cmp::Reverse(j.rows()));
-    crate::par::for_each_dynamic(work, |(job, ws)| match job {
-        Job::Table(t) => write_table(ws, t, &styles, !spliced(job)),
-        Job::Listing { listing, rows, .. } => {
-            write_listing_part(ws, listing, rows.clone(), &styles, !spliced(job))
-        }
-    })?;
-    let package = wb.save_to_buffer().context("生成 Excel 文件时出错")?;
-    let formats = sheet_xml::CellFormats {
-        text: styles.index(&styles.text),
-        date: styles.index(&styles.date),
-        pct: styles.index(&styles.pct),
-    };
-    let parts: Vec<sheet_xml::Part> = jobs
-        .iter()
-        .enumerate()
-        .filter(|(_, j)| spliced(j))
-        .map(|(sheet, j)| {
-            let (name, rows, first_row, columns) = match j {
-                Job::Table(t) => (
-                    t.sheet.as_str(),
-                    sheet_xml::Rows::Table(&t.rows),
-                    if t.title.is_some() { 3 } else { 2 },
-                    t.headers.len(),
-                ),
-                Job::Listing {
-                    listing,
-                    name,
-                    rows,
-                    ..
-                } => (
-                    name.as_str(),
-                    sheet_xml::Rows::Listing(listing, rows.clone()),
-                    2,
-                    listing.columns.len(),
-                ),
-            };
-            sheet_xml::Part {
-                sheet,
-                name,
-                rows,
-                first_row,
-                columns,
-                formats,
-            }
-        })
-        .collect();
-    if parts.is_empty() {
-        return Ok(package);
-    }
-    sheet_xml::splice(&package, &parts, ZIP_LEVEL as u32).context("生成 Excel 文件时出错")
+    wb.save_to_buffer().context("生成 Excel 文件时出错")
 }
 
-/// The zip level of every workbook: deflate is the largest part of writing one, and
-/// the fastest level costs a fifth more bytes and saves most of that time.
-const ZIP_LEVEL: i64 = 1;
+/// The zip level of every workbook: the fastest level costs a fifth more bytes than
+/// the default and takes a fraction of its time.
+const ZIP_LEVEL: u8 = 1;
 
-/// The writing of one worksheet.
-enum Job<'s, 'a> {
-    Table(&'s Table),
-    Listing {
-        listing: &'s Listing<'a>,
-        name: String,
-        rows: std::ops::Range<usize>,
-        widths: Vec<f64>,
-    },
-}
-
-impl Job<'_, '_> {
-    fn rows(&self) -> usize {
-        match self {
-            Job::Table(t) => t.rows.len(),
-            Job::Listing { rows, .. } => rows.len(),
-        }
-    }
-
-    /// Whether the sheet is written in constant-memory mode, its data rows spliced in
-    /// as XML: every sheet but a small table with charts, whose data caches
-    /// rust_xlsxwriter fills from the cells it holds.
-    fn streamed(&self) -> bool {
-        match self {
-            Job::Table(t) => t.charts.is_empty() || t.rows.len() > CHARTED_ROWS_HELD,
-            Job::Listing { .. } => true,
-        }
-    }
+/// Whether a table's sheet is written in constant-memory mode (rows go to a temporary
+/// file as they are written): every table but a small one with charts, whose data
+/// caches rust_xlsxwriter fills from the cells it holds.
+fn streamed(t: &Table) -> bool {
+    t.charts.is_empty() || t.rows.len() > CHARTED_ROWS_HELD
 }
 
 /// A new sheet, named, set up for A4 printing, with the given column widths. A
-/// streamed sheet goes to a temporary file row by row (inline strings): memory stays
-/// flat and its data rows can be spliced in; a sheet with charts keeps its cells (and
-/// the shared-string table) for the charts' data caches.
+/// streamed sheet goes to a temporary file row by row (inline strings), so memory stays
+/// flat; a sheet with charts keeps its cells (and the shared-string table) for the
+/// charts' data caches.
 fn add_sheet<'w>(
     wb: &'w mut Workbook,
     name: &str,
@@ -674,8 +504,8 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// One table's sheet; without `body_rows` its data rows are left to `sheet_xml`.
-fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) -> Result<()> {
+/// One table's sheet.
+fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
         let last = t.headers.len().max(1) as u16 - 1;
@@ -691,10 +521,8 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles, body_rows: bool) 
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
     for row in &t.rows {
-        if body_rows {
-            for (c, v) in row.iter().enumerate() {
-                write_formatted(ws, r, c as u16, v, styles)?;
-            }
+        for (c, v) in row.iter().enumerate() {
+            write_formatted(ws, r, c as u16, v, styles)?;
         }
         r += 1;
     }
@@ -796,26 +624,22 @@ fn listing_widths(l: &Listing) -> Vec<f64> {
     column_widths(&sample)
 }
 
-/// One sheet of a listing; without `body_rows` only its frame (header, filter):
-/// `sheet_xml` writes the rows.
+/// One sheet of a listing: rows `rows` under the header.
 fn write_listing_part(
     ws: &mut Worksheet,
     l: &Listing,
     rows: std::ops::Range<usize>,
     styles: &Styles,
-    body_rows: bool,
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
     write_headers(ws, 0, &headers, styles)?;
     let count = rows.len();
-    if body_rows {
-        let mut row = Vec::with_capacity(l.columns.len());
-        for (r, i) in (1u32..).zip(rows) {
-            row.clear();
-            (l.fill)(i, &mut row);
-            for (c, v) in row.iter().enumerate() {
-                write_formatted(ws, r, c as u16, v, styles)?;
-            }
+    let mut row = Vec::with_capacity(l.columns.len());
+    for (r, i) in (1u32..).zip(rows) {
+        row.clear();
+        (l.fill)(i, &mut row);
+        for (c, v) in row.iter().enumerate() {
+            write_formatted(ws, r, c as u16, v, styles)?;
         }
     }
     if count > 0 && !headers.is_empty() {
@@ -942,146 +766,6 @@ mod tests {
                 Some(&calamine::Data::Float(f64::from(last - 1)))
             );
         }
-    }
-
-    /// Every part of a workbook whose sheets' rows are spliced in as XML equals the part
-    /// rust_xlsxwriter writes cell by cell, with cells of every kind and awkward text,
-    /// in small and big tables and a listing.
-    #[test]
-    fn spliced_rows_are_the_xml_rust_xlsxwriter_writes() {
-        let texts = [
-            "平常文字",
-            "a&b<c>\"d'",
-            "_x0041_ 字面",
-            " 前后空格 ",
-            "",
-            "行\n内换行",
-            "控制\u{1}字符",
-        ];
-        let l = Listing::new(
-            "记录",
-            &[
-                ("日期", Kind::Date),
-                ("序号", Kind::Int),
-                ("内容", Kind::Text),
-                ("备注", Kind::Text),
-            ],
-            CHARTED_ROWS_HELD + 40,
-            move |i, row| {
-                let odd = match i % 9 {
-                    0 => Cell::Empty,
-                    1 => NaiveDate::from_ymd_opt(2024, 2, 29).into(),
-                    2 => Cell::Pct(0.125),
-                    3 => Cell::Num(f64::NAN),
-                    4 => Cell::Num(-2.5e-7),
-                    5 => Cell::Int(i64::MAX / 3),
-                    _ => texts[i % texts.len()].into(),
-                };
-                let date = match i % 5 {
-                    0 => Cell::Empty,
-                    1 => "待定".into(),
-                    _ => NaiveDate::from_ymd_opt(2025, 1, 1 + (i % 28) as u32).into(),
-                };
-                row.extend([
-                    date,
-                    Cell::Int(i as i64),
-                    texts[i % texts.len()].into(),
-                    odd,
-                ]);
-            },
-        );
-        // Small tables: one with a title, notes, a blank cell and dropdowns over rows
-        // still to fill; one with a chart, whose cells rust_xlsxwriter keeps.
-        let mut t = Table::new("汇总", &["姓名", "次数", "占比"]);
-        t.title = Some("小表".into());
-        t.notes = vec!["注：小表说明".into()];
-        t.rows
-            .push(vec!["张三".into(), Cell::Int(3), Cell::Pct(0.5)]);
-        t.rows.push(vec!["".into(), Cell::Empty, Cell::Num(1.25)]);
-        t.dropdowns = vec![(0, Dropdown::Values(vec!["是".into(), "否".into()]))];
-        t.input_rows = 5;
-        let mut charted = Table::new("图表", &["小组", "人数"]);
-        charted.rows = (0..4)
-            .map(|i| vec![format!("第{i}组").into(), Cell::Int(i)])
-            .collect();
-        charted.charts.push(ChartSpec {
-            title: "人数".into(),
-            pie: false,
-            category_col: 0,
-            value_col: 1,
-            rows: (0, 3),
-            anchor: (7, 0),
-            percent: false,
-        });
-        // A big table with a title and notes: shares, dates, a stray cell past the
-        // headers and blank rows at the end.
-        let mut big = Table::new("代表", &["姓名", "出席率", "日期"]);
-        big.title = Some("履职档案汇总".into());
-        big.notes = vec!["说明一".into(), "说明二 & <注>".into()];
-        for i in 0..CHARTED_ROWS_HELD + 7 {
-            let date = match i % 4 {
-                0 => Cell::Empty,
-                1 => "不详".into(),
-                _ => NaiveDate::from_ymd_opt(2023, 5, 1 + (i % 30) as u32).into(),
-            };
-            let share = if i % 6 == 0 {
-                Cell::Int(1)
-            } else {
-                Cell::Pct(i as f64 / 1e5)
-            };
-            let mut row = vec![format!("代表{i}").into(), share, date];
-            if i == 17 {
-                row.push("表外".into());
-            }
-            if i + 2 >= CHARTED_ROWS_HELD + 7 {
-                row = vec![Cell::Empty, "".into()];
-            }
-            big.rows.push(row);
-        }
-        let sheets = [
-            Sheet::Table(&t),
-            Sheet::Listing(&l),
-            Sheet::Table(&big),
-            Sheet::Table(&charted),
-        ];
-        let ours =
-            super::super::zip_parts(&workbook_with(&sheets, "x", 25_000, true).expect("spliced"));
-        let theirs =
-            super::super::zip_parts(&workbook_with(&sheets, "x", 25_000, false).expect("by cell"));
-        let names = |p: &[(String, Vec<u8>)]| p.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&ours), names(&theirs));
-        for ((name, a), (_, b)) in ours.iter().zip(&theirs) {
-            if a != b {
-                let at = a
-                    .iter()
-                    .zip(b)
-                    .position(|(x, y)| x != y)
-                    .unwrap_or(a.len().min(b.len()));
-                panic!(
-                    "{name} differs at byte {at}:\n ours:   {}\n theirs: {}",
-                    String::from_utf8_lossy(&a[at.saturating_sub(80)..(at + 80).min(a.len())]),
-                    String::from_utf8_lossy(&b[at.saturating_sub(80)..(at + 80).min(b.len())])
-                );
-            }
-        }
-        assert_eq!(ours.len(), theirs.len());
-        // Spliced body cells carry the bordered 宋体 format, blanks included; the
-        // charted table keeps its cells in the shared-string table.
-        let part = |n: &str| {
-            let (_, xml) = ours.iter().find(|(m, _)| m == n).expect("part");
-            String::from_utf8_lossy(xml).to_string()
-        };
-        let text = Styles::new();
-        let xf = text.index(&text.text);
-        assert!(part("xl/worksheets/sheet1.xml").contains(&format!("<c r=\"B4\" s=\"{xf}\"/>")));
-        assert!(part("xl/worksheets/sheet1.xml").contains(&format!(
-            "<c r=\"A3\" s=\"{xf}\" t=\"inlineStr\"><is><t>张三</t>"
-        )));
-        assert!(part("xl/worksheets/sheet3.xml").contains(&format!(
-            "<c r=\"A20002\" s=\"{xf}\" t=\"inlineStr\"><is><t>代表19999</t>"
-        )));
-        assert!(part("xl/worksheets/sheet4.xml").contains("t=\"s\""));
-        assert!(ours.iter().any(|(n, _)| n == "xl/charts/chart1.xml"));
     }
 
     #[test]

@@ -1,0 +1,232 @@
+//! What the document-writing subcommands share: the document options, rendering a
+//! template into a staged DOCX, and staging a period's archive (summary workbook,
+//! Parquet, scores, one DOCX per delegate and, at term end, one bound volume per group).
+
+use crate::documents::{chair, term, view, DocumentView, Word};
+use crate::domain::archive::{Archive, DelegateArchive};
+use crate::domain::score::ScoreRules;
+use crate::input::Dataset;
+use crate::output::{safe_file, safe_name, Staging};
+use crate::render::{docx, parquet, template, xlsx};
+use anyhow::Result;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Options of the jobs that write documents.
+#[derive(Debug, Clone, Args)]
+pub struct DocOptions {
+    /// 模板文件夹：其中与内置模板同名的文件将代替内置模板（默认 templates）
+    #[arg(
+        long,
+        default_value = "templates",
+        hide_default_value = true,
+        value_name = "文件夹"
+    )]
+    pub templates: PathBuf,
+    /// 成文日期，如 2026-01-10（默认：年度工作为该年 12 月 31 日，届末工作为届期结束日）
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+}
+
+/// Renders templates into DOCX files named by their titles.
+pub struct Docs<'a> {
+    pub templates: &'a Path,
+    pub author: &'a str,
+    /// 成文日期, written out.
+    pub date: String,
+}
+
+impl Docs<'_> {
+    /// Stages a document's editions: the Word file named by its title, and the workbook
+    /// named by `view.workbook` or else that title. Returns the Word title, or else the
+    /// workbook's name.
+    pub fn write_view(
+        &self,
+        stage: &mut Staging,
+        dir: &Path,
+        view: DocumentView,
+    ) -> Result<String> {
+        let doc = match view.word {
+            Some(Word::Template {
+                name,
+                mut vars,
+                tables,
+            }) => {
+                if let serde_json::Value::Object(m) = &mut vars {
+                    m.entry("date")
+                        .or_insert_with(|| serde_json::Value::from(self.date.clone()));
+                }
+                let tmpl = template::load(self.templates, name)?;
+                Some(template::render(&tmpl, &vars, &tables, self.author)?)
+            }
+            Some(Word::Laid(doc)) => Some(doc),
+            None => None,
+        };
+        let title = match doc {
+            Some(doc) => {
+                let title = doc.title.replace('\n', "");
+                let file = view.file.as_deref().unwrap_or(&title);
+                stage.write(dir.join(safe_file(file, "docx")), &docx::render(&doc)?)?;
+                Some(title)
+            }
+            None => None,
+        };
+        let name = view.workbook.or_else(|| title.clone()).unwrap_or_default();
+        if !view.sheets.is_empty() {
+            stage.write(
+                dir.join(safe_file(&name, "xlsx")),
+                &xlsx::workbook(&view.sheets, &name)?,
+            )?;
+        }
+        Ok(title.unwrap_or(name))
+    }
+}
+
+/// Output files with their paths, in the order they are written.
+pub type Files = Vec<(PathBuf, Vec<u8>)>;
+
+pub fn write_all(stage: &mut Staging, files: Files) -> Result<()> {
+    for (path, bytes) in files {
+        stage.write(path, &bytes)?;
+    }
+    Ok(())
+}
+
+/// The archive's summary files: the summary workbook, its Parquet twins and the scores,
+/// with their paths under `dir`, in a fixed order.
+pub fn summary_files(
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+    rules: &(ScoreRules, String),
+) -> Result<Files> {
+    let (summary, listings) = view::archive_workbook(
+        archive,
+        &data.records,
+        &data.roster,
+        &data.config.district.name,
+    );
+    let title = format!(
+        "{}人大代表{}履职档案汇总",
+        data.config.district.name, archive.period.label
+    );
+    let mut sheets = vec![xlsx::Sheet::Table(&summary)];
+    sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
+    let mut files = vec![(
+        dir.join("履职档案汇总.xlsx"),
+        xlsx::workbook_of(&sheets, &title)?,
+    )];
+    let parquet_dir = dir.join("parquet");
+    files.push((
+        parquet_dir.join(safe_file(&summary.sheet, "parquet")),
+        parquet::parquet(&summary)?,
+    ));
+    for l in &listings {
+        files.push((
+            parquet_dir.join(safe_file(&l.sheet, "parquet")),
+            parquet::listing_parquet(l)?,
+        ));
+    }
+    let scores = chair::score_workbook(archive, &rules.0, &rules.1);
+    files.push((
+        dir.join(safe_file(
+            &format!("{}履职积分", archive.period.label),
+            "xlsx",
+        )),
+        xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
+    ));
+    Ok(files)
+}
+
+/// One DOCX of the archive.
+enum Job<'a> {
+    /// A delegate's archive, in the folder of their group.
+    Archive(&'a str, &'a DelegateArchive),
+    /// A group's bound volume (装订成册): its cover, then each member's archive.
+    Volume(&'a str, &'a [&'a DelegateArchive]),
+}
+
+/// Stages the archive: the summary files and one DOCX archive per delegate under a
+/// folder per group, and with `volumes` one bound volume per group. Returns the number
+/// of archive documents.
+pub fn stage_archive(
+    stage: &mut Staging,
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+    rules: &(ScoreRules, String),
+    docs: &DocOptions,
+    volumes: bool,
+) -> Result<usize> {
+    write_all(stage, summary_files(dir, archive, data, rules)?)?;
+    let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
+    let prepared = template::Prepared::new(&tmpl)?;
+    let by = view::ByDelegate::new(&data.records);
+    let author = format!("{}代表联络室", data.config.district.standing_committee);
+    let archive_doc = |d: &DelegateArchive| {
+        let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
+        prepared.render(&vars, &tables, &author)
+    };
+    let groups = groups_in_order(archive, data);
+    let mut jobs = Vec::new();
+    for (group, members) in &groups {
+        jobs.extend(members.iter().map(|d| Job::Archive(group, d)));
+        if volumes {
+            jobs.push(Job::Volume(group, members));
+        }
+    }
+    // Documents are independent: rendered on all cores, written in order.
+    let rendered = crate::par::map(&jobs, |job| -> Result<(PathBuf, Vec<u8>)> {
+        match job {
+            Job::Archive(group, d) => {
+                let name = safe_file(&format!("{}_{}", d.delegate.id, d.delegate.name), "docx");
+                let bytes = docx::render(&archive_doc(d)?)?;
+                Ok((
+                    dir.join("履职档案").join(safe_name(group)).join(name),
+                    bytes,
+                ))
+            }
+            Job::Volume(group, members) => {
+                let cover = term::volume(group, &data.config, members, &author);
+                let parts = members
+                    .iter()
+                    .map(|d| archive_doc(d))
+                    .collect::<Result<Vec<_>>>()?;
+                let bytes = docx::render_bound(&cover, &parts)?;
+                Ok((dir.join("装订成册").join(safe_file(group, "docx")), bytes))
+            }
+        }
+    });
+    for file in rendered {
+        let (path, bytes) = file?;
+        stage.write(path, &bytes)?;
+    }
+    Ok(archive.delegates.len())
+}
+
+/// Groups in roster order (then any group only the archive knows), each with its
+/// delegates in archive order.
+fn groups_in_order<'a>(
+    archive: &'a Archive,
+    data: &Dataset,
+) -> Vec<(String, Vec<&'a DelegateArchive>)> {
+    let mut groups: Vec<(String, Vec<&DelegateArchive>)> = data
+        .roster
+        .groups()
+        .into_iter()
+        .map(|g| (g, Vec::new()))
+        .collect();
+    let mut index: std::collections::HashMap<String, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, (g, _))| (g.clone(), i))
+        .collect();
+    for d in &archive.delegates {
+        let i = *index.entry(d.delegate.group.clone()).or_insert_with(|| {
+            groups.push((d.delegate.group.clone(), Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(d);
+    }
+    groups
+}
