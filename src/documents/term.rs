@@ -5,7 +5,7 @@
 use super::DocumentView;
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
-use crate::domain::model::Records;
+use crate::domain::model::{Records, ReportToVoters};
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
@@ -137,33 +137,85 @@ pub fn build(
     config: &Config,
     years: &[i32],
 ) -> Vec<DocumentView> {
-    let t = &config.thresholds;
-    let scored = score::score_all(archive, rules_);
     let absences = rules::term_absences(records, NaiveDate::MAX);
-    let above: BTreeSet<&str> = records
-        .reports
-        .iter()
-        .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
-        .map(|r| r.delegate.as_str())
-        .collect();
-    let mut reports_of: HashMap<&str, Vec<&crate::domain::model::ReportToVoters>> = HashMap::new();
-    for r in &records.reports {
-        reports_of.entry(r.delegate.as_str()).or_default().push(r);
+    vec![
+        renomination_list(archive, records, rules_, config, &absences),
+        exit_findings(archive, records, config, &absences),
+        report_coverage_over_term(archive, records, config, years),
+    ]
+}
+
+/// Every delegate's unapproved congress absences in the term (R8), as `rules` gives them.
+type Absences = BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>>;
+
+/// What the re-nomination list needs besides the archive and the absences: who is above
+/// the 不满意 limit, each delegate's reports and commendations.
+struct TermFacts<'a> {
+    above: BTreeSet<&'a str>,
+    reports_of: HashMap<&'a str, Vec<&'a ReportToVoters>>,
+    records: &'a Records,
+}
+
+impl<'a> TermFacts<'a> {
+    fn new(records: &'a Records, config: &Config) -> TermFacts<'a> {
+        let limit = config.thresholds.dissatisfied_share_limit;
+        let mut reports_of: HashMap<&str, Vec<&ReportToVoters>> = HashMap::new();
+        for r in &records.reports {
+            reports_of.entry(r.delegate.as_str()).or_default().push(r);
+        }
+        TermFacts {
+            above: records
+                .reports
+                .iter()
+                .filter(|r| r.advises_resignation(limit))
+                .map(|r| r.delegate.as_str())
+                .collect(),
+            reports_of,
+            records,
+        }
     }
-    let commendations_of = |id: &str| -> String {
-        records
+
+    fn commendations(&self, id: &str) -> String {
+        self.records
             .commendations
             .iter()
             .filter(|c| c.delegate == id)
             .map(|c| format!("{}年度{}", c.year, c.kind.label()))
             .collect::<Vec<_>>()
             .join("、")
-    };
-    // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 is a column only when some is not zero.
-    let unreported = archive
-        .delegates
-        .iter()
-        .any(|d| d.get(Metric::CongressUnreported) > 0);
+    }
+
+    /// Each 述职 with its date, form and rates, or 未述职.
+    fn reports_text(&self, id: &str) -> String {
+        let reps = self
+            .reports_of
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if reps.is_empty() {
+            return "未述职".to_string();
+        }
+        reps.iter()
+            .map(|r| {
+                let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
+                let pc = crate::domain::text::rate;
+                format!(
+                    "{}{}，满意率{}、满意及基本满意率{}、不满意率{}",
+                    chinese_date(r.date),
+                    r.form.label(),
+                    pc(rt.map(|x| x.satisfied)),
+                    pc(rt.map(|x| x.satisfied_or_basically)),
+                    pc(rt.map(|x| x.dissatisfied))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+/// The columns of the re-nomination list; 未报 only when some delegate has one
+/// (应出席 = 出席 + 请假 + 缺席 + 未报).
+fn renomination_headers(unreported: bool) -> Vec<&'static str> {
     let mut headers = vec![
         "代表小组",
         "姓名",
@@ -192,7 +244,45 @@ pub fn build(
     if !unreported {
         headers.retain(|h| *h != "区人代会未报");
     }
-    let mut list = Table::new("继续提名建议名单", &headers);
+    headers
+}
+
+/// The service period as the list writes it, and whether it is the whole term.
+fn service_text(dl: &crate::domain::model::Delegate, config: &Config) -> (String, bool) {
+    let start = dl.service_start(config.term.start);
+    let end = dl.service_end(config.term.end);
+    let full = start == config.term.start && end == config.term.end;
+    let text = format!(
+        "{}至{}{}",
+        chinese_date(start),
+        chinese_date(end),
+        if full {
+            ""
+        } else {
+            "（任职不满届期，按任职期间计）"
+        }
+    );
+    (text, full)
+}
+
+/// The re-nomination suggestion list (R7): every delegate with the figures, the category
+/// and its reasons, one sheet for all and one per group; the Word edition lists names,
+/// categories and reasons.
+fn renomination_list(
+    archive: &Archive,
+    records: &Records,
+    rules_: &ScoreRules,
+    config: &Config,
+    absences: &Absences,
+) -> DocumentView {
+    let t = &config.thresholds;
+    let facts = TermFacts::new(records, config);
+    let scored = score::score_all(archive, rules_);
+    let unreported = archive
+        .delegates
+        .iter()
+        .any(|d| d.get(Metric::CongressUnreported) > 0);
+    let mut list = Table::new("继续提名建议名单", &renomination_headers(unreported));
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
         config.term_name()
@@ -202,85 +292,28 @@ pub fn build(
     let mut partial = 0;
     for (d, (s, _, overall)) in archive.delegates.iter().zip(&scored) {
         let dl = &d.delegate;
-        let start = dl.service_start(config.term.start);
-        let end = dl.service_end(config.term.end);
-        let full = start == config.term.start && end == config.term.end;
+        let (served, full) = service_text(dl, config);
         if !full {
             partial += 1;
         }
-        let served = format!(
-            "{}至{}{}",
-            chinese_date(start),
-            chinese_date(end),
-            if full {
-                String::new()
-            } else {
-                "（任职不满届期，按任职期间计）".to_string()
-            }
-        );
-        let reps = reports_of.get(dl.id.as_str()).cloned().unwrap_or_default();
-        let rep_text = if reps.is_empty() {
-            "未述职".to_string()
-        } else {
-            reps.iter()
-                .map(|r| {
-                    let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
-                    let pc = crate::domain::text::rate;
-                    format!(
-                        "{}{}，满意率{}、满意及基本满意率{}、不满意率{}",
-                        chinese_date(r.date),
-                        r.form.label(),
-                        pc(rt.map(|x| x.satisfied)),
-                        pc(rt.map(|x| x.satisfied_or_basically)),
-                        pc(rt.map(|x| x.dissatisfied))
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("；")
-        };
-        let facts = Facts {
-            left: (!dl.is_serving()).then(|| (dl.status.clone(), end)),
+        let f = Facts {
+            left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
             unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
-            dissatisfied_above_limit: above.contains(dl.id.as_str()),
-            reports: reps.len() as u32,
+            dissatisfied_above_limit: facts.above.contains(dl.id.as_str()),
+            reports: facts
+                .reports_of
+                .get(dl.id.as_str())
+                .map_or(0, |v| v.len() as u32),
             congress_expected: d.get(Metric::CongressExpected),
             congress_attended: d.get(Metric::CongressAttended),
             overall_band: *overall,
             partial_term: s.partial,
         };
-        let (cat, reasons) = renomination(&facts, &Criteria::from(t));
+        let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
         let reason = reasons.join("；");
-        let pair = |e: Metric, a: Metric| {
-            if d.get(e) == 0 {
-                "—".to_string()
-            } else {
-                format!("{}/{}", d.get(e), d.get(a))
-            }
-        };
-        let mut row: Vec<Cell> = vec![
-            dl.group.clone().into(),
-            dl.name.clone().into(),
-            dl.id.clone().into(),
-            dl.status_label().to_string().into(),
-            served.into(),
-            d.get(Metric::CongressExpected).into(),
-            d.get(Metric::CongressAttended).into(),
-            d.get(Metric::CongressLeave).into(),
-            d.get(Metric::CongressAbsent).into(),
-        ];
-        if unreported {
-            row.push(d.get(Metric::CongressUnreported).into());
-        }
+        let mut row = renomination_row(d, &served, unreported, &facts);
         row.extend([
-            pair(Metric::ScExpected, Metric::ScAttended).into(),
-            pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
-            d.get(Metric::SuggestionsLed).into(),
-            d.get(Metric::SuggestionsCosigned).into(),
-            d.get(Metric::RecessActivities).into(),
-            d.get(Metric::VoterContacts).into(),
-            rep_text.into(),
-            commendations_of(&dl.id).into(),
             Cell::Num(s.total),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             overall.label(rules_.top_share, rules_.bottom_share).into(),
@@ -306,38 +339,17 @@ pub fn build(
             String::new()
         },
     ));
-    // The same list per group: one sheet each, for the groups to work from.
-    let mut renomination_xlsx = vec![list.clone()];
-    let groups = archive.groups();
-    // Rows partitioned by group once (not the whole list copied per group).
-    let mut by_group: std::collections::HashMap<&str, Vec<Vec<Cell>>> =
-        std::collections::HashMap::new();
-    for r in &list.rows {
-        if let Some(Cell::Text(g)) = r.first() {
-            by_group.entry(g.as_str()).or_default().push(r.clone());
-        }
-    }
-    for g in &groups {
-        let headers: Vec<&str> = list.headers.iter().map(|h| h.as_str()).collect();
-        let mut per = Table::new(g.chars().take(31).collect::<String>(), &headers);
-        per.title = Some(format!(
-            "{g}代表小组{}代表继续提名建议名单（草案）",
-            config.term_name()
-        ));
-        per.rows = by_group.remove(g.as_str()).unwrap_or_default();
-        per.notes = list.notes.clone();
-        renomination_xlsx.push(per);
-    }
-    let mut rtables = HashMap::new();
-    rtables.insert(
+    let mut sheets = vec![list.clone()];
+    sheets.extend(per_group_sheets(&list, &archive.groups(), config));
+    let tables = HashMap::from([(
         "名单".to_string(),
         TableBlock::new(
             &["代表小组", "姓名", "建议类别", "理由"],
             doc_rows,
             &[6, 5, 6, 18],
         ),
-    );
-    let renomination_vars = json!({
+    )]);
+    let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
         "standing_committee": config.district.standing_committee,
@@ -348,26 +360,102 @@ pub fn build(
         "partial": partial,
         "rules": rules_.label(),
     });
+    DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
+}
 
-    // Exit findings (R8).
+/// A delegate's figures in the list, up to 通报表彰 (the scores and category follow).
+fn renomination_row(
+    d: &DelegateArchive,
+    served: &str,
+    unreported: bool,
+    facts: &TermFacts,
+) -> Vec<Cell> {
+    let dl = &d.delegate;
+    let pair = |e: Metric, a: Metric| {
+        if d.get(e) == 0 {
+            "—".to_string()
+        } else {
+            format!("{}/{}", d.get(e), d.get(a))
+        }
+    };
+    let mut row: Vec<Cell> = vec![
+        dl.group.clone().into(),
+        dl.name.clone().into(),
+        dl.id.clone().into(),
+        dl.status_label().to_string().into(),
+        served.into(),
+        d.get(Metric::CongressExpected).into(),
+        d.get(Metric::CongressAttended).into(),
+        d.get(Metric::CongressLeave).into(),
+        d.get(Metric::CongressAbsent).into(),
+    ];
+    if unreported {
+        row.push(d.get(Metric::CongressUnreported).into());
+    }
+    row.extend([
+        pair(Metric::ScExpected, Metric::ScAttended).into(),
+        pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
+        d.get(Metric::SuggestionsLed).into(),
+        d.get(Metric::SuggestionsCosigned).into(),
+        d.get(Metric::RecessActivities).into(),
+        d.get(Metric::VoterContacts).into(),
+        facts.reports_text(&dl.id).into(),
+        facts.commendations(&dl.id).into(),
+    ]);
+    row
+}
+
+/// The same list per group: one sheet each, for the groups to work from.
+fn per_group_sheets(list: &Table, groups: &[String], config: &Config) -> Vec<Table> {
+    // Rows partitioned by group once (not the whole list copied per group).
+    let mut by_group: HashMap<&str, Vec<Vec<Cell>>> = HashMap::new();
+    for r in &list.rows {
+        if let Some(Cell::Text(g)) = r.first() {
+            by_group.entry(g.as_str()).or_default().push(r.clone());
+        }
+    }
+    let headers: Vec<&str> = list.headers.iter().map(|h| h.as_str()).collect();
+    groups
+        .iter()
+        .map(|g| {
+            let mut per = Table::new(g.chars().take(31).collect::<String>(), &headers);
+            per.title = Some(format!(
+                "{g}代表小组{}代表继续提名建议名单（草案）",
+                config.term_name()
+            ));
+            per.rows = by_group.remove(g.as_str()).unwrap_or_default();
+            per.notes = list.notes.clone();
+            per
+        })
+        .collect()
+}
+
+/// The report on qualification (R8): qualifications ended by law, resignations advised,
+/// and the term's changes (left, by-elected).
+fn exit_findings(
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+    absences: &Absences,
+) -> DocumentView {
+    let t = &config.thresholds;
     let name_of = |id: &str| archive.delegates.iter().find(|d| d.delegate.id == id);
     let mut ends = Vec::new();
-    for (id, list) in &absences {
+    for (id, list) in absences {
+        let Some(d) = name_of(id) else { continue };
         if rules::qualification_ends(list.len() as u32, t.unapproved_absence_limit) {
-            if let Some(d) = name_of(id) {
-                let when: Vec<String> = list
-                    .iter()
-                    .map(|(a, b, m)| {
-                        format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
-                    })
-                    .collect();
-                ends.push(vec![
-                    d.delegate.name.clone(),
-                    d.delegate.group.clone(),
-                    list.len().to_string(),
-                    when.join("；"),
-                ]);
-            }
+            let when: Vec<String> = list
+                .iter()
+                .map(|(a, b, m)| {
+                    format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                })
+                .collect();
+            ends.push(vec![
+                d.delegate.name.clone(),
+                d.delegate.group.clone(),
+                list.len().to_string(),
+                when.join("；"),
+            ]);
         }
     }
     let mut resign = Vec::new();
@@ -386,60 +474,8 @@ pub fn build(
             ]);
         }
     }
-    let status: Vec<Vec<String>> = archive
-        .delegates
-        .iter()
-        .filter(|d| !d.delegate.is_serving() || d.delegate.elected.is_some())
-        .map(|d| {
-            let dl = &d.delegate;
-            if dl.is_serving() {
-                vec![
-                    dl.name.clone(),
-                    dl.group.clone(),
-                    "补选".to_string(),
-                    dl.elected.map(chinese_date).unwrap_or_default(),
-                ]
-            } else {
-                vec![
-                    dl.name.clone(),
-                    dl.group.clone(),
-                    dl.status.clone(),
-                    dl.status_date.map(chinese_date).unwrap_or_default(),
-                ]
-            }
-        })
-        .collect();
-    let mut etables = HashMap::new();
-    etables.insert(
-        "资格终止".to_string(),
-        TableBlock::new(
-            &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
-            ends.clone(),
-            &[5, 6, 5, 18],
-        ),
-    );
-    etables.insert(
-        "建议辞职".to_string(),
-        TableBlock::new(
-            &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
-            resign.clone(),
-            &[5, 6, 7, 6, 5],
-        ),
-    );
-    etables.insert(
-        "代表变动".to_string(),
-        TableBlock::new(
-            &["姓名", "代表小组", "变动情况", "日期"],
-            status.clone(),
-            &[6, 7, 6, 8],
-        ),
-    );
-    let exit_xlsx = vec![
-        Table::from_block("资格终止", &etables["资格终止"]),
-        Table::from_block("建议辞职", &etables["建议辞职"]),
-        Table::from_block("代表变动", &etables["代表变动"]),
-    ];
-    let exit_vars = json!({
+    let status = changes(archive);
+    let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
         "standing_committee": config.district.standing_committee,
@@ -449,8 +485,76 @@ pub fn build(
         "absence_limit": t.unapproved_absence_limit,
         "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
     });
+    let blocks = [
+        (
+            "资格终止",
+            TableBlock::new(
+                &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
+                ends,
+                &[5, 6, 5, 18],
+            ),
+        ),
+        (
+            "建议辞职",
+            TableBlock::new(
+                &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
+                resign,
+                &[5, 6, 7, 6, 5],
+            ),
+        ),
+        (
+            "代表变动",
+            TableBlock::new(
+                &["姓名", "代表小组", "变动情况", "日期"],
+                status,
+                &[6, 7, 6, 8],
+            ),
+        ),
+    ];
+    let sheets = blocks
+        .iter()
+        .map(|(name, b)| Table::from_block(*name, b))
+        .collect();
+    let tables = blocks
+        .into_iter()
+        .map(|(name, b)| (name.to_string(), b))
+        .collect();
+    DocumentView::worded(template::EXIT_FINDINGS, vars, tables).with_sheets(sheets, None)
+}
 
-    // 述职 coverage: who never reported, and each group's yearly record.
+/// The term's changes: delegates who left (with how and when) and by-elected ones.
+fn changes(archive: &Archive) -> Vec<Vec<String>> {
+    archive
+        .delegates
+        .iter()
+        .filter(|d| !d.delegate.is_serving() || d.delegate.elected.is_some())
+        .map(|d| {
+            let dl = &d.delegate;
+            let (what, when) = if dl.is_serving() {
+                ("补选".to_string(), dl.elected)
+            } else {
+                (dl.status.clone(), dl.status_date)
+            };
+            vec![
+                dl.name.clone(),
+                dl.group.clone(),
+                what,
+                when.map(chinese_date).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// 述职 over the term: who never reported, and each group's yearly record against the
+/// yearly share.
+fn report_coverage_over_term(
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+    years: &[i32],
+) -> DocumentView {
+    let t = &config.thresholds;
+    let groups = archive.groups();
     let ever: BTreeSet<&str> = records
         .reports
         .iter()
@@ -518,13 +622,7 @@ pub fn build(
         }
         yearly.rows.push(row);
     }
-    vec![
-        DocumentView::worded(template::RENOMINATION, renomination_vars, rtables)
-            .with_sheets(renomination_xlsx, None),
-        DocumentView::worded(template::EXIT_FINDINGS, exit_vars, etables)
-            .with_sheets(exit_xlsx, None),
-        DocumentView::workbook("述职评议完成情况", vec![yearly, never]),
-    ]
+    DocumentView::workbook("述职评议完成情况", vec![yearly, never])
 }
 
 /// The cover and catalogue of one group's bound volume (装订成册); each delegate's term
