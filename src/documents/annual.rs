@@ -6,7 +6,8 @@ use super::DocumentView;
 use crate::config::Config;
 use crate::domain::archive::{Archive, DelegateArchive, Metric};
 use crate::domain::model::{
-    HandlingResult, MeetingKind, Records, Roster, Satisfaction, SuggestionPeriod,
+    HandlingResult, MeetingKind, Records, ReportForm, ReportToVoters, Roster, Satisfaction,
+    SuggestionPeriod,
 };
 use crate::domain::rules;
 use crate::domain::text::percent;
@@ -220,259 +221,15 @@ pub fn build(
     config: &Config,
     date: String,
 ) -> AnnualView {
-    let p = &archive.period;
-    let t = &config.thresholds;
-    let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
-    let serving_at_end: Vec<&DelegateArchive> = all
-        .iter()
-        .copied()
-        .filter(|d| d.delegate.service_end(config.term.end) >= p.end)
-        .collect();
-    let in_year = |d: chrono::NaiveDate| p.contains(d);
-    let meetings = |k: MeetingKind| -> u32 {
-        let set: BTreeSet<_> = records
-            .attendance
-            .iter()
-            .filter(|a| a.kind == k && in_year(a.date))
-            .map(crate::input::meeting_key)
-            .collect();
-        set.len() as u32
-    };
-    let mut sessions: Vec<(chrono::NaiveDate, String)> = records
-        .attendance
-        .iter()
-        .filter(|a| a.kind == MeetingKind::Congress && in_year(a.date))
-        .map(|a| (a.date, a.meeting.clone()))
-        .collect();
-    sessions.sort();
-    sessions.dedup_by(|a, b| a.0 == b.0);
-
-    use Metric::*;
-    let congress_attendance = attendance(
-        &all,
-        meetings(MeetingKind::Congress),
-        [
-            CongressExpected,
-            CongressAttended,
-            CongressLeave,
-            CongressAbsent,
-            CongressUnreported,
-        ],
-    );
-    let sc_members: Vec<&DelegateArchive> = all
-        .iter()
-        .copied()
-        .filter(|d| d.delegate.roles.standing_committee)
-        .collect();
-    let sc_attendance = Attendance {
-        observers: sum(&all, ScObserver),
-        ..attendance(
-            &sc_members,
-            meetings(MeetingKind::StandingCommittee),
-            [ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported],
-        )
-    };
-    let committee_members: Vec<&DelegateArchive> = all
-        .iter()
-        .copied()
-        .filter(|d| !d.delegate.committee.is_empty())
-        .collect();
-    let committee_attendance = Attendance {
-        observers: sum(&all, CommitteeObserver),
-        ..attendance(
-            &committee_members,
-            meetings(MeetingKind::CommitteeMeeting),
-            [
-                CommitteeExpected,
-                CommitteeAttended,
-                CommitteeLeave,
-                CommitteeAbsent,
-                CommitteeUnreported,
-            ],
-        )
-    };
-    let n = all.len() as u32;
-    let count_if =
-        |f: &dyn Fn(&&DelegateArchive) -> bool| all.iter().filter(|d| f(d)).count() as u32;
-
-    // Suggestions of the year.
-    let sugg: Vec<_> = records
-        .suggestions
-        .iter()
-        .filter(|s| in_year(s.date))
-        .collect();
-    let total = sugg.len() as u32;
-    let by_result = |r: HandlingResult| sugg.iter().filter(|s| s.result == Some(r)).count() as u32;
-    let by_sat = |x: Satisfaction| sugg.iter().filter(|s| s.satisfaction == Some(x)).count() as u32;
-    let rated = sugg.iter().filter(|s| s.satisfaction.is_some()).count() as u32;
-    let suggestions = Suggestions {
-        total,
-        session: sugg
-            .iter()
-            .filter(|s| s.period == Some(SuggestionPeriod::Session))
-            .count() as u32,
-        recess: sugg
-            .iter()
-            .filter(|s| s.period == Some(SuggestionPeriod::Recess))
-            .count() as u32,
-        lead_delegates: part(count_if(&|d| d.get(SuggestionsLed) > 0), n),
-        cosignatures: sum(&all, SuggestionsCosigned),
-        result_a: part(by_result(HandlingResult::Solved), total),
-        result_b: part(by_result(HandlingResult::InProgress), total),
-        result_c: part(by_result(HandlingResult::Deferred), total),
-        result_d: part(by_result(HandlingResult::ForReference), total),
-        pending: sugg.iter().filter(|s| s.result.is_none()).count() as u32,
-        rated,
-        satisfied: part(by_sat(Satisfaction::Satisfied), rated),
-        basically: part(by_sat(Satisfaction::Basically), rated),
-        dissatisfied: part(by_sat(Satisfaction::Dissatisfied), rated),
-        satisfied_or_basically_pct: percent(
-            by_sat(Satisfaction::Satisfied) + by_sat(Satisfaction::Basically),
-            rated,
-        ),
-    };
-    let activities = Activities {
-        total: sum(&all, RecessActivities),
-        active_delegates: part(count_if(&|d| d.get(RecessActivities) > 0), n),
-        group_activity: sum(&all, GroupActivities),
-        inspection: sum(&all, Inspections),
-        survey: sum(&all, Surveys),
-        law_check: sum(&all, LawChecks),
-        voter_contact: sum(&all, VoterContacts),
-        voter_contact_delegates: part(count_if(&|d| d.get(VoterContacts) > 0), n),
-        other: sum(&all, OtherActivities),
-    };
-
-    // 述职评议 (R6): per group against the yearly share, and term coverage to date.
-    let reps: Vec<_> = records.reports.iter().filter(|r| in_year(r.date)).collect();
-    let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
-    let mut group_rows = Vec::new();
-    let mut shortfalls = Vec::new();
+    let y = Year::new(archive, records, history, config);
+    let (p, t, all) = (y.p, &config.thresholds, &y.all);
     let groups = roster.groups();
-    for g in &groups {
-        let members: Vec<&&DelegateArchive> = serving_at_end
-            .iter()
-            .filter(|d| &d.delegate.group == g)
-            .collect();
-        let did = members
-            .iter()
-            .filter(|d| reported.contains(d.delegate.id.as_str()))
-            .count() as u32;
-        let c = rules::report_coverage(members.len() as u32, did, t.report_share_per_year);
-        if !c.met {
-            shortfalls.push(GroupShortfall {
-                group: g.clone(),
-                delegates: c.delegates,
-                reported: did,
-                required: c.required,
-                still_needed: c.still_needed,
-            });
-        }
-        group_rows.push((g.clone(), c));
-    }
-    let ever: BTreeSet<&str> = history
-        .reports
-        .iter()
-        .filter(|r| r.date <= p.end)
-        .map(|r| r.delegate.as_str())
-        .collect();
-    let (vs, vb, vd) = reps.iter().fold((0, 0, 0), |a, r| {
-        (a.0 + r.satisfied, a.1 + r.basically, a.2 + r.dissatisfied)
-    });
-    let valid = vs + vb + vd;
-    let reports = ReportsToVoters {
-        delegates: part(reported.len() as u32, n),
-        in_person: reps
-            .iter()
-            .filter(|r| r.form == crate::domain::model::ReportForm::InPerson)
-            .count() as u32,
-        written: reps
-            .iter()
-            .filter(|r| r.form == crate::domain::model::ReportForm::Written)
-            .count() as u32,
-        meetings: reps.len() as u32,
-        voters: reps.iter().map(|r| r.voters).sum(),
-        meetings_below_min: reps
-            .iter()
-            .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
-            .count() as u32,
-        votes_satisfied: vs,
-        votes_basically: vb,
-        votes_dissatisfied: vd,
-        satisfied_pct: percent(vs, valid),
-        satisfied_or_basically_pct: percent(vs + vb, valid),
-        dissatisfied_pct: percent(vd, valid),
-        groups: groups.len() as u32,
-        groups_met: group_rows.iter().filter(|(_, c)| c.met).count() as u32,
-        shortfalls,
-        not_yet_in_term: serving_at_end
-            .iter()
-            .filter(|d| !ever.contains(d.delegate.id.as_str()))
-            .count() as u32,
-    };
-
-    // Problems (R8 and little activity).
-    let term_absences = rules::term_absences(history, p.end);
-    let problems = Problems {
-        absent_this_year: all
-            .iter()
-            .filter(|d| d.get(CongressAbsent) > 0)
-            .map(|d| person(d, format!("未经批准缺席{}次", d.get(CongressAbsent))))
-            .collect(),
-        qualification_ends: all
-            .iter()
-            .filter_map(|d| {
-                let dates = term_absences.get(&d.delegate.id)?;
-                rules::qualification_ends(dates.len() as u32, t.unapproved_absence_limit).then(
-                    || {
-                        // Each absent session by name and days (a session lasts days).
-                        let when: Vec<String> = dates
-                            .iter()
-                            .map(|(a, b, m)| {
-                                format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
-                            })
-                            .collect();
-                        person(
-                            d,
-                            format!(
-                                "本届累计未经批准缺席区人代会{}次，分别为{}",
-                                dates.len(),
-                                when.join("、")
-                            ),
-                        )
-                    },
-                )
-            })
-            .collect(),
-        dissatisfied: reps
-            .iter()
-            .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
-            .filter_map(|r| {
-                let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
-                Some(person(
-                    d,
-                    format!(
-                        "不满意率{}，不满意{}票，有效票{}票",
-                        percent(r.dissatisfied, r.valid_votes()),
-                        r.dissatisfied,
-                        r.valid_votes()
-                    ),
-                ))
-            })
-            .collect(),
-        low_activity: serving_at_end
-            .iter()
-            .filter(|d| rules::low_activity(d.get(RecessActivities), t))
-            .map(|d| person(d, format!("全年闭会期间活动{}次", d.get(RecessActivities))))
-            .collect(),
-        no_activity: serving_at_end
-            .iter()
-            .filter(|d| d.get(RecessActivities) == 0)
-            .count() as u32,
-        unreported_attendance: congress_attendance.unreported
-            + sc_attendance.unreported
-            + committee_attendance.unreported,
-    };
+    let att = y.attendance();
+    let (reports, group_rows, reported) = y.reports_to_voters(&groups);
+    let unreported = att.congress.unreported + att.sc.unreported + att.committee.unreported;
+    let (left_in_year, elected_in_year) = y.changes();
+    use Metric::*;
+    let n = all.len() as u32;
     let report = AnnualReport {
         year: chrono::Datelike::year(&p.start),
         district: config.district.name.clone(),
@@ -482,75 +239,419 @@ pub fn build(
         liaison: config.units.liaison.clone(),
         date,
         delegates: n,
-        serving_at_end: serving_at_end.len() as u32,
-        left_in_year: all
-            .iter()
-            .filter(|d| !d.delegate.is_serving() && d.delegate.status_date.is_some_and(in_year))
-            .map(|d| {
-                person(
-                    d,
-                    format!(
-                        "{}，{}",
-                        d.delegate.status,
-                        d.delegate
-                            .status_date
-                            .map(crate::domain::text::chinese_date)
-                            .unwrap_or_default()
-                    ),
-                )
-            })
-            .collect(),
-        elected_in_year: all
-            .iter()
-            .filter(|d| d.delegate.elected.is_some_and(in_year))
-            .map(|d| {
-                person(
-                    d,
-                    format!(
-                        "{}补选",
-                        d.delegate
-                            .elected
-                            .map(crate::domain::text::chinese_date)
-                            .unwrap_or_default()
-                    ),
-                )
-            })
-            .collect(),
+        serving_at_end: y.serving_at_end.len() as u32,
+        left_in_year,
+        elected_in_year,
         groups: groups.len() as u32,
-        congress_sessions: sessions.into_iter().map(|s| s.1).collect(),
-        congress_attendance,
-        sc_members: sc_members.len() as u32,
-        sc_attendance,
-        committee_members: committee_members.len() as u32,
-        committee_attendance,
-        training_sessions: meetings(MeetingKind::Training),
-        training_attended: sum(&all, TrainingAttended),
-        training_delegates: part(count_if(&|d| d.get(TrainingAttended) > 0), n),
-        suggestions,
-        activities,
+        congress_sessions: y.congress_sessions(),
+        congress_attendance: att.congress,
+        sc_members: att.sc_members,
+        sc_attendance: att.sc,
+        committee_members: att.committee_members,
+        committee_attendance: att.committee,
+        training_sessions: y.meetings(MeetingKind::Training),
+        training_attended: sum(all, TrainingAttended),
+        training_delegates: part(y.count_if(|d| d.get(TrainingAttended) > 0), n),
+        suggestions: y.suggestions(),
+        activities: y.activities(),
+        problems: y.problems(unreported),
         reports,
-        problems,
         report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
         min_voters: t.min_voter_representatives,
         absence_limit: t.unapproved_absence_limit,
         dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
     };
-    let mut tables = HashMap::new();
-    tables.insert(
-        "各代表小组履职情况".to_string(),
-        group_table(&all, &groups, &group_rows, &reported),
-    );
-    tables.insert(
-        "带头履职情况".to_string(),
-        lead_by_example_table(&all, &reported),
-    );
-    tables.insert(
-        "述职评议未达标小组".to_string(),
-        shortfall_table(&report.reports.shortfalls),
-    );
-    tables.insert("问题代表".to_string(), problems_table(&report.problems));
+    let tables = HashMap::from([
+        (
+            "各代表小组履职情况".to_string(),
+            group_table(all, &groups, &group_rows, &reported),
+        ),
+        (
+            "带头履职情况".to_string(),
+            lead_by_example_table(all, &reported),
+        ),
+        (
+            "述职评议未达标小组".to_string(),
+            shortfall_table(&report.reports.shortfalls),
+        ),
+        ("问题代表".to_string(), problems_table(&report.problems)),
+    ]);
     AnnualView { report, tables }
+}
+
+/// The year being reported: its archive, records, the term's records so far, the rules.
+struct Year<'a> {
+    p: &'a crate::domain::archive::Period,
+    config: &'a Config,
+    all: Vec<&'a DelegateArchive>,
+    serving_at_end: Vec<&'a DelegateArchive>,
+    records: &'a Records,
+    history: &'a Records,
+}
+
+/// The three bodies' attendance with their members.
+struct BodiesAttendance {
+    congress: Attendance,
+    sc_members: u32,
+    sc: Attendance,
+    committee_members: u32,
+    committee: Attendance,
+}
+
+impl<'a> Year<'a> {
+    fn new(
+        archive: &'a Archive,
+        records: &'a Records,
+        history: &'a Records,
+        config: &'a Config,
+    ) -> Year<'a> {
+        let p = &archive.period;
+        let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
+        let serving_at_end = all
+            .iter()
+            .copied()
+            .filter(|d| d.delegate.service_end(config.term.end) >= p.end)
+            .collect();
+        Year {
+            p,
+            config,
+            all,
+            serving_at_end,
+            records,
+            history,
+        }
+    }
+
+    fn count_if(&self, f: impl Fn(&DelegateArchive) -> bool) -> u32 {
+        self.all.iter().filter(|d| f(d)).count() as u32
+    }
+
+    /// Meetings of a kind held in the year (a session counts once).
+    fn meetings(&self, k: MeetingKind) -> u32 {
+        let set: BTreeSet<_> = self
+            .records
+            .attendance
+            .iter()
+            .filter(|a| a.kind == k && self.p.contains(a.date))
+            .map(crate::input::meeting_key)
+            .collect();
+        set.len() as u32
+    }
+
+    /// The names of the year's 区人代会 sessions, in date order.
+    fn congress_sessions(&self) -> Vec<String> {
+        let mut sessions: Vec<(chrono::NaiveDate, String)> = self
+            .records
+            .attendance
+            .iter()
+            .filter(|a| a.kind == MeetingKind::Congress && self.p.contains(a.date))
+            .map(|a| (a.date, a.meeting.clone()))
+            .collect();
+        sessions.sort();
+        sessions.dedup_by(|a, b| a.0 == b.0);
+        sessions.into_iter().map(|s| s.1).collect()
+    }
+
+    fn attendance(&self) -> BodiesAttendance {
+        use Metric::*;
+        let all = &self.all;
+        let sc_members: Vec<&DelegateArchive> = all
+            .iter()
+            .copied()
+            .filter(|d| d.delegate.roles.standing_committee)
+            .collect();
+        let committee_members: Vec<&DelegateArchive> = all
+            .iter()
+            .copied()
+            .filter(|d| !d.delegate.committee.is_empty())
+            .collect();
+        BodiesAttendance {
+            congress: attendance(
+                all,
+                self.meetings(MeetingKind::Congress),
+                [
+                    CongressExpected,
+                    CongressAttended,
+                    CongressLeave,
+                    CongressAbsent,
+                    CongressUnreported,
+                ],
+            ),
+            sc_members: sc_members.len() as u32,
+            sc: Attendance {
+                observers: sum(all, ScObserver),
+                ..attendance(
+                    &sc_members,
+                    self.meetings(MeetingKind::StandingCommittee),
+                    [ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported],
+                )
+            },
+            committee_members: committee_members.len() as u32,
+            committee: Attendance {
+                observers: sum(all, CommitteeObserver),
+                ..attendance(
+                    &committee_members,
+                    self.meetings(MeetingKind::CommitteeMeeting),
+                    [
+                        CommitteeExpected,
+                        CommitteeAttended,
+                        CommitteeLeave,
+                        CommitteeAbsent,
+                        CommitteeUnreported,
+                    ],
+                )
+            },
+        }
+    }
+
+    /// Suggestions of the year: by period, handling result and the delegates' rating.
+    fn suggestions(&self) -> Suggestions {
+        use Metric::*;
+        let (all, p, records) = (&self.all, self.p, self.records);
+        let in_year = |d: chrono::NaiveDate| p.contains(d);
+        let n = all.len() as u32;
+        let count_if = |f: &dyn Fn(&&DelegateArchive) -> bool| self.count_if(|d| f(&d));
+        let sugg: Vec<_> = records
+            .suggestions
+            .iter()
+            .filter(|s| in_year(s.date))
+            .collect();
+        let total = sugg.len() as u32;
+        let by_result =
+            |r: HandlingResult| sugg.iter().filter(|s| s.result == Some(r)).count() as u32;
+        let by_sat =
+            |x: Satisfaction| sugg.iter().filter(|s| s.satisfaction == Some(x)).count() as u32;
+        let rated = sugg.iter().filter(|s| s.satisfaction.is_some()).count() as u32;
+        Suggestions {
+            total,
+            session: sugg
+                .iter()
+                .filter(|s| s.period == Some(SuggestionPeriod::Session))
+                .count() as u32,
+            recess: sugg
+                .iter()
+                .filter(|s| s.period == Some(SuggestionPeriod::Recess))
+                .count() as u32,
+            lead_delegates: part(count_if(&|d| d.get(SuggestionsLed) > 0), n),
+            cosignatures: sum(all, SuggestionsCosigned),
+            result_a: part(by_result(HandlingResult::Solved), total),
+            result_b: part(by_result(HandlingResult::InProgress), total),
+            result_c: part(by_result(HandlingResult::Deferred), total),
+            result_d: part(by_result(HandlingResult::ForReference), total),
+            pending: sugg.iter().filter(|s| s.result.is_none()).count() as u32,
+            rated,
+            satisfied: part(by_sat(Satisfaction::Satisfied), rated),
+            basically: part(by_sat(Satisfaction::Basically), rated),
+            dissatisfied: part(by_sat(Satisfaction::Dissatisfied), rated),
+            satisfied_or_basically_pct: percent(
+                by_sat(Satisfaction::Satisfied) + by_sat(Satisfaction::Basically),
+                rated,
+            ),
+        }
+    }
+
+    fn activities(&self) -> Activities {
+        use Metric::*;
+        let all = &self.all;
+        let n = all.len() as u32;
+        let count_if = |f: &dyn Fn(&&DelegateArchive) -> bool| self.count_if(|d| f(&d));
+        Activities {
+            total: sum(all, RecessActivities),
+            active_delegates: part(count_if(&|d| d.get(RecessActivities) > 0), n),
+            group_activity: sum(all, GroupActivities),
+            inspection: sum(all, Inspections),
+            survey: sum(all, Surveys),
+            law_check: sum(all, LawChecks),
+            voter_contact: sum(all, VoterContacts),
+            voter_contact_delegates: part(count_if(&|d| d.get(VoterContacts) > 0), n),
+            other: sum(all, OtherActivities),
+        }
+    }
+
+    /// 述职评议 (R6): per group against the yearly share, and term coverage to date.
+    /// Also gives each group's coverage and who reported this year.
+    fn reports_to_voters(
+        &self,
+        groups: &[String],
+    ) -> (
+        ReportsToVoters,
+        Vec<(String, rules::ReportCoverage)>,
+        BTreeSet<&'a str>,
+    ) {
+        let (t, p, records) = (&self.config.thresholds, self.p, self.records);
+        let reps: Vec<&ReportToVoters> = records
+            .reports
+            .iter()
+            .filter(|r| p.contains(r.date))
+            .collect();
+        let reported: BTreeSet<&str> = reps.iter().map(|r| r.delegate.as_str()).collect();
+        let mut group_rows = Vec::new();
+        let mut shortfalls = Vec::new();
+        for g in groups {
+            let members: Vec<&&DelegateArchive> = self
+                .serving_at_end
+                .iter()
+                .filter(|d| &d.delegate.group == g)
+                .collect();
+            let did = members
+                .iter()
+                .filter(|d| reported.contains(d.delegate.id.as_str()))
+                .count() as u32;
+            let c = rules::report_coverage(members.len() as u32, did, t.report_share_per_year);
+            if !c.met {
+                shortfalls.push(GroupShortfall {
+                    group: g.clone(),
+                    delegates: c.delegates,
+                    reported: did,
+                    required: c.required,
+                    still_needed: c.still_needed,
+                });
+            }
+            group_rows.push((g.clone(), c));
+        }
+        let ever: BTreeSet<&str> = self
+            .history
+            .reports
+            .iter()
+            .filter(|r| r.date <= p.end)
+            .map(|r| r.delegate.as_str())
+            .collect();
+        let (vs, vb, vd) = reps.iter().fold((0, 0, 0), |a, r| {
+            (a.0 + r.satisfied, a.1 + r.basically, a.2 + r.dissatisfied)
+        });
+        let valid = vs + vb + vd;
+        let form = |f: ReportForm| reps.iter().filter(|r| r.form == f).count() as u32;
+        let reports = ReportsToVoters {
+            delegates: part(reported.len() as u32, self.all.len() as u32),
+            in_person: form(ReportForm::InPerson),
+            written: form(ReportForm::Written),
+            meetings: reps.len() as u32,
+            voters: reps.iter().map(|r| r.voters).sum(),
+            meetings_below_min: reps
+                .iter()
+                .filter(|r| !rules::enough_voters(r.voters, t.min_voter_representatives))
+                .count() as u32,
+            votes_satisfied: vs,
+            votes_basically: vb,
+            votes_dissatisfied: vd,
+            satisfied_pct: percent(vs, valid),
+            satisfied_or_basically_pct: percent(vs + vb, valid),
+            dissatisfied_pct: percent(vd, valid),
+            groups: groups.len() as u32,
+            groups_met: group_rows.iter().filter(|(_, c)| c.met).count() as u32,
+            shortfalls,
+            not_yet_in_term: self
+                .serving_at_end
+                .iter()
+                .filter(|d| !ever.contains(d.delegate.id.as_str()))
+                .count() as u32,
+        };
+        (reports, group_rows, reported)
+    }
+
+    /// Problems (R8 and little activity); `unreported_attendance` is the year's 未报.
+    fn problems(&self, unreported_attendance: u32) -> Problems {
+        use Metric::*;
+        let (t, p, all, serving_at_end) = (
+            &self.config.thresholds,
+            self.p,
+            &self.all,
+            &self.serving_at_end,
+        );
+        let reps: Vec<&ReportToVoters> = self
+            .records
+            .reports
+            .iter()
+            .filter(|r| p.contains(r.date))
+            .collect();
+        let term_absences = rules::term_absences(self.history, p.end);
+        Problems {
+            absent_this_year: all
+                .iter()
+                .filter(|d| d.get(CongressAbsent) > 0)
+                .map(|d| person(d, format!("未经批准缺席{}次", d.get(CongressAbsent))))
+                .collect(),
+            qualification_ends: all
+                .iter()
+                .filter_map(|d| {
+                    let dates = term_absences.get(&d.delegate.id)?;
+                    rules::qualification_ends(dates.len() as u32, t.unapproved_absence_limit).then(
+                        || {
+                            // Each absent session by name and days (a session lasts days).
+                            let when: Vec<String> = dates
+                                .iter()
+                                .map(|(a, b, m)| {
+                                    format!(
+                                        "{m}（{}）",
+                                        crate::domain::session::session_dates(*a, *b)
+                                    )
+                                })
+                                .collect();
+                            person(
+                                d,
+                                format!(
+                                    "本届累计未经批准缺席区人代会{}次，分别为{}",
+                                    dates.len(),
+                                    when.join("、")
+                                ),
+                            )
+                        },
+                    )
+                })
+                .collect(),
+            dissatisfied: reps
+                .iter()
+                .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+                .filter_map(|r| {
+                    let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
+                    Some(person(
+                        d,
+                        format!(
+                            "不满意率{}，不满意{}票，有效票{}票",
+                            percent(r.dissatisfied, r.valid_votes()),
+                            r.dissatisfied,
+                            r.valid_votes()
+                        ),
+                    ))
+                })
+                .collect(),
+            low_activity: serving_at_end
+                .iter()
+                .filter(|d| rules::low_activity(d.get(RecessActivities), t))
+                .map(|d| person(d, format!("全年闭会期间活动{}次", d.get(RecessActivities))))
+                .collect(),
+            no_activity: serving_at_end
+                .iter()
+                .filter(|d| d.get(RecessActivities) == 0)
+                .count() as u32,
+            unreported_attendance,
+        }
+    }
+
+    /// Delegates who left in the year, and those by-elected in it.
+    fn changes(&self) -> (Vec<Person>, Vec<Person>) {
+        let in_year = |d: chrono::NaiveDate| self.p.contains(d);
+        let day = |d: Option<chrono::NaiveDate>| {
+            d.map(crate::domain::text::chinese_date).unwrap_or_default()
+        };
+        let left = self
+            .all
+            .iter()
+            .filter(|d| !d.delegate.is_serving() && d.delegate.status_date.is_some_and(in_year))
+            .map(|d| {
+                let what = format!("{}，{}", d.delegate.status, day(d.delegate.status_date));
+                person(d, what)
+            })
+            .collect();
+        let elected = self
+            .all
+            .iter()
+            .filter(|d| d.delegate.elected.is_some_and(in_year))
+            .map(|d| person(d, format!("{}补选", day(d.delegate.elected))))
+            .collect();
+        (left, elected)
+    }
 }
 
 /// 附件: one row per group.
