@@ -11,7 +11,6 @@ pub mod sample;
 pub mod shared;
 pub mod term;
 
-use crate::documents::view;
 use crate::domain::findings::{Severity, Validation};
 use crate::input::{self, Dataset, YearScope};
 use crate::output::{check_not_inside, Staging};
@@ -216,6 +215,7 @@ pub fn doc_date(given: &Option<String>, default: chrono::NaiveDate) -> Result<ch
 
 /// Stages 校验报告.xlsx.
 pub fn stage_validation_report(stage: &mut Staging, rel: &Path, v: &Validation) -> Result<()> {
-    let bytes = xlsx::workbook(&view::validation_report(v), "校验报告")?;
+    let report = crate::documents::validation_report::validation_report(v);
+    let bytes = xlsx::workbook(&report.sheets, "校验报告")?;
     stage.write(rel, &bytes)
 }

@@ -2,7 +2,7 @@
 //! template into a staged DOCX, and staging a period's archive (summary workbook,
 //! Parquet, scores, one DOCX per delegate and, at term end, one bound volume per group).
 
-use crate::documents::{chair, term, view, DocumentView, Word};
+use crate::documents::{archive_summary, chair, delegate_archive, term, DocumentView, Word};
 use crate::domain::archive::{Archive, DelegateArchive};
 use crate::domain::score::ScoreRules;
 use crate::input::Dataset;
@@ -100,7 +100,7 @@ pub fn summary_files(
     data: &Dataset,
     rules: &(ScoreRules, String),
 ) -> Result<Files> {
-    let (summary, listings) = view::archive_workbook(
+    let (summary, listings) = archive_summary::archive_workbook(
         archive,
         &data.records,
         &data.roster,
@@ -161,11 +161,18 @@ pub fn stage_archive(
     write_all(stage, summary_files(dir, archive, data, rules)?)?;
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let prepared = template::Prepared::new(&tmpl)?;
-    let by = view::ByDelegate::new(&data.records);
+    let by = delegate_archive::ByDelegate::new(&data.records);
     let author = format!("{}代表联络室", data.config.district.standing_committee);
-    let archive_doc = |d: &DelegateArchive| {
-        let (vars, tables) = view::delegate_archive(d, &by, &archive.period, &data.config);
-        prepared.render(&vars, &tables, &author)
+    let archive_doc = |d: &DelegateArchive| match delegate_archive::delegate_archive(
+        d,
+        &by,
+        &archive.period,
+        &data.config,
+    )
+    .word
+    {
+        Some(Word::Template { vars, tables, .. }) => prepared.render(&vars, &tables, &author),
+        _ => anyhow::bail!("代表履职档案没有 Word 文本"),
     };
     let groups = groups_in_order(archive, data);
     let mut jobs = Vec::new();

@@ -2,12 +2,14 @@
 //! records and the rules to one [`DocumentView`]. Nothing here touches paths or files.
 
 pub mod annual;
+pub mod archive_summary;
 pub mod chair;
+pub mod delegate_archive;
 pub mod evaluation;
 pub mod public;
 pub mod quarterly;
 pub mod term;
-pub mod view;
+pub mod validation_report;
 
 use crate::render::docx::{Document, TableBlock};
 use crate::render::xlsx::Table;
