@@ -2,7 +2,7 @@
 //! behind them as listings (one sheet per record kind), so each figure can be traced to
 //! its input rows.
 
-use crate::domain::archive::{Archive, Metric};
+use crate::domain::archive::{Archive, Metric, Period};
 use crate::domain::model::{Records, Roster, Source};
 use crate::render::xlsx::{Cell, Kind, Listing, Table};
 use chrono::Datelike;
@@ -54,29 +54,56 @@ pub fn archive_workbook<'a>(
 fn record_listings<'a>(
     records: &'a Records,
     roster: &'a Roster,
-    period: &crate::domain::archive::Period,
+    period: &Period,
 ) -> Vec<Listing<'a>> {
-    use Kind::{Date, Int, Text};
-    let name = move |id: &str, row: &mut Vec<Cell>| match roster.by_id(id) {
+    vec![
+        attendance_listing(records, roster, period),
+        activity_listing(records, roster, period),
+        suggestion_listing(records, roster, period),
+        report_listing(records, roster, period),
+        commendation_listing(records, roster, period),
+    ]
+}
+
+/// The delegate's name from the roster (blank when the id is unknown).
+fn name_cell(roster: &Roster, id: &str, row: &mut Vec<Cell>) {
+    match roster.by_id(id) {
         Some(d) => row.push(Cell::Text(d.name.clone())),
         None => row.push(Cell::Empty),
-    };
-    let src = |s: &Source, row: &mut Vec<Cell>| {
-        row.push(Cell::Text(s.file.to_string()));
-        row.push(Cell::Text(s.sheet.to_string()));
-        row.push(Cell::Int(i64::from(s.row)));
-    };
-    const SOURCE: [(&str, Kind); 3] = [("来源文件", Text), ("来源工作表", Text), ("来源行号", Int)];
-    let with_source = |cols: &[(&'static str, Kind)]| -> Vec<(&'static str, Kind)> {
-        cols.iter().chain(SOURCE.iter()).copied().collect()
-    };
+    }
+}
 
+/// Where the record came from: file, sheet and Excel row, so every figure is traceable.
+fn src(s: &Source, row: &mut Vec<Cell>) {
+    row.push(Cell::Text(s.file.to_string()));
+    row.push(Cell::Text(s.sheet.to_string()));
+    row.push(Cell::Int(i64::from(s.row)));
+}
+
+/// A listing's columns followed by the source columns.
+fn with_source(cols: &[(&'static str, Kind)]) -> Vec<(&'static str, Kind)> {
+    const SOURCE: [(&str, Kind); 3] = [
+        ("来源文件", Kind::Text),
+        ("来源工作表", Kind::Text),
+        ("来源行号", Kind::Int),
+    ];
+    cols.iter().chain(SOURCE.iter()).copied().collect()
+}
+
+/// 出席记录 of the period.
+fn attendance_listing<'a>(
+    records: &'a Records,
+    roster: &'a Roster,
+    period: &Period,
+) -> Listing<'a> {
+    use Kind::{Date, Text};
+    let name = move |id: &str, row: &mut Vec<Cell>| name_cell(roster, id, row);
     let att: Vec<_> = records
         .attendance
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let attendance = Listing::new(
+    Listing::new(
         "出席记录",
         &with_source(&[
             ("日期", Date),
@@ -101,14 +128,19 @@ fn record_listings<'a>(
             row.push(Cell::Text(a.unit.to_string()));
             src(&a.source, row);
         },
-    );
+    )
+}
 
+/// 履职活动 of the period.
+fn activity_listing<'a>(records: &'a Records, roster: &'a Roster, period: &Period) -> Listing<'a> {
+    use Kind::{Date, Text};
+    let name = move |id: &str, row: &mut Vec<Cell>| name_cell(roster, id, row);
     let act: Vec<_> = records
         .activities
         .iter()
         .filter(|a| period.contains(a.date))
         .collect();
-    let activities = Listing::new(
+    Listing::new(
         "履职活动",
         &with_source(&[
             ("日期", Date),
@@ -131,8 +163,16 @@ fn record_listings<'a>(
             row.push(Cell::Text(a.unit.to_string()));
             src(&a.source, row);
         },
-    );
+    )
+}
 
+/// 代表建议 of the period, with leads and co-signers by name and id.
+fn suggestion_listing<'a>(
+    records: &'a Records,
+    roster: &'a Roster,
+    period: &Period,
+) -> Listing<'a> {
+    use Kind::{Date, Text};
     let names = move |ids: &[String]| -> String {
         ids.iter()
             .map(|i| {
@@ -147,7 +187,7 @@ fn record_listings<'a>(
         .iter()
         .filter(|s| period.contains(s.date))
         .collect();
-    let suggestions = Listing::new(
+    Listing::new(
         "代表建议",
         &with_source(&[
             ("建议编号", Text),
@@ -180,14 +220,19 @@ fn record_listings<'a>(
             row.push(Cell::Text(s.unit.to_string()));
             src(&s.source, row);
         },
-    );
+    )
+}
 
+/// 述职评议 of the period.
+fn report_listing<'a>(records: &'a Records, roster: &'a Roster, period: &Period) -> Listing<'a> {
+    use Kind::{Date, Int, Text};
+    let name = move |id: &str, row: &mut Vec<Cell>| name_cell(roster, id, row);
     let rep: Vec<_> = records
         .reports
         .iter()
         .filter(|r| period.contains(r.date))
         .collect();
-    let reports = Listing::new(
+    Listing::new(
         "述职评议",
         &with_source(&[
             ("日期", Date),
@@ -213,14 +258,23 @@ fn record_listings<'a>(
             row.push(Cell::Text(r.unit.to_string()));
             src(&r.source, row);
         },
-    );
+    )
+}
 
+/// 通报表彰 of the period's years.
+fn commendation_listing<'a>(
+    records: &'a Records,
+    roster: &'a Roster,
+    period: &Period,
+) -> Listing<'a> {
+    use Kind::{Int, Text};
+    let name = move |id: &str, row: &mut Vec<Cell>| name_cell(roster, id, row);
     let com: Vec<_> = records
         .commendations
         .iter()
         .filter(|c| (period.start.year()..=period.end.year()).contains(&c.year))
         .collect();
-    let commendations = Listing::new(
+    Listing::new(
         "通报表彰",
         &with_source(&[
             ("年度", Int),
@@ -241,6 +295,5 @@ fn record_listings<'a>(
             row.push(Cell::Text(c.unit.to_string()));
             src(&c.source, row);
         },
-    );
-    vec![attendance, activities, suggestions, reports, commendations]
+    )
 }
