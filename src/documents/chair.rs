@@ -575,28 +575,7 @@ pub fn outstanding_delegates(
         .map(|r| r.delegate.as_str())
         .collect();
     let groups = a.groups();
-    let basis = [
-        Metric::CongressAttended,
-        Metric::SuggestionsLed,
-        Metric::SuggestionsCosigned,
-        Metric::RecessActivities,
-        Metric::VoterContacts,
-        Metric::Reports,
-    ];
-    let mut head: Vec<String> = [
-        "代表小组",
-        "序号",
-        "姓名",
-        "代表编号",
-        "积分",
-        "折合积分",
-        "组内分档",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    head.extend(basis.iter().map(|m| m.label().to_string()));
-    head.push("说明".into());
+    let head = outstanding_headers();
     let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
     let mut list = Table::new("名单草案", &hs);
     list.title = Some(format!("{}优秀履职代表名单（草案）", p.label));
@@ -608,25 +587,7 @@ pub fn outstanding_delegates(
     let mut notes = Vec::new();
     let mut total = 0;
     for g in &groups {
-        let idx: Vec<usize> = (0..a.delegates.len())
-            .filter(|i| &a.delegates[*i].delegate.group == g)
-            .collect();
-        let mut eligible = Vec::new();
-        for &i in &idx {
-            let d = &a.delegates[i];
-            let left =
-                !d.delegate.is_serving() && d.delegate.status_date.is_some_and(|x| x <= p.end);
-            match score::ineligibility(d, left, above.contains(d.delegate.id.as_str())) {
-                Some(why) => excluded.rows.push(vec![
-                    g.clone().into(),
-                    d.delegate.name.clone().into(),
-                    d.delegate.id.clone().into(),
-                    Cell::Num(scored[i].0.total),
-                    why.into(),
-                ]),
-                None => eligible.push(i),
-            }
-        }
+        let eligible = eligible_in_group(a, g, &scored, &above, &mut excluded);
         let pairs: Vec<(f64, String)> = eligible
             .iter()
             .map(|i| (scored[*i].0.compared, a.delegates[*i].delegate.id.clone()))
@@ -644,6 +605,7 @@ pub fn outstanding_delegates(
             let d = &a.delegates[i];
             let (s, band, _) = &scored[i];
             total += 1;
+            let note = row_note(&draft, n, *k);
             let mut row: Vec<Cell> = vec![
                 g.clone().into(),
                 Cell::Int(n as i64 + 1),
@@ -653,8 +615,7 @@ pub fn outstanding_delegates(
                 Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
                 band.label(rules.top_share, rules.bottom_share).into(),
             ];
-            row.extend(basis.iter().map(|m| Cell::from(d.get(*m))));
-            let note = row_note(&draft, n, *k);
+            row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
             row.push(note.clone().into());
             list.rows.push(row);
             doc_rows.push(vec![
@@ -673,15 +634,14 @@ pub fn outstanding_delegates(
         rules.label(),
         crate::domain::text::fraction_percent(t.dissatisfied_share_limit)
     ));
-    let mut tables = HashMap::new();
-    tables.insert(
+    let tables = HashMap::from([(
         "名单".to_string(),
         TableBlock::new(
             &["代表小组", "姓名", "工作单位及职务", "积分", "说明"],
             doc_rows,
             &[6, 5, 12, 3, 9],
         ),
-    );
+    )]);
     let vars = json!({
         "period": p.label,
         "year": chrono::Datelike::year(&p.start),
@@ -698,6 +658,64 @@ pub fn outstanding_delegates(
     });
     DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
         .with_sheets(vec![list, excluded], None)
+}
+
+/// The figures the outstanding-delegate list shows beside the score.
+const OUTSTANDING_BASIS: [Metric; 6] = [
+    Metric::CongressAttended,
+    Metric::SuggestionsLed,
+    Metric::SuggestionsCosigned,
+    Metric::RecessActivities,
+    Metric::VoterContacts,
+    Metric::Reports,
+];
+
+fn outstanding_headers() -> Vec<String> {
+    let mut head: Vec<String> = [
+        "代表小组",
+        "序号",
+        "姓名",
+        "代表编号",
+        "积分",
+        "折合积分",
+        "组内分档",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    head.extend(OUTSTANDING_BASIS.iter().map(|m| m.label().to_string()));
+    head.push("说明".into());
+    head
+}
+
+/// A group's delegates who may be recommended (R4), by index in the archive; the others
+/// go to `excluded` with their reason.
+fn eligible_in_group(
+    a: &Archive,
+    g: &str,
+    scored: &[(score::Score, Band, Band)],
+    above: &BTreeSet<&str>,
+    excluded: &mut Table,
+) -> Vec<usize> {
+    let p = &a.period;
+    let mut eligible = Vec::new();
+    for (i, d) in a.delegates.iter().enumerate() {
+        if d.delegate.group != g {
+            continue;
+        }
+        let left = !d.delegate.is_serving() && d.delegate.status_date.is_some_and(|x| x <= p.end);
+        match score::ineligibility(d, left, above.contains(d.delegate.id.as_str())) {
+            Some(why) => excluded.rows.push(vec![
+                g.into(),
+                d.delegate.name.clone().into(),
+                d.delegate.id.clone().into(),
+                Cell::Num(scored[i].0.total),
+                why.into(),
+            ]),
+            None => eligible.push(i),
+        }
+    }
+    eligible
 }
 
 /// The note on the `n`-th row of a group's draft (eligible index `k`): a tie note on each
