@@ -6,9 +6,7 @@ use super::DocumentView;
 use crate::config::Config;
 use crate::documents::annual::AnnualView;
 use crate::domain::archive::{Archive, DelegateArchive, Metric, Period};
-use crate::domain::model::{
-    ActivityKind, HandlingResult, MeetingKind, Records, ReportToVoters, Satisfaction,
-};
+use crate::domain::model::{ActivityKind, MeetingKind, Records, ReportToVoters};
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
@@ -750,32 +748,7 @@ pub fn outstanding_suggestions(
                 format!("{}（{}）", d.delegate.name, d.delegate.group)
             })
     };
-    let mut cands: Vec<_> = records
-        .suggestions
-        .iter()
-        .filter(|s| {
-            p.contains(s.date)
-                && s.result == Some(HandlingResult::Solved)
-                && matches!(
-                    s.satisfaction,
-                    Some(Satisfaction::Satisfied | Satisfaction::Basically)
-                )
-        })
-        .collect();
-    cands.sort_by(|x, y| {
-        let rank = |s: &crate::domain::model::Suggestion| {
-            if s.satisfaction == Some(Satisfaction::Satisfied) {
-                0
-            } else {
-                1
-            }
-        };
-        (rank(x), std::cmp::Reverse(x.cosigners.len()), &x.number).cmp(&(
-            rank(y),
-            std::cmp::Reverse(y.cosigners.len()),
-            &y.number,
-        ))
-    });
+    let mut cands = score::outstanding_suggestion_candidates(&records.suggestions, p);
     let pool = cands.len();
     cands.truncate(max);
     let mut list = Table::new(

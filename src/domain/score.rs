@@ -314,6 +314,34 @@ pub fn score_all(a: &Archive, rules: &ScoreRules) -> Vec<(Score, Band, Band)> {
         .collect()
 }
 
+/// R5: candidates for outstanding suggestions of the period: solved (A) and rated 满意 or
+/// 基本满意 by the delegates; 满意 first, then more co-signers, then by number.
+pub fn outstanding_suggestion_candidates<'a>(
+    suggestions: &'a [crate::domain::model::Suggestion],
+    p: &crate::domain::archive::Period,
+) -> Vec<&'a crate::domain::model::Suggestion> {
+    use crate::domain::model::{HandlingResult, Satisfaction};
+    let mut cands: Vec<_> = suggestions
+        .iter()
+        .filter(|s| {
+            p.contains(s.date)
+                && s.result == Some(HandlingResult::Solved)
+                && matches!(
+                    s.satisfaction,
+                    Some(Satisfaction::Satisfied | Satisfaction::Basically)
+                )
+        })
+        .collect();
+    let rank = |s: &crate::domain::model::Suggestion| {
+        (
+            s.satisfaction != Some(Satisfaction::Satisfied),
+            std::cmp::Reverse(s.cosigners.len()),
+        )
+    };
+    cands.sort_by(|x, y| (rank(x), &x.number).cmp(&(rank(y), &y.number)));
+    cands
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
