@@ -849,10 +849,31 @@ pub fn appendix(
     archive: &Archive,
     groups: &[String],
 ) -> Vec<crate::render::xlsx::Table> {
+    use crate::render::xlsx::Table;
+    let y = view.report.year;
+    let mut out = vec![
+        group_sheet(archive, groups, y),
+        activity_kinds_sheet(&view.report.activities, y),
+    ];
+    for (sheet, key) in [
+        ("带头履职", "带头履职情况"),
+        ("述职未达标小组", "述职评议未达标小组"),
+        ("需要关注的代表", "问题代表"),
+    ] {
+        if let Some(tb) = view.tables.get(key) {
+            let mut t = Table::from_block(sheet, tb);
+            t.title = Some(format!("{y}年度{key}"));
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// 附表 各代表小组: one row per group and a 合计 row, with two charts.
+fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> crate::render::xlsx::Table {
     use crate::render::xlsx::{Cell, ChartSpec, Table};
     use Metric::*;
     let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
-    let y = view.report.year;
     // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 only when some session went unrecorded.
     let unreported = sum(&all, CongressUnreported) > 0;
     let mut heads = vec![
@@ -949,7 +970,11 @@ pub fn appendix(
             percent: false,
         });
     }
-    let a = &view.report.activities;
+    by_group
+}
+
+fn activity_kinds_sheet(a: &Activities, y: i32) -> crate::render::xlsx::Table {
+    use crate::render::xlsx::{ChartSpec, Table};
     let mut kinds = Table::new("活动分类", &["活动类别", "人次"]);
     kinds.title = Some(format!("{y}年度闭会期间活动分类统计"));
     for (k, v) in [
@@ -971,17 +996,5 @@ pub fn appendix(
         anchor: (1, 3),
         percent: false,
     });
-    let mut out = vec![by_group, kinds];
-    for (sheet, key) in [
-        ("带头履职", "带头履职情况"),
-        ("述职未达标小组", "述职评议未达标小组"),
-        ("需要关注的代表", "问题代表"),
-    ] {
-        if let Some(tb) = view.tables.get(key) {
-            let mut t = Table::from_block(sheet, tb);
-            t.title = Some(format!("{y}年度{key}"));
-            out.push(t);
-        }
-    }
-    out
+    kinds
 }
