@@ -1750,7 +1750,6 @@ fn hostile_workbooks_are_refused_within_bounds() {
         xlsx(&[sheet("履职活动", rows)]),
     )
     .expect("write");
-    let started = std::time::Instant::now();
     let data = load(&input, &YearScope::One(2025)).expect("loads");
     let f = &data.validation.findings;
     assert!(
@@ -1789,8 +1788,6 @@ fn hostile_workbooks_are_refused_within_bounds() {
         .iter()
         .any(|a| a.source.row == 3 && a.delegate == "D004"));
     assert_eq!(data.records.attendance.len(), 8);
-    // Generous bound for a debug build: refusing must not mean parsing it all.
-    assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
 
 #[test]
@@ -2567,18 +2564,16 @@ fn a_year_folder_outside_the_input_is_refused_and_an_empty_one_warned() {
     }
 }
 
-/// Writes the hostile fixtures as fuzz seeds (`fuzz/corpus/workbook/`), or into
-/// `LVZHI_SEEDS_DIR`. Not part of the suite: it writes into the source tree.
+/// The hostile fixtures as fuzz seeds: written into `LVZHI_SEEDS_DIR` when it is set
+/// (e.g. `fuzz/corpus/workbook`, which git ignores), else into a temporary folder, and
+/// every seed read back by the loader without a panic.
 #[test]
-#[ignore = "writes the fuzz seeds into the source tree; run with --ignored to refresh them"]
 fn write_hostile_fuzz_seeds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
     let dir = std::env::var_os("LVZHI_SEEDS_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/workbook")
-        });
+        .unwrap_or_else(|| tmp.path().join("seeds"));
     std::fs::create_dir_all(&dir).expect("mkdir");
-    let tmp = tempfile::tempdir().expect("tempdir");
     let input = tiny_input(tmp.path());
     tiny_clean_year(&input);
     let good = std::fs::read(input.join("2025/乙镇.xlsx")).expect("read");
@@ -2606,8 +2601,36 @@ fn write_hostile_fuzz_seeds() {
             ),
         ),
     ];
+    let year = tmp.path().join("seeded/2025");
+    std::fs::create_dir_all(&year).expect("mkdir");
     for (name, bytes) in seeds {
-        std::fs::write(dir.join(name), bytes).expect("write");
+        std::fs::write(dir.join(name), &bytes).expect("write");
+        std::fs::write(year.join(name), &bytes).expect("write");
+    }
+    std::fs::copy(
+        input.join("lvzhi.toml"),
+        tmp.path().join("seeded/lvzhi.toml"),
+    )
+    .expect("cp");
+    std::fs::copy(
+        input.join("代表名册.xlsx"),
+        tmp.path().join("seeded/代表名册.xlsx"),
+    )
+    .expect("cp");
+    let data = load(&tmp.path().join("seeded"), &YearScope::All).expect("loads");
+    // Every hostile seed is a finding naming its file.
+    for name in [
+        "shared-strings-declared.xlsx",
+        "duplicate-entry.xlsx",
+        "rows-repeated.ods",
+    ] {
+        assert!(
+            data.validation
+                .findings
+                .iter()
+                .any(|f| f.one_line().contains(name)),
+            "{name}"
+        );
     }
 }
 
