@@ -768,6 +768,31 @@ mod tests {
         }
     }
 
+    /// A listing longer than any one buffer or chunk is written whole: every row once, in
+    /// order, on one sheet.
+    #[test]
+    fn a_long_listing_is_complete_and_in_order() {
+        use calamine::Reader;
+        let rows = 26_000;
+        let l = numbered(rows);
+        let bytes = workbook_of(&[Sheet::Listing(&l)], "x").expect("writes");
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let r = wb.worksheet_range("记录").expect("sheet");
+        assert_eq!(r.height(), rows + 1);
+        for i in 0..rows {
+            assert_eq!(
+                r.get_value((i as u32 + 1, 1)),
+                Some(&calamine::Data::Float(i as f64)),
+                "row {i}"
+            );
+            assert_eq!(
+                r.get_value((i as u32 + 1, 2)),
+                Some(&calamine::Data::String(format!("第{i}行"))),
+                "row {i}"
+            );
+        }
+    }
+
     #[test]
     fn same_tables_same_bytes() {
         let mut t = Table::new("表", &["a"]);
