@@ -8,7 +8,7 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
+    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
     InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
     SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins, TableRow, VAlignType,
     WidthType,
@@ -52,10 +52,12 @@ pub const LINE_CHARS: usize = 28;
 /// One character of the grid in twips (156 mm / 28): the unit of GB/T indents, so that
 /// an indented first line holds exactly 26 characters.
 pub const CHAR_TWIPS: i32 = (TEXT_WIDTH / LINE_CHARS) as i32;
-/// The grid's character pitch as Word writes it: 1/4096 pt added to the 16 pt body
-/// size, rounded down so that 28 characters always fit the block (-842).
-pub const CHAR_SPACE: isize =
-    -(((16 * 20 * LINE_CHARS - TEXT_WIDTH) * 4096).div_ceil(20 * LINE_CHARS) as isize);
+/// Character spacing of every run, in twips (1/20 pt): 16 pt characters set 0.25 pt
+/// closer advance 15.75 pt, so 28 fit the 442.25 pt line and 29 do not. A character
+/// grid (docGrid linesAndChars, charSpace -842) would do this in Word, but LibreOffice
+/// gives a 16 pt character two cells of a 15.8 pt grid (17 characters a line, measured):
+/// the grid is a line grid, the 28 characters come from this spacing.
+pub const CHAR_CONDENSE: i32 = -5;
 /// A 二号 title line holds this width (thousandths of an em): 20 characters.
 pub const TITLE_LINE: u32 = (TEXT_WIDTH * 1000 / (SIZE_2 * 10)) as u32;
 
@@ -557,6 +559,16 @@ impl Writer {
         // has no `Docx::doc_grid`).
         let mut doc = doc;
         doc.document = doc.document.doc_grid(grid());
+        // The Normal style carries the body size too: LibreOffice sizes the grid's
+        // character cells from it, not from docDefaults (with its 12 pt a 16 pt
+        // character took two cells and a line held 17).
+        // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
+        // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
+        // LibreOffice alike.
+        let mut doc = doc.default_spacing(CHAR_CONDENSE);
+        doc.settings = doc
+            .settings
+            .character_spacing_control(CharacterSpacingValues::DoNotCompress);
         self.children.into_iter().fold(doc, |doc, c| match c {
             Child::Paragraph(p) => doc.add_paragraph(*p),
             Child::Table(t) => doc.add_table(*t),
@@ -611,12 +623,11 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
-/// The character grid: 22 lines of 28 characters (docGrid linesAndChars).
+/// The line grid: 22 lines a page (the 28 characters come from `CHAR_CONDENSE`).
 fn grid() -> DocGrid {
     DocGrid::new()
-        .grid_type(DocGridType::LinesAndChars)
+        .grid_type(DocGridType::Lines)
         .line_pitch(LINE_TWIPS as usize)
-        .char_space(CHAR_SPACE)
 }
 
 /// The fixed timestamp of every document: the same input gives the same bytes.
