@@ -5,11 +5,13 @@
 //! grid and a repeated header row, attachments on new pages. Fixed properties make the
 //! same document the same bytes.
 
+use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Table as DocxTable,
-    TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
+    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
+    SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins, TableRow, VAlignType,
+    WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -45,8 +47,19 @@ pub const SIZE_SMALL_4: usize = 24;
 /// 五号 10.5 pt: the table text, so that figures and dates stay on one line.
 pub const SIZE_5: usize = 21;
 
-/// One character of body text (16 pt) in twips: the unit of GB/T indents.
-pub const CHAR_TWIPS: i32 = 320;
+/// Characters a body line holds (GB/T 9704 5.2.2).
+pub const LINE_CHARS: usize = 28;
+/// One character of the grid in twips (156 mm / 28): the unit of GB/T indents, so that
+/// an indented first line holds exactly 26 characters.
+pub const CHAR_TWIPS: i32 = (TEXT_WIDTH / LINE_CHARS) as i32;
+/// Character spacing of every run, in twips (1/20 pt): 16 pt characters set 0.25 pt
+/// closer advance 15.75 pt, so 28 fit the 442.25 pt line and 29 do not. A character
+/// grid (docGrid linesAndChars, charSpace -842) would do this in Word, but LibreOffice
+/// gives a 16 pt character two cells of a 15.8 pt grid (17 characters a line, measured):
+/// the grid is a line grid, the 28 characters come from this spacing.
+pub const CHAR_CONDENSE: i32 = -5;
+/// A 二号 title line holds this width (thousandths of an em): 20 characters.
+pub const TITLE_LINE: u32 = (TEXT_WIDTH * 1000 / (SIZE_2 * 10)) as u32;
 
 /// A block of a document body.
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +245,11 @@ impl Look {
         if self.keep_next {
             p = p.keep_next(true);
         }
+        // Only body-size text sits on the character grid: a title or a table's smaller
+        // type would otherwise be spread to the grid's pitch.
+        if self.size != SIZE_3 {
+            p = p.snap_to_grid(false);
+        }
         p
     }
 }
@@ -240,83 +258,80 @@ fn page_break(p: Paragraph) -> Paragraph {
     p.add_run(Run::new().add_break(BreakType::Page))
 }
 
-/// Display width of text in half-characters, to size table columns.
-fn width_units(s: &str) -> u32 {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+/// Column widths in twips that fill the text block, from the content (see
+/// `layout::plan_table`).
+pub fn column_widths(t: &TableBlock) -> Vec<usize> {
+    layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).widths
 }
 
-/// Column widths in twips that fill the text block, proportional to the weights given or
-/// to the longest content (bounded so a long title does not squeeze the numbers).
-pub fn grid(t: &TableBlock) -> Vec<usize> {
-    let n = t.headers.len().max(1);
-    let weights: Vec<u32> = if t.widths.len() == n {
-        t.widths.clone()
-    } else {
-        (0..n)
-            .map(|i| {
-                let content = t
-                    .rows
-                    .iter()
-                    .filter_map(|r| r.get(i))
-                    .map(|c| width_units(c))
-                    .max()
-                    .unwrap_or(0);
-                let header = t.headers.get(i).map_or(0, |h| width_units(h).min(8));
-                content.max(header).clamp(4, 24)
-            })
-            .collect()
-    };
-    let total: u32 = weights.iter().sum::<u32>().max(1);
-    let mut cols: Vec<usize> = weights
-        .iter()
-        .map(|w| TEXT_WIDTH * *w as usize / total as usize)
-        .collect();
-    // Give the rounding remainder to the widest column so the grid fills exactly.
-    let rest = TEXT_WIDTH - cols.iter().sum::<usize>();
-    if let Some(i) = (0..cols.len()).max_by_key(|i| cols[*i]) {
-        cols[i] += rest;
+/// A run of one or more lines, broken by line breaks (a wrapped table header).
+fn lines_run(lines: &[String], font: &str, size: usize) -> Run {
+    let mut r = Run::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        r = r.add_text(l);
     }
-    cols
+    if font != FONT_BODY {
+        r = r.fonts(fonts(font));
+    }
+    if size != SIZE_3 {
+        r = r.size(size);
+    }
+    r
 }
 
-/// Figures, marks (是/否, □) and other very short entries read best centred.
-fn centred_cell(text: &str, header: bool) -> bool {
-    let numeric = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '-' | '—' | '/'));
-    let short = !text.is_empty() && text.chars().count() <= 2;
-    header || numeric || short
+/// Exact line height of table text: 五号 15 pt, 小五 13 pt.
+fn cell_line(size: usize) -> i32 {
+    (size as i32 * 10 * 10 / 7).min(300)
 }
 
-fn cell(p: Paragraph, text: &str, width: usize, header: bool) -> TableCell {
-    let centred = centred_cell(text, header);
+/// A table cell: off the character grid, aligned by its column, kept with the next row
+/// when asked (the row above a 合计 row, the last row before the 落款).
+fn cell(
+    p: Paragraph,
+    lines: &[String],
+    width: usize,
+    size: usize,
+    align: ColumnAlign,
+    header: bool,
+    keep_next: bool,
+) -> TableCell {
     let font = if header { FONT_HEI } else { FONT_BODY };
-    let align = if centred {
-        AlignmentType::Center
-    } else {
-        AlignmentType::Left
+    let align = match align {
+        _ if header => AlignmentType::Center,
+        ColumnAlign::Center => AlignmentType::Center,
+        ColumnAlign::Right => AlignmentType::Right,
+        ColumnAlign::Left => AlignmentType::Left,
     };
+    let mut p = p
+        .add_run(lines_run(lines, font, size))
+        .align(align)
+        .snap_to_grid(false)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(cell_line(size)),
+        );
+    if keep_next {
+        p = p.keep_next(true);
+    }
     TableCell::new()
-        .add_paragraph(
-            p.add_run(run(text, font, SIZE_5))
-                .align(align)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(300),
-                ),
-        )
+        .add_paragraph(p)
         .width(width, WidthType::Dxa)
         .vertical_align(VAlignType::Center)
 }
 
 /// The header row's properties as docx-rs writes them, and with the repeat-header flag
 /// (`w:tblHeader`), which docx-rs 0.4 has no builder for: added to `word/document.xml`
-/// after building. Only header rows are marked `cantSplit`; cell text cannot hold the
-/// mark (docx-rs escapes `<`). A test checks the flag is there.
-const HEADER_ROW_MARK: &str = "<w:cantSplit />";
-const HEADER_ROW_XML: &str = "<w:cantSplit /><w:tblHeader />";
+/// after building. Every row is `cantSplit`; only header rows carry this minimum
+/// height, which marks them (cell text cannot hold the mark: docx-rs escapes `<`). A
+/// test checks the flag is there.
+const HEADER_ROW_HEIGHT: f32 = 397.0;
+const HEADER_ROW_MARK: &str = "<w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" />";
+const HEADER_ROW_XML: &str =
+    "<w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" /><w:tblHeader />";
 
 fn heading(level: u8) -> Look {
     let font = match level {
@@ -374,49 +389,79 @@ impl Writer {
         self.children.push(Child::Paragraph(Box::new(p)));
     }
 
-    fn table(&mut self, t: &TableBlock) {
-        let cols = grid(t);
-        let cells: Vec<TableCell> = t
+    /// A table laid out from its content; `keep_end` keeps its last row with what
+    /// follows (the 落款).
+    fn table(&mut self, t: &TableBlock, keep_end: bool) {
+        let plan = layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths);
+        let cells: Vec<TableCell> = plan
             .headers
             .iter()
-            .zip(&cols)
-            .map(|(h, w)| cell(self.new_paragraph(), h, *w, true))
+            .zip(&plan.widths)
+            .zip(&plan.aligns)
+            .map(|((lines, w), a)| {
+                cell(self.new_paragraph(), lines, *w, plan.size, *a, true, false)
+            })
             .collect();
-        let mut rows = vec![TableRow::new(cells).cant_split()];
-        for r in &t.rows {
-            let cells = cols
+        let mut rows = vec![TableRow::new(cells)
+            .cant_split()
+            .row_height(HEADER_ROW_HEIGHT)
+            .height_rule(HeightRule::AtLeast)];
+        for (k, r) in t.rows.iter().enumerate() {
+            let keep = match t.rows.get(k + 1) {
+                Some(next) => layout::is_total_row(next),
+                None => keep_end,
+            };
+            let cells = plan
+                .widths
                 .iter()
+                .zip(&plan.aligns)
                 .enumerate()
-                .map(|(i, w)| {
+                .map(|(i, (w, a))| {
                     let text = r.get(i).map_or("", |s| s.as_str());
-                    cell(self.new_paragraph(), text, *w, false)
+                    let lines = [text.to_string()];
+                    cell(self.new_paragraph(), &lines, *w, plan.size, *a, false, keep)
                 })
                 .collect();
-            rows.push(TableRow::new(cells));
+            rows.push(TableRow::new(cells).cant_split());
         }
         let table = DocxTable::new(rows)
-            .set_grid(cols)
+            .set_grid(plan.widths)
             .width(TEXT_WIDTH, WidthType::Dxa)
+            .margins(TableCellMargins::new().margin(0, layout::CELL_MARGIN, 0, layout::CELL_MARGIN))
             .align(docx_rs::TableAlignmentType::Center);
         self.children.push(Child::Table(Box::new(table)));
     }
 
-    fn blocks(&mut self, blocks: &[Block]) {
-        for b in blocks {
+    /// A title: each given line broken at word boundaries into a trapezoid or diamond.
+    fn title(&mut self, text: &str) {
+        for given in text.lines() {
+            for line in layout::break_title(given, TITLE_LINE) {
+                self.paragraph(
+                    Look::centered(FONT_TITLE, SIZE_2, 700).kept_with_next(),
+                    &line,
+                );
+            }
+        }
+    }
+
+    /// The blocks in order; with `keep_end` the last keeps with what follows (the 落款
+    /// with the last body paragraph, GB/T 9704 7.3.5).
+    fn blocks(&mut self, blocks: &[Block], keep_end: bool) {
+        for (i, b) in blocks.iter().enumerate() {
+            let keep = keep_end && i + 1 == blocks.len();
+            let kept = |look: Look| if keep { look.kept_with_next() } else { look };
             match b {
                 Block::Heading(l, t) => self.paragraph(heading(*l), t),
-                Block::Para(t) => self.paragraph(Look::body(FONT_BODY), t),
-                Block::Title(t) => {
-                    self.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700).kept_with_next(), t)
-                }
+                Block::Para(t) => self.paragraph(kept(Look::body(FONT_BODY)), t),
+                Block::Title(t) => self.title(t),
                 Block::Flush(t) => {
-                    self.paragraph(Look::plain(FONT_BODY, SIZE_3).aligned(Align::Left), t)
+                    self.paragraph(kept(Look::plain(FONT_BODY, SIZE_3).aligned(Align::Left)), t)
                 }
                 Block::Centered(t) => self.paragraph(
                     Look::centered(FONT_BODY, SIZE_3, LINE_TWIPS).kept_with_next(),
                     t,
                 ),
-                Block::Table(t) => self.table(t),
+                Block::Table(t) => self.table(t, keep),
                 Block::PageBreak => self.page_break(),
             }
         }
@@ -427,17 +472,17 @@ impl Writer {
     fn content(&mut self, d: &Document) {
         let blank = Look::plain(FONT_BODY, SIZE_3);
         if d.print_title {
-            for line in d.title.lines() {
-                self.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700), line);
-            }
+            self.title(&d.title);
             if let Some(s) = &d.subtitle {
                 self.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), s);
             }
             self.paragraph(blank, "");
         }
-        self.blocks(&d.body);
+        let signed = d.signature.is_some();
+        let tail = |look: Look| if signed { look.kept_with_next() } else { look };
+        self.blocks(&d.body, signed);
         if !d.attachments.is_empty() {
-            self.paragraph(blank, "");
+            self.paragraph(tail(blank), "");
             for (i, a) in d.attachments.iter().enumerate() {
                 let label = if d.attachments.len() == 1 {
                     format!("附件：{}", a.title)
@@ -456,15 +501,18 @@ impl Writer {
                     left: Some(indent),
                     ..Look::plain(FONT_BODY, SIZE_3)
                 };
-                self.paragraph(look, &label);
+                self.paragraph(tail(look), &label);
             }
         }
         if let Some((org, date)) = &d.signature {
-            self.paragraph(blank, "");
-            self.paragraph(blank, "");
-            for (text, chars) in [(org, 2), (date, 4)] {
+            // The blank lines, the 落款 and the 成文日期 all keep with the next line, so
+            // the signature never stands alone on a page.
+            self.paragraph(blank.kept_with_next(), "");
+            self.paragraph(blank.kept_with_next(), "");
+            for (text, chars, keep) in [(org, 2, true), (date, 4, false)] {
                 let look = Look {
                     right: Some(chars * CHAR_TWIPS),
+                    keep_next: keep,
                     ..Look::plain(FONT_BODY, SIZE_3).aligned(Align::Right)
                 };
                 self.paragraph(look, text);
@@ -472,13 +520,17 @@ impl Writer {
         }
         for (i, a) in d.attachments.iter().enumerate() {
             self.page_break();
-            self.paragraph(Look::plain(FONT_HEI, SIZE_3), &format!("附件{}", i + 1));
-            self.paragraph(blank, "");
-            for line in a.title.lines() {
-                self.paragraph(Look::centered(FONT_TITLE, SIZE_2, 700), line);
-            }
-            self.paragraph(blank, "");
-            self.blocks(&a.blocks);
+            // One attachment is "附件", several are numbered (GB/T 9704 8.2).
+            let label = if d.attachments.len() == 1 {
+                "附件".to_string()
+            } else {
+                format!("附件{}", i + 1)
+            };
+            self.paragraph(Look::plain(FONT_HEI, SIZE_3).kept_with_next(), &label);
+            self.paragraph(blank.kept_with_next(), "");
+            self.title(&a.title);
+            self.paragraph(blank.kept_with_next(), "");
+            self.blocks(&a.blocks, false);
         }
     }
 
@@ -503,6 +555,20 @@ impl Writer {
             .updated_at(FIXED_TIME)
             .footer(odd)
             .even_footer(even);
+        // The 22 × 28 character grid, through the public `document` field (docx-rs 0.4
+        // has no `Docx::doc_grid`).
+        let mut doc = doc;
+        doc.document = doc.document.doc_grid(grid());
+        // The Normal style carries the body size too: LibreOffice sizes the grid's
+        // character cells from it, not from docDefaults (with its 12 pt a 16 pt
+        // character took two cells and a line held 17).
+        // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
+        // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
+        // LibreOffice alike.
+        let mut doc = doc.default_spacing(CHAR_CONDENSE);
+        doc.settings = doc
+            .settings
+            .character_spacing_control(CharacterSpacingValues::DoNotCompress);
         self.children.into_iter().fold(doc, |doc, c| match c {
             Child::Paragraph(p) => doc.add_paragraph(*p),
             Child::Table(t) => doc.add_table(*t),
@@ -555,6 +621,13 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
             .indent(Some(280), None, None, None)
     };
     Footer::new().add_paragraph(p)
+}
+
+/// The line grid: 22 lines a page (the 28 characters come from `CHAR_CONDENSE`).
+fn grid() -> DocGrid {
+    DocGrid::new()
+        .grid_type(DocGridType::Lines)
+        .line_pitch(LINE_TWIPS as usize)
 }
 
 /// The fixed timestamp of every document: the same input gives the same bytes.
@@ -839,7 +912,7 @@ mod tests {
             rows: vec![vec!["兴华街道".into(), "12".into(), "91.7%".into()]],
             widths: vec![],
         };
-        let g = grid(&t);
+        let g = column_widths(&t);
         assert_eq!(g.iter().sum::<usize>(), TEXT_WIDTH);
         assert!(g[0] > g[2], "{g:?}");
     }

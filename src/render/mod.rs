@@ -1,6 +1,7 @@
 //! Renderers: view models in, file bytes out. They know nothing about the rules.
 
 pub mod docx;
+pub mod layout;
 pub mod parquet;
 pub mod template;
 pub mod xlsx;

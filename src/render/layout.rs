@@ -1,0 +1,585 @@
+//! Layout rules of the DOCX engine, as small pure functions: how wide text is, how a
+//! table's columns share the text block, how a header or a title breaks into lines.
+//! Widths are in thousandths of an em (the font size); twips come in at the edges.
+
+use std::sync::OnceLock;
+
+/// Width of one character in thousandths of an em: CJK and full-width forms 1 em,
+/// digits and Latin at Times New Roman widths (the Latin font of every run).
+pub fn char_width(c: char) -> u32 {
+    match c {
+        '0'..='9' => 500,
+        ' ' | '.' | ',' | ';' => 250,
+        ':' | '/' | '\'' | 'i' | 'j' | 'l' | 't' => 278,
+        '-' | '(' | ')' | '[' | ']' | 'f' | 'r' | 'I' => 333,
+        '"' => 408,
+        's' => 389,
+        'J' => 389,
+        'a' | 'c' | 'e' | 'z' => 444,
+        'b' | 'd' | 'g' | 'h' | 'k' | 'n' | 'o' | 'p' | 'q' | 'u' | 'v' | 'x' | 'y' => 500,
+        '+' | '=' | '<' | '>' => 564,
+        'F' | 'P' | 'S' => 556,
+        'E' | 'L' | 'T' | 'Z' => 611,
+        'B' | 'C' | 'R' => 667,
+        'm' => 778,
+        'w' | 'A' | 'D' | 'G' | 'H' | 'K' | 'N' | 'O' | 'Q' | 'U' | 'V' | 'X' | 'Y' => 722,
+        '%' => 833,
+        'M' => 889,
+        'W' => 944,
+        c if c.is_ascii() => 500,
+        // Everything else (CJK, full-width punctuation, the middle dot of minority names
+        // as CJK fonts draw it, □) takes a full em.
+        _ => 1000,
+    }
+}
+
+/// Width of a text in thousandths of an em: its widest line.
+pub fn text_width(s: &str) -> u32 {
+    s.lines()
+        .map(|l| l.chars().map(char_width).sum::<u32>())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The pieces a cell's text may break between: it never breaks inside a name, a group
+/// name, a figure with its unit, a date or a category word, only at spaces and list
+/// punctuation.
+pub fn tokens(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | '；' | ',' | ';'))
+        .filter(|t| !t.is_empty())
+}
+
+/// The widest unbreakable token of a text.
+pub fn token_width(s: &str) -> u32 {
+    // The punctuation a token breaks at stays on the line before: count one em for it.
+    tokens(s).map(text_width).max().unwrap_or(0)
+        + if s.chars().any(is_list_mark) { 1000 } else { 0 }
+}
+
+fn is_list_mark(c: char) -> bool {
+    matches!(c, '、' | '，' | '；')
+}
+
+/// The word segmenter, loaded once (its dictionary takes a moment).
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// The words of a text: the only places a header or a title may break.
+pub fn words(s: &str) -> Vec<&str> {
+    jieba().cut(s, false).into_iter().map(|t| t.word).collect()
+}
+
+/// Greedy lines of at most `width` (thousandths of an em), broken only between words.
+/// A word wider than the line stands alone on its line.
+pub fn wrap_words(s: &str, width: u32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for w in words(s) {
+        if !line.is_empty() && text_width(&line) + text_width(w) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.push_str(w);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// How a column's cells align: figures right, short codes and marks centred, text left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnAlign {
+    Left,
+    Center,
+    Right,
+}
+
+/// Units that may follow a figure in a numeric cell ("12次", "87.5%").
+const UNITS: [char; 10] = ['%', '次', '件', '名', '人', '个', '天', '岁', '分', '项'];
+
+/// A figure, possibly with a sign, thousands separators and one unit.
+pub fn is_number(s: &str) -> bool {
+    let s = s.trim();
+    let body = s.strip_suffix(UNITS).unwrap_or(s).replace(',', "");
+    !body.is_empty() && body.chars().any(|c| c.is_ascii_digit()) && body.parse::<f64>().is_ok()
+}
+
+/// Whether a row totals the rows above it (合计, 总计): it keeps with the row above.
+pub fn is_total_row(row: &[String]) -> bool {
+    row.iter()
+        .find(|c| !c.trim().is_empty())
+        .map(|c| {
+            c.chars()
+                .filter(|c| !c.is_whitespace() && *c != '　')
+                .collect::<String>()
+        })
+        .is_some_and(|c| matches!(c.as_str(), "合计" | "总计" | "小计" | "全区合计"))
+}
+
+/// A column's alignment, from all of its cells, so it never flips from row to row.
+pub fn column_align(header: &str, cells: &[&str]) -> ColumnAlign {
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty() && !matches!(*c, "—" | "-" | "合计" | "总计" | "小计"))
+        .collect();
+    if header == "序号" {
+        return ColumnAlign::Center;
+    }
+    if filled.is_empty() {
+        return ColumnAlign::Center;
+    }
+    if filled.iter().all(|c| is_number(c)) {
+        return ColumnAlign::Right;
+    }
+    let marks = filled.iter().all(|c| c.chars().count() <= 2)
+        && !(header.contains("姓名") || header.contains("名称"));
+    let first = filled[0].chars().count();
+    let codes = filled.iter().all(|c| {
+        c.chars().count() == first && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+    });
+    if marks || codes {
+        ColumnAlign::Center
+    } else {
+        ColumnAlign::Left
+    }
+}
+
+/// Headers of the columns that hold running text and take what the others leave.
+const LONG_HEADERS: [&str; 12] = [
+    "理由", "说明", "标题", "情况", "内容", "名称", "备注", "意见", "事由", "问题", "依据", "单位",
+];
+
+/// A column wider than this (in em) holds running text that may wrap.
+const SHORT_LIMIT: u32 = 10_000;
+
+/// The narrowest a running-text column becomes, in em.
+const LONG_MIN: u32 = 4_000;
+
+/// Cell margin left and right, in twips, written into every table.
+pub const CELL_MARGIN: usize = 85;
+/// Room for rounding and the grid line, in twips per column.
+const SLACK: usize = 40;
+
+/// Font sizes tried for table text, in half-points: 五号, then 小五.
+pub const TABLE_SIZES: [usize; 2] = [21, 18];
+
+/// A table laid out: column widths in twips, the font size, header lines, alignments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePlan {
+    pub widths: Vec<usize>,
+    /// Half-points.
+    pub size: usize,
+    pub headers: Vec<Vec<String>>,
+    pub aligns: Vec<ColumnAlign>,
+    /// Even at the smaller size the short columns do not fit: the table wants a
+    /// landscape page.
+    pub too_wide: bool,
+}
+
+/// What a column needs, in thousandths of an em.
+#[derive(Debug, Clone, Copy)]
+struct Need {
+    /// Running text: wraps between tokens.
+    long: bool,
+    /// The least it may have: all of a short column's content, a long column's widest
+    /// token, the header's widest word.
+    min: u32,
+    /// The width at which nothing in it wraps, header included.
+    full: u32,
+    /// The header on one line.
+    header: u32,
+}
+
+fn need(header: &str, cells: &[&str]) -> Need {
+    let content = cells.iter().map(|c| text_width(c)).max().unwrap_or(0);
+    let token = cells.iter().map(|c| token_width(c)).max().unwrap_or(0);
+    let header_word = words(header).into_iter().map(text_width).max().unwrap_or(0);
+    let header_full = text_width(header);
+    let long = content > SHORT_LIMIT || LONG_HEADERS.iter().any(|h| header.ends_with(h));
+    let min = if long {
+        token.min(SHORT_LIMIT).max(LONG_MIN.min(content))
+    } else {
+        content
+    }
+    .max(header_word);
+    Need {
+        long,
+        min,
+        full: content.max(header_full),
+        header: header_full,
+    }
+}
+
+fn twips(thousandths: u32, size: usize) -> usize {
+    // One em of a size in half-points is size × 10 twips.
+    (thousandths as usize * size * 10).div_ceil(1000) + 2 * CELL_MARGIN + SLACK
+}
+
+/// Lays out a table in `available` twips: short columns get exactly what their longest
+/// token needs, headers unwrap where room allows, the rest goes to the running-text
+/// columns; only if the short columns do not fit is the font made smaller. `weights`
+/// (optional, one per column) share what is left when no column holds running text.
+pub fn plan_table(
+    headers: &[String],
+    rows: &[Vec<String>],
+    available: usize,
+    weights: &[u32],
+) -> TablePlan {
+    let n = headers.len().max(1);
+    let column = |i: usize| -> Vec<&str> {
+        rows.iter()
+            .map(|r| r.get(i).map_or("", |s| s.as_str()))
+            .collect()
+    };
+    let header = |i: usize| headers.get(i).map_or("", |s| s.as_str());
+    let needs: Vec<Need> = (0..n).map(|i| need(header(i), &column(i))).collect();
+    let aligns = (0..n)
+        .map(|i| column_align(header(i), &column(i)))
+        .collect();
+    let mut chosen = None;
+    for size in TABLE_SIZES {
+        let mins: Vec<usize> = needs.iter().map(|d| twips(d.min, size)).collect();
+        if mins.iter().sum::<usize>() <= available {
+            chosen = Some((size, mins, false));
+            break;
+        }
+    }
+    let (size, mut widths, too_wide) = chosen.unwrap_or_else(|| {
+        // Nothing fits: the smaller size, every column scaled down alike (the text then
+        // wraps inside tokens, and the table is flagged for a landscape page).
+        let size = TABLE_SIZES[TABLE_SIZES.len() - 1];
+        let mins: Vec<usize> = needs.iter().map(|d| twips(d.min, size)).collect();
+        let total = mins.iter().sum::<usize>().max(1);
+        (
+            size,
+            mins.iter().map(|w| w * available / total).collect(),
+            true,
+        )
+    });
+    let mut spare = available.saturating_sub(widths.iter().sum());
+    // Headers on one line where the room allows, the cheapest first.
+    let mut unwrap: Vec<(usize, usize)> = (0..n)
+        .filter(|i| !needs[*i].long)
+        .map(|i| (twips(needs[i].header.max(needs[i].min), size), i))
+        .filter(|(w, i)| *w > widths[*i])
+        .map(|(w, i)| (w - widths[i], i))
+        .collect();
+    unwrap.sort();
+    for (extra, i) in unwrap {
+        if extra <= spare {
+            widths[i] += extra;
+            spare -= extra;
+        }
+    }
+    // The rest to the running text, as much as each lacks to hold its longest cell on
+    // one line; then shared alike.
+    let long: Vec<usize> = (0..n).filter(|i| needs[*i].long).collect();
+    let takers: Vec<usize> = if long.is_empty() {
+        (0..n).collect()
+    } else {
+        long
+    };
+    let lack: Vec<usize> = takers
+        .iter()
+        .map(|i| twips(needs[*i].full, size).saturating_sub(widths[*i]))
+        .collect();
+    let total_lack: usize = lack.iter().sum();
+    if total_lack > 0 {
+        let give = spare.min(total_lack);
+        for (k, i) in takers.iter().enumerate() {
+            widths[*i] += give * lack[k] / total_lack;
+        }
+        spare = available.saturating_sub(widths.iter().sum());
+    }
+    if !takers.is_empty() && spare > 0 {
+        let weight = |i: usize| -> usize {
+            if weights.len() == n {
+                weights[i].max(1) as usize
+            } else {
+                1
+            }
+        };
+        let total: usize = takers.iter().map(|i| weight(*i)).sum();
+        for i in &takers {
+            widths[*i] += spare * weight(*i) / total;
+        }
+    }
+    // The rounding remainder to the widest column, so the grid fills exactly.
+    let rest = available.saturating_sub(widths.iter().sum());
+    if let Some(i) = (0..n).max_by_key(|i| widths[*i]) {
+        widths[i] += rest;
+    }
+    let headers = (0..n)
+        .map(|i| {
+            let room =
+                (widths[i].saturating_sub(2 * CELL_MARGIN + SLACK) * 1000 / (size * 10)) as u32;
+            wrap_words(header(i), room)
+        })
+        .collect();
+    TablePlan {
+        widths,
+        size,
+        headers,
+        aligns,
+        too_wide,
+    }
+}
+
+/// A title broken into lines of at most `line` (thousandths of an em) at word
+/// boundaries, in a trapezoid (each line no longer than the one above, or no shorter)
+/// or a diamond (the middle line longest), never leaving a line under four characters,
+/// as balanced as the words allow (GB/T 9704 7.3.1).
+pub fn break_title(title: &str, line: u32) -> Vec<String> {
+    let width = text_width(title);
+    if width <= line {
+        return vec![title.to_string()];
+    }
+    let words = words(title);
+    // Cumulative widths at each word boundary.
+    let mut at = vec![0u32];
+    for w in &words {
+        at.push(at.last().copied().unwrap_or(0) + text_width(w));
+    }
+    let count = width.div_ceil(line) as usize;
+    for lines in count..=count + 1 {
+        if let Some(cuts) =
+            best_cuts(&at, lines, line, true).or_else(|| best_cuts(&at, lines, line, false))
+        {
+            let mut out = Vec::new();
+            let mut from = 0;
+            for to in cuts.into_iter().chain(std::iter::once(words.len())) {
+                out.push(words[from..to].concat());
+                from = to;
+            }
+            return out;
+        }
+    }
+    // No word boundary gives lines of four characters or more: balanced lines by width.
+    let chars: Vec<char> = title.chars().collect();
+    let per = chars.len().div_ceil(count);
+    chars.chunks(per).map(|c| c.iter().collect()).collect()
+}
+
+/// The shortest a title line may be, in thousandths of an em.
+const TITLE_MIN_LINE: u32 = 4_000;
+
+/// The word boundaries that split `at` (cumulative widths) into `lines` lines of at most
+/// `line`, at least four characters each, in a good shape (when `shaped`), with the
+/// least spread between the longest and the shortest line.
+fn best_cuts(at: &[u32], lines: usize, line: u32, shaped: bool) -> Option<Vec<usize>> {
+    let words = at.len() - 1;
+    let mut best: Option<(u32, Vec<usize>)> = None;
+    let mut cuts = Vec::with_capacity(lines);
+    fn walk(
+        at: &[u32],
+        from: usize,
+        left: usize,
+        line: u32,
+        shaped: bool,
+        cuts: &mut Vec<usize>,
+        best: &mut Option<(u32, Vec<usize>)>,
+    ) {
+        let words = at.len() - 1;
+        if left == 1 {
+            let mut lens = Vec::with_capacity(cuts.len() + 1);
+            let mut prev = 0;
+            for c in cuts.iter().chain(std::iter::once(&words)) {
+                lens.push(at[*c] - at[prev]);
+                prev = *c;
+            }
+            if lens.iter().any(|l| *l > line || *l < TITLE_MIN_LINE) {
+                return;
+            }
+            if shaped && !good_shape(&lens) {
+                return;
+            }
+            let spread = lens.iter().max().unwrap_or(&0) - lens.iter().min().unwrap_or(&0);
+            // Ties go to the longer top line (倒梯形), the common form.
+            let score = spread * 2 + u32::from(lens[0] < lens[lens.len() - 1]);
+            if best.as_ref().is_none_or(|(s, _)| score < *s) {
+                *best = Some((score, cuts.clone()));
+            }
+            return;
+        }
+        for c in from + 1..words {
+            if at[c] - at[from] > line {
+                break;
+            }
+            cuts.push(c);
+            walk(at, c, left - 1, line, shaped, cuts, best);
+            cuts.pop();
+        }
+    }
+    if lines == 0 || words < lines {
+        return None;
+    }
+    walk(at, 0, lines, line, shaped, &mut cuts, &mut best);
+    best.map(|(_, c)| c)
+}
+
+/// A trapezoid (lengths monotone) or a diamond (rising then falling); never an
+/// hourglass or a rectangle of three or more equal lines.
+fn good_shape(lens: &[u32]) -> bool {
+    let down = lens.windows(2).all(|w| w[0] >= w[1]);
+    let up = lens.windows(2).all(|w| w[0] <= w[1]);
+    let peak = (0..lens.len()).max_by_key(|i| lens[*i]).unwrap_or(0);
+    let diamond = lens[..=peak].windows(2).all(|w| w[0] <= w[1])
+        && lens[peak..].windows(2).all(|w| w[0] >= w[1]);
+    let flat = lens.len() > 2 && lens.iter().all(|l| *l == lens[0]);
+    (down || up || diamond) && !flat
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn widths_follow_times_new_roman_and_cjk_ems() {
+        assert_eq!(text_width("87.5%"), 500 * 3 + 250 + 833);
+        assert_eq!(text_width("阿依古丽·买买提"), 8000);
+        assert_eq!(text_width("2025-03-12"), 8 * 500 + 2 * 333);
+        assert_eq!(text_width("第一行\n第二行更长"), 5000);
+        assert_eq!(token_width("走访选民、收集意见"), 5000);
+    }
+
+    #[test]
+    fn numbers_codes_and_text_align_by_column() {
+        assert!(is_number("87.5%") && is_number("1,393") && is_number("12次"));
+        assert!(!is_number("兴华街道") && !is_number("%"));
+        assert_eq!(
+            column_align("出席率", &["87.5%", "100%", ""]),
+            ColumnAlign::Right
+        );
+        assert_eq!(
+            column_align("姓名", &["张三", "阿依古丽·买买提", "李四"]),
+            ColumnAlign::Left
+        );
+        // Two-character names stay left like the rest of the column.
+        assert_eq!(column_align("姓名", &["张三", "李四"]), ColumnAlign::Left);
+        assert_eq!(column_align("是否出席", &["是", "否"]), ColumnAlign::Center);
+        assert_eq!(
+            column_align("代表编号", &["D001", "D012"]),
+            ColumnAlign::Center
+        );
+        assert!(is_total_row(&s(&["合　计", "", "12"])));
+        assert!(!is_total_row(&s(&["兴华街道", "12"])));
+    }
+
+    /// The columns of the issue: nothing short wraps, headers break between words, the
+    /// running text takes the rest of the block.
+    #[test]
+    fn short_columns_get_what_they_need_and_text_the_rest() {
+        let headers = s(&["代表小组", "姓名", "代表数", "出席率", "履职形式", "理由"]);
+        let rows = vec![
+            s(&[
+                "兴华街道",
+                "阿依古丽·买买提",
+                "12",
+                "87.5%",
+                "书面述职",
+                "参加区人大常委会组织的专题调研活动三次，走访选民并收集意见",
+            ]),
+            s(&[
+                "城关镇",
+                "张三",
+                "9",
+                "100%",
+                "代表小组活动",
+                "不建议继续提名",
+            ]),
+        ];
+        let p = plan_table(&headers, &rows, 8845, &[]);
+        assert_eq!(p.widths.iter().sum::<usize>(), 8845);
+        assert_eq!(p.size, 21);
+        for (i, min) in [(0, 4000), (1, 8000), (3, 2583), (4, 6000)] {
+            assert!(p.widths[i] >= twips(min, 21), "column {i}: {:?}", p.widths);
+        }
+        // The running text gets more than any short column.
+        assert!(p.widths[5] > p.widths[1], "{:?}", p.widths);
+        for lines in &p.headers {
+            for l in lines {
+                assert!(
+                    l.chars().count() >= 2,
+                    "header line {l:?} in {:?}",
+                    p.headers
+                );
+            }
+        }
+        assert_eq!(p.aligns[2], ColumnAlign::Right);
+        assert_eq!(p.aligns[1], ColumnAlign::Left);
+    }
+
+    #[test]
+    fn a_crowded_table_takes_the_smaller_font_before_wrapping() {
+        let headers: Vec<String> = (0..11).map(|i| format!("指标{i}")).collect();
+        let rows = vec![(0..11)
+            .map(|_| "阿依古丽·买买".to_string())
+            .collect::<Vec<_>>()];
+        let p = plan_table(&headers, &rows, 8845, &[]);
+        assert_eq!(p.widths.iter().sum::<usize>(), 8845);
+        assert!(p.size < 21 || p.too_wide, "{p:?}");
+        let rows = vec![(0..11).map(|_| "12".to_string()).collect::<Vec<_>>()];
+        assert_eq!(plan_table(&headers, &rows, 8845, &[]).size, 21);
+    }
+
+    #[test]
+    fn headers_wrap_only_between_words() {
+        assert_eq!(wrap_words("联系接待选民", 4000), s(&["联系接待", "选民"]));
+        assert_eq!(
+            wrap_words("联系接待选民", 3000),
+            s(&["联系", "接待", "选民"])
+        );
+        assert_eq!(wrap_words("代表数", 2000), s(&["代表", "数"]));
+        assert_eq!(wrap_words("出席率", 3000), s(&["出席率"]));
+    }
+
+    /// 二号 titles hold 20 characters a line in the 156 mm block.
+    #[test]
+    fn long_titles_break_between_words_into_a_trapezoid() {
+        let line = 20_000;
+        for title in [
+            "关于2025年度示范区人大常委会组成人员履职情况的报告",
+            "关于2025年第四季度各代表小组履职情况的通报",
+            "关于示范区第六届人民代表大会代表资格有关情况的报告",
+            "关于2025年度示范区人大常委会法制委员会组成人员履职情况的报告",
+        ] {
+            let lines = break_title(title, line);
+            assert_eq!(lines.concat(), title);
+            assert!(lines.len() >= 2, "{lines:?}");
+            for l in &lines {
+                assert!(text_width(l) <= line, "{lines:?}");
+                assert!(l.chars().count() >= 4, "{lines:?}");
+            }
+            assert!(good_shape(
+                &lines.iter().map(|l| text_width(l)).collect::<Vec<_>>()
+            ));
+        }
+        // The issue's breaks cannot happen: "…履职情况的报 / 告".
+        let lines = break_title("关于2025年度示范区人大常委会组成人员履职情况的报告", line);
+        assert!(
+            !lines.iter().any(|l| l == "告" || l.ends_with("的报")),
+            "{lines:?}"
+        );
+        assert!(!lines[0].ends_with("组"), "{lines:?}");
+        assert_eq!(
+            break_title("示范区人大代表履职档案", line),
+            s(&["示范区人大代表履职档案"])
+        );
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(good_shape(&[18, 12]));
+        assert!(good_shape(&[8, 14]));
+        assert!(good_shape(&[10, 18, 9]));
+        assert!(!good_shape(&[16, 6, 16]));
+        assert!(!good_shape(&[10, 10, 10]));
+    }
+}
