@@ -205,7 +205,7 @@ fn stage_documents(
     Ok(archive.delegates.len())
 }
 
-pub fn run(a: &ArchiveArgs) -> Result<()> {
+pub fn run(a: &ArchiveArgs) -> Result<String> {
     let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
     let data = load(&a.folders, &span.scope())?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
@@ -240,7 +240,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     if errors > 0 {
         eprintln!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
     }
-    eprintln!(
+    Ok(format!(
         "已生成 {}：{} 名代表的履职档案汇总（{}）。",
         a.folders
             .output
@@ -248,6 +248,5 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
             .display(),
         delegates,
         period.label
-    );
-    Ok(())
+    ))
 }
