@@ -312,6 +312,9 @@ fn a_second_job_is_told_to_wait() {
         page.contains("[####################]</code> 4/4"),
         "{page}"
     );
-    assert!(page.contains("2025/校验报告.xlsx"), "{page}");
+    assert!(
+        page.contains(r#"href="/output/2025/%E6%A0%A1%E9%AA%8C%E6%8A%A5%E5%91%8A.xlsx""#),
+        "{page}"
+    );
     assert!(folders.output.join("2025/校验报告.xlsx").is_file());
 }
