@@ -63,10 +63,7 @@ pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args
     let args: Vec<T> = args.into_iter().collect();
     // A double-click starts the program without arguments: open the workbench.
     let args = if args.len() == 1 {
-        vec![
-            args[0].clone().into(),
-            OsString::from("serve"),
-        ]
+        vec![args[0].clone().into(), OsString::from("serve")]
     } else {
         args.into_iter().map(Into::into).collect()
     };

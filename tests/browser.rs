@@ -32,7 +32,8 @@ impl Cdp {
         let rest = ws_url.strip_prefix("ws://").expect("ws url");
         let (addr, path) = rest.split_at(rest.find('/').expect("path"));
         let mut s = TcpStream::connect(addr).expect("devtools connects");
-        s.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+        s.set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("timeout");
         write!(
             s,
             "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -44,7 +45,11 @@ impl Cdp {
             s.read_exact(&mut b).expect("handshake answer");
             head.push(b[0]);
         }
-        assert!(head.starts_with(b"HTTP/1.1 101"), "{}", String::from_utf8_lossy(&head));
+        assert!(
+            head.starts_with(b"HTTP/1.1 101"),
+            "{}",
+            String::from_utf8_lossy(&head)
+        );
         let mut c = Cdp {
             s,
             next: 0,
@@ -188,7 +193,10 @@ fn base64_decode(s: &str) -> Vec<u8> {
         b'+' => 62,
         _ => 63,
     };
-    let clean: Vec<u8> = s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).collect();
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
     let mut out = Vec::new();
     for chunk in clean.chunks(4) {
         let n = chunk
@@ -312,7 +320,9 @@ fn clerk_uploads_fixes_generates_and_downloads_in_chromium() {
     cdp.screenshot(&shots.join("2-报送-有错误.png"));
 
     // 校验 lists it too, filtered to errors, with the file to download.
-    cdp.goto(&format!("{origin}/check?year=2025&severity=%E9%94%99%E8%AF%AF"));
+    cdp.goto(&format!(
+        "{origin}/check?year=2025&severity=%E9%94%99%E8%AF%AF"
+    ));
     let check = cdp.wait_text("document.body.innerText", "请核对编号和姓名");
     assert!(check.contains("2025/甲街道.xlsx"), "{check}");
     cdp.screenshot(&shots.join("3-校验.png"));
@@ -329,7 +339,10 @@ fn clerk_uploads_fixes_generates_and_downloads_in_chromium() {
     cdp.goto(&format!("{origin}/generate"));
     cdp.eval("document.querySelector('#job-annual select[name=year]').value = '2025'");
     cdp.eval("document.querySelector('#job-annual').submit()");
-    let done = cdp.wait_text("location.pathname + ' ' + document.body.innerText", "已完成");
+    let done = cdp.wait_text(
+        "location.pathname + ' ' + document.body.innerText",
+        "已完成",
+    );
     assert!(done.starts_with("/jobs/1"), "{done}");
     assert!(done.contains("2025/履职档案汇总.xlsx"), "{done}");
     cdp.screenshot(&shots.join("5-生成-完成.png"));

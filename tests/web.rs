@@ -149,13 +149,24 @@ fn workbench_refuses_what_it_must_and_writes_nothing() {
     let r = request(p, "GET", "/", &[], b"").expect("answer");
     assert_eq!(r.status, 403);
     assert!(r.text().contains("缺少访问令牌"), "{}", r.text());
-    let r = request(p, "GET", "/input/2025/%E7%94%B2%E8%A1%97%E9%81%93.xlsx", &[], b"").expect("answer");
+    let r = request(
+        p,
+        "GET",
+        "/input/2025/%E7%94%B2%E8%A1%97%E9%81%93.xlsx",
+        &[],
+        b"",
+    )
+    .expect("answer");
     assert_eq!(r.status, 403);
     // A wrong token.
     let r = request(p, "GET", "/?t=00000000000000000000000000000000", &[], b"").expect("answer");
     assert_eq!(r.status, 403);
     // A foreign Host, even with the token (DNS rebinding).
-    for host in ["evil.example", &format!("evil.example:{p}"), "127.0.0.1.evil.example"] {
+    for host in [
+        "evil.example",
+        &format!("evil.example:{p}"),
+        "127.0.0.1.evil.example",
+    ] {
         let r = request(p, "GET", &with_t("/"), &[("Host", host)], b"").expect("answer");
         assert_eq!(r.status, 403, "{host}");
         assert!(r.text().contains("拒绝访问"));
@@ -172,7 +183,13 @@ fn workbench_refuses_what_it_must_and_writes_nothing() {
     .expect("answer");
     assert_eq!(r.status, 403);
     // Names that leave the year folder or hide a file.
-    for name in ["..%2F%E7%94%B2%E8%A1%97%E9%81%93.xlsx", "..%5Cx.xlsx", "%2Fetc%2Fx.xlsx", ".x.xlsx", "x.exe"] {
+    for name in [
+        "..%2F%E7%94%B2%E8%A1%97%E9%81%93.xlsx",
+        "..%5Cx.xlsx",
+        "%2Fetc%2Fx.xlsx",
+        ".x.xlsx",
+        "x.exe",
+    ] {
         let r = request(
             p,
             "POST",
@@ -213,7 +230,9 @@ fn workbench_refuses_what_it_must_and_writes_nothing() {
     let r = request(p, "GET", &with_t("/"), &[], b"").expect("answer");
     assert_eq!(r.status, 200);
     assert!(r.text().contains("2025 年度报送情况"), "{}", r.text());
-    assert!(r.head.contains(&format!("lvzhi_{p}={t}; Path=/; HttpOnly; SameSite=Strict")));
+    assert!(r
+        .head
+        .contains(&format!("lvzhi_{p}={t}; Path=/; HttpOnly; SameSite=Strict")));
     let r = request(p, "GET", "/check", &[("Cookie", &cookie)], b"").expect("answer");
     assert_eq!(r.status, 200, "the cookie suffices for a page");
     let r = request(
@@ -256,8 +275,7 @@ fn a_second_job_is_told_to_wait() {
         output: dir.path().join("reports"),
     };
     let app = std::sync::Arc::new(
-        lvzhi::web::App::new(&folders, dir.path().join("templates"), "k".repeat(32))
-            .expect("app"),
+        lvzhi::web::App::new(&folders, dir.path().join("templates"), "k".repeat(32)).expect("app"),
     );
     app.jobs.lock().expect("lock").busy = true;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -308,10 +326,7 @@ fn a_second_job_is_told_to_wait() {
     }
     assert!(page.contains("已完成"), "{page}");
     // The same progress the terminal shows: the four workbooks of 2025 read.
-    assert!(
-        page.contains("[####################]</code> 4/4"),
-        "{page}"
-    );
+    assert!(page.contains("[####################]</code> 4/4"), "{page}");
     assert!(
         page.contains(r#"href="/output/2025/%E6%A0%A1%E9%AA%8C%E6%8A%A5%E5%91%8A.xlsx""#),
         "{page}"

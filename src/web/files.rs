@@ -67,7 +67,12 @@ pub async fn upload(
     let a = app.clone();
     let done = tokio::task::spawn_blocking(move || receive(&a, year, &name, &body)).await;
     match done {
-        Ok(Ok(r)) => render(&app, "uploaded.html", "upload", minijinja::Value::from_serialize(&r)),
+        Ok(Ok(r)) => render(
+            &app,
+            "uploaded.html",
+            "upload",
+            minijinja::Value::from_serialize(&r),
+        ),
         Ok(Err(e)) => message(
             &app,
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -118,14 +123,8 @@ fn receive(app: &App, year: i32, name: &str, bytes: &[u8]) -> anyhow::Result<Rec
     let rel = format!("{year}/{name}");
     let opened = crate::input::open::open(bytes);
     let readable = opened.is_ok();
-    let out = crate::input::workbook::read_opened(
-        year,
-        &rel,
-        name,
-        opened,
-        &base.roster,
-        &base.config,
-    );
+    let out =
+        crate::input::workbook::read_opened(year, &rel, name, opened, &base.roster, &base.config);
     let known = !out.tally.unit.is_empty();
     let count = |s: Severity| out.findings.iter().filter(|f| f.severity == s).count();
     let mut r = Received {
@@ -169,7 +168,12 @@ fn save(input: &Path, year: i32, name: &str, bytes: &[u8]) -> anyhow::Result<Opt
         let old = format!("{stem}_{stamp}.{ext}");
         std::fs::rename(&dest, backups.join(&old))
             .map_err(crate::messages::io)
-            .with_context(|| format!("无法备份原文件 {}（是否正在 WPS 或 Excel 中打开？）", dest.display()))?;
+            .with_context(|| {
+                format!(
+                    "无法备份原文件 {}（是否正在 WPS 或 Excel 中打开？）",
+                    dest.display()
+                )
+            })?;
         kept = Some(format!("{BACKUP_DIR}/{year}/{old}"));
     }
     std::fs::rename(&tmp, &dest)
@@ -233,7 +237,10 @@ fn download(app: &App, root: &Path, rel: &str) -> Response {
     }
 }
 
-pub async fn download_input(State(app): State<Arc<App>>, UrlPath(rel): UrlPath<String>) -> Response {
+pub async fn download_input(
+    State(app): State<Arc<App>>,
+    UrlPath(rel): UrlPath<String>,
+) -> Response {
     download(&app, &app.input, &rel)
 }
 
@@ -260,7 +267,11 @@ fn listing(output: &Path) -> Vec<Folder> {
             continue;
         }
         let top = rel.split('/').next().unwrap_or("").to_string();
-        let top = if rel.contains('/') { top } else { String::new() };
+        let top = if rel.contains('/') {
+            top
+        } else {
+            String::new()
+        };
         match out.iter_mut().find(|f| f.name == top) {
             Some(f) => f.files.push(rel),
             None => out.push(Folder {
@@ -325,7 +336,10 @@ mod tests {
         let kept = save(d.path(), 2026, "甲.xlsx", b"two").unwrap().unwrap();
         assert!(kept.starts_with("备份/2026/甲_"));
         assert_eq!(std::fs::read(d.path().join(&kept)).unwrap(), b"one");
-        assert_eq!(std::fs::read(d.path().join("2026/甲.xlsx")).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read(d.path().join("2026/甲.xlsx")).unwrap(),
+            b"two"
+        );
         // Nothing else is left in the year folder.
         assert_eq!(std::fs::read_dir(d.path().join("2026")).unwrap().count(), 1);
     }

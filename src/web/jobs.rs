@@ -275,7 +275,13 @@ pub async fn start(
 }
 
 fn job(app: &App, id: usize) -> Option<JobView> {
-    app.jobs.lock().ok()?.list.iter().find(|j| j.id == id).cloned()
+    app.jobs
+        .lock()
+        .ok()?
+        .list
+        .iter()
+        .find(|j| j.id == id)
+        .cloned()
 }
 
 pub async fn job_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<usize>) -> Response {

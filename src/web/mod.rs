@@ -117,21 +117,20 @@ pub fn router(app: Arc<App>, port: u16) -> Router {
 
 /// Refuses a foreign Host, a request without the token, and a POST whose token is only
 /// in the cookie; sets the cookie when the token came in the URL.
-async fn guard(
-    State((app, port)): State<(Arc<App>, u16)>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn guard(State((app, port)): State<(Arc<App>, u16)>, req: Request, next: Next) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
     if !host_is_local(host) {
-        return refuse(StatusCode::FORBIDDEN, "拒绝访问：只能从本机地址 127.0.0.1 或 localhost 打开工作台。");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "拒绝访问：只能从本机地址 127.0.0.1 或 localhost 打开工作台。",
+        );
     }
-    let in_url = query_value(req.uri().query().unwrap_or(""), "t")
-        .is_some_and(|t| same(&t, &app.token));
+    let in_url =
+        query_value(req.uri().query().unwrap_or(""), "t").is_some_and(|t| same(&t, &app.token));
     let in_header = req
         .headers()
         .get("x-lvzhi-token")
@@ -160,24 +159,15 @@ async fn guard(
     }
     let mut resp = next.run(req).await;
     if in_url && !in_cookie {
-        let c = format!(
-            "{cookie}={}; Path=/; HttpOnly; SameSite=Strict",
-            app.token
-        );
+        let c = format!("{cookie}={}; Path=/; HttpOnly; SameSite=Strict", app.token);
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
     let h = resp.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("DENY"),
-    );
-    h.insert(
-        "referrer-policy",
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     resp
 }
 
@@ -241,8 +231,7 @@ pub fn percent_encode(s: &str) -> String {
 /// Compares without stopping at the first difference (the token is a secret).
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -285,9 +274,7 @@ pub fn serve(a: &ServeArgs) -> Result<()> {
 /// Serves the workbench on a bound loopback listener until the process ends.
 pub fn serve_on(listener: std::net::TcpListener, app: Arc<App>) -> Result<()> {
     let port = listener.local_addr().context("无法读取本机端口")?.port();
-    listener
-        .set_nonblocking(true)
-        .context("无法打开本机端口")?;
+    listener.set_nonblocking(true).context("无法打开本机端口")?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()

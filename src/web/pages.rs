@@ -206,10 +206,7 @@ fn submissions(data: &Dataset, year: i32) -> Vec<UnitRow> {
                         .collect()
                 })
                 .collect();
-            cells.push(vec![count
-                .get(&(unit.clone(), 4, 0))
-                .copied()
-                .unwrap_or(0)]);
+            cells.push(vec![count.get(&(unit.clone(), 4, 0)).copied().unwrap_or(0)]);
             let missing = cells[..DATED.len()]
                 .iter()
                 .flatten()
@@ -254,7 +251,13 @@ pub async fn home(
     let data = match loaded {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => {
-            return message(&app, StatusCode::OK, "home", "无法读取输入", &error_text(&e))
+            return message(
+                &app,
+                StatusCode::OK,
+                "home",
+                "无法读取输入",
+                &error_text(&e),
+            )
         }
         Err(_) => {
             return message(
@@ -356,7 +359,13 @@ pub async fn check(
     let data = match tokio::task::spawn_blocking(move || load_year(&a, year)).await {
         Ok(Ok(d)) => d,
         Ok(Err(e)) => {
-            return message(&app, StatusCode::OK, "check", "无法读取输入", &error_text(&e))
+            return message(
+                &app,
+                StatusCode::OK,
+                "check",
+                "无法读取输入",
+                &error_text(&e),
+            )
         }
         Err(_) => {
             return message(
@@ -441,15 +450,23 @@ mod tests {
         let rows = vec![UnitRow {
             unit: "甲街道".into(),
             files: vec![("2025/甲街道.xlsx".into(), "甲街道.xlsx".into())],
-            cells: vec![vec![1, 0, 0, 0], vec![0; 4], vec![0; 4], vec![0; 4], vec![2]],
+            cells: vec![
+                vec![1, 0, 0, 0],
+                vec![0; 4],
+                vec![0; 4],
+                vec![0; 4],
+                vec![2],
+            ],
             missing: 15,
         }];
         let html = env
             .get_template("home.html")
             .unwrap()
-            .render(context! { t => "x", page => "home", year => 2025, years => [2025],
+            .render(
+                context! { t => "x", page => "home", year => 2025, years => [2025],
                 kinds => DATED, rows => rows, last_run => None::<String>,
-                errors => 1, warnings => 0, files => 1 })
+                errors => 1, warnings => 0, files => 1 },
+            )
             .unwrap();
         assert!(html.contains("<th>甲街道</th>"), "{html}");
         assert!(html.contains(r#"href="/input/2025/%E7%94%B2%E8%A1%97%E9%81%93.xlsx""#));

@@ -27,17 +27,44 @@ const LABELS: &[(&str, &str)] = &[
     ("units.office", "常委会办公室名称"),
     ("units.liaison", "代表联络室名称"),
     ("units.special_committees", "专门委员会（每行一个）"),
-    ("thresholds.report_share_per_year", "每个代表小组每年组织述职的代表比例"),
+    (
+        "thresholds.report_share_per_year",
+        "每个代表小组每年组织述职的代表比例",
+    ),
     ("thresholds.reports_per_term", "每位代表每届至少述职次数"),
-    ("thresholds.min_voter_representatives", "述职评议会议的选民代表最少人数"),
-    ("thresholds.unapproved_absence_limit", "未经批准不出席区人代会的次数上限"),
+    (
+        "thresholds.min_voter_representatives",
+        "述职评议会议的选民代表最少人数",
+    ),
+    (
+        "thresholds.unapproved_absence_limit",
+        "未经批准不出席区人代会的次数上限",
+    ),
     ("thresholds.dissatisfied_share_limit", "不满意率上限"),
-    ("thresholds.outstanding_per_group_min", "每个代表小组推荐优秀履职代表最少人数"),
-    ("thresholds.outstanding_per_group_max", "每个代表小组推荐优秀履职代表最多人数"),
-    ("thresholds.low_activity_per_year", "全年履职活动少于该次数列为“履职较少”"),
-    ("thresholds.outstanding_suggestions_max", "优秀代表建议名单草案最多件数"),
-    ("thresholds.renomination_min_congress_attendance", "继续提名所需区人代会出席率"),
-    ("thresholds.renomination_study_bottom_band", "届期积分位于后段的列为“需研究”"),
+    (
+        "thresholds.outstanding_per_group_min",
+        "每个代表小组推荐优秀履职代表最少人数",
+    ),
+    (
+        "thresholds.outstanding_per_group_max",
+        "每个代表小组推荐优秀履职代表最多人数",
+    ),
+    (
+        "thresholds.low_activity_per_year",
+        "全年履职活动少于该次数列为“履职较少”",
+    ),
+    (
+        "thresholds.outstanding_suggestions_max",
+        "优秀代表建议名单草案最多件数",
+    ),
+    (
+        "thresholds.renomination_min_congress_attendance",
+        "继续提名所需区人代会出席率",
+    ),
+    (
+        "thresholds.renomination_study_bottom_band",
+        "届期积分位于后段的列为“需研究”",
+    ),
 ];
 
 #[derive(Serialize)]
@@ -238,7 +265,10 @@ mod tests {
         assert!(keys.contains(&"term.start"));
         assert!(keys.contains(&"units.special_committees"));
         assert!(keys.contains(&"thresholds.report_share_per_year"));
-        let sc = f.iter().find(|x| x.key == "units.special_committees").unwrap();
+        let sc = f
+            .iter()
+            .find(|x| x.key == "units.special_committees")
+            .unwrap();
         assert_eq!(sc.kind, "lines");
         assert!(sc.value.contains("法制委员会\n"));
     }
