@@ -13,8 +13,10 @@ pub mod input;
 pub mod messages;
 pub mod output;
 pub mod par;
+pub mod progress;
 pub mod render;
 pub mod sample;
+pub mod web;
 
 use clap::{ArgAction, Parser};
 use std::ffi::OsString;
@@ -57,6 +59,16 @@ pub struct Cli {
 
 /// Runs the command line and returns the process exit code.
 pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args: I) -> i32 {
+    let args: Vec<T> = args.into_iter().collect();
+    // A double-click starts the program without arguments: open the workbench.
+    let args = if args.len() == 1 {
+        vec![args[0].clone().into(), OsString::from("serve")]
+    } else {
+        args.into_iter().map(Into::into).collect()
+    };
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        progress::set_sink(Some(std::sync::Arc::new(progress::Terminal::default())));
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {

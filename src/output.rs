@@ -333,6 +333,10 @@ impl Staging {
             .map_err(crate::messages::io)
             .with_context(|| format!("无法写入 {}", self.target.join(rel).display()))?;
         self.files.push(rel.to_path_buf());
+        crate::progress::emit(crate::progress::Event::Written {
+            count: self.files.len(),
+            rel,
+        });
         Ok(())
     }
 
@@ -380,6 +384,9 @@ impl Staging {
         self.committed = true;
         let _ = std::fs::remove_dir_all(&aside);
         let _ = std::fs::remove_dir_all(&self.tmp);
+        crate::progress::emit(crate::progress::Event::Committed {
+            count: self.files.len(),
+        });
         Ok(self.files.iter().map(|r| self.target.join(r)).collect())
     }
 

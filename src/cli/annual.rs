@@ -27,7 +27,7 @@ pub struct AnnualArgs {
     pub exclude_errors: bool,
 }
 
-pub fn run(a: &AnnualArgs) -> Result<()> {
+pub fn run(a: &AnnualArgs) -> Result<String> {
     let year = pick_year(&a.folders.input, a.year)?;
     // The term so far is read once: this year's records make the documents, earlier
     // years feed the term-wide rules; only this year's findings are reported.
@@ -105,9 +105,8 @@ pub fn run(a: &AnnualArgs) -> Result<()> {
     }
     stage.commit()?;
     print_validation(&data.validation, &report_path);
-    eprintln!(
+    Ok(format!(
         "已生成 {}：《{title}》及附表、{delegates} 名代表的履职档案和履职档案汇总。",
         a.folders.output.join(&dir).display()
-    );
-    Ok(())
+    ))
 }

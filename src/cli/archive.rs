@@ -28,7 +28,7 @@ pub struct ArchiveArgs {
     pub summary_only: bool,
 }
 
-pub fn run(a: &ArchiveArgs) -> Result<()> {
+pub fn run(a: &ArchiveArgs) -> Result<String> {
     let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
     let data = load(&a.folders, &span.scope())?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
@@ -47,7 +47,7 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
     if errors > 0 {
         eprintln!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
     }
-    eprintln!(
+    Ok(format!(
         "已生成 {}：{} 名代表的履职档案汇总（{}）。",
         a.folders
             .output
@@ -55,6 +55,5 @@ pub fn run(a: &ArchiveArgs) -> Result<()> {
             .display(),
         delegates,
         period.label
-    );
-    Ok(())
+    ))
 }

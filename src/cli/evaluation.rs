@@ -24,7 +24,7 @@ pub struct EvaluationArgs {
     pub ids: Vec<String>,
 }
 
-pub fn run(a: &EvaluationArgs) -> Result<()> {
+pub fn run(a: &EvaluationArgs) -> Result<String> {
     check_not_inside(&a.folders.output, &a.folders.input)?;
     let year = pick_year(&a.folders.input, a.year)?;
     let meeting = match &a.date {
@@ -70,10 +70,9 @@ pub fn run(a: &EvaluationArgs) -> Result<()> {
         evaluation::ballots(&delegates, meeting, on, &data.config, &author),
     )?;
     stage.commit()?;
-    eprintln!(
+    Ok(format!(
         "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 input/{year}/ 即可作为报送表读取）",
         delegates.len(),
         a.folders.output.join(&dir).display()
-    );
-    Ok(())
+    ))
 }

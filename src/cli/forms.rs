@@ -158,7 +158,7 @@ fn name_list(delegates: &[&Delegate], all_names: &[&str]) -> Table {
     t
 }
 
-pub fn run(a: &FormsArgs) -> Result<()> {
+pub fn run(a: &FormsArgs) -> Result<String> {
     check_not_inside(&a.folders.output, &a.folders.input)?;
     let year = pick_year(&a.folders.input, a.year)?;
     let base = load_base(&a.folders.input)?;
@@ -207,10 +207,9 @@ pub fn run(a: &FormsArgs) -> Result<()> {
         )?;
     }
     stage.commit()?;
-    eprintln!(
+    Ok(format!(
         "已为 {} 个报送单位生成空白报送表：{}",
         units.len(),
         a.folders.output.join(&dir).display()
-    );
-    Ok(())
+    ))
 }

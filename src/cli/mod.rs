@@ -49,6 +49,9 @@ pub enum Command {
     /// 生成一个虚构的示例区（名册、配置和各年度报送表），用于试用和测试
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi sample [选项]")]
     Sample(sample::SampleArgs),
+    /// 打开本机工作台（浏览器界面）：报送、校验、生成和下载文书
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi serve [选项]")]
+    Serve(crate::web::ServeArgs),
 }
 
 /// Options every job shares.
@@ -73,17 +76,21 @@ pub struct Folders {
 }
 
 pub fn run(c: Command) -> Result<()> {
-    match c {
-        Command::Check(a) => check::run(&a),
-        Command::Annual(a) => annual::run(&a),
-        Command::Archive(a) => archive::run(&a),
-        Command::Evaluation(a) => evaluation::run(&a),
-        Command::Forms(a) => forms::run(&a),
-        Command::Public(a) => public::run(&a),
-        Command::Quarterly(a) => quarterly::run(&a),
-        Command::Sample(a) => sample::run(&a),
-        Command::Term(a) => term::run(&a),
-    }
+    let summary = match c {
+        Command::Check(a) => return check::run(&a),
+        Command::Annual(a) => annual::run(&a)?,
+        Command::Archive(a) => archive::run(&a)?,
+        Command::Evaluation(a) => evaluation::run(&a)?,
+        Command::Forms(a) => forms::run(&a)?,
+        Command::Public(a) => public::run(&a)?,
+        Command::Quarterly(a) => quarterly::run(&a)?,
+        Command::Sample(a) => return sample::run(&a),
+        Command::Term(a) => term::run(&a)?,
+        Command::Serve(a) => return crate::web::serve(&a),
+    };
+    // The jobs return their closing line so that the workbench shows the same text.
+    eprintln!("{summary}");
+    Ok(())
 }
 
 /// The year a job works on: the one given, else the latest year folder.

@@ -23,7 +23,7 @@ pub struct PublicArgs {
     pub exclude_errors: bool,
 }
 
-pub fn run(a: &PublicArgs) -> Result<()> {
+pub fn run(a: &PublicArgs) -> Result<String> {
     let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
     let data = load(&a.folders, &span.scope())?;
     let fields = data.config.public.published()?;
@@ -41,10 +41,9 @@ pub fn run(a: &PublicArgs) -> Result<()> {
         stage.write(out.join("网页").join(rel), html.as_bytes())?;
     }
     stage.commit()?;
-    eprintln!(
+    Ok(format!(
         "已生成公开版：{}（公开字段：{}；用浏览器打开 网页/index.html 即可离线浏览）",
         a.folders.output.join(&out).display(),
         fields.join("、")
-    );
-    Ok(())
+    ))
 }

@@ -27,7 +27,7 @@ pub struct QuarterlyArgs {
     pub exclude_errors: bool,
 }
 
-pub fn run(a: &QuarterlyArgs) -> Result<()> {
+pub fn run(a: &QuarterlyArgs) -> Result<String> {
     let year = pick_year(&a.folders.input, a.year)?;
     let period = quarterly::quarter(year, a.quarter)?;
     let data = load(&a.folders, &YearScope::One(year))?;
@@ -54,10 +54,9 @@ pub fn run(a: &QuarterlyArgs) -> Result<()> {
     docs.write_view(&mut stage, &dir, view)?;
     stage.commit()?;
     print_validation(&data.validation, &report_path);
-    eprintln!(
+    Ok(format!(
         "已生成 {}：{}代表小组统计和情况通报。",
         a.folders.output.join(&dir).display(),
         period.label
-    );
-    Ok(())
+    ))
 }

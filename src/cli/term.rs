@@ -21,7 +21,7 @@ pub struct TermArgs {
     pub exclude_errors: bool,
 }
 
-pub fn run(a: &TermArgs) -> Result<()> {
+pub fn run(a: &TermArgs) -> Result<String> {
     let data = load(&a.folders, &YearScope::All)?;
     let config = &data.config;
     let dir = super::Span::Term.dir(config);
@@ -45,11 +45,10 @@ pub fn run(a: &TermArgs) -> Result<()> {
     let groups = data.roster.groups();
     stage.commit()?;
     print_validation(&data.validation, &report_path);
-    eprintln!(
+    Ok(format!(
         "已生成 {}：{} 名代表的届期档案、继续提名建议名单（草案）、代表资格情况报告、述职评议完成情况和 {} 册装订档案。",
         a.folders.output.join(&dir).display(),
         archive.delegates.len(),
         groups.len()
-    );
-    Ok(())
+    ))
 }

@@ -130,7 +130,16 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         skipped,
     } = walk::list_workbooks(input, scope)?;
     v.findings.extend(skipped);
-    let outcomes = crate::par::map(&files, |f| workbook::read_file(f, &roster, &config));
+    let read = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes = crate::par::map(&files, |f| {
+        let out = workbook::read_file(f, &roster, &config);
+        let done = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        crate::progress::emit(crate::progress::Event::FilesRead {
+            done,
+            total: files.len(),
+        });
+        out
+    });
     let mut cands = Candidates::default();
     for f in outcomes {
         cands.append(f.cands);

@@ -386,7 +386,6 @@ pub fn open_file(path: &Path) -> Result<Workbook, open::OpenError> {
 
 /// Opens one workbook and checks it against the roster.
 pub fn read_file(f: &InputFile, roster: &Roster, config: &Config) -> FileOutcome {
-    let (year, rel, name) = (f.year, f.rel.as_str(), f.name.as_str());
     let wb = match &f.refused {
         Some(r) => Err(open::OpenError {
             message: r.message.clone(),
@@ -394,6 +393,19 @@ pub fn read_file(f: &InputFile, roster: &Roster, config: &Config) -> FileOutcome
         }),
         None => open_file(&f.path),
     };
+    read_opened(f.year, &f.rel, &f.name, wb, roster, config)
+}
+
+/// Checks an opened workbook (or why it could not be opened) named `name` at `rel`
+/// against the roster: the folder walk's files and the workbench's uploads alike.
+pub fn read_opened(
+    year: i32,
+    rel: &str,
+    name: &str,
+    wb: Result<Workbook, open::OpenError>,
+    roster: &Roster,
+    config: &Config,
+) -> FileOutcome {
     let mut v = Validation::default();
     let mut cands = Candidates::default();
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
