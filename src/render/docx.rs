@@ -8,8 +8,9 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
-    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
+    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType,
+    Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, PageNumType, PageSize, Paragraph, Run, RunFonts, SectionProperty,
     SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins, TableRow, VAlignType,
     WidthType,
 };
@@ -74,6 +75,9 @@ pub enum Block {
     /// A centred line in the body font (e.g. a table's caption).
     Centered(String),
     Table(TableBlock),
+    /// A bound volume's 目录: one row per part, in order; the renderer adds a 页码 column
+    /// of PAGEREF fields to each part's first line (see `render_bound`).
+    Contents(TableBlock),
     PageBreak,
 }
 
@@ -357,6 +361,10 @@ struct Writer {
     children: Vec<Child>,
     next_id: u32,
     footers: (Footer, Footer),
+    /// A bookmark (id, name) for the next paragraph: the first line of a volume's part.
+    bookmark: Option<(usize, String)>,
+    /// Page numbers start at 1 in the last section (a volume's body after its cover).
+    number_from_one: bool,
 }
 
 impl Writer {
@@ -365,6 +373,8 @@ impl Writer {
             children: Vec::new(),
             next_id: 1,
             footers: (Footer::new(), Footer::new()),
+            bookmark: None,
+            number_from_one: false,
         };
         let odd = page_number(w.new_paragraph(), true);
         let even = page_number(w.new_paragraph(), false);
@@ -380,7 +390,29 @@ impl Writer {
     }
 
     fn paragraph(&mut self, look: Look, text: &str) {
-        let p = look.paragraph(self.new_paragraph(), text);
+        let mut p = self.new_paragraph();
+        let bookmark = self.bookmark.take();
+        if let Some((id, name)) = &bookmark {
+            p = p.add_bookmark_start(*id, name.as_str());
+        }
+        let mut p = look.paragraph(p, text);
+        if let Some((id, _)) = bookmark {
+            p = p.add_bookmark_end(id);
+        }
+        self.children.push(Child::Paragraph(Box::new(p)));
+    }
+
+    /// Ends the section so far (a volume's cover and 目录): the same page, no footer,
+    /// so no page number; the next section starts on a new page.
+    fn end_unnumbered_section(&mut self) {
+        let sect = SectionProperty::new()
+            .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
+            .page_margin(page_margin())
+            .doc_grid(grid());
+        let p = self
+            .new_paragraph()
+            .line_spacing(exact(LINE_TWIPS))
+            .section_property(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
     }
 
@@ -391,7 +423,25 @@ impl Writer {
 
     /// A table laid out from its content; `keep_end` keeps its last row with what
     /// follows (the 落款).
-    fn table(&mut self, t: &TableBlock, keep_end: bool) {
+    ///
+    /// With `page_refs` (a 目录) a 页码 column is added, row k referring to part k.
+    fn table(&mut self, t: &TableBlock, keep_end: bool, page_refs: bool) {
+        let with_pages;
+        let t = if page_refs {
+            let mut c = t.clone();
+            c.headers.push("页码".to_string());
+            // Measured as a three-digit page number.
+            for r in &mut c.rows {
+                r.push("000".to_string());
+            }
+            if !c.widths.is_empty() {
+                c.widths.push(2);
+            }
+            with_pages = c;
+            &with_pages
+        } else {
+            t
+        };
         let plan = layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths);
         let cells: Vec<TableCell> = plan
             .headers
@@ -417,9 +467,13 @@ impl Writer {
                 .zip(&plan.aligns)
                 .enumerate()
                 .map(|(i, (w, a))| {
+                    let p = self.new_paragraph();
+                    if page_refs && i + 1 == plan.widths.len() {
+                        return page_ref_cell(p, &part_bookmark(k), *w, plan.size, keep);
+                    }
                     let text = r.get(i).map_or("", |s| s.as_str());
                     let lines = [text.to_string()];
-                    cell(self.new_paragraph(), &lines, *w, plan.size, *a, false, keep)
+                    cell(p, &lines, *w, plan.size, *a, false, keep)
                 })
                 .collect();
             rows.push(TableRow::new(cells).cant_split());
@@ -461,7 +515,8 @@ impl Writer {
                     Look::centered(FONT_BODY, SIZE_3, LINE_TWIPS).kept_with_next(),
                     t,
                 ),
-                Block::Table(t) => self.table(t, keep),
+                Block::Table(t) => self.table(t, keep, false),
+                Block::Contents(t) => self.table(t, keep, true),
                 Block::PageBreak => self.page_break(),
             }
         }
@@ -537,18 +592,10 @@ impl Writer {
     /// The docx-rs document: page setup, default fonts, footers and the content.
     fn docx(self) -> Docx {
         let (odd, even) = self.footers;
+        let number_from_one = self.number_from_one;
         let doc = Docx::new()
             .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-            .page_margin(
-                PageMargin::new()
-                    .top(MARGIN_TOP)
-                    .bottom(MARGIN_BOTTOM)
-                    .left(MARGIN_LEFT)
-                    .right(MARGIN_RIGHT)
-                    .header(mm(15))
-                    .footer(mm(23))
-                    .gutter(0),
-            )
+            .page_margin(page_margin())
             .default_fonts(fonts(FONT_BODY))
             .default_size(SIZE_3)
             .created_at(FIXED_TIME)
@@ -559,6 +606,9 @@ impl Writer {
         // has no `Docx::doc_grid`).
         let mut doc = doc;
         doc.document = doc.document.doc_grid(grid());
+        if number_from_one {
+            doc = doc.page_num_type(PageNumType::new().start(1));
+        }
         // The Normal style carries the body size too: LibreOffice sizes the grid's
         // character cells from it, not from docDefaults (with its 12 pt a 16 pt
         // character took two cells and a line held 17).
@@ -578,11 +628,19 @@ impl Writer {
     /// The package as docx-rs builds and packs it (parts stored uncompressed), with the
     /// document's title and author in its properties.
     fn pack(self, d: &Document) -> Result<Vec<u8>> {
+        let self_has_fields = self.number_from_one;
         let mut xml = self.docx().build();
         xml.document = String::from_utf8_lossy(&xml.document)
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
             .into_bytes();
         xml.doc_props.core = core_xml(d, &xml.doc_props.core);
+        if self_has_fields {
+            let settings = String::from_utf8_lossy(&xml.settings).into_owned();
+            if let Some(at) = settings.find("<w:compat>") {
+                xml.settings =
+                    format!("{}{UPDATE_FIELDS}{}", &settings[..at], &settings[at..]).into_bytes();
+            }
+        }
         let mut packed = std::io::Cursor::new(Vec::new());
         xml.pack(&mut packed).context("生成 Word 文件时出错")?;
         Ok(packed.into_inner())
@@ -622,6 +680,59 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
     };
     Footer::new().add_paragraph(p)
 }
+
+/// The GB/T margins, with the footer 7 mm below the text block.
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_BOTTOM)
+        .left(MARGIN_LEFT)
+        .right(MARGIN_RIGHT)
+        .header(mm(15))
+        .footer(mm(23))
+        .gutter(0)
+}
+
+/// The bookmark on the first line of a volume's part `k` (0-based).
+fn part_bookmark(k: usize) -> String {
+    format!("_lvzhi_part_{}", k + 1)
+}
+
+/// A 目录 cell holding the page number of a part: a PAGEREF field, right-aligned.
+/// LibreOffice computes it when it lays the volume out; Word and WPS update it when the
+/// document asks them to on opening (`w:updateFields`, see `UPDATE_FIELDS`). Its stored
+/// result is a dash until then, never a guessed number.
+fn page_ref_cell(p: Paragraph, bookmark: &str, width: usize, size: usize, keep: bool) -> TableCell {
+    let field = |r: Run| r.size(size);
+    let p = p
+        .add_run(field(
+            Run::new().add_field_char(FieldCharType::Begin, false),
+        ))
+        .add_run(field(Run::new().add_instr_text(InstrText::PAGEREF(
+            InstrPAGEREF::new(bookmark).hyperlink(),
+        ))))
+        .add_run(field(
+            Run::new().add_field_char(FieldCharType::Separate, false),
+        ))
+        .add_run(field(Run::new().add_text("—")))
+        .add_run(field(Run::new().add_field_char(FieldCharType::End, false)))
+        .align(AlignmentType::Right)
+        .snap_to_grid(false)
+        .keep_next(keep)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(cell_line(size)),
+        );
+    TableCell::new()
+        .add_paragraph(p)
+        .width(width, WidthType::Dxa)
+        .vertical_align(VAlignType::Center)
+}
+
+/// Asks Word and WPS to update the fields (the 目录's page numbers) when the document
+/// opens; docx-rs 0.4 has no builder for it, so it is added to `word/settings.xml`.
+const UPDATE_FIELDS: &str = "<w:updateFields w:val=\"true\" />";
 
 /// The line grid: 22 lines a page (the 28 characters come from `CHAR_CONDENSE`).
 fn grid() -> DocGrid {
@@ -671,13 +782,22 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
 
 /// Renders a bound volume (装订成册) as one document: the cover document's content, then
 /// each part's content on new pages, page numbers running through the volume.
+///
+/// The cover (and its 目录) form a section of their own without page numbers; the
+/// numbers start at 1 on the first part and run on to the end. Each part's first line
+/// carries a bookmark the 目录's PAGEREF fields point to.
 pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
     let mut w = Writer::new();
     w.content(cover);
-    for p in parts {
-        w.page_break();
+    w.end_unnumbered_section();
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            w.page_break();
+        }
+        w.bookmark = Some((k + 1, part_bookmark(k)));
         w.content(p);
     }
+    w.number_from_one = true;
     w.finish(cover)
 }
 
@@ -887,7 +1007,23 @@ mod tests {
         );
         assert_eq!(
             doc.matches("<w:br w:type=\"page\" />").count(),
-            2 * single.matches("<w:br w:type=\"page\" />").count() + 2
+            2 * single.matches("<w:br w:type=\"page\" />").count() + 1
+        );
+        // The cover is a section of its own, without a footer; numbering starts at 1 on
+        // the first part, whose first line the 目录 can refer to.
+        assert_eq!(doc.matches("<w:sectPr>").count(), 2);
+        let cover_section = doc.split("<w:sectPr>").nth(1).unwrap_or_default();
+        assert!(!cover_section
+            .split("</w:sectPr>")
+            .next()
+            .unwrap_or_default()
+            .contains("footerReference"));
+        assert!(
+            doc.contains("<w:pgNumType w:start=\"1\" />"),
+            "page numbers from 1"
+        );
+        assert!(
+            doc.contains("w:name=\"_lvzhi_part_1\"") && doc.contains("w:name=\"_lvzhi_part_2\"")
         );
         let mut ids = para_ids(&volume["word/footer1.xml"]);
         ids.extend(para_ids(&volume["word/footer2.xml"]));
