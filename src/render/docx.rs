@@ -8,11 +8,11 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType,
-    Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing, LineSpacingType,
-    PageMargin, PageNumType, PageSize, Paragraph, Run, RunFonts, SectionProperty,
-    SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins, TableRow, VAlignType,
-    WidthType,
+    create_footer_rid, AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType,
+    Docx, FieldCharType, Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run,
+    RunFonts, SectionProperty, SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins,
+    TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -30,6 +30,8 @@ pub const MARGIN_LEFT: i32 = mm(28);
 pub const MARGIN_RIGHT: i32 = mm(26);
 /// The text block is 156 mm wide.
 pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// On a landscape page (same margins) the block is 243 mm wide.
+pub const LANDSCAPE_WIDTH: usize = (PAGE_HEIGHT as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 /// 22 lines in the 225 mm text block: 28.95 pt a line, exact.
 pub const LINE_TWIPS: i32 = 579;
 
@@ -363,8 +365,17 @@ struct Writer {
     footers: (Footer, Footer),
     /// A bookmark (id, name) for the next paragraph: the first line of a volume's part.
     bookmark: Option<(usize, String)>,
-    /// Page numbers start at 1 in the last section (a volume's body after its cover).
+    /// Page numbers start at 1 in the next section that ends (a volume's body after
+    /// its cover).
     number_from_one: bool,
+    /// The document holds fields Word and WPS should update on opening (a 目录).
+    has_fields: bool,
+    /// The last section (the document's own) is landscape: a wide last attachment.
+    final_landscape: bool,
+    /// Nothing follows the last section break yet (a page break would add a blank page).
+    section_ended: bool,
+    /// The next paragraph starts a new page.
+    break_pending: bool,
 }
 
 impl Writer {
@@ -375,6 +386,10 @@ impl Writer {
             footers: (Footer::new(), Footer::new()),
             bookmark: None,
             number_from_one: false,
+            has_fields: false,
+            final_landscape: false,
+            section_ended: false,
+            break_pending: false,
         };
         let odd = page_number(w.new_paragraph(), true);
         let even = page_number(w.new_paragraph(), false);
@@ -396,10 +411,16 @@ impl Writer {
             p = p.add_bookmark_start(*id, name.as_str());
         }
         let mut p = look.paragraph(p, text);
+        // A page break is the next paragraph's "page break before": a paragraph holding
+        // only a break would make a blank page after a full one.
+        if std::mem::take(&mut self.break_pending) {
+            p = p.page_break_before(true);
+        }
         if let Some((id, _)) = bookmark {
             p = p.add_bookmark_end(id);
         }
         self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = false;
     }
 
     /// Ends the section so far (a volume's cover and 目录): the same page, no footer,
@@ -414,18 +435,63 @@ impl Writer {
             .line_spacing(exact(LINE_TWIPS))
             .section_property(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = true;
+        // The section break starts the new page.
+        self.break_pending = false;
+    }
+
+    /// Ends the section so far with the page numbers in its footers, upright or
+    /// landscape: a table too wide for the upright page gets a landscape section of its
+    /// own. The footer parts are the document's (docx-rs numbers them 1 and 2 in the
+    /// order they are added, see `docx`).
+    fn end_section(&mut self, landscape: bool) {
+        let size = if landscape {
+            PageSize::new()
+                .size(PAGE_HEIGHT, PAGE_WIDTH)
+                .orient(PageOrientationType::Landscape)
+        } else {
+            PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT)
+        };
+        let mut sect = SectionProperty::new()
+            .page_size(size)
+            .page_margin(page_margin())
+            .doc_grid(grid())
+            .footer(Footer::new(), &create_footer_rid(1))
+            .even_footer(Footer::new(), &create_footer_rid(2));
+        if std::mem::take(&mut self.number_from_one) {
+            sect = sect.page_num_type(PageNumType::new().start(1));
+        }
+        let p = self
+            .new_paragraph()
+            .line_spacing(exact(LINE_TWIPS))
+            .section_property(sect);
+        self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = true;
+        // The section break starts the new page.
+        self.break_pending = false;
     }
 
     fn page_break(&mut self) {
-        let p = page_break(self.new_paragraph());
-        self.children.push(Child::Paragraph(Box::new(p)));
+        // A section break already starts a new page.
+        if !self.section_ended {
+            self.break_pending = true;
+        }
+    }
+
+    /// A pending page break that no paragraph can carry (a table comes next, or the
+    /// end): a paragraph holding the break.
+    fn flush_page_break(&mut self) {
+        if std::mem::take(&mut self.break_pending) {
+            let p = page_break(self.new_paragraph());
+            self.children.push(Child::Paragraph(Box::new(p)));
+        }
     }
 
     /// A table laid out from its content; `keep_end` keeps its last row with what
     /// follows (the 落款).
     ///
     /// With `page_refs` (a 目录) a 页码 column is added, row k referring to part k.
-    fn table(&mut self, t: &TableBlock, keep_end: bool, page_refs: bool) {
+    fn table(&mut self, t: &TableBlock, keep_end: bool, page_refs: bool, width: usize) {
         let with_pages;
         let t = if page_refs {
             let mut c = t.clone();
@@ -442,7 +508,9 @@ impl Writer {
         } else {
             t
         };
-        let plan = layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths);
+        self.flush_page_break();
+        let plan = layout::plan_table(&t.headers, &t.rows, width, &t.widths);
+        self.has_fields |= page_refs;
         let cells: Vec<TableCell> = plan
             .headers
             .iter()
@@ -480,10 +548,11 @@ impl Writer {
         }
         let table = DocxTable::new(rows)
             .set_grid(plan.widths)
-            .width(TEXT_WIDTH, WidthType::Dxa)
+            .width(width, WidthType::Dxa)
             .margins(TableCellMargins::new().margin(0, layout::CELL_MARGIN, 0, layout::CELL_MARGIN))
             .align(docx_rs::TableAlignmentType::Center);
         self.children.push(Child::Table(Box::new(table)));
+        self.section_ended = false;
     }
 
     /// A title: each given line broken at word boundaries into a trapezoid or diamond.
@@ -500,9 +569,26 @@ impl Writer {
 
     /// The blocks in order; with `keep_end` the last keeps with what follows (the 落款
     /// with the last body paragraph, GB/T 9704 7.3.5).
+    ///
+    /// A table that does not fit the upright page even in 小五 goes, with its caption,
+    /// into a landscape section of its own.
     fn blocks(&mut self, blocks: &[Block], keep_end: bool) {
+        self.blocks_in(blocks, keep_end, TEXT_WIDTH)
+    }
+
+    /// The blocks in a text block `width` wide (upright or landscape).
+    fn blocks_in(&mut self, blocks: &[Block], keep_end: bool, width: usize) {
+        let upright = width == TEXT_WIDTH;
+        let wide = |b: Option<&Block>| upright && b.is_some_and(too_wide);
         for (i, b) in blocks.iter().enumerate() {
             let keep = keep_end && i + 1 == blocks.len();
+            let this_wide = wide(Some(b));
+            let captioned = i > 0 && matches!(blocks[i - 1], Block::Centered(_));
+            if (matches!(b, Block::Centered(_)) && wide(blocks.get(i + 1)))
+                || (this_wide && !captioned)
+            {
+                self.end_section(false);
+            }
             let kept = |look: Look| if keep { look.kept_with_next() } else { look };
             match b {
                 Block::Heading(l, t) => self.paragraph(heading(*l), t),
@@ -515,8 +601,12 @@ impl Writer {
                     Look::centered(FONT_BODY, SIZE_3, LINE_TWIPS).kept_with_next(),
                     t,
                 ),
-                Block::Table(t) => self.table(t, keep, false),
-                Block::Contents(t) => self.table(t, keep, true),
+                Block::Table(t) if this_wide => {
+                    self.table(t, false, false, LANDSCAPE_WIDTH);
+                    self.end_section(true);
+                }
+                Block::Table(t) => self.table(t, keep, false, width),
+                Block::Contents(t) => self.table(t, keep, true, TEXT_WIDTH),
                 Block::PageBreak => self.page_break(),
             }
         }
@@ -574,7 +664,14 @@ impl Writer {
             }
         }
         for (i, a) in d.attachments.iter().enumerate() {
-            self.page_break();
+            // An attachment holding a table too wide for the upright page is printed
+            // on landscape pages, label and title included.
+            let wide = a.blocks.iter().any(too_wide);
+            if wide {
+                self.end_section(false);
+            } else {
+                self.page_break();
+            }
             // One attachment is "附件", several are numbered (GB/T 9704 8.2).
             let label = if d.attachments.len() == 1 {
                 "附件".to_string()
@@ -585,7 +682,17 @@ impl Writer {
             self.paragraph(blank.kept_with_next(), "");
             self.title(&a.title);
             self.paragraph(blank.kept_with_next(), "");
-            self.blocks(&a.blocks, false);
+            if wide {
+                self.blocks_in(&a.blocks, false, LANDSCAPE_WIDTH);
+                if i + 1 < d.attachments.len() {
+                    self.end_section(true);
+                } else {
+                    // The last section: the document's own, made landscape.
+                    self.final_landscape = true;
+                }
+            } else {
+                self.blocks(&a.blocks, false);
+            }
         }
     }
 
@@ -593,6 +700,7 @@ impl Writer {
     fn docx(self) -> Docx {
         let (odd, even) = self.footers;
         let number_from_one = self.number_from_one;
+        let final_landscape = self.final_landscape;
         let doc = Docx::new()
             .page_size(PAGE_WIDTH, PAGE_HEIGHT)
             .page_margin(page_margin())
@@ -609,9 +717,11 @@ impl Writer {
         if number_from_one {
             doc = doc.page_num_type(PageNumType::new().start(1));
         }
-        // The Normal style carries the body size too: LibreOffice sizes the grid's
-        // character cells from it, not from docDefaults (with its 12 pt a 16 pt
-        // character took two cells and a line held 17).
+        if final_landscape {
+            doc = doc
+                .page_size(PAGE_HEIGHT, PAGE_WIDTH)
+                .page_orient(PageOrientationType::Landscape);
+        }
         // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
         // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
         // LibreOffice alike.
@@ -627,8 +737,9 @@ impl Writer {
 
     /// The package as docx-rs builds and packs it (parts stored uncompressed), with the
     /// document's title and author in its properties.
-    fn pack(self, d: &Document) -> Result<Vec<u8>> {
-        let self_has_fields = self.number_from_one;
+    fn pack(mut self, d: &Document) -> Result<Vec<u8>> {
+        self.flush_page_break();
+        let self_has_fields = self.has_fields;
         let mut xml = self.docx().build();
         xml.document = String::from_utf8_lossy(&xml.document)
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
@@ -679,6 +790,14 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
             .indent(Some(280), None, None, None)
     };
     Footer::new().add_paragraph(p)
+}
+
+/// Whether a block is a table that does not fit the upright page even in 小五.
+fn too_wide(b: &Block) -> bool {
+    match b {
+        Block::Table(t) => layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).too_wide,
+        _ => false,
+    }
 }
 
 /// The GB/T margins, with the footer 7 mm below the text block.
@@ -790,6 +909,7 @@ pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
     let mut w = Writer::new();
     w.content(cover);
     w.end_unnumbered_section();
+    w.number_from_one = true;
     for (k, p) in parts.iter().enumerate() {
         if k > 0 {
             w.page_break();
@@ -797,7 +917,6 @@ pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
         w.bookmark = Some((k + 1, part_bookmark(k)));
         w.content(p);
     }
-    w.number_from_one = true;
     w.finish(cover)
 }
 
@@ -978,6 +1097,11 @@ mod tests {
         assert_eq!(ids, expected);
     }
 
+    /// Page breaks: paragraphs holding a break, and paragraphs starting a new page.
+    fn breaks(xml: &str) -> usize {
+        xml.matches("<w:br w:type=\"page\" />").count() + xml.matches("<w:pageBreakBefore").count()
+    }
+
     #[test]
     fn a_bound_volume_holds_each_part_as_rendered_with_paragraph_ids_unique() {
         let part = sample_document();
@@ -1005,10 +1129,7 @@ mod tests {
             text(&doc),
             format!("兴华街道代表小组{}{}", text(&single), text(&single))
         );
-        assert_eq!(
-            doc.matches("<w:br w:type=\"page\" />").count(),
-            2 * single.matches("<w:br w:type=\"page\" />").count() + 1
-        );
+        assert_eq!(breaks(&doc), 2 * breaks(&single) + 1);
         // The cover is a section of its own, without a footer; numbering starts at 1 on
         // the first part, whose first line the 目录 can refer to.
         assert_eq!(doc.matches("<w:sectPr>").count(), 2);
