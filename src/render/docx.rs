@@ -892,6 +892,59 @@ fn core_xml(d: &Document, core: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Appends the sheets a document's text cites ("见附表") as its attachments, so the
+/// Word file holds the appendix it refers to: each visible sheet becomes an attachment
+/// titled by the sheet's title, its table and notes below. Nothing changes when the
+/// text does not say 附表, when there are no sheets, or when an attachment of that
+/// title is already there.
+pub fn append_cited_sheets(doc: &mut Document, sheets: &[crate::render::xlsx::Table]) {
+    let cites = doc.body.iter().any(|b| match b {
+        Block::Para(t) | Block::Flush(t) => t.contains("附表"),
+        _ => false,
+    });
+    if !cites {
+        return;
+    }
+    // Tables already in the Word file or in an earlier sheet: a sheet whose rows are all
+    // there (the document's own list, the same list cut by group) is no appendix.
+    let mut seen: Vec<(Vec<String>, Vec<Vec<String>>)> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some((t.headers.clone(), t.rows.clone())),
+            _ => None,
+        })
+        .collect();
+    let title = doc.title.replace('\n', "");
+    for sheet in sheets.iter().filter(|s| !s.hidden && !s.headers.is_empty()) {
+        let name = sheet.title.clone().unwrap_or_else(|| sheet.sheet.clone());
+        let rows: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text()).collect())
+            .collect();
+        let repeated = seen
+            .iter()
+            .any(|(h, rs)| *h == sheet.headers && rows.iter().all(|r| rs.contains(r)));
+        let skip = repeated
+            || rows.is_empty()
+            || name == title
+            || doc.attachments.iter().any(|a| a.title == name);
+        seen.push((sheet.headers.clone(), rows.clone()));
+        if skip {
+            continue;
+        }
+        let title = name;
+        let mut blocks = vec![Block::Table(TableBlock {
+            headers: sheet.headers.clone(),
+            rows,
+            widths: Vec::new(),
+        })];
+        blocks.extend(sheet.notes.iter().map(|n| Block::Para(n.clone())));
+        doc.attachments.push(Attachment { title, blocks });
+    }
+}
+
 /// Renders a document to DOCX bytes.
 pub fn render(d: &Document) -> Result<Vec<u8>> {
     let mut w = Writer::new();
@@ -1151,6 +1204,46 @@ mod tests {
         ids.extend(para_ids(&volume["word/document.xml"]));
         let expected: Vec<String> = (1..=ids.len()).map(|i| format!("{i:08x}")).collect();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn sheets_the_text_cites_become_attachments() {
+        use crate::render::xlsx::{Cell, Table};
+        let mut sheet = Table::new("名单", &["姓名", "积分", "出席率"]);
+        sheet.title = Some("继续提名建议名单".into());
+        sheet.rows.push(vec![
+            Cell::Text("张三".into()),
+            Cell::Num(12.0),
+            Cell::Pct(0.875),
+        ]);
+        sheet.notes.push("说明：积分按规定计算。".into());
+        let mut d = sample_document();
+        d.attachments.clear();
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        assert!(d.attachments.is_empty(), "the text does not cite 附表");
+        d.body.push(Block::Para("各代表的履职依据见附表。".into()));
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        assert_eq!(d.attachments.len(), 1, "appended once");
+        let a = &d.attachments[0];
+        assert_eq!(a.title, "继续提名建议名单");
+        match &a.blocks[0] {
+            Block::Table(t) => assert_eq!(t.rows[0], vec!["张三", "12", "87.5%"]),
+            b => panic!("{b:?}"),
+        }
+        assert_eq!(a.blocks[1], Block::Para("说明：积分按规定计算。".into()));
+        // A sheet the body prints already is not appended again.
+        let mut printed = d.clone();
+        printed.attachments.clear();
+        printed.body.push(a.blocks[0].clone());
+        append_cited_sheets(&mut printed, std::slice::from_ref(&sheet));
+        assert!(printed.attachments.is_empty());
+        // One attachment: "附件：名称" in the body, "附件" on its page.
+        let p = parts(&render(&d).expect("render"));
+        let text = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        assert!(text.contains(">附件：继续提名建议名单<"), "body label");
+        assert!(text.contains(">附件<"), "page label");
+        assert!(!text.contains(">附件1<"));
     }
 
     #[test]
