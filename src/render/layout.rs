@@ -173,7 +173,9 @@ pub fn column_align(header: &str, cells: &[&str]) -> ColumnAlign {
         && !(header.contains("姓名") || header.contains("名称"));
     let first = filled[0].chars().count();
     let codes = filled.iter().all(|c| {
-        c.chars().count() == first && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        c.chars().count() == first
+            && c.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '/'))
     });
     if marks || codes {
         ColumnAlign::Center
@@ -503,6 +505,10 @@ mod tests {
         assert_eq!(column_align("是否出席", &["是", "否"]), ColumnAlign::Center);
         assert_eq!(
             column_align("代表编号", &["D001", "D012"]),
+            ColumnAlign::Center
+        );
+        assert_eq!(
+            column_align("年内述职/应述职", &["0/3", "2/3"]),
             ColumnAlign::Center
         );
         assert!(is_total_row(&s(&["合　计", "", "12"])));
