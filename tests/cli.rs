@@ -904,7 +904,9 @@ fn annual_job_writes_the_report_the_archives_and_the_appendix() {
     assert!(
         doc.contains(r#"<w:spacing w:before="0" w:after="0" w:line="579" w:lineRule="exact" />"#)
     );
-    assert!(doc.contains(r#"w:firstLine="640""#));
+    // Two characters of 15.75 pt (16 pt condensed by 0.25 pt: 28 to a line).
+    assert!(doc.contains(r#"w:firstLine="630""#));
+    assert!(doc.contains(r#"<w:docGrid w:type="lines" w:linePitch="579" />"#));
     let fonts = |f: &str| {
         format!(
             r#"w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman" w:eastAsia="{f}""#
