@@ -710,8 +710,8 @@ impl Writer {
             .updated_at(FIXED_TIME)
             .footer(odd)
             .even_footer(even);
-        // The 22 × 28 character grid, through the public `document` field (docx-rs 0.4
-        // has no `Docx::doc_grid`).
+        // The 22-line grid, through the public `document` field (docx-rs 0.4 has no
+        // `Docx::doc_grid`).
         let mut doc = doc;
         doc.document = doc.document.doc_grid(grid());
         if number_from_one {
@@ -1244,6 +1244,69 @@ mod tests {
         assert!(text.contains(">附件：继续提名建议名单<"), "body label");
         assert!(text.contains(">附件<"), "page label");
         assert!(!text.contains(">附件1<"));
+    }
+
+    /// 22 lines of 28 characters: a 579-twip line grid, every run 0.25 pt condensed,
+    /// punctuation not compressed, the indent two condensed characters; every row
+    /// cantSplit, only header rows repeat.
+    #[test]
+    fn grid_and_row_xml() {
+        let p = parts(&render(&sample_document()).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        assert!(doc.contains("<w:docGrid w:type=\"lines\" w:linePitch=\"579\" />"));
+        assert!(doc.contains("w:firstLine=\"630\""));
+        assert!(22 * LINE_TWIPS <= PAGE_HEIGHT as i32 - MARGIN_TOP - MARGIN_BOTTOM);
+        // 28 condensed characters fit the block, 29 do not.
+        let advance = 16 * 20 + CHAR_CONDENSE;
+        assert!(28 * advance as usize <= TEXT_WIDTH && 29 * advance as usize > TEXT_WIDTH);
+        let styles = String::from_utf8_lossy(&p["word/styles.xml"]).into_owned();
+        assert!(styles.contains("<w:spacing w:val=\"-5\" />"), "{styles}");
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(
+            settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\" />"),
+            "{settings}"
+        );
+        assert!(!settings.contains("updateFields"), "no fields to update");
+        assert_eq!(
+            doc.matches("<w:tr>").count(),
+            doc.matches("<w:cantSplit />").count()
+        );
+        assert_eq!(
+            doc.matches("<w:tblHeader />").count(),
+            doc.matches("<w:tbl>").count()
+        );
+    }
+
+    /// The 目录 of a volume refers to each part's first line by a PAGEREF field, and the
+    /// settings ask Word and WPS to update fields on opening.
+    #[test]
+    fn a_volume_catalogue_refers_to_its_parts() {
+        let part = sample_document();
+        let cover = Document {
+            title: "示范区人大代表履职档案·兴华街道".into(),
+            subtitle: None,
+            body: vec![Block::Contents(TableBlock::new(
+                &["序号", "姓名"],
+                vec![
+                    vec!["1".into(), "张三".into()],
+                    vec!["2".into(), "李四".into()],
+                ],
+                &[],
+            ))],
+            signature: None,
+            attachments: Vec::new(),
+            author: part.author.clone(),
+            print_title: false,
+        };
+        let p = parts(&render_bound(&cover, &[part.clone(), part]).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        for k in 1..=2 {
+            assert!(doc.contains(&format!("PAGEREF _lvzhi_part_{k} \\h")), "{k}");
+            assert!(doc.contains(&format!("w:name=\"_lvzhi_part_{k}\"")), "{k}");
+        }
+        assert!(doc.contains(">页码<"));
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(settings.contains(UPDATE_FIELDS), "{settings}");
     }
 
     #[test]
