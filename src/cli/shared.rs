@@ -57,7 +57,10 @@ impl Docs<'_> {
                         .or_insert_with(|| serde_json::Value::from(self.date.clone()));
                 }
                 let tmpl = template::load(self.templates, name)?;
-                Some(template::render(&tmpl, &vars, &tables, self.author)?)
+                let mut doc = template::render(&tmpl, &vars, &tables, self.author)?;
+                // "见附表": the Word file holds the appendix it cites.
+                docx::append_cited_sheets(&mut doc, &view.sheets);
+                Some(doc)
             }
             Some(Word::Laid(doc)) => Some(doc),
             None => None,

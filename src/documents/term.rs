@@ -650,7 +650,7 @@ pub fn volume(
         Block::Centered(format!("本册收录代表{}名", delegates.len())),
         Block::PageBreak,
         Block::Title("目　　录".to_string()),
-        Block::Table(TableBlock::new(
+        Block::Contents(TableBlock::new(
             &["序号", "姓名", "代表编号", "代表状态"],
             delegates
                 .iter()

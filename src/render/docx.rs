@@ -8,10 +8,11 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
-    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins, TableRow, VAlignType,
-    WidthType,
+    create_footer_rid, AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType,
+    Docx, FieldCharType, Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run,
+    RunFonts, SectionProperty, SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins,
+    TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -29,6 +30,8 @@ pub const MARGIN_LEFT: i32 = mm(28);
 pub const MARGIN_RIGHT: i32 = mm(26);
 /// The text block is 156 mm wide.
 pub const TEXT_WIDTH: usize = (PAGE_WIDTH as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
+/// On a landscape page (same margins) the block is 243 mm wide.
+pub const LANDSCAPE_WIDTH: usize = (PAGE_HEIGHT as i32 - MARGIN_LEFT - MARGIN_RIGHT) as usize;
 /// 22 lines in the 225 mm text block: 28.95 pt a line, exact.
 pub const LINE_TWIPS: i32 = 579;
 
@@ -74,6 +77,9 @@ pub enum Block {
     /// A centred line in the body font (e.g. a table's caption).
     Centered(String),
     Table(TableBlock),
+    /// A bound volume's 目录: one row per part, in order; the renderer adds a 页码 column
+    /// of PAGEREF fields to each part's first line (see `render_bound`).
+    Contents(TableBlock),
     PageBreak,
 }
 
@@ -357,6 +363,19 @@ struct Writer {
     children: Vec<Child>,
     next_id: u32,
     footers: (Footer, Footer),
+    /// A bookmark (id, name) for the next paragraph: the first line of a volume's part.
+    bookmark: Option<(usize, String)>,
+    /// Page numbers start at 1 in the next section that ends (a volume's body after
+    /// its cover).
+    number_from_one: bool,
+    /// The document holds fields Word and WPS should update on opening (a 目录).
+    has_fields: bool,
+    /// The last section (the document's own) is landscape: a wide last attachment.
+    final_landscape: bool,
+    /// Nothing follows the last section break yet (a page break would add a blank page).
+    section_ended: bool,
+    /// The next paragraph starts a new page.
+    break_pending: bool,
 }
 
 impl Writer {
@@ -365,6 +384,12 @@ impl Writer {
             children: Vec::new(),
             next_id: 1,
             footers: (Footer::new(), Footer::new()),
+            bookmark: None,
+            number_from_one: false,
+            has_fields: false,
+            final_landscape: false,
+            section_ended: false,
+            break_pending: false,
         };
         let odd = page_number(w.new_paragraph(), true);
         let even = page_number(w.new_paragraph(), false);
@@ -380,19 +405,112 @@ impl Writer {
     }
 
     fn paragraph(&mut self, look: Look, text: &str) {
-        let p = look.paragraph(self.new_paragraph(), text);
+        let mut p = self.new_paragraph();
+        let bookmark = self.bookmark.take();
+        if let Some((id, name)) = &bookmark {
+            p = p.add_bookmark_start(*id, name.as_str());
+        }
+        let mut p = look.paragraph(p, text);
+        // A page break is the next paragraph's "page break before": a paragraph holding
+        // only a break would make a blank page after a full one.
+        if std::mem::take(&mut self.break_pending) {
+            p = p.page_break_before(true);
+        }
+        if let Some((id, _)) = bookmark {
+            p = p.add_bookmark_end(id);
+        }
         self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = false;
+    }
+
+    /// Ends the section so far (a volume's cover and 目录): the same page, no footer,
+    /// so no page number; the next section starts on a new page.
+    fn end_unnumbered_section(&mut self) {
+        let sect = SectionProperty::new()
+            .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
+            .page_margin(page_margin())
+            .doc_grid(grid());
+        let p = self
+            .new_paragraph()
+            .line_spacing(exact(LINE_TWIPS))
+            .section_property(sect);
+        self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = true;
+        // The section break starts the new page.
+        self.break_pending = false;
+    }
+
+    /// Ends the section so far with the page numbers in its footers, upright or
+    /// landscape: a table too wide for the upright page gets a landscape section of its
+    /// own. The footer parts are the document's (docx-rs numbers them 1 and 2 in the
+    /// order they are added, see `docx`).
+    fn end_section(&mut self, landscape: bool) {
+        let size = if landscape {
+            PageSize::new()
+                .size(PAGE_HEIGHT, PAGE_WIDTH)
+                .orient(PageOrientationType::Landscape)
+        } else {
+            PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT)
+        };
+        let mut sect = SectionProperty::new()
+            .page_size(size)
+            .page_margin(page_margin())
+            .doc_grid(grid())
+            .footer(Footer::new(), &create_footer_rid(1))
+            .even_footer(Footer::new(), &create_footer_rid(2));
+        if std::mem::take(&mut self.number_from_one) {
+            sect = sect.page_num_type(PageNumType::new().start(1));
+        }
+        let p = self
+            .new_paragraph()
+            .line_spacing(exact(LINE_TWIPS))
+            .section_property(sect);
+        self.children.push(Child::Paragraph(Box::new(p)));
+        self.section_ended = true;
+        // The section break starts the new page.
+        self.break_pending = false;
     }
 
     fn page_break(&mut self) {
-        let p = page_break(self.new_paragraph());
-        self.children.push(Child::Paragraph(Box::new(p)));
+        // A section break already starts a new page.
+        if !self.section_ended {
+            self.break_pending = true;
+        }
+    }
+
+    /// A pending page break that no paragraph can carry (a table comes next, or the
+    /// end): a paragraph holding the break.
+    fn flush_page_break(&mut self) {
+        if std::mem::take(&mut self.break_pending) {
+            let p = page_break(self.new_paragraph());
+            self.children.push(Child::Paragraph(Box::new(p)));
+        }
     }
 
     /// A table laid out from its content; `keep_end` keeps its last row with what
     /// follows (the 落款).
-    fn table(&mut self, t: &TableBlock, keep_end: bool) {
-        let plan = layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths);
+    ///
+    /// With `page_refs` (a 目录) a 页码 column is added, row k referring to part k.
+    fn table(&mut self, t: &TableBlock, keep_end: bool, page_refs: bool, width: usize) {
+        let with_pages;
+        let t = if page_refs {
+            let mut c = t.clone();
+            c.headers.push("页码".to_string());
+            // Measured as a three-digit page number.
+            for r in &mut c.rows {
+                r.push("000".to_string());
+            }
+            if !c.widths.is_empty() {
+                c.widths.push(2);
+            }
+            with_pages = c;
+            &with_pages
+        } else {
+            t
+        };
+        self.flush_page_break();
+        let plan = layout::plan_table(&t.headers, &t.rows, width, &t.widths);
+        self.has_fields |= page_refs;
         let cells: Vec<TableCell> = plan
             .headers
             .iter()
@@ -417,19 +535,24 @@ impl Writer {
                 .zip(&plan.aligns)
                 .enumerate()
                 .map(|(i, (w, a))| {
+                    let p = self.new_paragraph();
+                    if page_refs && i + 1 == plan.widths.len() {
+                        return page_ref_cell(p, &part_bookmark(k), *w, plan.size, keep);
+                    }
                     let text = r.get(i).map_or("", |s| s.as_str());
                     let lines = [text.to_string()];
-                    cell(self.new_paragraph(), &lines, *w, plan.size, *a, false, keep)
+                    cell(p, &lines, *w, plan.size, *a, false, keep)
                 })
                 .collect();
             rows.push(TableRow::new(cells).cant_split());
         }
         let table = DocxTable::new(rows)
             .set_grid(plan.widths)
-            .width(TEXT_WIDTH, WidthType::Dxa)
+            .width(width, WidthType::Dxa)
             .margins(TableCellMargins::new().margin(0, layout::CELL_MARGIN, 0, layout::CELL_MARGIN))
             .align(docx_rs::TableAlignmentType::Center);
         self.children.push(Child::Table(Box::new(table)));
+        self.section_ended = false;
     }
 
     /// A title: each given line broken at word boundaries into a trapezoid or diamond.
@@ -446,9 +569,26 @@ impl Writer {
 
     /// The blocks in order; with `keep_end` the last keeps with what follows (the 落款
     /// with the last body paragraph, GB/T 9704 7.3.5).
+    ///
+    /// A table that does not fit the upright page even in 小五 goes, with its caption,
+    /// into a landscape section of its own.
     fn blocks(&mut self, blocks: &[Block], keep_end: bool) {
+        self.blocks_in(blocks, keep_end, TEXT_WIDTH)
+    }
+
+    /// The blocks in a text block `width` wide (upright or landscape).
+    fn blocks_in(&mut self, blocks: &[Block], keep_end: bool, width: usize) {
+        let upright = width == TEXT_WIDTH;
+        let wide = |b: Option<&Block>| upright && b.is_some_and(too_wide);
         for (i, b) in blocks.iter().enumerate() {
             let keep = keep_end && i + 1 == blocks.len();
+            let this_wide = wide(Some(b));
+            let captioned = i > 0 && matches!(blocks[i - 1], Block::Centered(_));
+            if (matches!(b, Block::Centered(_)) && wide(blocks.get(i + 1)))
+                || (this_wide && !captioned)
+            {
+                self.end_section(false);
+            }
             let kept = |look: Look| if keep { look.kept_with_next() } else { look };
             match b {
                 Block::Heading(l, t) => self.paragraph(heading(*l), t),
@@ -461,7 +601,12 @@ impl Writer {
                     Look::centered(FONT_BODY, SIZE_3, LINE_TWIPS).kept_with_next(),
                     t,
                 ),
-                Block::Table(t) => self.table(t, keep),
+                Block::Table(t) if this_wide => {
+                    self.table(t, false, false, LANDSCAPE_WIDTH);
+                    self.end_section(true);
+                }
+                Block::Table(t) => self.table(t, keep, false, width),
+                Block::Contents(t) => self.table(t, keep, true, TEXT_WIDTH),
                 Block::PageBreak => self.page_break(),
             }
         }
@@ -519,7 +664,14 @@ impl Writer {
             }
         }
         for (i, a) in d.attachments.iter().enumerate() {
-            self.page_break();
+            // An attachment holding a table too wide for the upright page is printed
+            // on landscape pages, label and title included.
+            let wide = a.blocks.iter().any(too_wide);
+            if wide {
+                self.end_section(false);
+            } else {
+                self.page_break();
+            }
             // One attachment is "附件", several are numbered (GB/T 9704 8.2).
             let label = if d.attachments.len() == 1 {
                 "附件".to_string()
@@ -530,38 +682,46 @@ impl Writer {
             self.paragraph(blank.kept_with_next(), "");
             self.title(&a.title);
             self.paragraph(blank.kept_with_next(), "");
-            self.blocks(&a.blocks, false);
+            if wide {
+                self.blocks_in(&a.blocks, false, LANDSCAPE_WIDTH);
+                if i + 1 < d.attachments.len() {
+                    self.end_section(true);
+                } else {
+                    // The last section: the document's own, made landscape.
+                    self.final_landscape = true;
+                }
+            } else {
+                self.blocks(&a.blocks, false);
+            }
         }
     }
 
     /// The docx-rs document: page setup, default fonts, footers and the content.
     fn docx(self) -> Docx {
         let (odd, even) = self.footers;
+        let number_from_one = self.number_from_one;
+        let final_landscape = self.final_landscape;
         let doc = Docx::new()
             .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-            .page_margin(
-                PageMargin::new()
-                    .top(MARGIN_TOP)
-                    .bottom(MARGIN_BOTTOM)
-                    .left(MARGIN_LEFT)
-                    .right(MARGIN_RIGHT)
-                    .header(mm(15))
-                    .footer(mm(23))
-                    .gutter(0),
-            )
+            .page_margin(page_margin())
             .default_fonts(fonts(FONT_BODY))
             .default_size(SIZE_3)
             .created_at(FIXED_TIME)
             .updated_at(FIXED_TIME)
             .footer(odd)
             .even_footer(even);
-        // The 22 × 28 character grid, through the public `document` field (docx-rs 0.4
-        // has no `Docx::doc_grid`).
+        // The 22-line grid, through the public `document` field (docx-rs 0.4 has no
+        // `Docx::doc_grid`).
         let mut doc = doc;
         doc.document = doc.document.doc_grid(grid());
-        // The Normal style carries the body size too: LibreOffice sizes the grid's
-        // character cells from it, not from docDefaults (with its 12 pt a 16 pt
-        // character took two cells and a line held 17).
+        if number_from_one {
+            doc = doc.page_num_type(PageNumType::new().start(1));
+        }
+        if final_landscape {
+            doc = doc
+                .page_size(PAGE_HEIGHT, PAGE_WIDTH)
+                .page_orient(PageOrientationType::Landscape);
+        }
         // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
         // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
         // LibreOffice alike.
@@ -577,12 +737,21 @@ impl Writer {
 
     /// The package as docx-rs builds and packs it (parts stored uncompressed), with the
     /// document's title and author in its properties.
-    fn pack(self, d: &Document) -> Result<Vec<u8>> {
+    fn pack(mut self, d: &Document) -> Result<Vec<u8>> {
+        self.flush_page_break();
+        let self_has_fields = self.has_fields;
         let mut xml = self.docx().build();
         xml.document = String::from_utf8_lossy(&xml.document)
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
             .into_bytes();
         xml.doc_props.core = core_xml(d, &xml.doc_props.core);
+        if self_has_fields {
+            let settings = String::from_utf8_lossy(&xml.settings).into_owned();
+            if let Some(at) = settings.find("<w:compat>") {
+                xml.settings =
+                    format!("{}{UPDATE_FIELDS}{}", &settings[..at], &settings[at..]).into_bytes();
+            }
+        }
         let mut packed = std::io::Cursor::new(Vec::new());
         xml.pack(&mut packed).context("生成 Word 文件时出错")?;
         Ok(packed.into_inner())
@@ -623,6 +792,67 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
+/// Whether a block is a table that does not fit the upright page even in 小五.
+fn too_wide(b: &Block) -> bool {
+    match b {
+        Block::Table(t) => layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).too_wide,
+        _ => false,
+    }
+}
+
+/// The GB/T margins, with the footer 7 mm below the text block.
+fn page_margin() -> PageMargin {
+    PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_BOTTOM)
+        .left(MARGIN_LEFT)
+        .right(MARGIN_RIGHT)
+        .header(mm(15))
+        .footer(mm(23))
+        .gutter(0)
+}
+
+/// The bookmark on the first line of a volume's part `k` (0-based).
+fn part_bookmark(k: usize) -> String {
+    format!("_lvzhi_part_{}", k + 1)
+}
+
+/// A 目录 cell holding the page number of a part: a PAGEREF field, right-aligned.
+/// LibreOffice computes it when it lays the volume out; Word and WPS update it when the
+/// document asks them to on opening (`w:updateFields`, see `UPDATE_FIELDS`). Its stored
+/// result is a dash until then, never a guessed number.
+fn page_ref_cell(p: Paragraph, bookmark: &str, width: usize, size: usize, keep: bool) -> TableCell {
+    let field = |r: Run| r.size(size);
+    let p = p
+        .add_run(field(
+            Run::new().add_field_char(FieldCharType::Begin, false),
+        ))
+        .add_run(field(Run::new().add_instr_text(InstrText::PAGEREF(
+            InstrPAGEREF::new(bookmark).hyperlink(),
+        ))))
+        .add_run(field(
+            Run::new().add_field_char(FieldCharType::Separate, false),
+        ))
+        .add_run(field(Run::new().add_text("—")))
+        .add_run(field(Run::new().add_field_char(FieldCharType::End, false)))
+        .align(AlignmentType::Right)
+        .snap_to_grid(false)
+        .keep_next(keep)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(cell_line(size)),
+        );
+    TableCell::new()
+        .add_paragraph(p)
+        .width(width, WidthType::Dxa)
+        .vertical_align(VAlignType::Center)
+}
+
+/// Asks Word and WPS to update the fields (the 目录's page numbers) when the document
+/// opens; docx-rs 0.4 has no builder for it, so it is added to `word/settings.xml`.
+const UPDATE_FIELDS: &str = "<w:updateFields w:val=\"true\" />";
+
 /// The line grid: 22 lines a page (the 28 characters come from `CHAR_CONDENSE`).
 fn grid() -> DocGrid {
     DocGrid::new()
@@ -662,6 +892,59 @@ fn core_xml(d: &Document, core: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Appends the sheets a document's text cites ("见附表") as its attachments, so the
+/// Word file holds the appendix it refers to: each visible sheet becomes an attachment
+/// titled by the sheet's title, its table and notes below. Nothing changes when the
+/// text does not say 附表, when there are no sheets, or when an attachment of that
+/// title is already there.
+pub fn append_cited_sheets(doc: &mut Document, sheets: &[crate::render::xlsx::Table]) {
+    let cites = doc.body.iter().any(|b| match b {
+        Block::Para(t) | Block::Flush(t) => t.contains("附表"),
+        _ => false,
+    });
+    if !cites {
+        return;
+    }
+    // Tables already in the Word file or in an earlier sheet: a sheet whose rows are all
+    // there (the document's own list, the same list cut by group) is no appendix.
+    let mut seen: Vec<(Vec<String>, Vec<Vec<String>>)> = doc
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some((t.headers.clone(), t.rows.clone())),
+            _ => None,
+        })
+        .collect();
+    let title = doc.title.replace('\n', "");
+    for sheet in sheets.iter().filter(|s| !s.hidden && !s.headers.is_empty()) {
+        let name = sheet.title.clone().unwrap_or_else(|| sheet.sheet.clone());
+        let rows: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text()).collect())
+            .collect();
+        let repeated = seen
+            .iter()
+            .any(|(h, rs)| *h == sheet.headers && rows.iter().all(|r| rs.contains(r)));
+        let skip = repeated
+            || rows.is_empty()
+            || name == title
+            || doc.attachments.iter().any(|a| a.title == name);
+        seen.push((sheet.headers.clone(), rows.clone()));
+        if skip {
+            continue;
+        }
+        let title = name;
+        let mut blocks = vec![Block::Table(TableBlock {
+            headers: sheet.headers.clone(),
+            rows,
+            widths: Vec::new(),
+        })];
+        blocks.extend(sheet.notes.iter().map(|n| Block::Para(n.clone())));
+        doc.attachments.push(Attachment { title, blocks });
+    }
+}
+
 /// Renders a document to DOCX bytes.
 pub fn render(d: &Document) -> Result<Vec<u8>> {
     let mut w = Writer::new();
@@ -671,11 +954,20 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
 
 /// Renders a bound volume (装订成册) as one document: the cover document's content, then
 /// each part's content on new pages, page numbers running through the volume.
+///
+/// The cover (and its 目录) form a section of their own without page numbers; the
+/// numbers start at 1 on the first part and run on to the end. Each part's first line
+/// carries a bookmark the 目录's PAGEREF fields point to.
 pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
     let mut w = Writer::new();
     w.content(cover);
-    for p in parts {
-        w.page_break();
+    w.end_unnumbered_section();
+    w.number_from_one = true;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            w.page_break();
+        }
+        w.bookmark = Some((k + 1, part_bookmark(k)));
         w.content(p);
     }
     w.finish(cover)
@@ -858,6 +1150,11 @@ mod tests {
         assert_eq!(ids, expected);
     }
 
+    /// Page breaks: paragraphs holding a break, and paragraphs starting a new page.
+    fn breaks(xml: &str) -> usize {
+        xml.matches("<w:br w:type=\"page\" />").count() + xml.matches("<w:pageBreakBefore").count()
+    }
+
     #[test]
     fn a_bound_volume_holds_each_part_as_rendered_with_paragraph_ids_unique() {
         let part = sample_document();
@@ -885,15 +1182,131 @@ mod tests {
             text(&doc),
             format!("兴华街道代表小组{}{}", text(&single), text(&single))
         );
-        assert_eq!(
-            doc.matches("<w:br w:type=\"page\" />").count(),
-            2 * single.matches("<w:br w:type=\"page\" />").count() + 2
+        assert_eq!(breaks(&doc), 2 * breaks(&single) + 1);
+        // The cover is a section of its own, without a footer; numbering starts at 1 on
+        // the first part, whose first line the 目录 can refer to.
+        assert_eq!(doc.matches("<w:sectPr>").count(), 2);
+        let cover_section = doc.split("<w:sectPr>").nth(1).unwrap_or_default();
+        assert!(!cover_section
+            .split("</w:sectPr>")
+            .next()
+            .unwrap_or_default()
+            .contains("footerReference"));
+        assert!(
+            doc.contains("<w:pgNumType w:start=\"1\" />"),
+            "page numbers from 1"
+        );
+        assert!(
+            doc.contains("w:name=\"_lvzhi_part_1\"") && doc.contains("w:name=\"_lvzhi_part_2\"")
         );
         let mut ids = para_ids(&volume["word/footer1.xml"]);
         ids.extend(para_ids(&volume["word/footer2.xml"]));
         ids.extend(para_ids(&volume["word/document.xml"]));
         let expected: Vec<String> = (1..=ids.len()).map(|i| format!("{i:08x}")).collect();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn sheets_the_text_cites_become_attachments() {
+        use crate::render::xlsx::{Cell, Table};
+        let mut sheet = Table::new("名单", &["姓名", "积分", "出席率"]);
+        sheet.title = Some("继续提名建议名单".into());
+        sheet.rows.push(vec![
+            Cell::Text("张三".into()),
+            Cell::Num(12.0),
+            Cell::Pct(0.875),
+        ]);
+        sheet.notes.push("说明：积分按规定计算。".into());
+        let mut d = sample_document();
+        d.attachments.clear();
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        assert!(d.attachments.is_empty(), "the text does not cite 附表");
+        d.body.push(Block::Para("各代表的履职依据见附表。".into()));
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        append_cited_sheets(&mut d, std::slice::from_ref(&sheet));
+        assert_eq!(d.attachments.len(), 1, "appended once");
+        let a = &d.attachments[0];
+        assert_eq!(a.title, "继续提名建议名单");
+        match &a.blocks[0] {
+            Block::Table(t) => assert_eq!(t.rows[0], vec!["张三", "12", "87.5%"]),
+            b => panic!("{b:?}"),
+        }
+        assert_eq!(a.blocks[1], Block::Para("说明：积分按规定计算。".into()));
+        // A sheet the body prints already is not appended again.
+        let mut printed = d.clone();
+        printed.attachments.clear();
+        printed.body.push(a.blocks[0].clone());
+        append_cited_sheets(&mut printed, std::slice::from_ref(&sheet));
+        assert!(printed.attachments.is_empty());
+        // One attachment: "附件：名称" in the body, "附件" on its page.
+        let p = parts(&render(&d).expect("render"));
+        let text = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        assert!(text.contains(">附件：继续提名建议名单<"), "body label");
+        assert!(text.contains(">附件<"), "page label");
+        assert!(!text.contains(">附件1<"));
+    }
+
+    /// 22 lines of 28 characters: a 579-twip line grid, every run 0.25 pt condensed,
+    /// punctuation not compressed, the indent two condensed characters; every row
+    /// cantSplit, only header rows repeat.
+    #[test]
+    fn grid_and_row_xml() {
+        let p = parts(&render(&sample_document()).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        assert!(doc.contains("<w:docGrid w:type=\"lines\" w:linePitch=\"579\" />"));
+        assert!(doc.contains("w:firstLine=\"630\""));
+        assert!(22 * LINE_TWIPS <= PAGE_HEIGHT as i32 - MARGIN_TOP - MARGIN_BOTTOM);
+        // 28 condensed characters fit the block, 29 do not.
+        let advance = 16 * 20 + CHAR_CONDENSE;
+        assert!(28 * advance as usize <= TEXT_WIDTH && 29 * advance as usize > TEXT_WIDTH);
+        let styles = String::from_utf8_lossy(&p["word/styles.xml"]).into_owned();
+        assert!(styles.contains("<w:spacing w:val=\"-5\" />"), "{styles}");
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(
+            settings.contains("<w:characterSpacingControl w:val=\"doNotCompress\" />"),
+            "{settings}"
+        );
+        assert!(!settings.contains("updateFields"), "no fields to update");
+        assert_eq!(
+            doc.matches("<w:tr>").count(),
+            doc.matches("<w:cantSplit />").count()
+        );
+        assert_eq!(
+            doc.matches("<w:tblHeader />").count(),
+            doc.matches("<w:tbl>").count()
+        );
+    }
+
+    /// The 目录 of a volume refers to each part's first line by a PAGEREF field, and the
+    /// settings ask Word and WPS to update fields on opening.
+    #[test]
+    fn a_volume_catalogue_refers_to_its_parts() {
+        let part = sample_document();
+        let cover = Document {
+            title: "示范区人大代表履职档案·兴华街道".into(),
+            subtitle: None,
+            body: vec![Block::Contents(TableBlock::new(
+                &["序号", "姓名"],
+                vec![
+                    vec!["1".into(), "张三".into()],
+                    vec!["2".into(), "李四".into()],
+                ],
+                &[],
+            ))],
+            signature: None,
+            attachments: Vec::new(),
+            author: part.author.clone(),
+            print_title: false,
+        };
+        let p = parts(&render_bound(&cover, &[part.clone(), part]).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        for k in 1..=2 {
+            assert!(doc.contains(&format!("PAGEREF _lvzhi_part_{k} \\h")), "{k}");
+            assert!(doc.contains(&format!("w:name=\"_lvzhi_part_{k}\"")), "{k}");
+        }
+        assert!(doc.contains(">页码<"));
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(settings.contains(UPDATE_FIELDS), "{settings}");
     }
 
     #[test]

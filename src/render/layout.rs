@@ -33,13 +33,25 @@ pub fn char_width(c: char) -> u32 {
     }
 }
 
-/// Width of a text in thousandths of an em: its widest line.
+/// Width of a text in thousandths of an em: its widest line. Word, WPS and LibreOffice
+/// put a quarter em between CJK and Latin letters or digits ("2025 年 1 月"), counted.
 pub fn text_width(s: &str) -> u32 {
-    s.lines()
-        .map(|l| l.chars().map(char_width).sum::<u32>())
-        .max()
-        .unwrap_or(0)
+    s.lines().map(line_width).max().unwrap_or(0)
 }
+
+fn line_width(l: &str) -> u32 {
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    let cjk = |c: char| char_width(c) == 1000 && !c.is_ascii();
+    let chars: Vec<char> = l.chars().collect();
+    let gaps = chars
+        .windows(2)
+        .filter(|w| (latin(w[0]) && cjk(w[1])) || (cjk(w[0]) && latin(w[1])))
+        .count() as u32;
+    chars.iter().copied().map(char_width).sum::<u32>() + gaps * AUTO_SPACE
+}
+
+/// The space between CJK and Latin text, in thousandths of an em.
+const AUTO_SPACE: u32 = 250;
 
 /// The pieces a cell's text may break between: it never breaks inside a name, a group
 /// name, a figure with its unit, a date or a category word, only at spaces and list
@@ -63,8 +75,31 @@ fn is_list_mark(c: char) -> bool {
 /// The word segmenter, loaded once (its dictionary takes a moment).
 fn jieba() -> &'static jieba_rs::Jieba {
     static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
-    JIEBA.get_or_init(jieba_rs::Jieba::new)
+    JIEBA.get_or_init(|| {
+        let mut j = jieba_rs::Jieba::new();
+        for w in DOMAIN_WORDS {
+            j.add_word(w, None, None);
+        }
+        j
+    })
 }
+
+/// Terms of the people's congress that a line must not split ("代表 / 小组", "组成 /
+/// 人员"), added to the segmenter's general dictionary.
+const DOMAIN_WORDS: [&str; 12] = [
+    "代表小组",
+    "组成人员",
+    "履职情况",
+    "履职档案",
+    "述职评议",
+    "人大代表",
+    "常委会",
+    "人大常委会",
+    "专门委员会",
+    "继续提名",
+    "联系接待",
+    "闭会期间",
+];
 
 /// The words of a text: the only places a header or a title may break.
 pub fn words(s: &str) -> Vec<&str> {
@@ -138,7 +173,9 @@ pub fn column_align(header: &str, cells: &[&str]) -> ColumnAlign {
         && !(header.contains("姓名") || header.contains("名称"));
     let first = filled[0].chars().count();
     let codes = filled.iter().all(|c| {
-        c.chars().count() == first && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        c.chars().count() == first
+            && c.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '/'))
     });
     if marks || codes {
         ColumnAlign::Center
@@ -161,7 +198,7 @@ const LONG_MIN: u32 = 4_000;
 /// Cell margin left and right, in twips, written into every table.
 pub const CELL_MARGIN: usize = 85;
 /// Room for rounding and the grid line, in twips per column.
-const SLACK: usize = 40;
+const SLACK: usize = 60;
 
 /// Font sizes tried for table text, in half-points: 五号, then 小五.
 pub const TABLE_SIZES: [usize; 2] = [21, 18];
@@ -446,6 +483,8 @@ mod tests {
         assert_eq!(text_width("阿依古丽·买买提"), 8000);
         assert_eq!(text_width("2025-03-12"), 8 * 500 + 2 * 333);
         assert_eq!(text_width("第一行\n第二行更长"), 5000);
+        // 2022 年 1 月 6 日: five gaps of a quarter em between digits and CJK.
+        assert_eq!(text_width("2022年1月6日"), 6 * 500 + 3 * 1000 + 5 * 250);
         assert_eq!(token_width("走访选民、收集意见"), 5000);
     }
 
@@ -466,6 +505,10 @@ mod tests {
         assert_eq!(column_align("是否出席", &["是", "否"]), ColumnAlign::Center);
         assert_eq!(
             column_align("代表编号", &["D001", "D012"]),
+            ColumnAlign::Center
+        );
+        assert_eq!(
+            column_align("年内述职/应述职", &["0/3", "2/3"]),
             ColumnAlign::Center
         );
         assert!(is_total_row(&s(&["合　计", "", "12"])));
@@ -532,9 +575,11 @@ mod tests {
     #[test]
     fn headers_wrap_only_between_words() {
         assert_eq!(wrap_words("联系接待选民", 4000), s(&["联系接待", "选民"]));
+        // A domain term stays whole even when it is wider than the column.
+        assert_eq!(wrap_words("联系接待选民", 3000), s(&["联系接待", "选民"]));
         assert_eq!(
-            wrap_words("联系接待选民", 3000),
-            s(&["联系", "接待", "选民"])
+            wrap_words("闭会期间活动人次", 4000),
+            s(&["闭会期间", "活动人次"])
         );
         assert_eq!(wrap_words("代表数", 2000), s(&["代表", "数"]));
         assert_eq!(wrap_words("出席率", 3000), s(&["出席率"]));
@@ -568,6 +613,10 @@ mod tests {
             "{lines:?}"
         );
         assert!(!lines[0].ends_with("组"), "{lines:?}");
+        assert_eq!(
+            break_title("关于2025年第三季度代表小组履职情况的通报", line),
+            s(&["关于2025年第三季度", "代表小组履职情况的通报"])
+        );
         assert_eq!(
             break_title("示范区人大代表履职档案", line),
             s(&["示范区人大代表履职档案"])

@@ -22,6 +22,22 @@ pub enum Cell {
     Empty,
 }
 
+impl Cell {
+    /// The cell as printed text (a sheet rendered as a Word table): whole numbers
+    /// without decimals, dates in Chinese, shares as percentages with one decimal.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Num(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
+            Cell::Num(v) => format!("{v}"),
+            Cell::Date(d) => d.format("%Y年%-m月%-d日").to_string(),
+            Cell::Pct(v) => format!("{:.1}%", v * 100.0),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
         Cell::Text(s.to_string())
