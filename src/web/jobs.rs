@@ -3,7 +3,8 @@
 
 use super::pages::{error_text, message, page_year, render};
 use super::App;
-use crate::cli::annual::{AnnualArgs, DocOptions};
+use crate::cli::annual::AnnualArgs;
+use crate::cli::shared::DocOptions;
 use crate::cli::evaluation::EvaluationArgs;
 use crate::cli::forms::FormsArgs;
 use crate::cli::public::PublicArgs;
