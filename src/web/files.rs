@@ -263,7 +263,11 @@ fn listing(output: &Path) -> Vec<Folder> {
     let mut looped = Vec::new();
     // Refused entries (special files, links leading out) are not documents to offer.
     let found = crate::input::walk::files_below(output, output, &mut looped);
-    for path in found.into_iter().filter(|f| f.refused.is_none()).map(|f| f.path) {
+    for path in found
+        .into_iter()
+        .filter(|f| f.refused.is_none())
+        .map(|f| f.path)
+    {
         let rel = crate::input::walk::relative(output, &path);
         // Staging folders, locks and set-aside outputs are the program's own.
         if rel.split('/').any(|p| p.starts_with('.')) {

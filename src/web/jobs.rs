@@ -4,11 +4,11 @@
 use super::pages::{error_text, message, page_year, render};
 use super::App;
 use crate::cli::annual::AnnualArgs;
-use crate::cli::shared::DocOptions;
 use crate::cli::evaluation::EvaluationArgs;
 use crate::cli::forms::FormsArgs;
 use crate::cli::public::PublicArgs;
 use crate::cli::quarterly::QuarterlyArgs;
+use crate::cli::shared::DocOptions;
 use crate::cli::term::TermArgs;
 use crate::cli::Folders;
 use crate::progress::{Event, Progress};
