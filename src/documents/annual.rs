@@ -871,7 +871,7 @@ pub fn appendix(
 
 /// 附表 各代表小组: one row per group and a 合计 row, with two charts.
 fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> crate::render::xlsx::Table {
-    use crate::render::xlsx::{Cell, ChartSpec, Table};
+    use crate::render::xlsx::{Cell, Table};
     use Metric::*;
     let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
     // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 only when some session went unrecorded.
@@ -949,27 +949,14 @@ fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> crate::render::x
         push(g, &ds);
     }
     push("合计", &all);
-    if !groups.is_empty() {
-        let last = groups.len() as u32 - 1;
-        by_group.charts.push(ChartSpec {
-            title: "各代表小组区人代会出席率".into(),
-            pie: false,
-            category_col: 0,
-            value_col: rate_col,
-            rows: (0, last),
-            anchor: (groups.len() as u32 + 4, 0),
-            percent: true,
-        });
-        by_group.charts.push(ChartSpec {
-            title: "各代表小组闭会期间活动人次".into(),
-            pie: false,
-            category_col: 0,
-            value_col: acts_col,
-            rows: (0, last),
-            anchor: (groups.len() as u32 + 24, 0),
-            percent: false,
-        });
-    }
+    super::group_bar_charts(
+        &mut by_group,
+        groups.len(),
+        [
+            ("各代表小组区人代会出席率".into(), rate_col, true),
+            ("各代表小组闭会期间活动人次".into(), acts_col, false),
+        ],
+    );
     by_group
 }
 

@@ -77,3 +77,26 @@ impl DocumentView {
         self
     }
 }
+
+/// Bar charts over a per-group sheet's first `groups` rows, one below the other under
+/// the table: (title, value column, whether the values are percentages).
+pub(crate) fn group_bar_charts(
+    t: &mut crate::render::xlsx::Table,
+    groups: usize,
+    charts: [(String, u16, bool); 2],
+) {
+    let Some(last) = (groups as u32).checked_sub(1) else {
+        return;
+    };
+    for ((title, value_col, percent), below) in charts.into_iter().zip([4, 24]) {
+        t.charts.push(crate::render::xlsx::ChartSpec {
+            title,
+            pie: false,
+            category_col: 0,
+            value_col,
+            rows: (0, last),
+            anchor: (groups as u32 + below, 0),
+            percent,
+        });
+    }
+}

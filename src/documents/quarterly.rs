@@ -10,7 +10,7 @@ use crate::domain::rules;
 use crate::domain::text::percent;
 use crate::input::UnitKind;
 use crate::render::docx::TableBlock;
-use crate::render::xlsx::{Cell, ChartSpec, Table};
+use crate::render::xlsx::{Cell, Table};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
@@ -294,22 +294,18 @@ fn summary_table(p: &Period, gs: &[GroupQuarter]) -> Table {
         ]);
         t.rows.push(row);
     }
-    if let Some(last) = (gs.len() as u32).checked_sub(1) {
-        for (title, value_col, below, percent) in [
-            ("各代表小组闭会期间活动人次", acts_col, 4, false),
-            ("各代表小组会议出席率", rate_col, 24, true),
-        ] {
-            t.charts.push(ChartSpec {
-                title: format!("{}{title}", p.label),
-                pie: false,
-                category_col: 0,
-                value_col,
-                rows: (0, last),
-                anchor: (gs.len() as u32 + below, 0),
-                percent,
-            });
-        }
-    }
+    super::group_bar_charts(
+        &mut t,
+        gs.len(),
+        [
+            (
+                format!("{}各代表小组闭会期间活动人次", p.label),
+                acts_col,
+                false,
+            ),
+            (format!("{}各代表小组会议出席率", p.label), rate_col, true),
+        ],
+    );
     t
 }
 
