@@ -144,6 +144,28 @@ pub(crate) fn de_date<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Na
 }
 
 impl Config {
+    /// Every unit that should report, in this order: the groups given, the standing
+    /// committee's office, the liaison office, then the special committees.
+    pub fn reporting_units(
+        &self,
+        groups: &[String],
+    ) -> Vec<(String, crate::domain::model::UnitKind)> {
+        use crate::domain::model::UnitKind;
+        let mut units: Vec<(String, UnitKind)> = groups
+            .iter()
+            .map(|g| (g.clone(), UnitKind::Group))
+            .collect();
+        units.push((self.units.office.clone(), UnitKind::Office));
+        units.push((self.units.liaison.clone(), UnitKind::Liaison));
+        units.extend(
+            self.units
+                .special_committees
+                .iter()
+                .map(|c| (c.clone(), UnitKind::Committee)),
+        );
+        units
+    }
+
     /// Reads and checks `lvzhi.toml`.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)

@@ -164,20 +164,7 @@ pub fn run(a: &FormsArgs) -> Result<String> {
     let base = load_base(&a.folders.input)?;
     let (config, roster) = (&base.config, &base.roster);
     let all_names: Vec<&str> = roster.delegates.iter().map(|d| d.name.as_str()).collect();
-    let mut units: Vec<(String, UnitKind)> = roster
-        .groups()
-        .into_iter()
-        .map(|g| (g, UnitKind::Group))
-        .collect();
-    units.push((config.units.office.clone(), UnitKind::Office));
-    units.push((config.units.liaison.clone(), UnitKind::Liaison));
-    units.extend(
-        config
-            .units
-            .special_committees
-            .iter()
-            .map(|c| (c.clone(), UnitKind::Committee)),
-    );
+    let units = config.reporting_units(&roster.groups());
     let dir = PathBuf::from(year.to_string()).join("空白报送表");
     let mut stage = Staging::new(&a.folders.output)?;
     for (unit, kind) in &units {

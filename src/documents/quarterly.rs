@@ -355,24 +355,6 @@ fn idle_table(p: &Period, gs: &[GroupQuarter]) -> Table {
     t
 }
 
-/// Every unit that should report: groups, the office, the liaison office, committees.
-fn reporting_units(groups: &[String], config: &Config) -> Vec<(String, UnitKind)> {
-    let mut units: Vec<(String, UnitKind)> = groups
-        .iter()
-        .map(|g| (g.clone(), UnitKind::Group))
-        .collect();
-    units.push((config.units.office.clone(), UnitKind::Office));
-    units.push((config.units.liaison.clone(), UnitKind::Liaison));
-    units.extend(
-        config
-            .units
-            .special_committees
-            .iter()
-            .map(|c| (c.clone(), UnitKind::Committee)),
-    );
-    units
-}
-
 /// Missing submissions: every unit, what it sent this quarter, what is missing; also the
 /// units that sent nothing at all.
 fn missing_table(
@@ -473,7 +455,7 @@ pub fn build(
         .iter()
         .map(|g| group_quarter(g, &a, records, config))
         .collect();
-    let units = reporting_units(&groups, config);
+    let units = config.reporting_units(&groups);
     let (missing, silent) = missing_table(&a.p, &units, records, sources);
     let behind: Vec<Value> = gs
         .iter()
