@@ -764,28 +764,9 @@ mod tests {
     }
 
     fn roster_delegate(id: &str, elected: Option<NaiveDate>) -> crate::domain::model::Delegate {
-        use crate::domain::model::{Delegate, Roles, Source};
-        Delegate {
-            id: id.into(),
-            name: format!("代表{id}"),
-            gender: String::new(),
-            birth: None,
-            ethnicity: String::new(),
-            party: String::new(),
-            work_unit: String::new(),
-            group: "甲组".into(),
-            constituency: String::new(),
-            roles: Roles::default(),
-            committee: String::new(),
-            status: String::new(),
-            status_date: None,
+        crate::domain::model::Delegate {
             elected,
-            phone: String::new(),
-            source: Source {
-                file: "名册".into(),
-                sheet: "代表名册".into(),
-                row: 2,
-            },
+            ..crate::domain::model::Delegate::sample(id)
         }
     }
 

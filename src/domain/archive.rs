@@ -731,15 +731,6 @@ mod tests {
 
     fn delegate(id: &str, sc: bool, committee: &str, left: Option<NaiveDate>) -> Delegate {
         Delegate {
-            id: id.into(),
-            name: format!("代表{id}"),
-            gender: String::new(),
-            birth: None,
-            ethnicity: String::new(),
-            party: String::new(),
-            work_unit: String::new(),
-            group: "甲组".into(),
-            constituency: String::new(),
             roles: Roles {
                 standing_committee: sc,
                 special_committee: !committee.is_empty(),
@@ -752,13 +743,7 @@ mod tests {
                 String::new()
             },
             status_date: left,
-            elected: None,
-            phone: String::new(),
-            source: Source {
-                file: "名册".into(),
-                sheet: "代表名册".into(),
-                row: 2,
-            },
+            ..Delegate::sample(id)
         }
     }
 

@@ -45,6 +45,35 @@ pub struct Delegate {
     pub source: Source,
 }
 
+#[cfg(test)]
+impl Delegate {
+    /// A serving delegate of group 甲组 with nothing else filled in (unit tests).
+    pub(crate) fn sample(id: &str) -> Delegate {
+        Delegate {
+            id: id.into(),
+            name: format!("代表{id}"),
+            gender: String::new(),
+            birth: None,
+            ethnicity: String::new(),
+            party: String::new(),
+            work_unit: String::new(),
+            group: "甲组".into(),
+            constituency: String::new(),
+            roles: Roles::default(),
+            committee: String::new(),
+            status: String::new(),
+            status_date: None,
+            elected: None,
+            phone: String::new(),
+            source: Source {
+                file: "名册".into(),
+                sheet: "代表名册".into(),
+                row: 2,
+            },
+        }
+    }
+}
+
 /// 身份: the groups R9 expects to lead by example.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Roles {
