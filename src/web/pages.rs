@@ -119,6 +119,34 @@ pub fn page_year(app: &App, asked: Option<&String>) -> (Option<i32>, Vec<i32>) {
 }
 
 /// Loads one year as the yearly job does (the term so far, this year's findings).
+/// The year read off the request thread; a failure is the page that says why, on
+/// `page`'s tab (`failed` when the reading thread itself failed).
+async fn loaded_year(
+    app: &Arc<App>,
+    year: i32,
+    page: &str,
+    failed: &str,
+) -> Result<Dataset, Response> {
+    let a = app.clone();
+    match tokio::task::spawn_blocking(move || load_year(&a, year)).await {
+        Ok(Ok(d)) => Ok(d),
+        Ok(Err(e)) => Err(message(
+            app,
+            StatusCode::OK,
+            page,
+            "无法读取输入",
+            &error_text(&e),
+        )),
+        Err(_) => Err(message(
+            app,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            page,
+            "内部错误",
+            failed,
+        )),
+    }
+}
+
 fn load_year(app: &App, year: i32) -> anyhow::Result<Dataset> {
     let mut data = crate::input::load(&app.input, &YearScope::UpTo(year))?;
     data.validation = data.validation.for_year(year);
@@ -246,28 +274,9 @@ pub async fn home(
             ),
         );
     };
-    let a = app.clone();
-    let loaded = tokio::task::spawn_blocking(move || load_year(&a, year)).await;
-    let data = match loaded {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => {
-            return message(
-                &app,
-                StatusCode::OK,
-                "home",
-                "无法读取输入",
-                &error_text(&e),
-            )
-        }
-        Err(_) => {
-            return message(
-                &app,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "home",
-                "内部错误",
-                "读取输入时出错",
-            )
-        }
+    let data = match loaded_year(&app, year, "home", "读取输入时出错").await {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let rows = submissions(&data, year);
     let v = &data.validation;
@@ -355,27 +364,9 @@ pub async fn check(
             "请先在“报送”页上传报送表。",
         );
     };
-    let a = app.clone();
-    let data = match tokio::task::spawn_blocking(move || load_year(&a, year)).await {
-        Ok(Ok(d)) => d,
-        Ok(Err(e)) => {
-            return message(
-                &app,
-                StatusCode::OK,
-                "check",
-                "无法读取输入",
-                &error_text(&e),
-            )
-        }
-        Err(_) => {
-            return message(
-                &app,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "check",
-                "内部错误",
-                "校验时出错",
-            )
-        }
+    let data = match loaded_year(&app, year, "check", "校验时出错").await {
+        Ok(d) => d,
+        Err(page) => return page,
     };
     let pick = |k: &str| q.get(k).filter(|s| !s.is_empty()).cloned();
     let (unit, severity, sheet) = (pick("unit"), pick("severity"), pick("sheet"));
