@@ -251,12 +251,18 @@ impl Drop for Lock {
     }
 }
 
+/// A thread panicked while staging a file: the run stops with nothing written.
+fn poisoned() -> anyhow::Error {
+    anyhow::anyhow!("内部错误：写入输出文件时另一线程中断，未写入任何文件")
+}
+
 /// A set of output files being prepared.
 pub struct Staging {
     target: PathBuf,
     tmp: PathBuf,
-    files: Vec<PathBuf>,
-    seen: HashSet<PathBuf>,
+    /// Staged paths in the order staged, and the same as a set: shared so that documents
+    /// rendered on several threads are each written as soon as it is done.
+    files: std::sync::Mutex<(Vec<PathBuf>, HashSet<PathBuf>)>,
     committed: bool,
     #[cfg(test)]
     fail_at: Option<(usize, Step)>,
@@ -293,8 +299,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             tmp,
-            files: Vec::new(),
-            seen: HashSet::new(),
+            files: std::sync::Mutex::new((Vec::new(), HashSet::new())),
             committed: false,
             #[cfg(test)]
             fail_at: None,
@@ -305,7 +310,7 @@ impl Staging {
     /// Stages one file at a path relative to the target folder. Every component must
     /// be a safe name (`safe_name`): a path built from data that skipped it is refused
     /// here rather than written somewhere unexpected.
-    pub fn write(&mut self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
+    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
         let rel = rel.as_ref();
         let safe = rel.components().all(|c| match c {
             Component::Normal(n) => n.to_str().is_some_and(is_safe_component),
@@ -317,12 +322,17 @@ impl Staging {
                 rel.display()
             );
         }
-        if !self.seen.insert(rel.to_path_buf()) {
-            bail!(
-                "两个输出文件的文件名相同：{}（代表小组、姓名或标题中的特殊字符替换后相同，请在名册中区分）",
-                self.target.join(rel).display()
-            );
-        }
+        let count = {
+            let mut files = self.files.lock().map_err(|_| poisoned())?;
+            if !files.1.insert(rel.to_path_buf()) {
+                bail!(
+                    "两个输出文件的文件名相同：{}（代表小组、姓名或标题中的特殊字符替换后相同，请在名册中区分）",
+                    self.target.join(rel).display()
+                );
+            }
+            files.0.push(rel.to_path_buf());
+            files.0.len()
+        };
         let path = self.tmp.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -332,20 +342,19 @@ impl Staging {
         std::fs::write(&path, bytes)
             .map_err(crate::messages::io)
             .with_context(|| format!("无法写入 {}", self.target.join(rel).display()))?;
-        self.files.push(rel.to_path_buf());
-        crate::progress::emit(crate::progress::Event::Written {
-            count: self.files.len(),
-            rel,
-        });
+        crate::progress::emit(crate::progress::Event::Written { count, rel });
         Ok(())
     }
 
     /// Swaps every job folder in (see the module comment); returns the final paths.
     /// On failure the previous outputs are all back in place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
+        let mut files = std::mem::take(&mut self.files.get_mut().map_err(|_| poisoned())?.0);
+        // Sorted: threads stage in any order, the result must not depend on it.
+        files.sort();
         // Job folders (first components) with the entries this run owns in each.
         let mut units: BTreeMap<OsString, BTreeSet<OsString>> = BTreeMap::new();
-        for rel in &self.files {
+        for rel in &files {
             let mut parts = rel.components().map(|c| c.as_os_str().to_os_string());
             if let Some(first) = parts.next() {
                 let owned = units.entry(first).or_default();
@@ -384,10 +393,8 @@ impl Staging {
         self.committed = true;
         let _ = std::fs::remove_dir_all(&aside);
         let _ = std::fs::remove_dir_all(&self.tmp);
-        crate::progress::emit(crate::progress::Event::Committed {
-            count: self.files.len(),
-        });
-        Ok(self.files.iter().map(|r| self.target.join(r)).collect())
+        crate::progress::emit(crate::progress::Event::Committed { count: files.len() });
+        Ok(files.iter().map(|r| self.target.join(r)).collect())
     }
 
     /// Swaps one job folder (or one file at the top) in; returns whether an old one
@@ -661,7 +668,7 @@ mod tests {
     fn nothing_appears_until_commit() {
         let dir = tempfile::tempdir().expect("tempdir");
         let target = dir.path().join("reports");
-        let mut s = Staging::new(&target).expect("staging");
+        let s = Staging::new(&target).expect("staging");
         s.write("2025/a.xlsx", b"abc").expect("write");
         assert!(!target.join("2025/a.xlsx").exists());
         s.commit().expect("commit");
@@ -686,7 +693,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         put(dir.path(), "2025/old.xlsx", b"old");
         {
-            let mut s = Staging::new(dir.path()).expect("staging");
+            let s = Staging::new(dir.path()).expect("staging");
             s.write("2025/old.xlsx", b"new").expect("write");
         }
         assert_eq!(
@@ -698,7 +705,7 @@ mod tests {
     #[test]
     fn unsafe_or_repeated_paths_are_refused_when_staged() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut s = Staging::new(dir.path()).expect("staging");
+        let s = Staging::new(dir.path()).expect("staging");
         for bad in [
             "../x.docx",
             "/tmp/x.docx",
@@ -727,7 +734,7 @@ mod tests {
         put(out, "2025/履职档案/甲/D009_已删除.docx", b"stale");
         put(out, "2025/履职档案汇总.xlsx", b"old summary");
         put(out, "term-6/装订成册/甲.docx", b"term");
-        let mut s = Staging::new(out).expect("staging");
+        let s = Staging::new(out).expect("staging");
         s.write("2025/履职档案/甲/D001_张三.docx", b"new")
             .expect("w");
         s.write("2025/履职档案汇总.xlsx", b"new summary")
@@ -761,7 +768,7 @@ mod tests {
     }
 
     fn stage_new(out: &Path) -> Staging {
-        let mut s = Staging::new(out).expect("staging");
+        let s = Staging::new(out).expect("staging");
         s.write("2025/履职档案/甲/D001_张三.docx", b"new 2025")
             .expect("w");
         s.write("term-6/装订成册/甲.docx", b"new term").expect("w");

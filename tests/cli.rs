@@ -3,7 +3,7 @@
 mod support;
 
 use lvzhi::domain::findings::{Finding, Severity};
-use lvzhi::domain::model::{MeetingKind, Presence};
+use lvzhi::domain::model::{ActivityKind, MeetingKind, Presence};
 use lvzhi::input::{load, YearScope};
 use support::*;
 
@@ -3351,7 +3351,8 @@ fn a_register_written_by_forms_and_filled_in_reads_back() {
 
 /// Issue 17: a real register from WPS: a merged title, 代表编号 and 姓名 merged over two
 /// header rows, the session's name merged across its three days with the days below,
-/// a training column, a 备注 column, and every default mark (√ ✓ 到 ○ 假 × 缺, blank).
+/// a training column, a 备注 column, an inspection (an activity column), and every
+/// default mark (√ ✓ 到 ○ 假 × 缺, blank).
 #[test]
 fn a_register_with_merged_header_cells_reads_right() {
     use rust_xlsxwriter::{Format, Workbook};
@@ -3361,7 +3362,7 @@ fn a_register_with_merged_header_cells_reads_right() {
     let ws = wb.add_worksheet();
     ws.set_name("签到表").expect("name");
     let f = Format::new();
-    ws.merge_range(0, 0, 0, 6, "甲街道2025年会议签到表", &f)
+    ws.merge_range(0, 0, 0, 7, "甲街道2025年会议签到表", &f)
         .expect("merge");
     ws.merge_range(1, 0, 2, 0, "代表编号", &f).expect("merge");
     ws.merge_range(1, 1, 2, 1, "姓名", &f).expect("merge");
@@ -3369,13 +3370,20 @@ fn a_register_with_merged_header_cells_reads_right() {
         .expect("merge");
     ws.write_string(1, 5, "代表学习培训").expect("write");
     ws.merge_range(1, 6, 2, 6, "备注", &f).expect("merge");
-    for (c, d) in [(2, "1月8日"), (3, "1月9日"), (4, "1月10日"), (5, "3月18日")] {
+    ws.write_string(1, 7, "城市管理视察").expect("write");
+    for (c, d) in [
+        (2, "1月8日"),
+        (3, "1月9日"),
+        (4, "1月10日"),
+        (5, "3月18日"),
+        (7, "5月12日"),
+    ] {
         ws.write_string(2, c, d).expect("write");
     }
-    let body: [[&str; 6]; 3] = [
-        ["D001", "张三", "√", "✓", "到", "缺"],
-        ["D002", "王芳", "○", "假", "×", "✓"],
-        ["D003", "李四", "×", "缺", "", "到"],
+    let body: [[&str; 8]; 3] = [
+        ["D001", "张三", "√", "✓", "到", "缺", "", "√"],
+        ["D002", "王芳", "○", "假", "×", "✓", "", "假"],
+        ["D003", "李四", "×", "缺", "", "到", "", ""],
     ];
     for (r, row) in body.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -3425,14 +3433,38 @@ fn a_register_with_merged_header_cells_reads_right() {
             ("D003", Presence::Attended)
         ]
     );
+    // The inspection column: a tick is taking part, 假 is not (no record).
+    let inspections: Vec<(&str, ActivityKind, &str, chrono::NaiveDate)> = data
+        .records
+        .activities
+        .iter()
+        .map(|a| (a.delegate.as_str(), a.kind, a.name.as_str(), a.date))
+        .collect();
+    assert_eq!(
+        inspections,
+        [("D001", ActivityKind::Inspection, "城市管理视察", day(5, 12))]
+    );
     let how = find(&data.validation.findings, "按签到表格式读取");
     let text = how.one_line();
     assert!(
-        text.contains("3 名代表") && text.contains("4 个会议"),
+        text.contains("3 名代表") && text.contains("4 个会议") && text.contains("1 项活动"),
         "{text}"
     );
     assert!(
-        text.contains("读取标记 11 个") && text.contains("空白 1 格"),
+        text.contains("读取标记 12 个")
+            && text.contains("空白 2 格")
+            && text.contains("请假、缺席 1 格"),
         "{text}"
+    );
+    let tally = data
+        .validation
+        .tallies
+        .iter()
+        .find(|t| t.file.ends_with("甲街道.xlsx"))
+        .expect("the register's tally");
+    assert_eq!(
+        tally.read,
+        tally.accepted + tally.merged + tally.rejected,
+        "{tally:?}"
     );
 }

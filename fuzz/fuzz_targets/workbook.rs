@@ -1,12 +1,13 @@
 //! Opening arbitrary bytes as a workbook (.xlsx, .xls, .ods: the format is sniffed, so
 //! one target drives all three readers and their pre-scans), then header detection,
-//! notes-row detection and cell reading on every sheet: a bad file is an error, never a
-//! panic or an abort.
+//! notes-row detection, sign-in register detection and marks, and cell reading on every
+//! sheet: a bad file is an error, never a panic or an abort.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use lvzhi::input::row::{cell_date, cell_text};
-use lvzhi::input::{header, open};
+use lvzhi::domain::session::Legend;
+use lvzhi::input::{header, open, register};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(wb) = open::open(data) else { return };
@@ -25,5 +26,9 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         let _ = header::resembles(sheet);
+        if let Some(layout) = register::detect(sheet, 2025, &["法制委员会".to_string()]) {
+            let marks = layout.read(sheet, &Legend::default());
+            let _ = layout.describe(&marks);
+        }
     }
 });

@@ -166,7 +166,7 @@ pub fn run(a: &FormsArgs) -> Result<String> {
     let all_names: Vec<&str> = roster.delegates.iter().map(|d| d.name.as_str()).collect();
     let units = config.reporting_units(&roster.groups());
     let dir = PathBuf::from(year.to_string()).join("空白报送表");
-    let mut stage = Staging::new(&a.folders.output)?;
+    let stage = Staging::new(&a.folders.output)?;
     for (unit, kind) in &units {
         let serving = roster.delegates.iter().filter(|d| d.is_serving());
         let people: Vec<&Delegate> = match kind {

@@ -28,7 +28,7 @@ pub fn run(a: &PublicArgs) -> Result<String> {
     let data = load(&a.folders, &span.scope())?;
     let fields = data.config.public.published()?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
-    let (mut stage, _report_path) =
+    let (stage, _report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let out = dir.join("公开版");

@@ -82,7 +82,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         ..Spec::default()
     };
     let district = generate(&spec)?;
-    let mut stage = Staging::new(&a.dir)?;
+    let stage = Staging::new(&a.dir)?;
     for (rel, bytes) in &district.files {
         stage.write(rel, bytes)?;
     }

@@ -185,16 +185,19 @@ pub fn stage_archive(
             jobs.push(Job::Volume(group, members));
         }
     }
-    // Documents are independent: rendered on all cores, written in order.
-    let rendered = crate::par::map(&jobs, |job| -> Result<(PathBuf, Vec<u8>)> {
-        match job {
+    // Documents are independent: rendered on all cores, each staged as soon as it is
+    // done so that no more than one per thread is held in memory (paths are fixed, so
+    // the files do not depend on the order).
+    let stage = &*stage;
+    let staged = crate::par::map(&jobs, |job| -> Result<()> {
+        let (path, bytes) = match job {
             Job::Archive(group, d) => {
                 let name = safe_file(&format!("{}_{}", d.delegate.id, d.delegate.name), "docx");
                 let bytes = docx::render(&archive_doc(d)?)?;
-                Ok((
+                (
                     dir.join("履职档案").join(safe_name(group)).join(name),
                     bytes,
-                ))
+                )
             }
             Job::Volume(group, members) => {
                 let cover = term::volume(group, &data.config, members, &author);
@@ -203,14 +206,12 @@ pub fn stage_archive(
                     .map(|d| archive_doc(d))
                     .collect::<Result<Vec<_>>>()?;
                 let bytes = docx::render_bound(&cover, &parts)?;
-                Ok((dir.join("装订成册").join(safe_file(group, "docx")), bytes))
+                (dir.join("装订成册").join(safe_file(group, "docx")), bytes)
             }
-        }
+        };
+        stage.write(path, &bytes)
     });
-    for file in rendered {
-        let (path, bytes) = file?;
-        stage.write(path, &bytes)?;
-    }
+    staged.into_iter().collect::<Result<()>>()?;
     Ok(archive.delegates.len())
 }
 

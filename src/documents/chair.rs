@@ -43,7 +43,27 @@ pub fn members_report(
         .filter(|a| scope.own_meeting(a))
         .map(crate::input::meeting_key)
         .collect();
-    let figures: Vec<MemberFigures> = members.iter().map(|d| scope.figures(d, records)).collect();
+    // The body's own records by member, gathered in one pass: scanning every record per
+    // member made the report quadratic in the size of the congress.
+    let mut own: HashMap<&str, OwnRecords> = HashMap::new();
+    for a in records.attendance.iter().filter(|a| scope.own_meeting(a)) {
+        own.entry(a.delegate.as_str())
+            .or_default()
+            .attendance
+            .push(a);
+    }
+    for a in records.activities.iter().filter(|a| scope.organised(a)) {
+        own.entry(a.delegate.as_str())
+            .or_default()
+            .activities
+            .push(a);
+    }
+    let none = OwnRecords::default();
+    let own_of = |id: &str| own.get(id).unwrap_or(&none);
+    let figures: Vec<MemberFigures> = members
+        .iter()
+        .map(|d| scope.figures(d, own_of(&d.delegate.id)))
+        .collect();
     let total = MemberFigures::total(&figures);
     let mut tables: HashMap<String, TableBlock> = members
         .iter()
@@ -55,7 +75,7 @@ pub fn members_report(
                 d.delegate.name,
                 d.delegate.group
             );
-            (key, scope.detail(&d.delegate.id, records))
+            (key, scope.detail(own_of(&d.delegate.id)))
         })
         .collect();
     tables.insert(
@@ -93,6 +113,13 @@ pub fn members_report(
         Body::Committee(_) => template::COMMITTEE_MEMBERS,
     };
     DocumentView::worded(template, vars, tables)
+}
+
+/// One member's records that count for the body: its own meetings, what it organised.
+#[derive(Default)]
+struct OwnRecords<'r> {
+    attendance: Vec<&'r crate::domain::model::Attendance>,
+    activities: Vec<&'r crate::domain::model::Activity>,
 }
 
 /// What one body's report counts: its members, its own meetings, what it organised.
@@ -170,15 +197,9 @@ impl<'a> Scope<'a> {
             && self.period.contains(a.date)
     }
 
-    fn figures(&self, d: &DelegateArchive, records: &Records) -> MemberFigures {
-        let id = d.delegate.id.as_str();
-        let organised = |k: ActivityKind| {
-            records
-                .activities
-                .iter()
-                .filter(|a| a.delegate == id && a.kind == k && self.organised(a))
-                .count() as u32
-        };
+    fn figures(&self, d: &DelegateArchive, own: &OwnRecords) -> MemberFigures {
+        let organised =
+            |k: ActivityKind| own.activities.iter().filter(|a| a.kind == k).count() as u32;
         let [e, a, l, x] = self.metrics.map(|m| d.get(m));
         MemberFigures {
             expected: e,
@@ -193,25 +214,18 @@ impl<'a> Scope<'a> {
     }
 
     /// One member's meetings and organised activities, by date.
-    fn detail(&self, id: &str, records: &Records) -> TableBlock {
-        let mut items: Vec<(chrono::NaiveDate, String, String, String)> = records
+    fn detail(&self, own: &OwnRecords) -> TableBlock {
+        let mut items: Vec<(chrono::NaiveDate, String, String, String)> = own
             .attendance
             .iter()
-            .filter(|r| r.delegate == id && self.own_meeting(r))
             .map(|r| {
                 let what = (self.kind.label().to_string(), r.meeting.clone());
                 (r.date, what.0, what.1, r.presence.label().to_string())
             })
-            .chain(
-                records
-                    .activities
-                    .iter()
-                    .filter(|r| r.delegate == id && self.organised(r))
-                    .map(|r| {
-                        let what = (r.kind.label().to_string(), r.name.clone());
-                        (r.date, what.0, what.1, "参加".to_string())
-                    }),
-            )
+            .chain(own.activities.iter().map(|r| {
+                let what = (r.kind.label().to_string(), r.name.clone());
+                (r.date, what.0, what.1, "参加".to_string())
+            }))
             .collect();
         items.sort();
         TableBlock::new(

@@ -224,6 +224,17 @@ pub(super) fn read_register(
             ])
         })
         .collect();
+    let activity_headers: Vec<Header> = layout
+        .activities
+        .iter()
+        .map(|a| {
+            header_of(&[
+                ("日期", a.col, a.header.clone()),
+                ("活动名称", a.col, a.header.clone()),
+                ("出席情况", a.col, a.header.clone()),
+            ])
+        })
+        .collect();
     let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
     let mut k = 0;
     for &r in &marks.rows {
@@ -233,11 +244,15 @@ pub(super) fn read_register(
         while let Some(mark) = marks.marks.get(k).filter(|m| m.row == r) {
             k += 1;
             tally.read += 1;
-            let (Some(delegate), Some(m)) = (&delegate, layout.meetings.get(mark.meeting)) else {
+            let headers = match mark.column {
+                register::Column::Meeting(i) => cell_headers.get(i),
+                register::Column::Activity(i) => activity_headers.get(i),
+            };
+            let (Some(delegate), Some(headers)) = (&delegate, headers) else {
                 tally.rejected += 1;
                 continue;
             };
-            let mut cell = Row::new(sheet, &cell_headers[mark.meeting], &at, r);
+            let mut cell = Row::new(sheet, headers, &at, r);
             let ok = match mark.presence {
                 None => {
                     cell.error(
@@ -251,18 +266,28 @@ pub(super) fn read_register(
                     );
                     false
                 }
-                Some(presence) => {
-                    let day = DayRecord {
-                        date: m.date,
-                        kind: m.kind,
-                        meeting: m.name.clone(),
-                        committee: m.committee.clone(),
-                        presence,
-                        note: String::new(),
-                        delegate: delegate.clone(),
-                    };
-                    accept_attendance(ctx, &mut cell, day, cands)
-                }
+                Some(presence) => match mark.column {
+                    register::Column::Meeting(i) => match layout.meetings.get(i) {
+                        Some(m) => {
+                            let day = DayRecord {
+                                date: m.date,
+                                kind: m.kind,
+                                meeting: m.name.clone(),
+                                committee: m.committee.clone(),
+                                presence,
+                                note: String::new(),
+                                delegate: delegate.clone(),
+                            };
+                            accept_attendance(ctx, &mut cell, day, cands)
+                        }
+                        None => false,
+                    },
+                    // Only presence reaches here: `read` leaves out 请假 and 缺席.
+                    register::Column::Activity(i) => match layout.activities.get(i) {
+                        Some(a) => accept_activity(ctx, &mut cell, a, delegate, cands),
+                        None => false,
+                    },
+                },
             };
             if !ok || cell.failed {
                 tally.rejected += 1;
@@ -270,6 +295,33 @@ pub(super) fn read_register(
             v.findings.append(&mut cell.findings);
         }
     }
+}
+
+/// A register's activity mark: the delegate took part in the column's activity.
+fn accept_activity(
+    ctx: &FileContext,
+    row: &mut Row,
+    a: &register::ActivityColumn,
+    delegate: &str,
+    cands: &mut Candidates,
+) -> bool {
+    ctx.check_date(row, "日期", a.date, delegate);
+    if row.failed {
+        return false;
+    }
+    cands.activities.push((
+        Activity {
+            date: a.date,
+            kind: a.kind,
+            name: a.name.clone(),
+            delegate: delegate.to_string(),
+            note: String::new(),
+            unit: ctx.unit.name.clone(),
+            source: row.source.clone(),
+        },
+        ctx.authority(None, ""),
+    ));
+    true
 }
 
 /// The committee a 专委会议 belongs to: the sending committee, else one named in the

@@ -1,11 +1,13 @@
-//! Sign-in registers (签到表): one row per delegate, one column per meeting, the meeting's
-//! name and date in the header cells (over one or two header rows, possibly merged) and a
-//! mark in each body cell, read through the legend of `lvzhi.toml`. This module finds the
-//! layout and reads the marks; the attendance reader turns each mark into a record.
+//! Sign-in registers (签到表): one row per delegate, one column per meeting or activity,
+//! its name and date in the header cells (over one or two header rows, possibly merged)
+//! and a mark in each body cell, read through the legend of `lvzhi.toml`. This module
+//! finds the layout and reads the marks; the attendance reader turns each mark into a
+//! record: an attendance record for a meeting, an activity record for a delegate who
+//! took part in an activity (视察, 调研 …).
 
 use super::open::Sheet;
 use super::row::cell_text;
-use crate::domain::model::{MeetingKind, Presence};
+use crate::domain::model::{ActivityKind, MeetingKind, Presence};
 use crate::domain::session::Legend;
 use crate::domain::text::{normalize_header, normalize_name, unit_key};
 use calamine::Data;
@@ -46,6 +48,27 @@ pub struct MeetingColumn {
     pub header: String,
 }
 
+/// One activity column of a register (视察, 调研, 执法检查 …): a mark of presence means
+/// the delegate took part; 请假 or 缺席 means they did not (no record).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityColumn {
+    pub col: u32,
+    pub kind: ActivityKind,
+    /// The activity's name without its date (the kind's name when the header gives
+    /// only the kind).
+    pub name: String,
+    pub date: NaiveDate,
+    /// The header as typed (both rows), for findings.
+    pub header: String,
+}
+
+/// Which column a mark sits in: an index into `Layout::meetings` or `Layout::activities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Meeting(usize),
+    Activity(usize),
+}
+
 /// Where a register's parts are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -58,6 +81,7 @@ pub struct Layout {
     pub id_header: String,
     pub name_header: String,
     pub meetings: Vec<MeetingColumn>,
+    pub activities: Vec<ActivityColumn>,
     /// Header cells not read, with why (a meeting without a date, a date without a kind).
     pub unread: Vec<(u32, String, String)>,
     /// Header cells that name no meeting (序号, 备注 …): ignored like unknown columns.
@@ -135,6 +159,29 @@ pub fn split_date(text: &str, year: i32) -> (String, Option<NaiveDate>) {
     (t, None)
 }
 
+/// The kind of activity a register header names (城市管理视察, 执法检查 …). A header that
+/// names a meeting (…会议, 人代会) is a meeting even when it mentions an activity.
+pub fn activity_of(name: &str) -> Option<ActivityKind> {
+    let n = normalize_name(name);
+    if n.is_empty() || n.contains("会议") || n.contains("人代会") {
+        return None;
+    }
+    if let Some(k) = ActivityKind::parse(&n).filter(|k| *k != ActivityKind::Other) {
+        return Some(k);
+    }
+    const WORDS: [(&str, ActivityKind); 8] = [
+        ("执法检查", ActivityKind::LawEnforcementCheck),
+        ("视察", ActivityKind::Inspection),
+        ("调研", ActivityKind::Survey),
+        ("小组活动", ActivityKind::GroupActivity),
+        ("接待选民", ActivityKind::VoterContact),
+        ("联系选民", ActivityKind::VoterContact),
+        ("接待群众", ActivityKind::VoterContact),
+        ("进站", ActivityKind::VoterContact),
+    ];
+    WORDS.iter().find(|(w, _)| n.contains(w)).map(|(_, k)| *k)
+}
+
 /// The kind of meeting a register header names, with the committee of a 专委会议.
 pub fn kind_of(name: &str, committees: &[String]) -> Option<(MeetingKind, String)> {
     let n = normalize_name(name);
@@ -196,7 +243,7 @@ pub fn detect(sheet: &Sheet, year: i32, committees: &[String]) -> Option<Layout>
                     == normalize_header(&header_text(sheet.get(row, key_col))));
         let last = if two { row + 1 } else { row };
         let layout = read_header(sheet, row, last, id, name, year, committees);
-        if !layout.meetings.is_empty() {
+        if !layout.meetings.is_empty() || !layout.activities.is_empty() {
             return Some(layout);
         }
     }
@@ -227,6 +274,7 @@ fn read_header(
         id_header: id.map(|x| x.1).unwrap_or_default(),
         name_header: name.map(|x| x.1).unwrap_or_default(),
         meetings: Vec::new(),
+        activities: Vec::new(),
         unread: Vec::new(),
         unknown: Vec::new(),
     };
@@ -255,6 +303,27 @@ fn read_header(
         }
         let typed = texts.join(" ");
         let name = names.join(" ");
+        if let Some(kind) = activity_of(&name) {
+            match date {
+                Some(date) => layout.activities.push(ActivityColumn {
+                    col: c,
+                    kind,
+                    name: if ActivityKind::parse(&name).is_some() {
+                        kind.label().to_string()
+                    } else {
+                        name
+                    },
+                    date,
+                    header: typed,
+                }),
+                None => layout.unread.push((
+                    c,
+                    typed,
+                    "表头写了活动名称，但找不到日期，该列未读取".to_string(),
+                )),
+            }
+            continue;
+        }
         match (kind_of(&name, committees), date) {
             (Some((kind, committee)), Some(date)) => {
                 // A generic kind name (区人代会) is no session name: left blank.
@@ -280,7 +349,7 @@ fn read_header(
             (None, Some(_)) => layout.unread.push((
                 c,
                 typed,
-                "表头有日期，但看不出是哪类会议（区人代会、常委会会议、专委会议、学习培训），该列未读取"
+                "表头有日期，但看不出是哪类会议或活动（区人代会、常委会会议、专委会议、学习培训；视察、调研、执法检查、代表小组活动、联系接待选民），该列未读取"
                     .to_string(),
             )),
             (None, None) => layout.unknown.push((c, typed)),
@@ -292,9 +361,9 @@ fn read_header(
 /// One mark read from a body cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {
-    /// Zero-based row and the index into `Layout::meetings`.
+    /// Zero-based row and the column's meeting or activity.
     pub row: u32,
-    pub meeting: usize,
+    pub column: Column,
     /// The cell as typed.
     pub text: String,
     /// The presence, or None for a mark the legend does not know.
@@ -307,29 +376,53 @@ pub struct Marks {
     pub rows: Vec<u32>,
     pub marks: Vec<Mark>,
     pub blank: u32,
+    /// 请假 or 缺席 marks in activity columns: the delegate did not take part, so no
+    /// record (and, like a blank cell, no counted item).
+    pub declined: u32,
 }
 
 impl Layout {
-    /// Reads the body: each non-empty, non-notes row below the header, each meeting cell
-    /// through the legend. Blank cells are no record.
+    /// Reads the body: each non-empty, non-notes row below the header, each meeting and
+    /// activity cell through the legend. Blank cells are no record.
     pub fn read(&self, sheet: &Sheet, legend: &Legend) -> Marks {
         let (_, end) = sheet.row_span();
         let mut out = Marks::default();
+        // Cells in column order, so that findings follow the sheet left to right.
+        let mut columns: Vec<(u32, Column)> = self
+            .meetings
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.col, Column::Meeting(i)))
+            .chain(
+                self.activities
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (a.col, Column::Activity(i))),
+            )
+            .collect();
+        columns.sort_unstable_by_key(|c| c.0);
         for r in self.header_last + 1..end {
             if sheet.row_is_empty(r) || super::header::is_notes_row(sheet, r) {
                 continue;
             }
             out.rows.push(r);
-            for (i, m) in self.meetings.iter().enumerate() {
-                let text = cell_text(sheet.get(r, m.col)).unwrap_or_else(|e| e);
+            for &(col, column) in &columns {
+                let text = cell_text(sheet.get(r, col)).unwrap_or_else(|e| e);
                 if crate::domain::text::is_blank_text(&text) {
                     out.blank += 1;
                     continue;
                 }
+                let presence = legend.read(&text).ok().flatten();
+                if matches!(column, Column::Activity(_))
+                    && matches!(presence, Some(Presence::Leave | Presence::Absent))
+                {
+                    out.declined += 1;
+                    continue;
+                }
                 out.marks.push(Mark {
                     row: r,
-                    meeting: i,
-                    presence: legend.read(&text).ok().flatten(),
+                    column,
+                    presence,
                     text,
                 });
             }
@@ -350,6 +443,7 @@ impl Layout {
                 None => unknown += 1,
             }
         }
+        let date = crate::domain::text::chinese_date;
         let names: Vec<String> = self
             .meetings
             .iter()
@@ -359,8 +453,13 @@ impl Layout {
                 } else {
                     m.name.clone()
                 };
-                format!("{what}（{}）", crate::domain::text::chinese_date(m.date))
+                format!("{what}（{}）", date(m.date))
             })
+            .collect();
+        let activities: Vec<String> = self
+            .activities
+            .iter()
+            .map(|a| format!("{}（{}）", a.name, date(a.date)))
             .collect();
         let header_rows = if self.header_last > self.header_first {
             format!("第{}—{}行", self.header_first + 1, self.header_last + 1)
@@ -376,11 +475,29 @@ impl Layout {
         if unknown > 0 {
             read.push(format!("无法识别 {unknown}"));
         }
+        let mut found = Vec::new();
+        if !names.is_empty() {
+            found.push(format!("{} 个会议——{}", names.len(), names.join("、")));
+        }
+        if !activities.is_empty() {
+            found.push(format!(
+                "{} 项活动——{}",
+                activities.len(),
+                activities.join("、")
+            ));
+        }
+        let declined = if marks.declined > 0 {
+            format!(
+                "；活动列中请假、缺席 {} 格（未参加，不计记录）",
+                marks.declined
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "按签到表格式读取（表头在{header_rows}）：{} 名代表、{} 个会议——{}；读取标记 {} 个（{}），空白 {} 格（未记录）",
+            "按签到表格式读取（表头在{header_rows}）：{} 名代表、{}；读取标记 {} 个（{}），空白 {} 格（未记录）{declined}",
             marks.rows.len(),
-            self.meetings.len(),
-            names.join("、"),
+            found.join("；"),
             marks.marks.len(),
             if read.is_empty() { "无".to_string() } else { read.join("、") },
             marks.blank
@@ -491,6 +608,10 @@ mod tests {
         assert_eq!(l.unknown, vec![(0, "序号".to_string())]);
         let m = l.read(&s, &Legend::default());
         assert_eq!(m.rows, vec![3, 4, 5], "the signature row is not data");
+        assert!(m
+            .marks
+            .iter()
+            .all(|x| matches!(x.column, Column::Meeting(_))));
         let p: Vec<Option<Presence>> = m.marks.iter().map(|x| x.presence).collect();
         use Presence::*;
         assert_eq!(
@@ -530,6 +651,109 @@ mod tests {
         let m = l.read(&s, &Legend::default());
         assert_eq!(m.marks[0].presence, None);
         assert_eq!(m.marks[0].text, "?");
+    }
+
+    #[test]
+    fn activity_kinds_from_header_names() {
+        assert_eq!(activity_of("城市管理视察"), Some(ActivityKind::Inspection));
+        assert_eq!(activity_of("视察"), Some(ActivityKind::Inspection));
+        assert_eq!(activity_of("养老服务专题调研"), Some(ActivityKind::Survey));
+        assert_eq!(
+            activity_of("区人大常委会食品安全法执法检查"),
+            Some(ActivityKind::LawEnforcementCheck)
+        );
+        assert_eq!(
+            activity_of("代表小组活动"),
+            Some(ActivityKind::GroupActivity)
+        );
+        assert_eq!(
+            activity_of("进站接待选民"),
+            Some(ActivityKind::VoterContact)
+        );
+        // A meeting that mentions an activity stays a meeting.
+        assert_eq!(activity_of("常委会执法检查工作会议"), None);
+        assert_eq!(activity_of("六届人大四次会议"), None);
+        assert_eq!(
+            activity_of("其他"),
+            None,
+            "too vague to be a column's activity"
+        );
+    }
+
+    /// Worked example: a register with one meeting day and two activities. A tick in an
+    /// activity column is a record of taking part; 请假 and 缺席 there are no record but
+    /// are counted apart; an unknown mark is read (to be reported) wherever it sits.
+    #[test]
+    fn activity_columns_beside_meeting_columns() {
+        let s = sheet(&[
+            &[
+                "姓名",
+                "区人代会 1月8日",
+                "城市管理视察 5月12日",
+                "视察 2025-06-03",
+            ],
+            &["张三", "√", "√", "○"],
+            &["李四", "×", "缺", "?"],
+            &["王五", "√", "", "到"],
+        ]);
+        let l = detect(&s, 2025, &[]).expect("a register");
+        assert_eq!(l.meetings.len(), 1);
+        let acts: Vec<(u32, ActivityKind, &str, NaiveDate)> = l
+            .activities
+            .iter()
+            .map(|a| (a.col, a.kind, a.name.as_str(), a.date))
+            .collect();
+        assert_eq!(
+            acts,
+            vec![
+                (2, ActivityKind::Inspection, "城市管理视察", d(5, 12)),
+                (3, ActivityKind::Inspection, "视察", d(6, 3)),
+            ]
+        );
+        let m = l.read(&s, &Legend::default());
+        let got: Vec<(u32, Column, Option<Presence>)> = m
+            .marks
+            .iter()
+            .map(|x| (x.row, x.column, x.presence))
+            .collect();
+        use Presence::*;
+        assert_eq!(
+            got,
+            vec![
+                (1, Column::Meeting(0), Some(Attended)),
+                (1, Column::Activity(0), Some(Attended)),
+                (2, Column::Meeting(0), Some(Absent)),
+                (2, Column::Activity(1), None),
+                (3, Column::Meeting(0), Some(Attended)),
+                (3, Column::Activity(1), Some(Attended)),
+            ]
+        );
+        assert_eq!((m.declined, m.blank), (2, 1));
+        let text = l.describe(&m);
+        assert!(
+            text.contains("1 个会议——区人代会（2025年1月8日）"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2 项活动——城市管理视察（2025年5月12日）、视察（2025年6月3日）"),
+            "{text}"
+        );
+        assert!(
+            text.contains("活动列中请假、缺席 2 格（未参加，不计记录）"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_activity_without_a_date_is_reported_not_read() {
+        let s = sheet(&[
+            &["姓名", "区人代会 1月8日", "城市管理视察"],
+            &["张三", "√", "√"],
+        ]);
+        let l = detect(&s, 2025, &[]).expect("a register");
+        assert!(l.activities.is_empty());
+        assert_eq!(l.unread.len(), 1);
+        assert!(l.unread[0].2.contains("活动名称"), "{:?}", l.unread);
     }
 
     #[test]

@@ -1055,28 +1055,39 @@ fn plan_commendations(w: &World, years: &mut [Year]) {
 }
 
 /// A sign-in register (签到表): a row per delegate, a column per session day headed by
-/// the session's name and the day, the default legend's marks; no record stays blank.
+/// the session's name and the day, then a column per group survey (调研) with its
+/// participants ticked; the default legend's marks; no record stays blank.
 fn register_table(
     w: &World,
     unit: &str,
     y: i32,
     rows: &[&(NaiveDate, &'static str, String, usize, &'static str, String)],
+    acts: &[&(NaiveDate, &'static str, String, usize, String)],
 ) -> Table {
     let mut days: Vec<(NaiveDate, String)> = rows.iter().map(|a| (a.0, a.2.clone())).collect();
     days.sort();
     days.dedup();
+    let mut surveys: Vec<(NaiveDate, String)> = acts.iter().map(|a| (a.0, a.2.clone())).collect();
+    surveys.sort();
+    surveys.dedup();
     let heads: Vec<String> = days
         .iter()
+        .chain(&surveys)
         .map(|(d, n)| format!("{n} {}月{}日", d.month(), d.day()))
         .collect();
     let mut h = vec!["代表编号", "姓名"];
     h.extend(heads.iter().map(String::as_str));
     let mut t = Table::new("签到表", &h);
-    t.title = Some(format!("{unit}{y}年区人代会签到表（√出席 ○请假 ×缺席）"));
+    let what = if surveys.is_empty() {
+        "区人代会"
+    } else {
+        "会议和活动"
+    };
+    t.title = Some(format!("{unit}{y}年{what}签到表（√出席 ○请假 ×缺席）"));
     let mut people: Vec<usize> = Vec::new();
-    for a in rows {
-        if !people.contains(&a.3) {
-            people.push(a.3);
+    for i in rows.iter().map(|a| a.3).chain(acts.iter().map(|a| a.3)) {
+        if !people.contains(&i) {
+            people.push(i);
         }
     }
     for i in people {
@@ -1098,6 +1109,12 @@ fn register_table(
             } else {
                 mark.into()
             });
+        }
+        for survey in &surveys {
+            let took_part = acts
+                .iter()
+                .any(|a| a.3 == i && a.0 == survey.0 && a.2 == survey.1);
+            row.push(if took_part { "√".into() } else { Cell::Empty });
         }
         t.rows.push(row);
     }
@@ -1154,12 +1171,17 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         }
     };
     let with_id = style != Style::Legacy;
-    // The register group's congress days go to a 签到表; its other meetings stay listed.
+    // The register group's congress days and group surveys go to a 签到表; its other
+    // meetings and activities stay listed.
     let register = w.groups.get(REGISTER_GROUP).is_some_and(|g| g == unit);
     let (signed, listed): (Vec<_>, Vec<_>) = s
         .attendance
         .iter()
         .partition(|a| register && a.1 == "区人代会");
+    let (signed_acts, listed_acts): (Vec<_>, Vec<_>) = s
+        .activities
+        .iter()
+        .partition(|a| register && a.1 == "调研" && a.4.is_empty());
     let titled = matches!(style, Style::Titled | Style::Legacy)
         || (style == Style::Clean && unit.len().is_multiple_of(2));
     let mut out = Vec::new();
@@ -1216,7 +1238,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         }
         finish(t, "代表出席情况");
     }
-    if !s.activities.is_empty() {
+    if !listed_acts.is_empty() {
         let mut h: Vec<&'static str> = vec![
             if style == Style::Titled {
                 "时间"
@@ -1229,7 +1251,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         person(&mut h);
         h.push("备注");
         let mut t = Table::new("履职活动", &h);
-        for (r, a) in s.activities.iter().enumerate() {
+        for (r, a) in listed_acts.iter().enumerate() {
             let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
             if with_id {
                 row.push(id_of(a.3));
@@ -1312,8 +1334,8 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         }
         finish(t, "通报表彰");
     }
-    if !signed.is_empty() {
-        out.push(register_table(w, unit, y, &signed));
+    if !signed.is_empty() || !signed_acts.is_empty() {
+        out.push(register_table(w, unit, y, &signed, &signed_acts));
     }
     if style == Style::NumericDates {
         let mut helper = Table::new("名单", &["姓名"]);
