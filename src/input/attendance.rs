@@ -5,7 +5,7 @@ use super::header::Header;
 use super::open::Sheet;
 use super::register;
 use super::row::{self, Row};
-use super::workbook::{Candidates, FileContext};
+use super::workbook::{Candidates, FileContext, FindingCap};
 use crate::domain::findings::{FileTally, Finding, Severity, Validation};
 use crate::domain::model::*;
 use crate::domain::text::{chinese_date, normalize_name, unit_key};
@@ -236,11 +236,12 @@ pub(super) fn read_register(
         })
         .collect();
     let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
+    let mut cap = FindingCap::new();
     let mut k = 0;
     for &r in &marks.rows {
         let mut row = Row::new(sheet, &person, &at, r);
         let delegate = row.delegate(ctx.roster, ctx.near());
-        v.findings.append(&mut row.findings);
+        cap.take(v, &mut row.findings);
         while let Some(mark) = marks.marks.get(k).filter(|m| m.row == r) {
             k += 1;
             tally.read += 1;
@@ -292,9 +293,10 @@ pub(super) fn read_register(
             if !ok || cell.failed {
                 tally.rejected += 1;
             }
-            v.findings.append(&mut cell.findings);
+            cap.take(v, &mut cell.findings);
         }
     }
+    cap.finish(ctx.file, &sheet.name, v);
 }
 
 /// A register's activity mark: the delegate took part in the column's activity.

@@ -125,6 +125,10 @@ pub const MAX_SHEET_NAME_CHARS: usize = 100;
 /// Cells a sheet may hold: a workbook from a delegate group has a few thousand.
 pub const MAX_SHEET_CELLS: usize = 2_000_000;
 
+/// Cells all sheets of one workbook may hold together (merge fills included): keeps a
+/// file of many full sheets under 1 GB of memory (16 M cells took 1.1 GB).
+pub const MAX_WORKBOOK_CELLS: usize = 4_000_000;
+
 /// One sheet's cells, addressed by absolute zero-based (row, column). Sparse, so that a
 /// sheet with two cells far apart costs two cells, not the rectangle between them.
 /// Readers deliver cells row by row, so rows and cells are kept as sorted vectors that
@@ -479,6 +483,7 @@ fn xlsx_sheets(
     let shown = |name: &str| crate::domain::text::clip(name, MAX_SHEET_NAME_CHARS);
     let mut merges = merges::xlsx(bytes, &names);
     let mut out = Vec::new();
+    let mut before = 0;
     for (i, (name, hidden)) in meta.into_iter().enumerate() {
         // Cells are streamed: a declared or real extent of a million rows by
         // sixteen thousand columns never becomes one allocation.
@@ -494,6 +499,9 @@ fn xlsx_sheets(
                 if sheet.cell_count() > MAX_SHEET_CELLS {
                     return Err(too_many_cells(&sheet.name));
                 }
+                if before + sheet.cell_count() > MAX_WORKBOOK_CELLS {
+                    return Err(too_many_workbook_cells());
+                }
             }
         }
         let regions = match merges.as_mut() {
@@ -501,6 +509,10 @@ fn xlsx_sheets(
             None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
         };
         fill_merges(&mut sheet, &regions)?;
+        before += sheet.cell_count();
+        if before > MAX_WORKBOOK_CELLS {
+            return Err(too_many_workbook_cells());
+        }
         out.push(sheet);
     }
     Ok(out)
@@ -522,6 +534,7 @@ where
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
     let mut out = Vec::new();
+    let mut cells = 0;
     for (name, hidden) in meta {
         let range = wb.worksheet_range(&name).map_err(|e| damaged(&e))?;
         let shown = crate::domain::text::clip(&name, MAX_SHEET_NAME_CHARS);
@@ -532,6 +545,10 @@ where
         }
         if let Some(m) = merges(wb, &name) {
             fill_merges(&mut sheet, &m)?;
+        }
+        cells += sheet.cell_count();
+        if cells > MAX_WORKBOOK_CELLS {
+            return Err(too_many_workbook_cells());
         }
         out.push(sheet);
     }
@@ -739,6 +756,13 @@ fn too_many_cells(name: &str) -> OpenError {
     OpenError::new(
         format!("工作表「{name}」的单元格超过 {MAX_SHEET_CELLS} 个的上限"),
         "请删除多余的内容或拆分文件后重新报送",
+    )
+}
+
+fn too_many_workbook_cells() -> OpenError {
+    OpenError::new(
+        format!("工作簿各工作表的单元格合计超过 {MAX_WORKBOOK_CELLS} 个的上限"),
+        "请删除多余的工作表或内容，或拆分为几个文件后重新报送",
     )
 }
 

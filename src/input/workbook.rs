@@ -231,6 +231,68 @@ impl<'a> FileContext<'a> {
     }
 }
 
+/// The most row findings one sheet lists one by one. A sheet of 200,000 bad rows would
+/// otherwise hold about a million findings (over half a gigabyte) and a validation report
+/// longer than an Excel sheet; past the cap the rows are still counted in the tally and
+/// one finding says how many more there are and where.
+pub const ROW_FINDINGS_PER_SHEET: usize = 5_000;
+
+/// Keeps a sheet's row findings up to `ROW_FINDINGS_PER_SHEET`, counting the rest.
+pub(super) struct FindingCap {
+    kept: usize,
+    more: usize,
+    errors: bool,
+    rows: Option<(u32, u32)>,
+}
+
+impl FindingCap {
+    pub(super) fn new() -> FindingCap {
+        FindingCap {
+            kept: 0,
+            more: 0,
+            errors: false,
+            rows: None,
+        }
+    }
+
+    /// Moves one row's findings into the report, or counts them once the cap is reached.
+    pub(super) fn take(&mut self, v: &mut Validation, findings: &mut Vec<Finding>) {
+        if self.kept + findings.len() <= ROW_FINDINGS_PER_SHEET {
+            self.kept += findings.len();
+            v.findings.append(findings);
+            return;
+        }
+        for f in findings.drain(..) {
+            self.more += 1;
+            self.errors |= f.severity == Severity::Error;
+            self.rows = Some(match self.rows {
+                None => (f.row, f.row),
+                Some((a, b)) => (a.min(f.row), b.max(f.row)),
+            });
+        }
+    }
+
+    /// The one finding that stands for those not listed, if any.
+    pub(super) fn finish(self, file: &str, sheet: &str, v: &mut Validation) {
+        let Some((first, last)) = self.rows else {
+            return;
+        };
+        let severity = if self.errors {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        v.findings.push(
+            Finding::new(severity, file, sheet, first)
+                .message(format!(
+                    "本工作表另有 {} 处问题（第{first}—{last}行）未逐一列出：每张工作表最多逐条列出 {ROW_FINDINGS_PER_SHEET} 处；这些行已计入本文件的“剔除”行数",
+                    self.more
+                ))
+                .hint("问题往往是同一类：请先按上面列出的问题修改整张表（如整列的姓名、日期格式），重新运行后会列出仍然存在的问题"),
+        );
+    }
+}
+
 /// Reads every recognised sheet of one workbook into candidates.
 pub fn read_workbook(
     ctx: &FileContext,
@@ -247,6 +309,7 @@ pub fn read_workbook(
             continue;
         };
         let at: row::SheetAt = (ctx.file.into(), sheet.name.as_str().into());
+        let mut cap = FindingCap::new();
         for r in data_rows(sheet, &header, ctx.file, tally, v) {
             let mut row = Row::new(sheet, &header, &at, r);
             let ok = match spec.kind {
@@ -260,8 +323,9 @@ pub fn read_workbook(
             if !ok || row.failed {
                 tally.rejected += 1;
             }
-            v.findings.append(&mut row.findings);
+            cap.take(v, &mut row.findings);
         }
+        cap.finish(ctx.file, &sheet.name, v);
     }
 }
 
@@ -467,5 +531,53 @@ pub fn read_opened(
         cands,
         findings: v.findings,
         tally,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(row: u32, severity: Severity) -> Finding {
+        Finding::new(severity, "2025/甲街道.xlsx", "出席记录", row).message("姓名不在名册中")
+    }
+
+    /// Worked example: the cap is reached at row 5,001; rows 5,002–5,004 bring three
+    /// more findings (one an error), which become one finding naming their rows.
+    #[test]
+    fn findings_past_the_cap_become_one_that_counts_them() {
+        let mut v = Validation::default();
+        let mut cap = FindingCap::new();
+        for r in 2..ROW_FINDINGS_PER_SHEET as u32 + 2 {
+            cap.take(&mut v, &mut vec![finding(r, Severity::Error)]);
+        }
+        assert_eq!(v.findings.len(), ROW_FINDINGS_PER_SHEET);
+        cap.take(&mut v, &mut vec![finding(5_003, Severity::Warning)]);
+        cap.take(
+            &mut v,
+            &mut vec![
+                finding(5_004, Severity::Warning),
+                finding(5_002, Severity::Error),
+            ],
+        );
+        assert_eq!(v.findings.len(), ROW_FINDINGS_PER_SHEET, "none stored past the cap");
+        cap.finish("2025/甲街道.xlsx", "出席记录", &mut v);
+        let last = v.findings.last().expect("the summary");
+        assert_eq!(last.severity, Severity::Error);
+        assert_eq!(last.row, 5_002);
+        assert!(
+            last.message.contains("另有 3 处问题（第5002—5004行）"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn a_sheet_under_the_cap_gets_no_summary() {
+        let mut v = Validation::default();
+        let mut cap = FindingCap::new();
+        cap.take(&mut v, &mut vec![finding(2, Severity::Warning)]);
+        cap.finish("f.xlsx", "s", &mut v);
+        assert_eq!(v.findings.len(), 1);
     }
 }

@@ -267,3 +267,120 @@ pub fn snapshot_safe(dir: &std::path::Path) -> std::collections::BTreeMap<String
     }
     out
 }
+
+/// An .xlsx of the given sheets (name, the XML inside `<sheetData>`) and shared strings,
+/// deflated like a real file: a few megabytes on disk for hundreds unpacked.
+pub fn xlsx_deflated(sheets: &[(&str, String)], shared: &[String]) -> Vec<u8> {
+    let n = sheets.len();
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let mut parts: Vec<(String, String)> = vec![
+        (
+            "[Content_Types].xml".into(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{}<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+                (1..=n)
+                    .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "_rels/.rels".into(),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml".into(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}"><sheets>{}</sheets></workbook>"#,
+                sheets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (name, _))| format!(r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#, i + 1, i + 1))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".into(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}<Relationship Id="rIdS" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+                (1..=n)
+                    .map(|i| format!(r#"<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "xl/sharedStrings.xml".into(),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="{0}" uniqueCount="{0}">{1}</sst>"#,
+                shared.len(),
+                shared
+                    .iter()
+                    .map(|s| format!("<si><t>{s}</t></si>"))
+                    .collect::<String>()
+            ),
+        ),
+    ];
+    for (i, (_, data)) in sheets.iter().enumerate() {
+        parts.push((
+            format!("xl/worksheets/sheet{}.xml", i + 1),
+            format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{data}</sheetData></worksheet>"#),
+        ));
+    }
+    let mut buf = Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, data) in &parts {
+            z.start_file(name.as_str(), opts).expect("entry");
+            z.write_all(data.as_bytes()).expect("write");
+        }
+        z.finish().expect("zip");
+    }
+    buf.into_inner()
+}
+
+/// The heaviest workbook the limits let through: an attendance sheet of 199,999 rows
+/// whose every row is wrong (names in the shared-string table, 3.5 million of them, none
+/// on the roster) and a second sheet of numbers, just under 4,000,000 cells in all and
+/// about 250 MB unpacked, 64 MB at most on disk.
+pub fn xlsx_at_the_limits() -> Vec<u8> {
+    const ROWS: u32 = 199_999;
+    const STRINGS: u32 = 3_500_000;
+    let header = ["日期", "会议类别", "会议名称", "代表编号", "姓名", "出席情况", "备注", "甲", "乙", "丙"];
+    let mut first = String::from(r#"<row r="1">"#);
+    for (c, h) in header.iter().enumerate() {
+        first.push_str(&format!(
+            r#"<c r="{}1" t="inlineStr"><is><t>{h}</t></is></c>"#,
+            (b'A' + c as u8) as char
+        ));
+    }
+    first.push_str("</row>");
+    let mut bad = first;
+    let mut numbers = String::new();
+    for r in 2..=ROWS {
+        bad.push_str(&format!(r#"<row r="{r}">"#));
+        numbers.push_str("<row>");
+        for c in 0..10u32 {
+            let k = (r * 10 + c) % STRINGS;
+            bad.push_str(&format!(r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#, (b'A' + c as u8) as char));
+            numbers.push_str("<c><v>1</v></c>");
+        }
+        bad.push_str("</row>");
+        numbers.push_str("</row>");
+    }
+    let shared: Vec<String> = (0..STRINGS).map(|i| format!("张{i:07}")).collect();
+    xlsx_deflated(&[("出席记录", bad), ("数字", numbers)], &shared)
+}
+
+/// Five sheets of a million cells each: every sheet within its limit, the workbook over
+/// its total.
+pub fn xlsx_of_many_full_sheets() -> Vec<u8> {
+    let row = format!("<row>{}</row>", "<c><v>1</v></c>".repeat(10));
+    let sheet = row.repeat(100_000);
+    let sheets: Vec<(&str, String)> = ["一", "二", "三", "四", "五"]
+        .iter()
+        .map(|n| (*n, sheet.clone()))
+        .collect();
+    xlsx_deflated(&sheets, &[])
+}
