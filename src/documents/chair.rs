@@ -345,9 +345,11 @@ pub fn reports_to_voters(
     let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut vars {
         m.insert("not_yet".into(), json!(not_yet.len()));
+        let left = crate::domain::text::time_left(p.end, config.term.end);
+        m.insert("time_left".into(), json!(left));
         m.insert(
             "months_left".into(),
-            json!(months_between(p.end, config.term.end)),
+            json!(crate::domain::text::whole_months(p.end, config.term.end)),
         );
     }
     let tables = HashMap::from([
@@ -370,16 +372,6 @@ pub fn reports_to_voters(
         ),
     ]);
     DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
-}
-
-/// Whole calendar months from one date's month to another's (0 when not after).
-fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    if to <= from {
-        0
-    } else {
-        (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
-    }
 }
 
 /// Each report with its votes and rates (on valid votes).
@@ -616,12 +608,19 @@ pub fn outstanding_delegates(
             row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
             row.push(note.clone().into());
             list.rows.push(row);
+            // The Word list marks a tie on its rows; the sentence above the list says
+            // the rest once (the workbook keeps the whole note on each row).
+            let mark = if note.is_empty() || !draft.tied.contains(k) {
+                String::new()
+            } else {
+                "积分并列".to_string()
+            };
             doc_rows.push(vec![
                 g.clone(),
                 d.delegate.name.clone(),
                 d.delegate.work_unit.clone(),
                 score::fmt_points(s.total),
-                note,
+                mark,
             ]);
         }
     }
