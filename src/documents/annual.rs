@@ -794,7 +794,7 @@ fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) ->
         ("常委会组成人员", &|d| {
             d.delegate.roles.standing_committee
         }),
-        ("专委组成人员", &|d| {
+        ("专门委员会组成人员", &|d| {
             d.delegate.roles.special_committee
         }),
     ];
