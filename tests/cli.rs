@@ -3468,13 +3468,19 @@ fn annual_report_given_at_a_meeting_has_subtitle_reporter_and_no_signature() {
         ),
         "{spoken}"
     );
-    assert!(spoken.contains("\n主任、各位副主任、各位委员：\n"), "{spoken}");
+    assert!(
+        spoken.contains("\n主任、各位副主任、各位委员：\n"),
+        "{spoken}"
+    );
     assert!(spoken.contains("以上报告，请予审议。"), "{spoken}");
     assert!(
         !spoken.contains("测试区人大常委会代表联络室\n2026年1月10日"),
         "no 落款 under a report given at a meeting: {spoken}"
     );
-    assert!(!spoken.contains("\n测试区人大常委会：\n"), "no 主送: {spoken}");
+    assert!(
+        !spoken.contains("\n测试区人大常委会：\n"),
+        "no 主送: {spoken}"
+    );
     // A full name is taken as given.
     let full = text_of(&[
         "annual",
@@ -3501,7 +3507,13 @@ fn annual_report_given_at_a_meeting_has_subtitle_reporter_and_no_signature() {
     // A reporter needs a meeting.
     let (code, _, stderr) = run(
         dir.path(),
-        &["annual", "--year", "2025", "--reporter", "代表联络室主任 张三"],
+        &[
+            "annual",
+            "--year",
+            "2025",
+            "--reporter",
+            "代表联络室主任 张三",
+        ],
     );
     assert_eq!(code, 2, "{stderr}");
 }
@@ -3549,7 +3561,10 @@ fn results_go_to_stdout_problems_to_stderr_and_the_rest_to_the_report() {
     // stdout: the totals and the closing line; nothing listed, no per-file tally.
     assert!(stdout.contains("校验：共读取"), "{stdout}");
     assert!(stdout.contains("发现错误 12 处"), "{stdout}");
-    assert!(stdout.contains("已生成 成果/2025/履职档案汇总.xlsx"), "{stdout}");
+    assert!(
+        stdout.contains("已生成 成果/2025/履职档案汇总.xlsx"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("[错误]"), "{stdout}");
     assert!(!stdout.contains("读取 13 行"), "{stdout}");
     // stderr: the first ten problems (errors first), then the rest by count and file.

@@ -235,7 +235,11 @@ pub fn full_meeting_name(given: &str, district: &str, term: &str) -> String {
     }
     if !s.contains(district) {
         // "区第六届…" names the district by its level only.
-        let level: String = district.chars().last().map(String::from).unwrap_or_default();
+        let level: String = district
+            .chars()
+            .last()
+            .map(String::from)
+            .unwrap_or_default();
         let rest = s.strip_prefix(level.as_str()).unwrap_or(&s).to_string();
         s = format!("{district}{rest}");
     }

@@ -422,14 +422,35 @@ mod tests {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("date");
         // The sample term: figures to 31 December 2025, the term's last day 5 January
         // 2027: twelve months and five days, not "13个月".
-        assert_eq!(time_left(d(2025, 12, 31), d(2027, 1, 5)).as_deref(), Some("12个多月"));
+        assert_eq!(
+            time_left(d(2025, 12, 31), d(2027, 1, 5)).as_deref(),
+            Some("12个多月")
+        );
         // Month ends: 31 January + 1 month is the last day of February.
-        assert_eq!(time_left(d(2025, 1, 31), d(2025, 2, 28)).as_deref(), Some("1个月"));
-        assert_eq!(time_left(d(2024, 1, 31), d(2024, 2, 28)).as_deref(), Some("28天"));
-        assert_eq!(time_left(d(2024, 1, 31), d(2024, 2, 29)).as_deref(), Some("1个月"));
-        assert_eq!(time_left(d(2025, 11, 30), d(2025, 12, 31)).as_deref(), Some("1个多月"));
-        assert_eq!(time_left(d(2025, 6, 30), d(2026, 6, 30)).as_deref(), Some("12个月"));
-        assert_eq!(time_left(d(2025, 12, 31), d(2026, 1, 5)).as_deref(), Some("5天"));
+        assert_eq!(
+            time_left(d(2025, 1, 31), d(2025, 2, 28)).as_deref(),
+            Some("1个月")
+        );
+        assert_eq!(
+            time_left(d(2024, 1, 31), d(2024, 2, 28)).as_deref(),
+            Some("28天")
+        );
+        assert_eq!(
+            time_left(d(2024, 1, 31), d(2024, 2, 29)).as_deref(),
+            Some("1个月")
+        );
+        assert_eq!(
+            time_left(d(2025, 11, 30), d(2025, 12, 31)).as_deref(),
+            Some("1个多月")
+        );
+        assert_eq!(
+            time_left(d(2025, 6, 30), d(2026, 6, 30)).as_deref(),
+            Some("12个月")
+        );
+        assert_eq!(
+            time_left(d(2025, 12, 31), d(2026, 1, 5)).as_deref(),
+            Some("5天")
+        );
         assert_eq!(time_left(d(2026, 1, 5), d(2026, 1, 5)), None);
         assert_eq!(time_left(d(2026, 2, 1), d(2026, 1, 5)), None);
         assert_eq!(whole_months(d(2025, 12, 31), d(2027, 1, 5)), 12);

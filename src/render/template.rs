@@ -328,7 +328,10 @@ mod tests {
             d.subtitle.as_deref(),
             Some("——2026年1月10日在某会议上\n代表联络室主任 张三")
         );
-        assert_eq!(d.body[0], Block::Para("其余代表均正常，缺席为一次。".into()));
+        assert_eq!(
+            d.body[0],
+            Block::Para("其余代表均正常，缺席为一次。".into())
+        );
     }
 
     #[test]
