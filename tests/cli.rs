@@ -2948,8 +2948,19 @@ fn check_attendance_text(file: &str, text: &str) -> (u32, u32) {
         let tail = &s["应出席".len() + e.to_string().len()..];
         let a = number_after(tail, "出席", &["出席率", "出席情况"])
             .unwrap_or_else(|| panic!("{file}: no 出席 in «{s}»"));
-        let l = number_after(s, "请假", &[]).unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
-        let x = number_after(s, "缺席", &[]).unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
+        // A figure that is zero is said in words ("没有请假", "没有未经批准缺席").
+        let none = |kw: &str| {
+            ["没有", "没有代表"]
+                .iter()
+                .any(|p| s.contains(&format!("{p}{kw}")))
+                .then_some(0)
+        };
+        let l = number_after(s, "请假", &[])
+            .or_else(|| none("请假"))
+            .unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
+        let x = number_after(s, "缺席", &[])
+            .or_else(|| none("未经批准缺席"))
+            .unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
         let u = number_after(s, "未报送出席情况", &[])
             .or_else(|| number_after(s, "未报送", &["未报送出席情况"]))
             .or_else(|| number_after(s, "另有", &[]))
