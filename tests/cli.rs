@@ -1636,13 +1636,22 @@ fn layout_problems(
             }
             // Pure CJK lines hold exactly the count; digits (half an em, with a quarter
             // em either side of a CJK neighbour) leave up to two ems of the line.
-            let cjk = t.chars().filter(|c| !c.is_ascii()).count() as f32;
-            let ems = cjk + (t.chars().count() as f32 - cjk) / 2.0;
-            let fits = if t.chars().all(|c| !c.is_ascii()) {
-                ems == want as f32
-            } else {
-                ems <= want as f32 && ems >= want as f32 - 2.5 - figure
+            let measure = |t: &str| {
+                let cjk = t.chars().filter(|c| !c.is_ascii()).count() as f32;
+                let ems = cjk + (t.chars().count() as f32 - cjk) / 2.0;
+                let fits = if t.chars().all(|c| !c.is_ascii()) {
+                    ems == want as f32
+                } else {
+                    ems <= want as f32 && ems >= want as f32 - 2.5 - figure
+                };
+                (ems, fits)
             };
+            let (ems, mut fits) = measure(&t);
+            // A comma or full stop at the line's end may hang in the margin (Word and
+            // LibreOffice both let CJK punctuation overflow): then it takes no room.
+            if let Some(rest) = t.strip_suffix(['，', '。', '、', '；', '：']) {
+                fits |= !rest.is_empty() && measure(rest).1;
+            }
             if !fits {
                 problems.push(format!(
                     "{name}: page {} line of {ems} ems, not {want}: {t}",
