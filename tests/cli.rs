@@ -3620,3 +3620,37 @@ fn results_go_to_stdout_problems_to_stderr_and_the_rest_to_the_report() {
     );
     assert!(!stderr.contains("读取 13 行"), "{stderr}");
 }
+
+#[test]
+fn a_year_without_records_is_told_in_words_not_zeros() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    tiny_input(dir.path());
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = |rel: &str| {
+        docx_text(&unzip(&dir.path().join("reports/2025").join(rel))["word/document.xml"])
+    };
+    let annual = text("关于2025年度代表履职工作情况的报告.docx");
+    for said in [
+        "本年度没有区人民代表大会会议的出席记录。",
+        "本年度没有常委会会议的出席记录。",
+        "本年度没有代表学习培训的记录。",
+        "本年度没有代表建议、批评和意见的记录。",
+        "本年度没有代表向选民述职的记录。",
+        "一是本届内没有代表未经批准2次不出席区人民代表大会会议。",
+    ] {
+        assert!(annual.contains(said), "{said}: {annual}");
+    }
+    let chair = text("主任会议/关于2025年度常委会组成人员履职情况的报告.docx");
+    assert!(
+        chair.contains("本年度没有常委会会议的出席记录。"),
+        "{chair}"
+    );
+    let voters = text("主任会议/关于2025年度代表述职评议工作情况的报告.docx");
+    assert!(voters.contains("本年度没有评议结果。"), "{voters}");
+    for doc in [&annual, &chair, &voters] {
+        for odd in ["共0", "有0", "0人次，出席0人次", "出席率—", "其中0"] {
+            assert!(!doc.contains(odd), "«{odd}» in {doc}");
+        }
+    }
+}
