@@ -672,12 +672,12 @@ fn data_errors_exit_1_unless_excluded() {
         xlsx(&[sheet("履职活动", rows)]),
     )
     .expect("write");
-    let (code, _, stderr) = run(dir.path(), &["archive", "--year", "2025"]);
+    let (code, stdout, stderr) = run(dir.path(), &["archive", "--year", "2025", "--verbose"]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("[错误] 2025/甲街道_活动.xlsx › 履职活动 第3行 活动类别（B列）：不是规定的活动类别（值：开会）"), "{stderr}");
     assert!(
-        stderr.contains("2025/甲街道_活动.xlsx：读取 2 行 = 接受 1 + 合并 0 + 剔除 1"),
-        "{stderr}"
+        stdout.contains("2025/甲街道_活动.xlsx：读取 2 行 = 接受 1 + 合并 0 + 剔除 1"),
+        "{stdout}"
     );
     assert!(stderr.ends_with("错误：输入数据中有 1 处错误，未生成档案和文档。请按校验报告（reports/2025/校验报告.xlsx）修改后重新运行；如确需先剔除这些行再生成，请加参数 --exclude-errors\n"), "{stderr}");
     assert!(dir.path().join("reports/2025/校验报告.xlsx").is_file());
@@ -1636,13 +1636,22 @@ fn layout_problems(
             }
             // Pure CJK lines hold exactly the count; digits (half an em, with a quarter
             // em either side of a CJK neighbour) leave up to two ems of the line.
-            let cjk = t.chars().filter(|c| !c.is_ascii()).count() as f32;
-            let ems = cjk + (t.chars().count() as f32 - cjk) / 2.0;
-            let fits = if t.chars().all(|c| !c.is_ascii()) {
-                ems == want as f32
-            } else {
-                ems <= want as f32 && ems >= want as f32 - 2.5 - figure
+            let measure = |t: &str| {
+                let cjk = t.chars().filter(|c| !c.is_ascii()).count() as f32;
+                let ems = cjk + (t.chars().count() as f32 - cjk) / 2.0;
+                let fits = if t.chars().all(|c| !c.is_ascii()) {
+                    ems == want as f32
+                } else {
+                    ems <= want as f32 && ems >= want as f32 - 2.5 - figure
+                };
+                (ems, fits)
             };
+            let (ems, mut fits) = measure(&t);
+            // A comma or full stop at the line's end may hang in the margin (Word and
+            // LibreOffice both let CJK punctuation overflow): then it takes no room.
+            if let Some(rest) = t.strip_suffix(['，', '。', '、', '；', '：']) {
+                fits |= !rest.is_empty() && measure(rest).1;
+            }
             if !fits {
                 problems.push(format!(
                     "{name}: page {} line of {ems} ems, not {want}: {t}",
@@ -3000,8 +3009,19 @@ fn check_attendance_text(file: &str, text: &str) -> (u32, u32) {
         let tail = &s["应出席".len() + e.to_string().len()..];
         let a = number_after(tail, "出席", &["出席率", "出席情况"])
             .unwrap_or_else(|| panic!("{file}: no 出席 in «{s}»"));
-        let l = number_after(s, "请假", &[]).unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
-        let x = number_after(s, "缺席", &[]).unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
+        // A figure that is zero is said in words ("没有请假", "没有未经批准缺席").
+        let none = |kw: &str| {
+            ["没有", "没有代表"]
+                .iter()
+                .any(|p| s.contains(&format!("{p}{kw}")))
+                .then_some(0)
+        };
+        let l = number_after(s, "请假", &[])
+            .or_else(|| none("请假"))
+            .unwrap_or_else(|| panic!("{file}: no 请假 in «{s}»"));
+        let x = number_after(s, "缺席", &[])
+            .or_else(|| none("未经批准缺席"))
+            .unwrap_or_else(|| panic!("{file}: no 缺席 in «{s}»"));
         let u = number_after(s, "未报送出席情况", &[])
             .or_else(|| number_after(s, "未报送", &["未报送出席情况"]))
             .or_else(|| number_after(s, "另有", &[]))
@@ -3519,4 +3539,202 @@ fn a_register_with_merged_header_cells_reads_right() {
         tally.accepted + tally.merged + tally.rejected,
         "{tally:?}"
     );
+}
+
+#[test]
+fn annual_report_given_at_a_meeting_has_subtitle_reporter_and_no_signature() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let report = dir
+        .path()
+        .join("reports/2025/关于2025年度代表履职工作情况的报告.docx");
+    let text_of = |args: &[&str]| {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{stderr}");
+        docx_text(&unzip(&report)["word/document.xml"])
+    };
+    // Given at a meeting: the short meeting name written out in full, dated by --date.
+    let spoken = text_of(&[
+        "annual",
+        "--year",
+        "2025",
+        "--date",
+        "2026-01-10",
+        "--meeting",
+        "第六届人大常委会第三十次会议",
+        "--reporter",
+        "代表联络室主任 张三",
+    ]);
+    assert!(
+        spoken.contains(
+            "关于2025年度代表履职工作情况的报告\n——2026年1月10日在测试区第六届人民代表大会常务委员会第三十次会议上\n代表联络室主任 张三\n"
+        ),
+        "{spoken}"
+    );
+    assert!(
+        spoken.contains("\n主任、各位副主任、各位委员：\n"),
+        "{spoken}"
+    );
+    assert!(spoken.contains("以上报告，请予审议。"), "{spoken}");
+    assert!(
+        !spoken.contains("测试区人大常委会代表联络室\n2026年1月10日"),
+        "no 落款 under a report given at a meeting: {spoken}"
+    );
+    assert!(
+        !spoken.contains("\n测试区人大常委会：\n"),
+        "no 主送: {spoken}"
+    );
+    // A full name is taken as given.
+    let full = text_of(&[
+        "annual",
+        "--year",
+        "2025",
+        "--date",
+        "2026-01-10",
+        "--meeting",
+        "测试区第六届人民代表大会常务委员会第三十一次会议",
+    ]);
+    assert!(
+        full.contains("——2026年1月10日在测试区第六届人民代表大会常务委员会第三十一次会议上\n"),
+        "{full}"
+    );
+    // Without --meeting: a written report with 主送 and 落款, no subtitle.
+    let written = text_of(&["annual", "--year", "2025", "--date", "2026-01-10"]);
+    assert!(written.contains("\n测试区人大常委会：\n"), "{written}");
+    assert!(
+        written.contains("测试区人大常委会代表联络室\n2026年1月10日"),
+        "{written}"
+    );
+    assert!(written.contains("以上报告，请予审议。"), "{written}");
+    assert!(!written.contains("——"), "{written}");
+    // A reporter needs a meeting.
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "annual",
+            "--year",
+            "2025",
+            "--reporter",
+            "代表联络室主任 张三",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn results_go_to_stdout_problems_to_stderr_and_the_rest_to_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    // One good row and twelve with an activity kind that does not exist.
+    let mut rows: Vec<Vec<V>> = vec![
+        ["日期", "活动类别", "活动名称", "代表编号", "姓名"]
+            .iter()
+            .map(|h| V::S(h))
+            .collect(),
+        vec![V::D(2025, 5, 1), s("视察"), s("视察"), s("D001"), V::E],
+    ];
+    for day in 2..14 {
+        rows.push(vec![
+            V::D(2025, 5, day),
+            s("开会"),
+            s("视察"),
+            s("D002"),
+            V::E,
+        ]);
+    }
+    std::fs::write(
+        input.join("2025/甲街道_活动.xlsx"),
+        xlsx(&[sheet("履职活动", rows)]),
+    )
+    .expect("write");
+    // Folders named by the user appear in every message.
+    let args = [
+        "archive",
+        "--year",
+        "2025",
+        "--exclude-errors",
+        "--input",
+        "input",
+        "--output",
+        "成果",
+    ];
+    let (code, stdout, stderr) = run(dir.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    // stdout: the totals and the closing line; nothing listed, no per-file tally.
+    assert!(stdout.contains("校验：共读取"), "{stdout}");
+    assert!(stdout.contains("发现错误 12 处"), "{stdout}");
+    assert!(
+        stdout.contains("已生成 成果/2025/履职档案汇总.xlsx"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("[错误]"), "{stdout}");
+    assert!(!stdout.contains("读取 13 行"), "{stdout}");
+    // stderr: the first ten problems (errors first), then the rest by count and file.
+    assert!(!stderr.contains("已生成"), "{stderr}");
+    assert!(!stderr.contains("校验：共读取"), "{stderr}");
+    let listed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("  [错误]") || l.starts_with("  [警告]"))
+        .collect();
+    assert_eq!(listed.len(), 10, "{stderr}");
+    assert!(listed.iter().all(|l| l.starts_with("  [错误]")), "{stderr}");
+    let v = load(&input, &YearScope::One(2025))
+        .expect("loads")
+        .validation;
+    let problems = v.count(Severity::Error) + v.count(Severity::Warning);
+    assert!(problems > 10, "{}", v.summary());
+    assert!(
+        stderr.contains(&format!(
+            "  另有 {} 条，见校验报告 成果/2025/校验报告.xlsx\n",
+            problems - 10
+        )),
+        "{stderr}"
+    );
+    assert!(dir.path().join("成果/2025/校验报告.xlsx").is_file());
+    // --verbose adds each file's reconciliation to stdout.
+    let mut verbose = args.to_vec();
+    verbose.push("--verbose");
+    let (code, stdout, stderr) = run(dir.path(), &verbose);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("2025/甲街道_活动.xlsx：读取 13 行 = 接受 1 + 合并 0 + 剔除 12"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("读取 13 行"), "{stderr}");
+}
+
+#[test]
+fn a_year_without_records_is_told_in_words_not_zeros() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    tiny_input(dir.path());
+    let (code, _, stderr) = run(dir.path(), &["annual", "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = |rel: &str| {
+        docx_text(&unzip(&dir.path().join("reports/2025").join(rel))["word/document.xml"])
+    };
+    let annual = text("关于2025年度代表履职工作情况的报告.docx");
+    for said in [
+        "本年度没有区人民代表大会会议的出席记录。",
+        "本年度没有常委会会议的出席记录。",
+        "本年度没有代表学习培训的记录。",
+        "本年度没有代表建议、批评和意见的记录。",
+        "本年度没有代表向选民述职的记录。",
+        "一是本届内没有代表未经批准2次不出席区人民代表大会会议。",
+    ] {
+        assert!(annual.contains(said), "{said}: {annual}");
+    }
+    let chair = text("主任会议/关于2025年度常委会组成人员履职情况的报告.docx");
+    assert!(
+        chair.contains("本年度没有常委会会议的出席记录。"),
+        "{chair}"
+    );
+    let voters = text("主任会议/关于2025年度代表述职评议工作情况的报告.docx");
+    assert!(voters.contains("本年度没有评议结果。"), "{voters}");
+    for doc in [&annual, &chair, &voters] {
+        for odd in ["共0", "有0", "0人次，出席0人次", "出席率—", "其中0"] {
+            assert!(!doc.contains(odd), "«{odd}» in {doc}");
+        }
+    }
 }

@@ -273,6 +273,7 @@ fn a_second_job_is_told_to_wait() {
     let folders = lvzhi::cli::Folders {
         input,
         output: dir.path().join("reports"),
+        verbose: false,
     };
     let app = std::sync::Arc::new(
         lvzhi::web::App::new(&folders, dir.path().join("templates"), "k".repeat(32)).expect("app"),

@@ -25,6 +25,12 @@ pub struct AnnualArgs {
     /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
     #[arg(long)]
     pub exclude_errors: bool,
+    /// 在常委会会议上所作的报告：会议名称，如“第六届人大常委会第三十次会议”（报告加副题“——某年某月某日在……上”，不写主送和落款）
+    #[arg(long, value_name = "会议")]
+    pub meeting: Option<String>,
+    /// 报告人，印在副题下一行，如“代表联络室主任 张三”（与 --meeting 一起使用）
+    #[arg(long, value_name = "报告人", requires = "meeting")]
+    pub reporter: Option<String>,
 }
 
 pub fn run(a: &AnnualArgs) -> Result<String> {
@@ -45,7 +51,7 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
     let rules = ScoreRules::load(&a.folders.input)?;
     let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
 
-    let view = annual::build(
+    let mut view = annual::build(
         &archive,
         &data.records,
         history,
@@ -53,6 +59,16 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
         &data.config,
         crate::domain::text::chinese_date(date),
     );
+    let given = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    view.report.meeting = given(&a.meeting).map(|m| {
+        annual::full_meeting_name(&m, &data.config.district.name, &data.config.term_name())
+    });
+    view.report.reporter = given(&a.reporter).filter(|_| view.report.meeting.is_some());
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,
@@ -104,7 +120,7 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
         docs.write_view(&mut stage, &chair_dir, doc)?;
     }
     stage.commit()?;
-    print_validation(&data.validation, &report_path);
+    print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(
         "已生成 {}：《{title}》及附表、{delegates} 名代表的履职档案和履职档案汇总。",
         a.folders.output.join(&dir).display()

@@ -43,9 +43,9 @@ pub fn run(a: &ArchiveArgs) -> Result<String> {
         stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
     }
     stage.commit()?;
-    print_validation(&data.validation, &report);
+    print_validation(&a.folders, &data.validation, &report);
     if errors > 0 {
-        eprintln!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
+        println!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。");
     }
     Ok(format!(
         "已生成 {}：{} 名代表的履职档案汇总（{}）。",

@@ -30,7 +30,7 @@ pub fn run(a: &CheckArgs) -> Result<()> {
     stage_validation_report(&mut stage, &rel, &data.validation)?;
     stage.commit()?;
     let report = a.folders.output.join(&rel);
-    print_validation(&data.validation, &report);
+    print_validation(&a.folders, &data.validation, &report);
     let errors = data
         .validation
         .count(crate::domain::findings::Severity::Error);
@@ -41,6 +41,6 @@ pub fn run(a: &CheckArgs) -> Result<()> {
         }
         .into());
     }
-    eprintln!("校验通过，没有错误。");
+    println!("校验通过，没有错误。");
     Ok(())
 }

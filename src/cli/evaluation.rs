@@ -71,8 +71,9 @@ pub fn run(a: &EvaluationArgs) -> Result<String> {
     )?;
     stage.commit()?;
     Ok(format!(
-        "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 input/{year}/ 即可作为报送表读取）",
+        "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 {} 即可作为报送表读取）",
         delegates.len(),
-        a.folders.output.join(&dir).display()
+        a.folders.output.join(&dir).display(),
+        a.folders.input.join(year.to_string()).display()
     ))
 }

@@ -73,6 +73,9 @@ pub struct Folders {
         value_name = "文件夹"
     )]
     pub output: PathBuf,
+    /// 逐个文件列出读取、接受、合并和剔除的行数
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 pub fn run(c: Command) -> Result<()> {
@@ -89,7 +92,8 @@ pub fn run(c: Command) -> Result<()> {
         Command::Serve(a) => return crate::web::serve(&a),
     };
     // The jobs return their closing line so that the workbench shows the same text.
-    eprintln!("{summary}");
+    // Results go to stdout; progress and diagnostics to stderr.
+    println!("{summary}");
     Ok(())
 }
 
@@ -154,22 +158,44 @@ pub fn load(folders: &Folders, scope: &YearScope) -> Result<Dataset> {
     input::load(&folders.input, scope)
 }
 
-/// Prints the validation summary and the first errors to stderr.
-pub fn print_validation(v: &Validation, report: &Path) {
-    eprint!("{}", v.summary());
-    let errors: Vec<_> = v
+/// Problems listed on the console before "另有 N 条": the rest are in the report.
+pub const LISTED: usize = 10;
+
+/// Prints the validation outcome: the totals (and with `--verbose` each file's rows) to
+/// stdout, the first errors and warnings to stderr, and where the rest are.
+pub fn print_validation(folders: &Folders, v: &Validation, report: &Path) {
+    let mut out = v.totals();
+    if folders.verbose {
+        out.push_str(&v.file_lines());
+    }
+    print!("{out}");
+    eprint!("{}", problem_lines(v, report, LISTED));
+}
+
+/// The errors, then the warnings, the first `shown` of them one per line, then
+/// "另有 N 条，见校验报告 <file>" for the rest (or where the full list is).
+pub fn problem_lines(v: &Validation, report: &Path, shown: usize) -> String {
+    let mut problems: Vec<_> = v
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| f.severity != Severity::Info)
         .collect();
-    const SHOWN: usize = 20;
-    for f in errors.iter().take(SHOWN) {
-        eprintln!("  {}", f.one_line());
+    // Stable: errors first, each severity in the report's order.
+    problems.sort_by_key(|f| f.severity);
+    let mut s = String::new();
+    for f in problems.iter().take(shown) {
+        s.push_str(&format!("  {}\n", f.one_line()));
     }
-    if errors.len() > SHOWN {
-        eprintln!("  ……另有 {} 处错误", errors.len() - SHOWN);
+    if problems.len() > shown {
+        s.push_str(&format!(
+            "  另有 {} 条，见校验报告 {}\n",
+            problems.len() - shown,
+            report.display()
+        ));
+    } else if !problems.is_empty() {
+        s.push_str(&format!("  详见校验报告 {}\n", report.display()));
     }
-    eprintln!("完整清单见 {}", report.display());
+    s
 }
 
 /// Starts a job's outputs in `dir`: stages 校验报告.xlsx and, when the data has errors
@@ -188,7 +214,7 @@ pub fn start_outputs(
     let errors = v.count(Severity::Error);
     if errors > 0 && !exclude_errors {
         stage.commit()?;
-        print_validation(v, &report_path);
+        print_validation(folders, v, &report_path);
         return Err(crate::DataErrors {
             errors,
             report: report_path.display().to_string(),

@@ -28,7 +28,7 @@ pub fn run(a: &PublicArgs) -> Result<String> {
     let data = load(&a.folders, &span.scope())?;
     let fields = data.config.public.published()?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
-    let (stage, _report_path) =
+    let (stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let out = dir.join("公开版");
@@ -41,6 +41,7 @@ pub fn run(a: &PublicArgs) -> Result<String> {
         stage.write(out.join("网页").join(rel), html.as_bytes())?;
     }
     stage.commit()?;
+    super::print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(
         "已生成公开版：{}（公开字段：{}；用浏览器打开 网页/index.html 即可离线浏览）",
         a.folders.output.join(&out).display(),

@@ -53,7 +53,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<String> {
     };
     docs.write_view(&mut stage, &dir, view)?;
     stage.commit()?;
-    print_validation(&data.validation, &report_path);
+    print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(
         "已生成 {}：{}代表小组统计和情况通报。",
         a.folders.output.join(&dir).display(),

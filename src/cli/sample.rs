@@ -87,7 +87,7 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         stage.write(rel, bytes)?;
     }
     let written = stage.commit()?;
-    eprintln!(
+    println!(
         "已在 {} 生成示例区：{} 个代表小组、{} 名代表，共 {} 个文件。",
         a.dir.display(),
         a.groups,

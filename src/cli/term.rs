@@ -44,7 +44,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, true)?;
     let groups = data.roster.groups();
     stage.commit()?;
-    print_validation(&data.validation, &report_path);
+    print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(
         "已生成 {}：{} 名代表的届期档案、继续提名建议名单（草案）、代表资格情况报告、述职评议完成情况和 {} 册装订档案。",
         a.folders.output.join(&dir).display(),

@@ -150,6 +150,13 @@ pub struct AnnualReport {
     pub term: String,
     pub liaison: String,
     pub date: String,
+    /// The day the figures run to (the period's last day), written out: "截至…".
+    pub as_of: String,
+    /// Given with `--meeting`: the report is delivered at this meeting (full name), so it
+    /// carries the meeting subtitle and no 主送 or 落款; None for a written report.
+    pub meeting: Option<String>,
+    /// Given with `--reporter`: the line under the subtitle, e.g. 代表联络室主任 张三.
+    pub reporter: Option<String>,
     pub delegates: u32,
     pub serving_at_end: u32,
     pub left_in_year: Vec<Person>,
@@ -205,6 +212,40 @@ fn attendance(ds: &[&DelegateArchive], meetings: u32, m: [Metric; 5]) -> Attenda
     }
 }
 
+/// The standing committee meeting's full name from what the user typed: short forms
+/// (人大常委会, 常委会) are written out, the term (第六届) and the district are added when
+/// missing; a name without the standing committee in it is taken as given.
+/// "第六届人大常委会第三十次会议" → "示范区第六届人民代表大会常务委员会第三十次会议".
+pub fn full_meeting_name(given: &str, district: &str, term: &str) -> String {
+    const BODY: &str = "人民代表大会常务委员会";
+    let mut s = given.trim().to_string();
+    if !s.contains(BODY) {
+        match ["人大常委会", "人大常务委员会", "常委会"]
+            .iter()
+            .find(|short| s.contains(**short))
+        {
+            Some(short) => s = s.replacen(short, BODY, 1),
+            None => return s,
+        }
+    }
+    if let Some(i) = s.find(BODY) {
+        if !s[..i].ends_with('届') {
+            s.insert_str(i, term);
+        }
+    }
+    if !s.contains(district) {
+        // "区第六届…" names the district by its level only.
+        let level: String = district
+            .chars()
+            .last()
+            .map(String::from)
+            .unwrap_or_default();
+        let rest = s.strip_prefix(level.as_str()).unwrap_or(&s).to_string();
+        s = format!("{district}{rest}");
+    }
+    s
+}
+
 /// The view and its tables.
 pub struct AnnualView {
     pub report: AnnualReport,
@@ -238,6 +279,9 @@ pub fn build(
         term: config.term_name(),
         liaison: config.units.liaison.clone(),
         date,
+        as_of: crate::domain::text::chinese_date(p.end),
+        meeting: None,
+        reporter: None,
         delegates: n,
         serving_at_end: y.serving_at_end.len() as u32,
         left_in_year,
@@ -591,8 +635,9 @@ impl<'a> Year<'a> {
                             person(
                                 d,
                                 format!(
-                                    "本届累计未经批准缺席区人代会{}次，分别为{}",
+                                    "本届累计未经批准缺席区人代会{}次，{}{}",
                                     dates.len(),
+                                    crate::domain::text::listed_as(dates.len()),
                                     when.join("、")
                                 ),
                             )
@@ -753,7 +798,7 @@ fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) ->
         ("常委会组成人员", &|d| {
             d.delegate.roles.standing_committee
         }),
-        ("专委组成人员", &|d| {
+        ("专门委员会组成人员", &|d| {
             d.delegate.roles.special_committee
         }),
     ];
@@ -805,7 +850,7 @@ fn shortfall_table(s: &[GroupShortfall]) -> TableBlock {
 fn problems_table(p: &Problems) -> TableBlock {
     let mut rows = Vec::new();
     for (kind, list) in [
-        ("资格终止情形（R8）", &p.qualification_ends),
+        ("代表资格终止情形", &p.qualification_ends),
         ("不满意率超过规定", &p.dissatisfied),
         ("本年度未经批准缺席区人代会", &p.absent_this_year),
         ("全年履职活动较少", &p.low_activity),
@@ -984,4 +1029,27 @@ fn activity_kinds_sheet(a: &Activities, y: i32) -> crate::render::xlsx::Table {
         percent: false,
     });
     kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_meeting_name;
+
+    #[test]
+    fn meeting_names_are_written_out_in_full() {
+        let full = |g: &str| full_meeting_name(g, "示范区", "第六届");
+        let want = "示范区第六届人民代表大会常务委员会第三十次会议";
+        assert_eq!(full("第六届人大常委会第三十次会议"), want);
+        assert_eq!(full("常委会第三十次会议"), want);
+        assert_eq!(full("区第六届人大常委会第三十次会议"), want);
+        assert_eq!(full("示范区人大常委会第三十次会议"), want);
+        // Already full: taken as given.
+        assert_eq!(full(want), want);
+        assert_eq!(
+            full("某省示范区第六届人民代表大会常务委员会第三十次会议"),
+            "某省示范区第六届人民代表大会常务委员会第三十次会议"
+        );
+        // Not a standing committee meeting: as given.
+        assert_eq!(full(" 主任会议 "), "主任会议");
+    }
 }

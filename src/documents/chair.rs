@@ -359,9 +359,11 @@ pub fn reports_to_voters(
     let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut vars {
         m.insert("not_yet".into(), json!(not_yet.len()));
+        let left = crate::domain::text::time_left(p.end, config.term.end);
+        m.insert("time_left".into(), json!(left));
         m.insert(
             "months_left".into(),
-            json!(months_between(p.end, config.term.end)),
+            json!(crate::domain::text::whole_months(p.end, config.term.end)),
         );
     }
     let tables = HashMap::from([
@@ -384,16 +386,6 @@ pub fn reports_to_voters(
         ),
     ]);
     DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
-}
-
-/// Whole calendar months from one date's month to another's (0 when not after).
-fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i32 {
-    use chrono::Datelike;
-    if to <= from {
-        0
-    } else {
-        (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
-    }
 }
 
 /// Each report with its votes and rates (on valid votes).
@@ -630,17 +622,24 @@ pub fn outstanding_delegates(
             row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
             row.push(note.clone().into());
             list.rows.push(row);
+            // The Word list marks a tie on its rows; the sentence above the list says
+            // the rest once (the workbook keeps the whole note on each row).
+            let mark = if note.is_empty() || !draft.tied.contains(k) {
+                String::new()
+            } else {
+                "积分并列".to_string()
+            };
             doc_rows.push(vec![
                 g.clone(),
                 d.delegate.name.clone(),
                 d.delegate.work_unit.clone(),
                 score::fmt_points(s.total),
-                note,
+                mark,
             ]);
         }
     }
     list.notes.push(format!(
-        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
         t.outstanding_per_group_min,
         t.outstanding_per_group_max,
         rules.label(),

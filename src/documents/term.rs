@@ -122,10 +122,8 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
     } else if !study.is_empty() {
         (Category::Study, study)
     } else {
-        (
-            Category::Renominate,
-            vec!["履职档案、述职评议和表彰情况未见不宜继续提名的情形".to_string()],
-        )
+        // No reason per row: the list says once that the rest showed nothing against.
+        (Category::Renominate, Vec::new())
     }
 }
 
@@ -329,7 +327,7 @@ fn renomination_list(
         ]);
     }
     list.notes.push(format!(
-        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
         rules_.label(),
         crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
@@ -719,7 +717,8 @@ mod tests {
     fn a_good_record_is_renominated() {
         let (c, why) = renomination(&facts(), &C);
         assert_eq!(c, Category::Renominate);
-        assert_eq!(why.len(), 1);
+        // Said once in the list's text, not on every row.
+        assert!(why.is_empty(), "{why:?}");
     }
 
     #[test]

@@ -206,8 +206,13 @@ impl Validation {
         self.tallies.sort_by(|a, b| a.file.cmp(&b.file));
     }
 
-    /// The console summary, in Chinese.
+    /// The console summary, in Chinese: the totals, then one line per file.
     pub fn summary(&self) -> String {
+        format!("{}{}", self.totals(), self.file_lines())
+    }
+
+    /// The totals: files and rows read, and the findings by severity (two lines).
+    pub fn totals(&self) -> String {
         let mut s = String::new();
         let (read, acc, mer, rej): (u32, u32, u32, u32) =
             self.tallies.iter().fold((0, 0, 0, 0), |t, f| {
@@ -232,6 +237,12 @@ impl Validation {
             self.count(Severity::Warning),
             self.count(Severity::Info)
         ));
+        s
+    }
+
+    /// One line per file: rows read = accepted + merged + rejected.
+    pub fn file_lines(&self) -> String {
+        let mut s = String::new();
         for t in &self.tallies {
             if t.unreadable {
                 s.push_str(&format!("  {}：无法读取\n", t.file));

@@ -340,9 +340,123 @@ pub fn fraction_percent(f: f64) -> String {
     }
 }
 
+/// The law's full title for its first mention in a document, and the short form after.
+pub const DELEGATE_LAW: &str = "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》";
+pub const DELEGATE_LAW_SHORT: &str = "《代表法》";
+
+/// How a part relates to its whole, to write "其中…" only when it says something:
+/// none → "", the single one → "" (the sentence already names it), all of several →
+/// "均", some → "其中{part}{unit}". E.g. "少于2次的代表3名，其中1名全年没有活动记录".
+pub fn of_which(part: u32, whole: u32, unit: &str) -> String {
+    if part == 0 || whole <= 1 {
+        String::new()
+    } else if part >= whole {
+        "均".to_string()
+    } else {
+        format!("其中{part}{unit}")
+    }
+}
+
+/// "为" before one listed item, "分别为" before several: never "1次，分别为…".
+pub fn listed_as(n: usize) -> &'static str {
+    if n > 1 {
+        "分别为"
+    } else {
+        "为"
+    }
+}
+
+/// Whole calendar months from `from` to `to`: the most months that, added to `from`,
+/// still end on or before `to` (0 when `to` is not after `from`).
+pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut months = 0u32;
+    while from
+        .checked_add_months(chrono::Months::new(months + 1))
+        .is_some_and(|d| d <= to)
+    {
+        months += 1;
+    }
+    months
+}
+
+/// Time from `from` (the day figures are counted to) to `to` (the last day of the
+/// term), as a report says it: "12个月" when whole months, "12个多月" with days over,
+/// "20天" under a month, None when `to` is not after `from`. Months are counted by
+/// calendar (31 January + 1 month = 28/29 February), so month ends are not off by one.
+pub fn time_left(from: NaiveDate, to: NaiveDate) -> Option<String> {
+    if to <= from {
+        return None;
+    }
+    let months = whole_months(from, to);
+    let after = from.checked_add_months(chrono::Months::new(months))?;
+    let days = (to - after).num_days();
+    Some(match (months, days) {
+        (0, d) => format!("{d}天"),
+        (m, 0) => format!("{m}个月"),
+        (m, _) => format!("{m}个多月"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn of_which_says_none_one_some_or_all() {
+        assert_eq!(of_which(0, 3, "名"), "");
+        // One of one: the sentence already counts it ("代表1名，全年没有…").
+        assert_eq!(of_which(1, 1, "名"), "");
+        assert_eq!(of_which(1, 3, "名"), "其中1名");
+        assert_eq!(of_which(2, 2, "名"), "均");
+        assert_eq!(of_which(0, 0, "名"), "");
+    }
+
+    #[test]
+    fn listed_as_one_or_several() {
+        assert_eq!(listed_as(1), "为");
+        assert_eq!(listed_as(2), "分别为");
+    }
+
+    #[test]
+    fn time_left_counts_calendar_months() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("date");
+        // The sample term: figures to 31 December 2025, the term's last day 5 January
+        // 2027: twelve months and five days, not "13个月".
+        assert_eq!(
+            time_left(d(2025, 12, 31), d(2027, 1, 5)).as_deref(),
+            Some("12个多月")
+        );
+        // Month ends: 31 January + 1 month is the last day of February.
+        assert_eq!(
+            time_left(d(2025, 1, 31), d(2025, 2, 28)).as_deref(),
+            Some("1个月")
+        );
+        assert_eq!(
+            time_left(d(2024, 1, 31), d(2024, 2, 28)).as_deref(),
+            Some("28天")
+        );
+        assert_eq!(
+            time_left(d(2024, 1, 31), d(2024, 2, 29)).as_deref(),
+            Some("1个月")
+        );
+        assert_eq!(
+            time_left(d(2025, 11, 30), d(2025, 12, 31)).as_deref(),
+            Some("1个多月")
+        );
+        assert_eq!(
+            time_left(d(2025, 6, 30), d(2026, 6, 30)).as_deref(),
+            Some("12个月")
+        );
+        assert_eq!(
+            time_left(d(2025, 12, 31), d(2026, 1, 5)).as_deref(),
+            Some("5天")
+        );
+        assert_eq!(time_left(d(2026, 1, 5), d(2026, 1, 5)), None);
+        assert_eq!(time_left(d(2026, 2, 1), d(2026, 1, 5)), None);
+        assert_eq!(whole_months(d(2025, 12, 31), d(2027, 1, 5)), 12);
+        assert_eq!(whole_months(d(2025, 12, 31), d(2027, 1, 31)), 13);
+        assert_eq!(whole_months(d(2026, 2, 1), d(2026, 1, 5)), 0);
+    }
 
     #[test]
     fn rates_round_half_away_and_dash_without_denominator() {

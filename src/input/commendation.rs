@@ -36,7 +36,7 @@ pub(super) fn read_commendation(ctx: &FileContext, row: &mut Row, cands: &mut Ca
             "年度",
             &year.to_string(),
             format!("表彰年度与所在文件夹（{}）不一致", ctx.year),
-            format!("请把该行移到 input/{year}/ 下的文件中"),
+            format!("请把该行移到 {year} 年度文件夹（{year}/）中的报送表"),
         );
         return false;
     }

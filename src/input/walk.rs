@@ -262,7 +262,7 @@ pub fn list_workbooks(input: &Path, scope: &YearScope) -> Result<Listing> {
                     .message(format!(
                         "{year} 年度文件夹中没有任何报送表，该年度的档案将全部为零"
                     ))
-                    .hint(format!("请把各单位报送的表格放入 input/{year}/ 文件夹")),
+                    .hint(format!("请把各单位报送的表格放入该年度文件夹（{year}/）")),
             );
         }
     }

@@ -165,7 +165,7 @@ impl<'a> FileContext<'a> {
                 &chinese_date(date),
                 format!("日期不在 {} 年度内", self.year),
                 format!(
-                    "请核对日期；若确属其他年度，请把该行移到 input/{}/ 下的文件中",
+                    "请核对日期；若确属其他年度，请把该行移到 {0} 年度文件夹（{0}/）中的报送表",
                     date.year()
                 ),
             );

@@ -618,8 +618,8 @@ impl Writer {
         let blank = Look::plain(FONT_BODY, SIZE_3);
         if d.print_title {
             self.title(&d.title);
-            if let Some(s) = &d.subtitle {
-                self.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), s);
+            for line in d.subtitle.iter().flat_map(|s| s.lines()) {
+                self.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), line);
             }
             self.paragraph(blank, "");
         }

@@ -3,7 +3,7 @@
 //! binary; a file of the same name in the templates folder overrides its twin.
 //!
 //! Markup, one instruction per line:
-//! `# 标题` title (several lines allowed) · `% 副标题` subtitle · `## 一、…` heading 1 (黑体) ·
+//! `# 标题` title (several lines allowed) · `% 副标题` subtitle (several lines allowed) · `## 一、…` heading 1 (黑体) ·
 //! `### （一）…` heading 2 (楷体) · `#### 1. …` heading 3 · `@表格 名称` a table from the data ·
 //! `@表格组 前缀` every table named 前缀/序号/标题, each under its title ·
 //! `@居中 文字` a centred line · `@顶格 文字` a line without indent (称呼) · `@分页` page break · `@附件 标题` starts an attachment ·
@@ -126,6 +126,14 @@ impl<'t> Prepared<'t> {
         let mut env = Environment::new();
         // An unknown variable is an error, never a silent blank in an official document.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Wording helpers any template may call: {{ of_which(n, total, "名") }} gives
+        // "均" / "其中n名" / "", {{ listed_as(n) }} gives "为" / "分别为".
+        env.add_function("of_which", |part: u32, whole: u32, unit: String| {
+            crate::domain::text::of_which(part, whole, &unit)
+        });
+        env.add_function("listed_as", |n: usize| {
+            crate::domain::text::listed_as(n).to_string()
+        });
         env.set_keep_trailing_newline(true);
         env.add_template(&t.name, &t.text)
             .map_err(|e| template_error(t, &e))?;
@@ -193,7 +201,12 @@ pub fn parse(text: &str, tables: &HashMap<String, TableBlock>, author: &str) -> 
         } else if let Some(rest) = line.strip_prefix("# ") {
             titles.push(rest.trim().to_string());
         } else if let Some(rest) = line.strip_prefix("% ") {
-            doc.subtitle = Some(rest.trim().to_string());
+            // Several lines stack under the title (the meeting line, then the reporter).
+            let rest = rest.trim();
+            doc.subtitle = Some(match doc.subtitle.take() {
+                Some(s) => format!("{s}\n{rest}"),
+                None => rest.to_string(),
+            });
         } else if let Some(rest) = line.strip_prefix("@表格组") {
             // Every table named 前缀/序号/标题, in order, each under its centred title.
             let prefix = format!("{}/", rest.trim());
@@ -304,6 +317,20 @@ mod tests {
         assert_eq!(
             d.attachments[0].blocks,
             vec![Block::Heading(2, "（一）附件内容".into())]
+        );
+    }
+
+    #[test]
+    fn subtitle_lines_stack_and_helpers_adapt() {
+        let t = tmpl("# 标题\n% ——2026年1月10日在某会议上\n% 代表联络室主任 张三\n其余代表{{ of_which(2, 2, \"名\") }}正常，缺席{{ listed_as(1) }}一次。\n");
+        let d = render(&t, &serde_json::json!({}), &HashMap::new(), "").expect("renders");
+        assert_eq!(
+            d.subtitle.as_deref(),
+            Some("——2026年1月10日在某会议上\n代表联络室主任 张三")
+        );
+        assert_eq!(
+            d.body[0],
+            Block::Para("其余代表均正常，缺席为一次。".into())
         );
     }
 

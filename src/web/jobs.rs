@@ -87,6 +87,7 @@ fn job_from_form(app: &App, kind: &str, f: &HashMap<String, String>) -> Result<J
     let folders = Folders {
         input: app.input.clone(),
         output: app.output.clone(),
+        verbose: false,
     };
     let text = |k: &str| {
         f.get(k)
@@ -111,6 +112,8 @@ fn job_from_form(app: &App, kind: &str, f: &HashMap<String, String>) -> Result<J
             docs,
             year,
             exclude_errors,
+            meeting: text("meeting"),
+            reporter: text("reporter"),
         }),
         "quarterly" => {
             let quarter = text("quarter")
