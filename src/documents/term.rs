@@ -441,6 +441,10 @@ fn exit_findings(
     let t = &config.thresholds;
     let name_of = |id: &str| archive.delegates.iter().find(|d| d.delegate.id == id);
     let mut ends = Vec::new();
+    let mut ends_sheet = Table::new(
+        "资格终止",
+        &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
+    );
     for (id, list) in absences {
         let Some(d) = name_of(id) else { continue };
         if rules::qualification_ends(list.len() as u32, t.unapproved_absence_limit) {
@@ -450,15 +454,29 @@ fn exit_findings(
                     format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
                 })
                 .collect();
-            ends.push(vec![
-                d.delegate.name.clone(),
-                d.delegate.group.clone(),
-                list.len().to_string(),
-                when.join("；"),
-            ]);
+            let row: Vec<Cell> = vec![
+                d.delegate.name.clone().into(),
+                d.delegate.group.clone().into(),
+                Cell::Int(list.len() as i64),
+                when.join("；").into(),
+            ];
+            ends.push(row.iter().map(Cell::text).collect());
+            ends_sheet.rows.push(row);
         }
     }
     let mut resign = Vec::new();
+    // The sheet has the votes in two number columns where the Word table writes 14/22.
+    let mut resign_sheet = Table::new(
+        "建议辞职",
+        &[
+            "姓名",
+            "代表小组",
+            "评议日期",
+            "不满意票",
+            "有效票",
+            "不满意率",
+        ],
+    );
     for r in records
         .reports
         .iter()
@@ -471,6 +489,17 @@ fn exit_findings(
                 chinese_date(r.date),
                 format!("{}/{}", r.dissatisfied, r.valid_votes()),
                 percent(r.dissatisfied, r.valid_votes()),
+            ]);
+            resign_sheet.rows.push(vec![
+                d.delegate.name.clone().into(),
+                d.delegate.group.clone().into(),
+                r.date.into(),
+                r.dissatisfied.into(),
+                r.valid_votes().into(),
+                match r.valid_votes() {
+                    0 => Cell::Text("—".into()),
+                    v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
+                },
             ]);
         }
     }
@@ -511,10 +540,12 @@ fn exit_findings(
             ),
         ),
     ];
-    let sheets = blocks
-        .iter()
-        .map(|(name, b)| Table::from_block(*name, b))
-        .collect();
+    // 代表变动 is all text (its dates as written in the report).
+    let sheets = vec![
+        ends_sheet,
+        resign_sheet,
+        Table::from_block(blocks[2].0, &blocks[2].1),
+    ];
     let tables = blocks
         .into_iter()
         .map(|(name, b)| (name.to_string(), b))
@@ -583,10 +614,13 @@ fn report_coverage_over_term(
             .into(),
         ]);
     }
+    // Two number columns a year (reported, required) and the years short at the end.
     let mut head = vec!["代表小组".to_string()];
     for y in years {
-        head.push(format!("{y}年 述职/应述职"));
+        head.push(format!("{y}年已述职"));
+        head.push(format!("{y}年应述职（不少于）"));
     }
+    head.push("未达到比例的年份".to_string());
     let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
     let mut yearly = Table::new("各小组逐年述职", &hs);
     yearly.title = Some(format!(
@@ -595,6 +629,7 @@ fn report_coverage_over_term(
     ));
     for g in &groups {
         let mut row: Vec<Cell> = vec![g.clone().into()];
+        let mut short = Vec::new();
         for y in years {
             let year_end = NaiveDate::from_ymd_opt(*y, 12, 31).unwrap_or(NaiveDate::MAX);
             let year_start = NaiveDate::from_ymd_opt(*y, 1, 1).unwrap_or(NaiveDate::MIN);
@@ -618,8 +653,12 @@ fn report_coverage_over_term(
                 .filter(|d| did.contains(d.delegate.id.as_str()))
                 .count() as u32;
             let c = rules::report_coverage(members.len() as u32, n, t.report_share_per_year);
-            row.push(format!("{}/{}{}", n, c.required, if c.met { "" } else { " 未达到" }).into());
+            row.extend([n.into(), c.required.into()]);
+            if !c.met {
+                short.push(format!("{y}年"));
+            }
         }
+        row.push(short.join("、").into());
         yearly.rows.push(row);
     }
     DocumentView::workbook("述职评议完成情况", vec![yearly, never])
