@@ -227,8 +227,10 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "请假",
         "未经批准缺席",
         "区人代会未报",
-        "常委会会议应出席/出席",
-        "专委会议应出席/出席",
+        "常委会会议应出席",
+        "常委会会议出席",
+        "专委会议应出席",
+        "专委会议出席",
         "领衔建议",
         "附议建议",
         "闭会期间活动",
@@ -371,11 +373,13 @@ fn renomination_row(
     facts: &TermFacts,
 ) -> Vec<Cell> {
     let dl = &d.delegate;
-    let pair = |e: Metric, a: Metric| {
+    // Expected and attended as two numbers; "—" for a delegate not expected at any
+    // (not a member of the standing committee or of a committee).
+    let pair = |e: Metric, a: Metric| -> [Cell; 2] {
         if d.get(e) == 0 {
-            "—".to_string()
+            ["—".into(), "—".into()]
         } else {
-            format!("{}/{}", d.get(e), d.get(a))
+            [d.get(e).into(), d.get(a).into()]
         }
     };
     let mut row: Vec<Cell> = vec![
@@ -392,9 +396,9 @@ fn renomination_row(
     if unreported {
         row.push(d.get(Metric::CongressUnreported).into());
     }
+    row.extend(pair(Metric::ScExpected, Metric::ScAttended));
+    row.extend(pair(Metric::CommitteeExpected, Metric::CommitteeAttended));
     row.extend([
-        pair(Metric::ScExpected, Metric::ScAttended).into(),
-        pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
         d.get(Metric::SuggestionsLed).into(),
         d.get(Metric::SuggestionsCosigned).into(),
         d.get(Metric::RecessActivities).into(),
