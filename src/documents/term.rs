@@ -215,7 +215,7 @@ impl<'a> TermFacts<'a> {
 
 /// The columns of the re-nomination list; 未报 only when some delegate has one
 /// (应出席 = 出席 + 请假 + 缺席 + 未报).
-fn renomination_headers(unreported: bool) -> Vec<&'static str> {
+fn renomination_headers(unreported: &Unreported) -> Vec<&'static str> {
     let mut headers = vec![
         "代表小组",
         "姓名",
@@ -229,8 +229,14 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "区人代会未报",
         "常委会会议应出席",
         "常委会会议出席",
+        "常委会会议请假",
+        "常委会会议缺席",
+        "常委会会议未报",
         "专委会议应出席",
         "专委会议出席",
+        "专委会议请假",
+        "专委会议缺席",
+        "专委会议未报",
         "领衔建议",
         "附议建议",
         "闭会期间活动",
@@ -243,10 +249,34 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "建议类别",
         "理由",
     ];
-    if !unreported {
-        headers.retain(|h| *h != "区人代会未报");
+    for (shown, h) in [
+        (unreported.congress, "区人代会未报"),
+        (unreported.sc, "常委会会议未报"),
+        (unreported.committee, "专委会议未报"),
+    ] {
+        if !shown {
+            headers.retain(|x| *x != h);
+        }
     }
     headers
+}
+
+/// Which bodies' 未报 columns the list shows: those where some delegate has one.
+struct Unreported {
+    congress: bool,
+    sc: bool,
+    committee: bool,
+}
+
+impl Unreported {
+    fn of(archive: &Archive) -> Unreported {
+        let any = |m: Metric| archive.delegates.iter().any(|d| d.get(m) > 0);
+        Unreported {
+            congress: any(Metric::CongressUnreported),
+            sc: any(Metric::ScUnreported),
+            committee: any(Metric::CommitteeUnreported),
+        }
+    }
 }
 
 /// The service period as the list writes it, and whether it is the whole term.
@@ -280,11 +310,8 @@ fn renomination_list(
     let t = &config.thresholds;
     let facts = TermFacts::new(records, config);
     let scored = score::score_all(archive, rules_);
-    let unreported = archive
-        .delegates
-        .iter()
-        .any(|d| d.get(Metric::CongressUnreported) > 0);
-    let mut list = Table::new("继续提名建议名单", &renomination_headers(unreported));
+    let unreported = Unreported::of(archive);
+    let mut list = Table::new("继续提名建议名单", &renomination_headers(&unreported));
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
         config.term_name()
@@ -314,7 +341,7 @@ fn renomination_list(
         let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
         let reason = reasons.join("；");
-        let mut row = renomination_row(d, &served, unreported, &facts);
+        let mut row = renomination_row(d, &served, &unreported, &facts);
         row.extend([
             Cell::Num(s.total),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
@@ -369,40 +396,63 @@ fn renomination_list(
 fn renomination_row(
     d: &DelegateArchive,
     served: &str,
-    unreported: bool,
+    unreported: &Unreported,
     facts: &TermFacts,
 ) -> Vec<Cell> {
+    use Metric::*;
     let dl = &d.delegate;
-    // Expected and attended as two numbers; "—" for a delegate not expected at any
-    // (not a member of the standing committee or of a committee).
-    let pair = |e: Metric, a: Metric| -> [Cell; 2] {
-        if d.get(e) == 0 {
-            ["—".into(), "—".into()]
-        } else {
-            [d.get(e).into(), d.get(a).into()]
-        }
-    };
     let mut row: Vec<Cell> = vec![
         dl.group.clone().into(),
         dl.name.clone().into(),
         dl.id.clone().into(),
         dl.status_label().to_string().into(),
         served.into(),
-        d.get(Metric::CongressExpected).into(),
-        d.get(Metric::CongressAttended).into(),
-        d.get(Metric::CongressLeave).into(),
-        d.get(Metric::CongressAbsent).into(),
     ];
-    if unreported {
-        row.push(d.get(Metric::CongressUnreported).into());
+    // Per body: 应出席, 出席, 请假, 缺席 and (when shown) 未报, as numbers; "—" for a
+    // delegate expected at none of the standing committee's or a committee's meetings.
+    for (figures, shown, member) in [
+        (
+            [
+                CongressExpected,
+                CongressAttended,
+                CongressLeave,
+                CongressAbsent,
+                CongressUnreported,
+            ],
+            unreported.congress,
+            true,
+        ),
+        (
+            [ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported],
+            unreported.sc,
+            d.get(ScExpected) > 0,
+        ),
+        (
+            [
+                CommitteeExpected,
+                CommitteeAttended,
+                CommitteeLeave,
+                CommitteeAbsent,
+                CommitteeUnreported,
+            ],
+            unreported.committee,
+            d.get(CommitteeExpected) > 0,
+        ),
+    ] {
+        let n = if shown { 5 } else { 4 };
+        row.extend(figures[..n].iter().map(|m| {
+            if member {
+                d.get(*m).into()
+            } else {
+                Cell::Text("—".into())
+            }
+        }));
     }
-    row.extend(pair(Metric::ScExpected, Metric::ScAttended));
-    row.extend(pair(Metric::CommitteeExpected, Metric::CommitteeAttended));
     row.extend([
-        d.get(Metric::SuggestionsLed).into(),
-        d.get(Metric::SuggestionsCosigned).into(),
-        d.get(Metric::RecessActivities).into(),
-        d.get(Metric::VoterContacts).into(),
+        d.get(SuggestionsLed).into(),
+        d.get(SuggestionsCosigned).into(),
+        d.get(RecessActivities).into(),
+        d.get(VoterContacts).into(),
         facts.reports_text(&dl.id).into(),
         facts.commendations(&dl.id).into(),
     ]);
