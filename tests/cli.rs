@@ -1353,8 +1353,11 @@ fn term_package_on_a_multi_year_district() {
         .iter()
         .find(|r| r[0] == "安宁街道")
         .expect("group row");
-    assert!(g3[4].ends_with("未达到"), "{g3:?}");
-    assert!(g3[1..4].iter().all(|c| !c.contains("未达到")), "{g3:?}");
+    let col = |h: &str| yearly[1].iter().position(|x| x == h).expect(h);
+    let (did, owed) = (col("2025年已述职"), col("2025年应述职（不少于）"));
+    let n = |c: usize| g3[c].parse::<u32>().expect("a number");
+    assert!(n(did) < n(owed), "{g3:?}");
+    assert_eq!(g3.last().map(String::as_str), Some("2025年"), "{g3:?}");
     // One bound volume per group with a cover and a catalogue of its delegates.
     for g in data.roster.groups() {
         let vol =
@@ -1745,7 +1748,8 @@ fn evaluation_forms_and_tally_read_back() {
         doc.contains("55岁") && doc.contains("2025年11月20日") && doc.contains("第六届"),
         "{doc}"
     );
-    assert!(doc.contains("基本满意") && doc.contains("□"));
+    // The boxes are ruled cells, not □ characters (see the ballot's unit test).
+    assert!(doc.contains("基本满意") && !doc.contains("□"));
     // The tally comes back as the liaison office's 述职评议 sheet: only the blank
     // counts are reported, every delegate is recognised.
     std::fs::copy(
@@ -3737,4 +3741,282 @@ fn a_year_without_records_is_told_in_words_not_zeros() {
             assert!(!doc.contains(odd), "«{odd}» in {doc}");
         }
     }
+}
+
+/// Whether a text cell holds what is really a number: 12, -3, 87.5%, 0.9, 14/22 (Excel
+/// would read a typed 14/22 as a date).
+fn numeric_looking(s: &str) -> bool {
+    let t = s.trim();
+    let t = t.strip_suffix('%').unwrap_or(t);
+    let plain = t.parse::<f64>().is_ok() && t.chars().any(|c| c.is_ascii_digit());
+    let fraction = t
+        .split_once('/')
+        .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+    plain || fraction
+}
+
+#[test]
+fn numeric_looking_strings_are_recognised() {
+    for yes in ["12", " 3 ", "-3", "87.5%", "0.9", "14/22", "1e3"] {
+        assert!(numeric_looking(yes), "{yes}");
+    }
+    for no in [
+        "D001",
+        "第六届",
+        "2025年",
+        "12×1=12",
+        "—",
+        "",
+        "inf",
+        "NaN",
+        "1/3 未达到",
+    ] {
+        assert!(!numeric_looking(no), "{no}");
+    }
+}
+
+/// Issue 18 item 8: every workbook the sample district produces holds its figures as
+/// numbers, never as text that looks like one.
+#[test]
+fn no_workbook_cell_holds_a_numeric_looking_string() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
+    assert_eq!(code, 0, "{stderr}");
+    let jobs: [&[&str]; 5] = [
+        &["annual", "--year", "2025"],
+        &["term"],
+        &["quarterly", "--year", "2025", "--quarter", "3"],
+        &["quarterly", "--year", "2025", "--quarter", "4"],
+        &["archive", "--year", "2024", "--summary-only"],
+    ];
+    for args in jobs {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    let reports = dir.path().join("reports");
+    let books: Vec<String> = snapshot(&reports)
+        .into_keys()
+        .filter(|k| k.ends_with(".xlsx"))
+        .collect();
+    assert!(books.len() >= 12, "{books:?}");
+    // By file, sheet and column: (cells, first row, its text).
+    let mut problems = std::collections::BTreeMap::<String, (usize, usize, String)>::new();
+    use calamine::Reader;
+    for rel in &books {
+        let bytes = std::fs::read(reports.join(rel)).expect("read");
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+        let sheets: Vec<String> = wb
+            .sheets_metadata()
+            .iter()
+            .filter(|m| m.typ == calamine::SheetType::WorkSheet)
+            .map(|m| m.name.clone())
+            .collect();
+        for name in sheets {
+            let range = wb.worksheet_range(&name).expect("sheet");
+            for (r, row) in range.rows().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    if let calamine::Data::String(t) = cell {
+                        if numeric_looking(t) {
+                            let at = format!("{rel} › {name} › 第{}列", c + 1);
+                            problems.entry(at).or_insert((0, r + 1, t.clone())).0 += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let list: Vec<String> = problems
+        .iter()
+        .map(|(at, (n, row, t))| format!("{at}: {n} 格，如第{row}行 {t:?}"))
+        .collect();
+    assert!(
+        list.is_empty(),
+        "text cells that look like numbers:\n{}",
+        list.join("\n")
+    );
+}
+
+/// The text of an HTML fragment: tags dropped.
+fn html_plain(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Issue 18 item 10: each delegate's public page states, in plain words, exactly the
+/// nonzero figures of the delegate's archive (the summary workbook of `lvzhi archive`),
+/// and the votes in one sentence that adds up.
+#[test]
+fn public_pages_state_the_archive_figures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
+    assert_eq!(code, 0, "{stderr}");
+    for args in [
+        &["public", "--year", "2025"][..],
+        &["archive", "--year", "2025", "--summary-only"],
+    ] {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    let out = dir.path().join("reports/2025");
+    let rows = read_sheet(&out.join("履职档案汇总.xlsx"), "履职档案汇总");
+    let header = rows[1].clone();
+    // By group, the delegates in archive order (the site's order): name and figures.
+    type Figures = Vec<(String, u32)>;
+    let mut archive: std::collections::HashMap<String, Vec<(String, Figures)>> =
+        std::collections::HashMap::new();
+    // Data rows: the note below the table has no group.
+    for r in rows[2..].iter().filter(|r| r.len() > 2 && !r[2].is_empty()) {
+        let figures = header
+            .iter()
+            .zip(r)
+            .filter_map(|(h, v)| Some((h.clone(), v.parse::<u32>().ok()?)))
+            .collect();
+        archive
+            .entry(r[2].clone())
+            .or_default()
+            .push((r[1].clone(), figures));
+    }
+    // The page's words for each column of the archive.
+    let words: [(&str, &str); 30] = [
+        ("参加区人代会", "区人代会出席"),
+        ("区人代会请假", "区人代会请假"),
+        ("未经批准缺席区人代会", "区人代会缺席"),
+        ("区人代会出席情况未报送", "区人代会未报"),
+        ("参加代表学习培训", "学习培训参加"),
+        ("代表学习培训请假", "学习培训请假"),
+        ("代表学习培训缺席", "学习培训缺席"),
+        ("提出建议", "领衔建议"),
+        ("附议其他代表的建议", "附议建议"),
+        ("出席区人大常委会会议", "常委会会议出席"),
+        ("列席区人大常委会会议", "常委会会议列席"),
+        ("区人大常委会会议请假", "常委会会议请假"),
+        ("区人大常委会会议缺席", "常委会会议缺席"),
+        ("区人大常委会会议出席情况未报送", "常委会会议未报"),
+        ("出席专门委员会会议", "专委会议出席"),
+        ("列席专门委员会会议", "专委会议列席"),
+        ("专门委员会会议请假", "专委会议请假"),
+        ("专门委员会会议缺席", "专委会议缺席"),
+        ("专门委员会会议出席情况未报送", "专委会议未报"),
+        ("闭会期间参加各类活动共", "闭会期间活动"),
+        ("参加代表小组活动", "代表小组活动"),
+        ("参加视察", "视察"),
+        ("参加调研", "调研"),
+        ("参加执法检查", "执法检查"),
+        ("联系接待选民", "联系接待选民"),
+        ("向选民述职", "述职次数"),
+        ("其中当面述职", "当面述职"),
+        ("其中书面述职", "书面述职"),
+        ("参加其他活动", "其他活动"),
+        ("受到通报表彰", "通报表彰"),
+    ];
+    let site = out.join("公开版/网页");
+    let pages: Vec<String> = snapshot(&site)
+        .into_keys()
+        .filter(|k| k.matches('/').count() == 1 && !k.ends_with("index.html"))
+        .collect();
+    assert_eq!(
+        pages.len(),
+        archive.values().map(Vec::len).sum::<usize>(),
+        "a page per delegate"
+    );
+    let (mut checked, mut with_votes) = (0, 0);
+    for rel in &pages {
+        let html = std::fs::read_to_string(site.join(rel)).expect("page");
+        let between = |a: &str, b: &str| -> String {
+            let from = html.find(a).map(|i| i + a.len()).expect(a);
+            html[from..].split(b).next().unwrap_or_default().to_string()
+        };
+        let name = between("<title>", "代表履职情况</title>");
+        let group = between("<th>代表小组</th><td>", "</td>");
+        // gNN/007.html is the group's seventh delegate.
+        let k: usize = rel[4..7].parse().expect("page number");
+        let (archived, figures) = &archive[&group][k - 1];
+        assert_eq!(*archived, name, "{rel}");
+        let fig = |col: &str| {
+            figures
+                .iter()
+                .find(|(h, _)| h == col)
+                .map(|(_, v)| *v)
+                .unwrap_or_else(|| panic!("column {col}"))
+        };
+        let items: Vec<String> = html
+            .split("<li>")
+            .skip(1)
+            .map(|s| html_plain(s.split("</li>").next().unwrap_or_default()))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut votes = None;
+        for item in &items {
+            if item.starts_with("述职评议时") {
+                votes = Some(item.clone());
+                continue;
+            }
+            let mut parts = item.split(' ');
+            let (what, n, unit) = (parts.next(), parts.next(), parts.next());
+            let col = words
+                .iter()
+                .find(|(w, _)| Some(*w) == what)
+                .map(|(_, c)| *c)
+                .unwrap_or_else(|| panic!("{rel}: unexpected line {item:?}"));
+            let n: u32 = n.and_then(|n| n.parse().ok()).expect("a count");
+            assert!(matches!(unit, Some("次" | "件")), "{item}");
+            assert!(n > 0, "{rel}: zero shown: {item}");
+            assert_eq!(n, fig(col), "{rel} ({name}): {item} vs the archive's {col}");
+            seen.insert(col);
+        }
+        for (_, col) in &words {
+            assert_eq!(seen.contains(col), fig(col) > 0, "{rel} ({name}): {col}");
+        }
+        let (s, b, d) = (fig("满意"), fig("基本满意"), fig("不满意"));
+        match votes {
+            Some(v) => {
+                with_votes += 1;
+                let total = s + b + d;
+                let want = format!("共投有效票 {total} 票，其中满意 {s} 票、基本满意 {b} 票、不满意 {d} 票，满意率（满意票占有效票的比例）为 ");
+                assert!(v.contains(&want), "{rel}: {v} vs {want}");
+            }
+            None => assert_eq!(s + b + d, 0, "{rel}: votes not stated"),
+        }
+        checked += 1;
+    }
+    assert!(
+        checked > 100 && with_votes > 10,
+        "{checked} pages, {with_votes} with votes"
+    );
+}
+
+/// Issue 18 item 9: the ballots print one A4 page per delegate.
+#[test]
+#[ignore = "needs LibreOffice and poppler-utils: cargo test -- --include-ignored"]
+fn each_ballot_prints_on_one_page() {
+    let (soffice, pdfinfo) = (require_tool("soffice"), require_tool("pdfinfo"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Early in 2025 most delegates have yet to report: dozens of ballots.
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["evaluation", "--year", "2025", "--date", "2025-03-01"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let out = dir.path().join("reports/2025/述职评议表");
+    let ballots = out.join("述职评议表.docx");
+    let doc = docx_text(&unzip(&ballots)["word/document.xml"]);
+    let delegates = doc.matches("人大代表述职评议表").count() as u32;
+    assert!(delegates > 10, "{delegates} ballots");
+    let pdf_dir = dir.path().join("pdf");
+    to_pdf(&soffice, &[ballots], &pdf_dir, dir.path());
+    assert_eq!(
+        pdf_pages(&pdfinfo, &pdf_dir.join("述职评议表.pdf")),
+        delegates
+    );
 }

@@ -133,7 +133,16 @@ fn cell_text(c: &Data) -> String {
 fn xlsx_tsv(bytes: &[u8]) -> String {
     let mut wb = Xlsx::new(Cursor::new(bytes.to_vec())).expect("xlsx");
     let mut out = String::new();
-    for name in wb.sheet_names() {
+    let sheets: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .map(|m| (m.name.clone(), m.typ == calamine::SheetType::ChartSheet))
+        .collect();
+    for (name, chart) in sheets {
+        if chart {
+            out.push_str(&format!("## {name}（图表）\n"));
+            continue;
+        }
         let range = wb.worksheet_range(&name).expect("sheet");
         let rows: Vec<String> = range
             .rows()

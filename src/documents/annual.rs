@@ -13,6 +13,7 @@ use crate::domain::rules;
 use crate::domain::text::percent;
 use crate::render::docx::TableBlock;
 use crate::render::template;
+use crate::render::xlsx::{Cell, Table};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -250,6 +251,9 @@ pub fn full_meeting_name(given: &str, district: &str, term: &str) -> String {
 pub struct AnnualView {
     pub report: AnnualReport,
     pub tables: HashMap<String, TableBlock>,
+    /// The tables of `tables` that are also appendix sheets, with typed cells (the
+    /// Word tables are their text).
+    pub sheets: HashMap<String, Table>,
 }
 
 /// Builds the report's figures. `history` holds the term's records up to this year, for
@@ -306,22 +310,36 @@ pub fn build(
         dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
     };
-    let tables = HashMap::from([
+    let mut tables = HashMap::from([
         (
             "各代表小组履职情况".to_string(),
             group_table(all, &groups, &group_rows, &reported),
         ),
+        ("问题代表".to_string(), problems_table(&report.problems)),
+    ]);
+    let typed = HashMap::from([
         (
             "带头履职情况".to_string(),
-            lead_by_example_table(all, &reported),
+            (
+                lead_by_example_table(all, &reported),
+                vec![10, 5, 7, 7, 8, 5],
+            ),
         ),
         (
             "述职评议未达标小组".to_string(),
-            shortfall_table(&report.reports.shortfalls),
+            (shortfall_table(&report.reports.shortfalls), vec![]),
         ),
-        ("问题代表".to_string(), problems_table(&report.problems)),
     ]);
-    AnnualView { report, tables }
+    let mut sheets = HashMap::new();
+    for (key, (sheet, widths)) in typed {
+        tables.insert(key.clone(), sheet.to_block(&widths));
+        sheets.insert(key, sheet);
+    }
+    AnnualView {
+        report,
+        tables,
+        sheets,
+    }
 }
 
 /// The year being reported: its archive, records, the term's records so far, the rules.
@@ -763,32 +781,26 @@ fn group_table(
     t
 }
 
-/// R9: how the leaders, SC members and committee members compare with all delegates.
-fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) -> TableBlock {
+/// R9: how the leaders, SC members and committee members compare with all delegates;
+/// typed cells, so that its appendix sheet holds numbers.
+fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) -> Table {
     use Metric::*;
-    let mut t = TableBlock {
-        headers: [
+    let mut t = Table::new(
+        "带头履职",
+        &[
             "类别",
             "人数",
             "区人代会出席率",
             "人均领衔建议",
             "人均闭会期间活动",
             "述职人数",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows: Vec::new(),
-        widths: vec![10, 5, 7, 7, 8, 5],
-    };
+        ],
+    );
     let per = |x: u32, n: usize| {
         if n == 0 {
-            "—".to_string()
+            Cell::Text("—".into())
         } else {
-            format!(
-                "{:.1}",
-                crate::domain::text::round_half_away(f64::from(x) / n as f64, 1)
-            )
+            Cell::Dec1(f64::from(x) / n as f64)
         }
     };
     type Filter<'f> = &'f dyn Fn(&DelegateArchive) -> bool;
@@ -805,46 +817,55 @@ fn lead_by_example_table(all: &[&DelegateArchive], reported: &BTreeSet<&str>) ->
     for (label, f) in groups {
         let ds: Vec<&DelegateArchive> = all.iter().copied().filter(|d| f(d)).collect();
         t.rows.push(vec![
-            label.to_string(),
-            ds.len().to_string(),
-            percent(sum(&ds, CongressAttended), sum(&ds, CongressExpected)),
+            label.into(),
+            Cell::Int(ds.len() as i64),
+            share(sum(&ds, CongressAttended), sum(&ds, CongressExpected)),
             per(sum(&ds, SuggestionsLed), ds.len()),
             per(sum(&ds, RecessActivities), ds.len()),
-            ds.iter()
-                .filter(|d| reported.contains(d.delegate.id.as_str()))
-                .count()
-                .to_string(),
+            Cell::Int(
+                ds.iter()
+                    .filter(|d| reported.contains(d.delegate.id.as_str()))
+                    .count() as i64,
+            ),
         ]);
     }
     t
 }
 
-fn shortfall_table(s: &[GroupShortfall]) -> TableBlock {
-    TableBlock {
-        headers: [
+/// A share as a typed cell: a percentage, or "—" with nothing to divide by (as
+/// `text::percent` writes it).
+fn share(n: u32, of: u32) -> Cell {
+    if of == 0 {
+        Cell::Text("—".into())
+    } else {
+        Cell::Pct(f64::from(n) / f64::from(of))
+    }
+}
+
+fn shortfall_table(s: &[GroupShortfall]) -> Table {
+    let mut t = Table::new(
+        "述职未达标小组",
+        &[
             "代表小组",
             "代表数",
             "已述职",
             "应述职（不少于）",
             "尚需述职",
-        ]
+        ],
+    );
+    t.rows = s
         .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows: s
-            .iter()
-            .map(|g| {
-                vec![
-                    g.group.clone(),
-                    g.delegates.to_string(),
-                    g.reported.to_string(),
-                    g.required.to_string(),
-                    g.still_needed.to_string(),
-                ]
-            })
-            .collect(),
-        widths: vec![],
-    }
+        .map(|g| {
+            vec![
+                g.group.clone().into(),
+                g.delegates.into(),
+                g.reported.into(),
+                g.required.into(),
+                g.still_needed.into(),
+            ]
+        })
+        .collect();
+    t
 }
 
 fn problems_table(p: &Problems) -> TableBlock {
@@ -889,12 +910,7 @@ pub fn report(view: &AnnualView, archive: &Archive, groups: &[String]) -> Result
     )
 }
 
-pub fn appendix(
-    view: &AnnualView,
-    archive: &Archive,
-    groups: &[String],
-) -> Vec<crate::render::xlsx::Table> {
-    use crate::render::xlsx::Table;
+pub fn appendix(view: &AnnualView, archive: &Archive, groups: &[String]) -> Vec<Table> {
     let y = view.report.year;
     let mut out = vec![
         group_sheet(archive, groups, y),
@@ -905,8 +921,13 @@ pub fn appendix(
         ("述职未达标小组", "述职评议未达标小组"),
         ("需要关注的代表", "问题代表"),
     ] {
-        if let Some(tb) = view.tables.get(key) {
-            let mut t = Table::from_block(sheet, tb);
+        let typed = view.sheets.get(key).cloned().map(|t| Table {
+            sheet: sheet.to_string(),
+            ..t
+        });
+        if let Some(mut t) =
+            typed.or_else(|| view.tables.get(key).map(|tb| Table::from_block(sheet, tb)))
+        {
             t.title = Some(format!("{y}年度{key}"));
             out.push(t);
         }
@@ -915,8 +936,7 @@ pub fn appendix(
 }
 
 /// 附表 各代表小组: one row per group and a 合计 row, with two charts.
-fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> crate::render::xlsx::Table {
-    use crate::render::xlsx::{Cell, Table};
+fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> Table {
     use Metric::*;
     let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
     // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 only when some session went unrecorded.
@@ -1005,8 +1025,8 @@ fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> crate::render::x
     by_group
 }
 
-fn activity_kinds_sheet(a: &Activities, y: i32) -> crate::render::xlsx::Table {
-    use crate::render::xlsx::{ChartSpec, Table};
+fn activity_kinds_sheet(a: &Activities, y: i32) -> Table {
+    use crate::render::xlsx::ChartSpec;
     let mut kinds = Table::new("活动分类", &["活动类别", "人次"]);
     kinds.title = Some(format!("{y}年度闭会期间活动分类统计"));
     for (k, v) in [
@@ -1025,7 +1045,6 @@ fn activity_kinds_sheet(a: &Activities, y: i32) -> crate::render::xlsx::Table {
         category_col: 0,
         value_col: 1,
         rows: (0, 5),
-        anchor: (1, 3),
         percent: false,
     });
     kinds

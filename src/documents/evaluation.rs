@@ -6,7 +6,7 @@ use super::{DocumentView, Word};
 use crate::config::Config;
 use crate::domain::model::{Delegate, Records, Roster};
 use crate::domain::text::chinese_date;
-use crate::render::docx::{Block, Document, TableBlock};
+use crate::render::docx::{Block, Document, FormBlock, FormCell, SIZE_3, SIZE_SMALL_4};
 use crate::render::xlsx::{Cell, Dropdown, Table};
 use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
@@ -43,7 +43,14 @@ pub fn due<'a>(
         .collect()
 }
 
-/// The forms, one page each, as one printable document.
+/// Rows of the ballot's tables are at least this tall (room to write by hand).
+pub const ROW_MM: u32 = 12;
+/// The boxes to tick are this wide, as tall as their row: squares of 12 mm.
+pub const BOX_MM: u32 = 12;
+
+/// The forms, one A4 page each (a page break between delegates), as one printable
+/// document. A voter fills the form in with a pen: ruled cells without a header row,
+/// rows of 12 mm, and 12 mm boxes to tick.
 pub fn forms(
     delegates: &[&Delegate],
     meeting: Option<NaiveDate>,
@@ -51,6 +58,8 @@ pub fn forms(
     config: &Config,
     author: &str,
 ) -> Document {
+    use FormCell::{Choice, Label, Value};
+    const TICK: FormCell = FormCell::Box;
     let mut body = Vec::new();
     for (i, d) in delegates.iter().enumerate() {
         if i > 0 {
@@ -64,40 +73,68 @@ pub fn forms(
         let age = d
             .birth
             .map_or(String::new(), |b| format!("{}岁", age_on(b, age_date)));
-        body.push(Block::Table(TableBlock::new(
-            &["项目", "内容", "项目", "内容"],
+        let l = |s: &str| Label(s.to_string());
+        let form = |rows, widths_mm: &[u32], size| {
+            Block::Form(FormBlock {
+                rows,
+                widths_mm: widths_mm.to_vec(),
+                row_mm: ROW_MM,
+                size,
+            })
+        };
+        // Three tables of 156 mm, one ruled block: the fields, the work unit on a
+        // line of its own (it may be long), the form of the report.
+        body.push(form(
             vec![
-                vec!["代表姓名".into(), d.name.clone(), "年龄".into(), age],
+                vec![l("代表姓名"), Value(d.name.clone()), l("年龄"), Value(age)],
                 vec![
-                    "届别".into(),
-                    config.term_name(),
-                    "代表小组".into(),
-                    d.group.clone(),
+                    l("届别"),
+                    Value(config.term_name()),
+                    l("代表小组"),
+                    Value(d.group.clone()),
                 ],
                 vec![
-                    "工作单位及职务".into(),
-                    d.work_unit.clone(),
-                    "述职形式".into(),
-                    "□当面述职　□书面述职".into(),
-                ],
-                vec![
-                    "评议会议日期".into(),
-                    meeting.map_or("　　年　　月　　日".to_string(), chinese_date),
-                    "评议会议地点".into(),
-                    String::new(),
+                    l("评议会议日期"),
+                    Value(meeting.map_or("　　年　　月　　日".to_string(), chinese_date)),
+                    l("评议会议地点"),
+                    Value(String::new()),
                 ],
             ],
-            &[5, 9, 5, 9],
-        )));
+            &[34, 44, 34, 44],
+            SIZE_SMALL_4,
+        ));
+        body.push(form(
+            vec![vec![l("工作单位及职务"), Value(d.work_unit.clone())]],
+            &[34, 122],
+            SIZE_SMALL_4,
+        ));
+        body.push(form(
+            vec![vec![
+                l("述职形式"),
+                Choice("当面述职".into()),
+                TICK,
+                Choice("书面述职".into()),
+                TICK,
+            ]],
+            &[34, 49, BOX_MM, 49, BOX_MM],
+            SIZE_SMALL_4,
+        ));
         body.push(Block::Centered(String::new()));
         body.push(Block::Centered(
-            "评议结果（请在选定的一项内打“√”，只选一项）".into(),
+            "评议结果（请在选定一项右边的方框内打“√”，只选一项）".into(),
         ));
-        body.push(Block::Table(TableBlock::new(
-            &["满意", "基本满意", "不满意"],
-            vec![vec!["□".into(), "□".into(), "□".into()]],
-            &[1, 1, 1],
-        )));
+        body.push(form(
+            vec![vec![
+                Choice("满意".into()),
+                TICK,
+                Choice("基本满意".into()),
+                TICK,
+                Choice("不满意".into()),
+                TICK,
+            ]],
+            &[40, BOX_MM, 40, BOX_MM, 40, BOX_MM],
+            SIZE_3,
+        ));
         body.push(Block::Centered(String::new()));
         body.push(Block::Para(
             "说明：本表由选民代表填写，不记名。参加评议的选民代表不应少于20人。".into(),
@@ -173,6 +210,51 @@ pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The ballot is for a pen: no header row, every row at least 10 mm tall, boxes at
+    /// least 5 mm, and one page per delegate (a page break before each but the first).
+    #[test]
+    fn ballot_rows_and_boxes_are_big_enough_for_a_pen() {
+        use crate::render::docx::mm;
+        let config = Config::parse(
+            "[district]\nname = \"示范区\"\ncongress = \"示范区人民代表大会\"\nstanding_committee = \"示范区人大常委会\"\n[term]\nnumber = 6\nstart = 2022-01-06\nend = \"2026-12-31\"\n",
+        )
+        .expect("config");
+        let (a, b) = (Delegate::sample("D001"), Delegate::sample("D002"));
+        let day = NaiveDate::from_ymd_opt(2026, 5, 1).expect("d");
+        let doc = forms(&[&a, &b], Some(day), day, &config, "联络室");
+        let bytes = crate::render::docx::render(&doc).expect("renders");
+        let xml = crate::render::zip_parts(&bytes)
+            .into_iter()
+            .find(|(n, _)| n == "word/document.xml")
+            .map(|(_, x)| String::from_utf8_lossy(&x).into_owned())
+            .expect("document.xml");
+        assert!(!xml.contains("tblHeader"), "no header row");
+        let heights: Vec<i32> = xml
+            .split("<w:trHeight w:val=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(heights.len(), xml.matches("<w:tr>").count(), "every row");
+        assert!(heights.iter().all(|h| *h >= mm(10)), "{heights:?}");
+        // The boxes: empty cells of the result row, 12 mm wide in a row 12 mm tall.
+        let result_row = xml
+            .split("<w:tr>")
+            .find(|r| r.contains(">基本满意<"))
+            .expect("result row");
+        let widths: Vec<i32> = result_row
+            .split("<w:tcW w:w=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(widths.len(), 6);
+        for (i, w) in widths.iter().enumerate() {
+            let empty = i % 2 == 1;
+            assert!(!empty || (mm(5)..=mm(15)).contains(w), "box {i}: {w}");
+        }
+        assert_eq!(xml.matches("<w:pageBreakBefore />").count(), 1, "two pages");
+        assert_eq!(xml.matches("人大代表述职评议表").count(), 2);
+    }
 
     #[test]
     fn age_counts_full_years() {

@@ -78,8 +78,8 @@ impl DocumentView {
     }
 }
 
-/// Bar charts over a per-group sheet's first `groups` rows, one below the other under
-/// the table: (title, value column, whether the values are percentages).
+/// Bar charts over a per-group sheet's first `groups` rows, each on a chart sheet of its
+/// own: (title, value column, whether the values are percentages).
 pub(crate) fn group_bar_charts(
     t: &mut crate::render::xlsx::Table,
     groups: usize,
@@ -88,14 +88,13 @@ pub(crate) fn group_bar_charts(
     let Some(last) = (groups as u32).checked_sub(1) else {
         return;
     };
-    for ((title, value_col, percent), below) in charts.into_iter().zip([4, 24]) {
+    for (title, value_col, percent) in charts {
         t.charts.push(crate::render::xlsx::ChartSpec {
             title,
             pie: false,
             category_col: 0,
             value_col,
             rows: (0, last),
-            anchor: (groups as u32 + below, 0),
             percent,
         });
     }

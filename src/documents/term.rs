@@ -213,7 +213,7 @@ impl<'a> TermFacts<'a> {
 
 /// The columns of the re-nomination list; 未报 only when some delegate has one
 /// (应出席 = 出席 + 请假 + 缺席 + 未报).
-fn renomination_headers(unreported: bool) -> Vec<&'static str> {
+fn renomination_headers(unreported: &Unreported) -> Vec<&'static str> {
     let mut headers = vec![
         "代表小组",
         "姓名",
@@ -225,8 +225,16 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "请假",
         "未经批准缺席",
         "区人代会未报",
-        "常委会会议应出席/出席",
-        "专委会议应出席/出席",
+        "常委会会议应出席",
+        "常委会会议出席",
+        "常委会会议请假",
+        "常委会会议缺席",
+        "常委会会议未报",
+        "专委会议应出席",
+        "专委会议出席",
+        "专委会议请假",
+        "专委会议缺席",
+        "专委会议未报",
         "领衔建议",
         "附议建议",
         "闭会期间活动",
@@ -239,10 +247,34 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "建议类别",
         "理由",
     ];
-    if !unreported {
-        headers.retain(|h| *h != "区人代会未报");
+    for (shown, h) in [
+        (unreported.congress, "区人代会未报"),
+        (unreported.sc, "常委会会议未报"),
+        (unreported.committee, "专委会议未报"),
+    ] {
+        if !shown {
+            headers.retain(|x| *x != h);
+        }
     }
     headers
+}
+
+/// Which bodies' 未报 columns the list shows: those where some delegate has one.
+struct Unreported {
+    congress: bool,
+    sc: bool,
+    committee: bool,
+}
+
+impl Unreported {
+    fn of(archive: &Archive) -> Unreported {
+        let any = |m: Metric| archive.delegates.iter().any(|d| d.get(m) > 0);
+        Unreported {
+            congress: any(Metric::CongressUnreported),
+            sc: any(Metric::ScUnreported),
+            committee: any(Metric::CommitteeUnreported),
+        }
+    }
 }
 
 /// The service period as the list writes it, and whether it is the whole term.
@@ -276,11 +308,8 @@ fn renomination_list(
     let t = &config.thresholds;
     let facts = TermFacts::new(records, config);
     let scored = score::score_all(archive, rules_);
-    let unreported = archive
-        .delegates
-        .iter()
-        .any(|d| d.get(Metric::CongressUnreported) > 0);
-    let mut list = Table::new("继续提名建议名单", &renomination_headers(unreported));
+    let unreported = Unreported::of(archive);
+    let mut list = Table::new("继续提名建议名单", &renomination_headers(&unreported));
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
         config.term_name()
@@ -310,7 +339,7 @@ fn renomination_list(
         let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
         let reason = reasons.join("；");
-        let mut row = renomination_row(d, &served, unreported, &facts);
+        let mut row = renomination_row(d, &served, &unreported, &facts);
         row.extend([
             Cell::Num(s.total),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
@@ -365,38 +394,63 @@ fn renomination_list(
 fn renomination_row(
     d: &DelegateArchive,
     served: &str,
-    unreported: bool,
+    unreported: &Unreported,
     facts: &TermFacts,
 ) -> Vec<Cell> {
+    use Metric::*;
     let dl = &d.delegate;
-    let pair = |e: Metric, a: Metric| {
-        if d.get(e) == 0 {
-            "—".to_string()
-        } else {
-            format!("{}/{}", d.get(e), d.get(a))
-        }
-    };
     let mut row: Vec<Cell> = vec![
         dl.group.clone().into(),
         dl.name.clone().into(),
         dl.id.clone().into(),
         dl.status_label().to_string().into(),
         served.into(),
-        d.get(Metric::CongressExpected).into(),
-        d.get(Metric::CongressAttended).into(),
-        d.get(Metric::CongressLeave).into(),
-        d.get(Metric::CongressAbsent).into(),
     ];
-    if unreported {
-        row.push(d.get(Metric::CongressUnreported).into());
+    // Per body: 应出席, 出席, 请假, 缺席 and (when shown) 未报, as numbers; "—" for a
+    // delegate expected at none of the standing committee's or a committee's meetings.
+    for (figures, shown, member) in [
+        (
+            [
+                CongressExpected,
+                CongressAttended,
+                CongressLeave,
+                CongressAbsent,
+                CongressUnreported,
+            ],
+            unreported.congress,
+            true,
+        ),
+        (
+            [ScExpected, ScAttended, ScLeave, ScAbsent, ScUnreported],
+            unreported.sc,
+            d.get(ScExpected) > 0,
+        ),
+        (
+            [
+                CommitteeExpected,
+                CommitteeAttended,
+                CommitteeLeave,
+                CommitteeAbsent,
+                CommitteeUnreported,
+            ],
+            unreported.committee,
+            d.get(CommitteeExpected) > 0,
+        ),
+    ] {
+        let n = if shown { 5 } else { 4 };
+        row.extend(figures[..n].iter().map(|m| {
+            if member {
+                d.get(*m).into()
+            } else {
+                Cell::Text("—".into())
+            }
+        }));
     }
     row.extend([
-        pair(Metric::ScExpected, Metric::ScAttended).into(),
-        pair(Metric::CommitteeExpected, Metric::CommitteeAttended).into(),
-        d.get(Metric::SuggestionsLed).into(),
-        d.get(Metric::SuggestionsCosigned).into(),
-        d.get(Metric::RecessActivities).into(),
-        d.get(Metric::VoterContacts).into(),
+        d.get(SuggestionsLed).into(),
+        d.get(SuggestionsCosigned).into(),
+        d.get(RecessActivities).into(),
+        d.get(VoterContacts).into(),
         facts.reports_text(&dl.id).into(),
         facts.commendations(&dl.id).into(),
     ]);
@@ -439,6 +493,10 @@ fn exit_findings(
     let t = &config.thresholds;
     let name_of = |id: &str| archive.delegates.iter().find(|d| d.delegate.id == id);
     let mut ends = Vec::new();
+    let mut ends_sheet = Table::new(
+        "资格终止",
+        &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
+    );
     for (id, list) in absences {
         let Some(d) = name_of(id) else { continue };
         if rules::qualification_ends(list.len() as u32, t.unapproved_absence_limit) {
@@ -448,15 +506,29 @@ fn exit_findings(
                     format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
                 })
                 .collect();
-            ends.push(vec![
-                d.delegate.name.clone(),
-                d.delegate.group.clone(),
-                list.len().to_string(),
-                when.join("；"),
-            ]);
+            let row: Vec<Cell> = vec![
+                d.delegate.name.clone().into(),
+                d.delegate.group.clone().into(),
+                Cell::Int(list.len() as i64),
+                when.join("；").into(),
+            ];
+            ends.push(row.iter().map(Cell::text).collect());
+            ends_sheet.rows.push(row);
         }
     }
     let mut resign = Vec::new();
+    // The sheet has the votes in two number columns where the Word table writes 14/22.
+    let mut resign_sheet = Table::new(
+        "建议辞职",
+        &[
+            "姓名",
+            "代表小组",
+            "评议日期",
+            "不满意票",
+            "有效票",
+            "不满意率",
+        ],
+    );
     for r in records
         .reports
         .iter()
@@ -469,6 +541,17 @@ fn exit_findings(
                 chinese_date(r.date),
                 format!("{}/{}", r.dissatisfied, r.valid_votes()),
                 percent(r.dissatisfied, r.valid_votes()),
+            ]);
+            resign_sheet.rows.push(vec![
+                d.delegate.name.clone().into(),
+                d.delegate.group.clone().into(),
+                r.date.into(),
+                r.dissatisfied.into(),
+                r.valid_votes().into(),
+                match r.valid_votes() {
+                    0 => Cell::Text("—".into()),
+                    v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
+                },
             ]);
         }
     }
@@ -509,10 +592,12 @@ fn exit_findings(
             ),
         ),
     ];
-    let sheets = blocks
-        .iter()
-        .map(|(name, b)| Table::from_block(*name, b))
-        .collect();
+    // 代表变动 is all text (its dates as written in the report).
+    let sheets = vec![
+        ends_sheet,
+        resign_sheet,
+        Table::from_block(blocks[2].0, &blocks[2].1),
+    ];
     let tables = blocks
         .into_iter()
         .map(|(name, b)| (name.to_string(), b))
@@ -581,10 +666,13 @@ fn report_coverage_over_term(
             .into(),
         ]);
     }
+    // Two number columns a year (reported, required) and the years short at the end.
     let mut head = vec!["代表小组".to_string()];
     for y in years {
-        head.push(format!("{y}年 述职/应述职"));
+        head.push(format!("{y}年已述职"));
+        head.push(format!("{y}年应述职（不少于）"));
     }
+    head.push("未达到比例的年份".to_string());
     let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
     let mut yearly = Table::new("各小组逐年述职", &hs);
     yearly.title = Some(format!(
@@ -593,6 +681,7 @@ fn report_coverage_over_term(
     ));
     for g in &groups {
         let mut row: Vec<Cell> = vec![g.clone().into()];
+        let mut short = Vec::new();
         for y in years {
             let year_end = NaiveDate::from_ymd_opt(*y, 12, 31).unwrap_or(NaiveDate::MAX);
             let year_start = NaiveDate::from_ymd_opt(*y, 1, 1).unwrap_or(NaiveDate::MIN);
@@ -616,8 +705,12 @@ fn report_coverage_over_term(
                 .filter(|d| did.contains(d.delegate.id.as_str()))
                 .count() as u32;
             let c = rules::report_coverage(members.len() as u32, n, t.report_share_per_year);
-            row.push(format!("{}/{}{}", n, c.required, if c.met { "" } else { " 未达到" }).into());
+            row.extend([n.into(), c.required.into()]);
+            if !c.met {
+                short.push(format!("{y}年"));
+            }
         }
+        row.push(short.join("、").into());
         yearly.rows.push(row);
     }
     DocumentView::workbook("述职评议完成情况", vec![yearly, never])

@@ -10,6 +10,19 @@ pub fn validation_report(v: &Validation) -> DocumentView {
     DocumentView::workbook("校验报告", sheets(v))
 }
 
+/// The offending value as a cell: a number read from the input (a voter count of 18)
+/// is a number again, as long as writing it back gives the same text (an identifier
+/// typed as 0012 stays text).
+fn value_cell(v: &str) -> Cell {
+    match v.parse::<i64>() {
+        Ok(n) if n.to_string() == v => Cell::Int(n),
+        _ => match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && x.to_string() == v => Cell::Num(x),
+            _ => Cell::Text(v.to_string()),
+        },
+    }
+}
+
 fn sheets(v: &Validation) -> Vec<Table> {
     let mut findings = Table::new(
         "问题清单",
@@ -37,7 +50,7 @@ fn sheets(v: &Validation) -> Vec<Table> {
                 Cell::Empty
             },
             f.column.clone().into(),
-            f.value.clone().into(),
+            value_cell(&f.value),
             f.message.clone().into(),
             f.hint.clone().into(),
         ]);
@@ -82,4 +95,19 @@ fn sheets(v: &Validation) -> Vec<Table> {
         .notes
         .push("核对规则：读取行数 = 接受 + 合并重复 + 剔除。空行不计；“填表人”“合计”等说明行单独列出，不计入数据。".to_string());
     vec![findings, files]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_from_the_input_are_numbers_again() {
+        assert_eq!(value_cell("18"), Cell::Int(18));
+        assert_eq!(value_cell("-3"), Cell::Int(-3));
+        assert_eq!(value_cell("2.5"), Cell::Num(2.5));
+        for text in ["0012", "+5", "1e3", "NaN", "inf", "十八", "18人", ""] {
+            assert_eq!(value_cell(text), Cell::Text(text.into()), "{text}");
+        }
+    }
 }

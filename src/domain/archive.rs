@@ -229,6 +229,21 @@ pub struct DelegateArchive {
 }
 
 impl DelegateArchive {
+    /// A delegate's archive with these figures and zeros elsewhere (unit tests).
+    #[cfg(test)]
+    pub(crate) fn with_figures(delegate: Delegate, figures: &[(Metric, u32)]) -> DelegateArchive {
+        let values = Metric::ALL
+            .iter()
+            .map(|m| figures.iter().find(|(f, _)| f == m).map_or(0, |(_, v)| *v))
+            .collect();
+        let day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN);
+        DelegateArchive {
+            delegate,
+            served: (day, day),
+            values,
+        }
+    }
+
     /// Months served within the period (see `rules::months_served`).
     pub fn months_served(&self) -> f64 {
         crate::domain::rules::months_served(self.served.0, self.served.1)

@@ -80,7 +80,33 @@ pub enum Block {
     /// A bound volume's 目录: one row per part, in order; the renderer adds a 页码 column
     /// of PAGEREF fields to each part's first line (see `render_bound`).
     Contents(TableBlock),
+    /// A form filled in by pen (the 述职评议 ballot): no header row, tall rows, boxes.
+    Form(FormBlock),
     PageBreak,
+}
+
+/// A form's table: every row at least `row_mm` tall (room to write), columns
+/// `widths_mm` wide, no header row. Several forms in a row print as one ruled block.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FormBlock {
+    pub rows: Vec<Vec<FormCell>>,
+    pub widths_mm: Vec<u32>,
+    pub row_mm: u32,
+    /// Type size in half-points (小四 24, 三号 32).
+    pub size: usize,
+}
+
+/// One cell of a form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormCell {
+    /// What a field is (黑体, centred).
+    Label(String),
+    /// A field's printed value (仿宋, left; wraps and the row grows).
+    Value(String),
+    /// An option beside its box (仿宋, centred).
+    Choice(String),
+    /// An empty ruled cell to tick: its column's width by the row's height.
+    Box,
 }
 
 /// A table: header row, rows, and relative column widths.
@@ -555,6 +581,57 @@ impl Writer {
         self.section_ended = false;
     }
 
+    /// A form's table: no header row, every row `cantSplit` and at least `row_mm` tall.
+    fn form(&mut self, f: &FormBlock) {
+        self.flush_page_break();
+        let widths: Vec<usize> = f.widths_mm.iter().map(|w| mm(*w) as usize).collect();
+        // Line spacing 1.25 × the type size, exact: the text sits centred in the row.
+        let line = (f.size * 10 * 5 / 4) as i32;
+        let mut rows = Vec::new();
+        for r in &f.rows {
+            let cells = r
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| {
+                    let (text, font, align) = match c {
+                        FormCell::Label(t) => (t.as_str(), FONT_HEI, AlignmentType::Center),
+                        FormCell::Value(t) => (t.as_str(), FONT_BODY, AlignmentType::Left),
+                        FormCell::Choice(t) => (t.as_str(), FONT_BODY, AlignmentType::Center),
+                        FormCell::Box => ("", FONT_BODY, AlignmentType::Center),
+                    };
+                    let p = self
+                        .new_paragraph()
+                        .add_run(lines_run(&[text.to_string()], font, f.size))
+                        .align(align)
+                        .snap_to_grid(false)
+                        .line_spacing(
+                            LineSpacing::new()
+                                .line_rule(LineSpacingType::Exact)
+                                .line(line),
+                        );
+                    TableCell::new()
+                        .add_paragraph(p)
+                        .width(*w, WidthType::Dxa)
+                        .vertical_align(VAlignType::Center)
+                })
+                .collect();
+            rows.push(
+                TableRow::new(cells)
+                    .cant_split()
+                    .row_height(mm(f.row_mm) as f32)
+                    .height_rule(HeightRule::AtLeast),
+            );
+        }
+        let width = widths.iter().sum();
+        let table = DocxTable::new(rows)
+            .set_grid(widths)
+            .width(width, WidthType::Dxa)
+            .margins(TableCellMargins::new().margin(0, layout::CELL_MARGIN, 0, layout::CELL_MARGIN))
+            .align(docx_rs::TableAlignmentType::Center);
+        self.children.push(Child::Table(Box::new(table)));
+        self.section_ended = false;
+    }
+
     /// A title: each given line broken at word boundaries into a trapezoid or diamond.
     fn title(&mut self, text: &str) {
         for given in text.lines() {
@@ -607,6 +684,7 @@ impl Writer {
                 }
                 Block::Table(t) => self.table(t, keep, false, width),
                 Block::Contents(t) => self.table(t, keep, true, TEXT_WIDTH),
+                Block::Form(f) => self.form(f),
                 Block::PageBreak => self.page_break(),
             }
         }

@@ -8,7 +8,7 @@ pub mod xlsx;
 
 /// The parts of a zipped package (docx, xlsx), unpacked, in package order (tests).
 #[cfg(test)]
-fn zip_parts(package: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn zip_parts(package: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(package)).expect("zip");
     (0..zip.len())
         .map(|i| {

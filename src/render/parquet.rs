@@ -35,7 +35,7 @@ impl Values {
             (Values::Text(v), c) => match c {
                 Cell::Text(s) => v.append_value(s),
                 Cell::Int(x) => v.append_value(x.to_string()),
-                Cell::Num(x) | Cell::Pct(x) => v.append_value(x.to_string()),
+                Cell::Num(x) | Cell::Pct(x) | Cell::Dec1(x) => v.append_value(x.to_string()),
                 Cell::Date(d) => v.append_value(d.format("%Y-%m-%d").to_string()),
                 Cell::Empty => v.append_null(),
             },

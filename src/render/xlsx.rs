@@ -18,6 +18,8 @@ pub enum Cell {
     Date(NaiveDate),
     /// A share shown as a percentage with one decimal (0.917 → 91.7%).
     Pct(f64),
+    /// A figure shown with one decimal (a mean per delegate: 0.9, 1.0).
+    Dec1(f64),
     #[default]
     Empty,
 }
@@ -32,10 +34,18 @@ impl Cell {
             Cell::Num(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
             Cell::Num(v) => format!("{v}"),
             Cell::Date(d) => d.format("%Y年%-m月%-d日").to_string(),
-            Cell::Pct(v) => format!("{:.1}%", v * 100.0),
+            Cell::Pct(v) => crate::domain::text::rate(Some(*v)),
+            Cell::Dec1(v) => format!("{:.1}", crate::domain::text::round_half_away(*v, 1)),
             Cell::Empty => String::new(),
         }
     }
+}
+
+/// Rows of cells as printed text: the Word twin of a typed sheet.
+pub fn texts(rows: &[Vec<Cell>]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(Cell::text).collect())
+        .collect()
 }
 
 impl From<&str> for Cell {
@@ -72,7 +82,9 @@ pub enum Dropdown {
     Range(String),
 }
 
-/// A native chart drawn from two columns of a table's data rows.
+/// A native chart drawn from two columns of a table's data rows. It gets a chart sheet
+/// of its own, named by its title, right after its table's sheet: it prints alone on a
+/// landscape page, scaled to the page, without the table's headers.
 #[derive(Debug, Clone)]
 pub struct ChartSpec {
     pub title: String,
@@ -82,9 +94,7 @@ pub struct ChartSpec {
     pub value_col: u16,
     /// Data rows (0-based, inclusive) the chart covers: leaves a 合计 row out.
     pub rows: (u32, u32),
-    /// Top-left cell of the chart; a page break is set above it for printing.
-    pub anchor: (u32, u16),
-    /// The values are shares: the axis shows percentages.
+    /// The values are shares: the axis runs from 0 % to 100 %.
     pub percent: bool,
 }
 
@@ -116,6 +126,13 @@ impl Table {
 }
 
 impl Table {
+    /// The same table as a document table (its headers and its cells as printed text),
+    /// with these relative column widths.
+    pub fn to_block(&self, widths: &[u32]) -> crate::render::docx::TableBlock {
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        crate::render::docx::TableBlock::new(&headers, texts(&self.rows), widths)
+    }
+
     /// The same table as a document table, every cell as text.
     pub fn from_block(sheet: impl Into<String>, block: &crate::render::docx::TableBlock) -> Table {
         let headers: Vec<&str> = block.headers.iter().map(|h| h.as_str()).collect();
@@ -145,7 +162,7 @@ fn cell_width(c: &Cell) -> usize {
     match c {
         Cell::Text(s) => display_width(s),
         Cell::Int(i) => i.to_string().len(),
-        Cell::Num(_) | Cell::Pct(_) => 8,
+        Cell::Num(_) | Cell::Pct(_) | Cell::Dec1(_) => 8,
         Cell::Date(_) => 10,
         Cell::Empty => 0,
     }
@@ -250,17 +267,19 @@ struct Styles {
     text: Format,
     date: Format,
     pct: Format,
+    dec1: Format,
     title: Format,
     note: Format,
 }
 
 impl Styles {
-    fn all(&self) -> [&Format; 6] {
+    fn all(&self) -> [&Format; 7] {
         [
             &self.header,
             &self.text,
             &self.date,
             &self.pct,
+            &self.dec1,
             &self.title,
             &self.note,
         ]
@@ -282,6 +301,7 @@ impl Styles {
                 .set_background_color("#D9E1F2"),
             date: text.clone().set_num_format("yyyy-mm-dd"),
             pct: text.clone().set_num_format("0.0%"),
+            dec1: text.clone().set_num_format("0.0"),
             text,
             title: Format::new()
                 .set_font_name(font)
@@ -405,7 +425,11 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
     let per_sheet: Vec<Vec<String>> = sheets
         .iter()
         .map(|s| match s {
-            Sheet::Table(t) => vec![t.sheet.clone()],
+            // A table's sheet, then one chart sheet per chart.
+            Sheet::Table(t) => std::iter::once(&t.sheet)
+                .chain(t.charts.iter().map(|c| &c.title))
+                .cloned()
+                .collect(),
             Sheet::Listing(l) => listing_sheet_names(&l.sheet, l.len, part_rows),
         })
         .collect();
@@ -431,6 +455,13 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
                 let t = renamed.as_ref().unwrap_or(t);
                 let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &column_widths(t))?;
                 write_table(ws, t, &styles)?;
+                for (spec, name) in t.charts.iter().zip(named.iter().skip(1)) {
+                    let cs = wb.add_chartsheet();
+                    cs.set_name(name)
+                        .with_context(|| format!("工作表名「{name}」无效"))?;
+                    cs.set_paper_size(9); // A4; a chart sheet prints landscape, fit to page
+                    cs.insert_chart(0, 0, &chart(t, spec))?;
+                }
             }
             Sheet::Listing(l) => {
                 let widths = listing_widths(l);
@@ -479,15 +510,35 @@ fn add_sheet<'w>(
     };
     ws.set_name(name)
         .with_context(|| format!("工作表名「{name}」无效"))?;
-    ws.set_paper_size(9); // A4
-    if widths.len() > 8 {
-        ws.set_landscape();
-    }
-    ws.set_print_fit_to_pages(1, 0);
+    print_setup(ws, widths);
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
     Ok(ws)
+}
+
+/// Column-width units (characters of the default font) an A4 page holds across
+/// between the margins: portrait 184 mm, landscape 271 mm, at about 1.9 mm a unit.
+pub const PORTRAIT_UNITS: f64 = 95.0;
+
+/// Whether a sheet of these column widths is printed landscape: wider than a portrait
+/// page, so that fitting it to the page width would shrink the text too far.
+pub fn is_wide(widths: &[f64]) -> bool {
+    widths.iter().sum::<f64>() > PORTRAIT_UNITS
+}
+
+/// A4, landscape when wide, every column on one page across (as many pages down as
+/// needed), 12.7 mm side margins, centred, page numbers in the footer. The header row
+/// repeats on every page (set in `write_headers`).
+fn print_setup(ws: &mut Worksheet, widths: &[f64]) {
+    ws.set_paper_size(9); // A4
+    if is_wide(widths) {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer("&C第 &P 页，共 &N 页");
 }
 
 fn write_headers(ws: &mut Worksheet, r: u32, headers: &[String], styles: &Styles) -> Result<()> {
@@ -514,6 +565,7 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
         Cell::Int(i) => ws.write_number_with_format(r, c, *i as f64, &styles.text)?,
         Cell::Num(x) => ws.write_number_with_format(r, c, *x, &styles.text)?,
         Cell::Pct(x) => ws.write_number_with_format(r, c, *x, &styles.pct)?,
+        Cell::Dec1(x) => ws.write_number_with_format(r, c, *x, &styles.dec1)?,
         Cell::Date(d) => ws.write_datetime_with_format(r, c, &excel_date(*d)?, &styles.date)?,
         Cell::Empty => ws.write_blank(r, c, &styles.text)?,
     };
@@ -561,58 +613,42 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
     for (nr, n) in (r + 1..).zip(t.notes.iter()) {
         ws.write_string_with_format(nr, 0, &*cell_text(n), &styles.note)?;
     }
-    for spec in &t.charts {
-        let mut chart = Chart::new(if spec.pie {
-            ChartType::Pie
-        } else {
-            ChartType::Column
-        });
-        let first = header_row + 1 + spec.rows.0;
-        let last = header_row + 1 + spec.rows.1;
-        chart
-            .add_series()
-            .set_categories((
-                t.sheet.as_str(),
-                first,
-                spec.category_col,
-                last,
-                spec.category_col,
-            ))
-            .set_values((
-                t.sheet.as_str(),
-                first,
-                spec.value_col,
-                last,
-                spec.value_col,
-            ))
-            .set_name(
-                t.headers
-                    .get(spec.value_col as usize)
-                    .map_or("", |h| h.as_str()),
-            );
-        chart.title().set_name(&spec.title);
-        if !spec.pie {
-            chart.legend().set_hidden();
-        }
-        if spec.percent {
-            chart.y_axis().set_num_format("0%");
-        }
-        chart.set_width(720).set_height(360);
-        ws.insert_chart(spec.anchor.0, spec.anchor.1, &chart)?;
-    }
-    let breaks: Vec<u32> = t
-        .charts
-        .iter()
-        .map(|c| c.anchor.0)
-        .filter(|r| *r > header_row + 1)
-        .collect();
-    if !breaks.is_empty() {
-        ws.set_page_breaks(&breaks)?;
-    }
     if t.hidden {
         ws.set_hidden(true);
     }
     Ok(())
+}
+
+/// A table's chart, drawn from its data rows: a column chart's value axis starts at 0,
+/// and a share's runs to 100 %, so that bars compare as they are.
+fn chart(t: &Table, spec: &ChartSpec) -> Chart {
+    let header_row = u32::from(t.title.is_some());
+    let mut chart = Chart::new(if spec.pie {
+        ChartType::Pie
+    } else {
+        ChartType::Column
+    });
+    let first = header_row + 1 + spec.rows.0;
+    let last = header_row + 1 + spec.rows.1;
+    let sheet = t.sheet.as_str();
+    chart
+        .add_series()
+        .set_categories((sheet, first, spec.category_col, last, spec.category_col))
+        .set_values((sheet, first, spec.value_col, last, spec.value_col))
+        .set_name(
+            t.headers
+                .get(spec.value_col as usize)
+                .map_or("", |h| h.as_str()),
+        );
+    chart.title().set_name(&spec.title);
+    if !spec.pie {
+        chart.legend().set_hidden();
+        chart.y_axis().set_min(0);
+        if spec.percent {
+            chart.y_axis().set_max(1).set_num_format("0%");
+        }
+    }
+    chart
 }
 
 /// The sheet names of a listing of `len` rows: one per `part_rows` rows.
@@ -807,6 +843,130 @@ mod tests {
                 "row {i}"
             );
         }
+    }
+
+    /// The parts of a workbook as text, by name.
+    fn xml_parts(bytes: &[u8]) -> std::collections::BTreeMap<String, String> {
+        crate::render::zip_parts(bytes)
+            .into_iter()
+            .map(|(n, x)| (n, String::from_utf8_lossy(&x).into_owned()))
+            .collect()
+    }
+
+    /// The `<c …>` element of cell `r` in a sheet's XML.
+    fn cell_xml<'x>(sheet: &'x str, r: &str) -> &'x str {
+        let start = sheet
+            .find(&format!("<c r=\"{r}\""))
+            .unwrap_or_else(|| panic!("cell {r}"));
+        let rest = &sheet[start..];
+        let end = rest.find("</c>").map_or(rest.len(), |e| e + 4);
+        let end = rest.find("/>").filter(|e| *e < end).map_or(end, |e| e + 2);
+        &rest[..end]
+    }
+
+    fn group_table() -> Table {
+        let mut t = Table::new("各组", &["代表小组", "人次", "出席率", "人均建议"]);
+        t.title = Some("各组情况".into());
+        t.rows = vec![
+            vec![
+                "甲".into(),
+                12u32.into(),
+                Cell::Pct(0.875),
+                Cell::Dec1(1.25),
+            ],
+            vec!["乙".into(), 3u32.into(), Cell::Pct(1.0), Cell::Dec1(0.5)],
+        ];
+        for (title, col, percent) in [("各组出席率", 2, true), ("各组人次", 1, false)] {
+            t.charts.push(ChartSpec {
+                title: title.into(),
+                pie: false,
+                category_col: 0,
+                value_col: col,
+                rows: (0, 1),
+                percent,
+            });
+        }
+        t
+    }
+
+    /// A share's axis runs 0–100 %, a count's starts at 0; each chart is a chart sheet
+    /// of its own after its table, which carries no drawing.
+    #[test]
+    fn charts_get_their_own_sheets_and_honest_axes() {
+        let bytes = workbook(&[group_table()], "x").expect("writes");
+        let parts = xml_parts(&bytes);
+        let rate = &parts["xl/charts/chart1.xml"];
+        assert!(rate.contains("<c:max val=\"1\"/>"), "{rate}");
+        assert!(rate.contains("<c:min val=\"0\"/>"), "{rate}");
+        assert!(rate.contains("formatCode=\"0%\""), "{rate}");
+        assert!(rate.contains("$C$3:$C$4"), "{rate}");
+        let count = &parts["xl/charts/chart2.xml"];
+        assert!(count.contains("<c:min val=\"0\"/>"), "{count}");
+        assert!(!count.contains("<c:max "), "{count}");
+        assert!(parts.contains_key("xl/chartsheets/sheet1.xml"));
+        assert!(parts.contains_key("xl/chartsheets/sheet2.xml"));
+        let book = &parts["xl/workbook.xml"];
+        for n in ["各组", "各组出席率", "各组人次"] {
+            assert!(book.contains(&format!("name=\"{n}\"")), "{book}");
+        }
+        assert!(book.find("name=\"各组\"") < book.find("name=\"各组出席率\""));
+        assert!(book.find("name=\"各组出席率\"") < book.find("name=\"各组人次\""));
+        let data = &parts["xl/worksheets/sheet1.xml"];
+        assert!(!data.contains("<drawing"), "no chart on the data sheet");
+        assert!(!data.contains("<rowBreaks"), "no page breaks for charts");
+    }
+
+    /// Counts, shares and means are numbers (no `t="s"`, `t="str"` or `t="inlineStr"`)
+    /// with their number formats; text stays text.
+    #[test]
+    fn figures_are_number_cells() {
+        let t = group_table();
+        let parts = xml_parts(&workbook(&[t], "x").expect("writes"));
+        let sheet = &parts["xl/worksheets/sheet1.xml"];
+        for r in ["B3", "C3", "D3", "B4", "C4", "D4"] {
+            let c = cell_xml(sheet, r);
+            assert!(!c.contains(" t=\"") || c.contains(" t=\"n\""), "{r}: {c}");
+            assert!(c.contains("<v>"), "{r}: {c}");
+        }
+        assert!(cell_xml(sheet, "A3").contains("t=\"s\""), "text stays text");
+        assert!(cell_xml(sheet, "C3").contains("<v>0.875</v>"));
+        let styles = &parts["xl/styles.xml"];
+        assert!(styles.contains("formatCode=\"0.0%\""), "{styles}");
+        assert!(styles.contains("formatCode=\"0.0\""), "{styles}");
+        assert_eq!(Cell::Pct(0.875).text(), "87.5%");
+        assert_eq!(
+            Cell::Pct(0.0625).text(),
+            "6.3%",
+            "half away from zero, as text::rate"
+        );
+        assert_eq!(Cell::Dec1(1.0).text(), "1.0");
+        assert_eq!(Cell::Dec1(0.25).text(), "0.3");
+    }
+
+    /// Wide sheets print landscape; every sheet fits its columns to the page width with
+    /// the header row repeated, centred, with page numbers.
+    #[test]
+    fn wide_sheets_print_landscape_fit_to_width() {
+        assert!(!is_wide(&[20.0, 30.0, 40.0]));
+        assert!(is_wide(&[20.0; 6]));
+        let narrow = group_table();
+        let mut wide = Table::new("宽表", &["代表编号"; 12]);
+        wide.rows.push(vec!["D001".into(); 12]);
+        wide.headers = (0..12).map(|i| format!("很长很长的表头第{i}列")).collect();
+        assert!(is_wide(&column_widths(&wide)));
+        let parts = xml_parts(&workbook(&[narrow, wide], "x").expect("writes"));
+        let narrow = &parts["xl/worksheets/sheet1.xml"];
+        let wide = &parts["xl/worksheets/sheet2.xml"];
+        for s in [narrow, wide] {
+            assert!(s.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{s}");
+            assert!(s.contains("fitToHeight=\"0\""), "{s}");
+            assert!(s.contains("horizontalCentered=\"1\""), "{s}");
+            assert!(s.contains("<pageMargins left=\"0.5\" right=\"0.5\""), "{s}");
+            assert!(s.contains("第 &amp;P 页"), "{s}");
+        }
+        assert!(!narrow.contains("orientation=\"landscape\""));
+        assert!(wide.contains("orientation=\"landscape\""));
+        assert!(parts["xl/workbook.xml"].contains("_xlnm.Print_Titles"));
     }
 
     #[test]
