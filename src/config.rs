@@ -26,6 +26,76 @@ pub struct Config {
     /// How the marks of a sign-in register read.
     #[serde(default)]
     pub legend: crate::domain::session::Legend,
+    /// How suggestions are handled: the reply deadline and what A–D mean here.
+    #[serde(default)]
+    pub suggestions: SuggestionRules,
+}
+
+/// `[suggestions]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SuggestionRules {
+    /// Months from 交办 within which a reply is on time (办复时限), three by law.
+    pub reply_months: u32,
+    /// What 办理结果 A–D mean in this district.
+    pub legend: ResultLegend,
+}
+
+impl Default for SuggestionRules {
+    fn default() -> Self {
+        SuggestionRules {
+            reply_months: 3,
+            legend: ResultLegend::default(),
+        }
+    }
+}
+
+/// `[suggestions.legend]`: the wording of each grade, printed as a note wherever A–D are used.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResultLegend {
+    #[serde(rename = "A")]
+    pub a: String,
+    #[serde(rename = "B")]
+    pub b: String,
+    #[serde(rename = "C")]
+    pub c: String,
+    #[serde(rename = "D")]
+    pub d: String,
+}
+
+impl Default for ResultLegend {
+    fn default() -> Self {
+        use crate::domain::model::HandlingResult as H;
+        ResultLegend {
+            a: H::Solved.label().into(),
+            b: H::InProgress.label().into(),
+            c: H::Deferred.label().into(),
+            d: H::ForReference.label().into(),
+        }
+    }
+}
+
+impl ResultLegend {
+    /// What a grade means here.
+    pub fn label(&self, r: crate::domain::model::HandlingResult) -> &str {
+        use crate::domain::model::HandlingResult as H;
+        match r {
+            H::Solved => &self.a,
+            H::InProgress => &self.b,
+            H::Deferred => &self.c,
+            H::ForReference => &self.d,
+        }
+    }
+
+    /// The note printed under anything graded A–D: 注：A类指…；B类指…
+    pub fn note(&self) -> String {
+        let parts: Vec<String> = crate::domain::model::HandlingResult::ALL
+            .iter()
+            .map(|r| format!("{}类指{}", r.code(), self.label(*r)))
+            .collect();
+        format!("注：办理结果分类——{}。", parts.join("；"))
+    }
 }
 
 /// Names that appear in documents.
@@ -200,6 +270,16 @@ impl Config {
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
         }
+        if !(1..=24).contains(&self.suggestions.reply_months) {
+            bail!(
+                "suggestions.reply_months 应为 1 到 24 之间的月数（法定为 3），实际为 {}",
+                self.suggestions.reply_months
+            );
+        }
+        let l = &self.suggestions.legend;
+        if [&l.a, &l.b, &l.c, &l.d].iter().any(|x| x.trim().is_empty()) {
+            bail!("[suggestions.legend] 中 A、B、C、D 的含义不能为空");
+        }
         crate::domain::session::check_sessions(&self.sessions).map_err(anyhow::Error::msg)?;
         self.legend.check().map_err(anyhow::Error::msg)?;
         Ok(())
@@ -358,6 +438,27 @@ end = "2026-12-31"
         assert!(format!("{:#}", Config::parse(&bad).expect_err("twice")).contains("既表示"));
         let bad = format!("{MINIMAL}\n[legend]\npresent = [\"√\"]\n");
         assert!(Config::parse(&bad).is_err(), "unknown keys refused");
+    }
+
+    #[test]
+    fn suggestion_rules_default_and_override() {
+        let c = Config::parse(MINIMAL).expect("parses");
+        assert_eq!(c.suggestions.reply_months, 3);
+        assert_eq!(
+            c.suggestions.legend.label(crate::domain::model::HandlingResult::Solved),
+            "已解决或基本解决"
+        );
+        let text = format!(
+            "{MINIMAL}\n[suggestions]\nreply_months = 2\n[suggestions.legend]\nA = \"已解决\"\n"
+        );
+        let c = Config::parse(&text).expect("parses");
+        assert_eq!(c.suggestions.reply_months, 2);
+        let note = c.suggestions.legend.note();
+        assert!(note.contains("A类指已解决；B类指正在解决或列入计划"), "{note}");
+        let bad = format!("{MINIMAL}\n[suggestions]\nreply_months = 0\n");
+        assert!(format!("{:#}", Config::parse(&bad).expect_err("0")).contains("reply_months"));
+        let bad = format!("{MINIMAL}\n[suggestions.legend]\nE = \"x\"\n");
+        assert!(Config::parse(&bad).is_err(), "only A–D");
     }
 
     #[test]

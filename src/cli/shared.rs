@@ -108,6 +108,7 @@ pub fn summary_files(
         &data.records,
         &data.roster,
         &data.config.district.name,
+        &data.config.suggestions.legend,
     );
     let title = format!(
         "{}人大代表{}履职档案汇总",

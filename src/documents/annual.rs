@@ -68,6 +68,8 @@ pub struct Suggestions {
     pub dissatisfied: Part,
     /// 满意及基本满意率 among rated replies.
     pub satisfied_or_basically_pct: String,
+    /// Issue #19: 议案 apart, by subject, 重点督办, 按期办复率, 解决率, the A–D legend.
+    pub handling: super::handling::Handling,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -166,6 +168,8 @@ pub struct AnnualReport {
     pub training_delegates: Part,
     pub suggestions: Suggestions,
     pub activities: Activities,
+    /// 联系群众 at the 家站 (issue #19).
+    pub contacts: super::contact::Contacts,
     pub reports: ReportsToVoters,
     pub problems: Problems,
     /// The thresholds used, as printed: 20%, 20, 2, 50%.
@@ -254,6 +258,7 @@ pub fn build(
         training_delegates: part(y.count_if(|d| d.get(TrainingAttended) > 0), n),
         suggestions: y.suggestions(),
         activities: y.activities(),
+        contacts: super::contact::contacts(records, p, n),
         problems: y.problems(unreported),
         reports,
         report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
@@ -262,7 +267,7 @@ pub fn build(
         dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
     };
-    let tables = HashMap::from([
+    let mut tables = HashMap::from([
         (
             "各代表小组履职情况".to_string(),
             group_table(all, &groups, &group_rows, &reported),
@@ -277,6 +282,15 @@ pub fn build(
         ),
         ("问题代表".to_string(), problems_table(&report.problems)),
     ]);
+    tables.insert(
+        "各家站联系群众情况".to_string(),
+        super::contact::station_table(records, p),
+    );
+    if let Some(t) =
+        super::handling::category_table(&report.suggestions.handling, report.suggestions.total)
+    {
+        tables.insert("代表建议按类别".to_string(), t);
+    }
     AnnualView { report, tables }
 }
 
@@ -412,12 +426,21 @@ impl<'a> Year<'a> {
         let in_year = |d: chrono::NaiveDate| p.contains(d);
         let n = all.len() as u32;
         let count_if = |f: &dyn Fn(&&DelegateArchive) -> bool| self.count_if(|d| f(&d));
-        let sugg: Vec<_> = records
+        let items: Vec<_> = records
             .suggestions
             .iter()
             .filter(|s| in_year(s.date))
             .collect();
-        let total = sugg.len() as u32;
+        let handling =
+            super::handling::handling(&items, &self.config.suggestions, self.p.end);
+        // A 议案 is not graded or rated with the suggestions (issue #19).
+        let sugg: Vec<_> = items
+            .iter()
+            .copied()
+            .filter(|s| s.nature != Some(crate::domain::model::SuggestionNature::Motion))
+            .collect();
+        let total = items.len() as u32;
+        let graded = sugg.len() as u32;
         let by_result =
             |r: HandlingResult| sugg.iter().filter(|s| s.result == Some(r)).count() as u32;
         let by_sat =
@@ -425,20 +448,20 @@ impl<'a> Year<'a> {
         let rated = sugg.iter().filter(|s| s.satisfaction.is_some()).count() as u32;
         Suggestions {
             total,
-            session: sugg
+            session: items
                 .iter()
                 .filter(|s| s.period == Some(SuggestionPeriod::Session))
                 .count() as u32,
-            recess: sugg
+            recess: items
                 .iter()
                 .filter(|s| s.period == Some(SuggestionPeriod::Recess))
                 .count() as u32,
             lead_delegates: part(count_if(&|d| d.get(SuggestionsLed) > 0), n),
             cosignatures: sum(all, SuggestionsCosigned),
-            result_a: part(by_result(HandlingResult::Solved), total),
-            result_b: part(by_result(HandlingResult::InProgress), total),
-            result_c: part(by_result(HandlingResult::Deferred), total),
-            result_d: part(by_result(HandlingResult::ForReference), total),
+            result_a: part(by_result(HandlingResult::Solved), graded),
+            result_b: part(by_result(HandlingResult::InProgress), graded),
+            result_c: part(by_result(HandlingResult::Deferred), graded),
+            result_d: part(by_result(HandlingResult::ForReference), graded),
             pending: sugg.iter().filter(|s| s.result.is_none()).count() as u32,
             rated,
             satisfied: part(by_sat(Satisfaction::Satisfied), rated),
@@ -448,6 +471,7 @@ impl<'a> Year<'a> {
                 by_sat(Satisfaction::Satisfied) + by_sat(Satisfaction::Basically),
                 rated,
             ),
+            handling,
         }
     }
 
@@ -859,6 +883,8 @@ pub fn appendix(
         ("带头履职", "带头履职情况"),
         ("述职未达标小组", "述职评议未达标小组"),
         ("需要关注的代表", "问题代表"),
+        ("建议分类", "代表建议按类别"),
+        ("家站联系群众", "各家站联系群众情况"),
     ] {
         if let Some(tb) = view.tables.get(key) {
             let mut t = Table::from_block(sheet, tb);

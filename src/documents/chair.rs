@@ -787,7 +787,7 @@ pub fn outstanding_suggestions(
             leads.clone().into(),
             co.into(),
             s.handler.clone().into(),
-            "A 已解决或基本解决".into(),
+            format!("A {}", config.suggestions.legend.a).into(),
             s.satisfaction.map_or("", |x| x.label()).into(),
             s.date.into(),
         ]);
@@ -799,8 +799,10 @@ pub fn outstanding_suggestions(
         ]);
     }
     list.notes.push(format!(
-        "本名单为草案。依据：本年度办理结果为A类（已解决或基本解决）且代表评价为满意或基本满意的建议共{pool}件，按代表满意、附议人数多者优先，列出前{max}件，供代表联络室会同承办单位研究。"
+        "本名单为草案。依据：本年度办理结果为A类（{}）且代表评价为满意或基本满意的建议共{pool}件，按代表满意、附议人数多者优先，列出前{max}件，供代表联络室会同承办单位研究。",
+        config.suggestions.legend.a
     ));
+    list.notes.push(config.suggestions.legend.note());
     let mut tables = HashMap::new();
     tables.insert(
         "名单".to_string(),
@@ -819,6 +821,7 @@ pub fn outstanding_suggestions(
         "pool": pool,
         "total": cands.len(),
         "max": max,
+        "legend": super::handling::Legend::of(&config.suggestions),
     });
     DocumentView::worded(template::OUTSTANDING_SUGGESTIONS, vars, tables)
         .with_sheets(vec![list], None)

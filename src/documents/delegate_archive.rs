@@ -22,6 +22,7 @@ pub struct ByDelegate<'a> {
     >,
     reports: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::ReportToVoters>>,
     commendations: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Commendation>>,
+    contacts: std::collections::HashMap<&'a str, Vec<&'a crate::domain::contact::Contact>>,
 }
 
 impl<'a> ByDelegate<'a> {
@@ -56,6 +57,11 @@ impl<'a> ByDelegate<'a> {
                 .or_default()
                 .push(x);
         }
+        for x in &r.contacts {
+            for d in &x.delegates {
+                b.contacts.entry(d.as_str()).or_default().push(x);
+            }
+        }
         b
     }
 }
@@ -83,6 +89,7 @@ pub fn delegate_archive(
         "is_sc": d.roles.standing_committee,
         "committee": d.committee,
         "m": m,
+        "result_legend": config.suggestions.legend.note(),
     });
     let mut tables = HashMap::new();
     tables.insert("基本信息".to_string(), basic_information(d, config));
@@ -91,6 +98,7 @@ pub fn delegate_archive(
     tables.insert("代表建议".to_string(), suggestion_table(by, id, period));
     tables.insert("述职评议".to_string(), report_table(by, id, period));
     tables.insert("通报表彰".to_string(), commendation_table(by, id, period));
+    tables.insert("联系群众".to_string(), contact_table(by, id, period));
     DocumentView::worded(template::DELEGATE_ARCHIVE, vars, tables)
 }
 
@@ -274,5 +282,30 @@ fn commendation_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock 
             })
             .collect(),
         &[4, 8, 10],
+    )
+}
+
+/// 联系群众 (issue #19): the receptions at a 家站 the delegate took part in.
+fn contact_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
+    let mut rows: Vec<&crate::domain::contact::Contact> = by
+        .contacts
+        .get(id)
+        .map(|v| v.iter().copied().filter(|c| period.contains(c.date)).collect())
+        .unwrap_or_default();
+    rows.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
+    TableBlock::new(
+        &["日期", "家站/联络站", "接待群众", "意见建议", "办理方式"],
+        rows.iter()
+            .map(|c| {
+                vec![
+                    chinese_date(c.date),
+                    c.station.clone(),
+                    format!("{}人", c.people),
+                    format!("{}条", c.opinions),
+                    c.handling.map_or("", |h| h.label()).to_string(),
+                ]
+            })
+            .collect(),
+        &[8, 10, 4, 4, 6],
     )
 }

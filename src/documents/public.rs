@@ -72,7 +72,12 @@ fn page(title: &str, sub: &str, nav: &str, body: &str, footer: &str) -> String {
 
 /// The static site: (relative path, content). An index of groups, an index per group,
 /// a page per delegate. File names carry no personal data.
-pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, String)> {
+pub fn site(
+    a: &Archive,
+    fields: &[&str],
+    config: &Config,
+    district: &super::public_figures::PublicFigures,
+) -> Vec<(String, String)> {
     let frame = Frame {
         sub: format!("{}　{}", config.term_name(), a.period.label),
         footer: format!(
@@ -96,7 +101,11 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
     let title = format!("{}人大代表履职档案（公开版）", config.district.name);
     let mut out = vec![(
         "index.html".to_string(),
-        frame.page(&title, "", &site_index(&groups)),
+        frame.page(
+            &title,
+            "",
+            &(site_index(&groups) + &super::public_figures::html(district, esc)),
+        ),
     )];
     for (gi, (g, members)) in groups.iter().enumerate() {
         let dir = format!("g{:02}", gi + 1);

@@ -2,7 +2,9 @@
 //! and scores. Pure: no paths, no files, no render types.
 
 pub mod archive;
+pub mod contact;
 pub mod findings;
+pub mod handling;
 pub mod model;
 pub mod rules;
 pub mod score;
