@@ -29,6 +29,31 @@ pub struct Config {
     /// How suggestions are handled: the reply deadline and what A–D mean here.
     #[serde(default)]
     pub suggestions: SuggestionRules,
+    /// The 述职评议 rating scale and its verdict thresholds.
+    #[serde(default)]
+    pub rating: RatingRules,
+}
+
+/// `[rating]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RatingRules {
+    /// "满意" (满意／基本满意／不满意) or "称职" (称职／基本称职／不称职).
+    pub scale: crate::domain::rating::Scale,
+    /// 称职 share of valid votes at or above which the verdict is 称职.
+    pub competent_min: f64,
+    /// 称职 share at or above which the verdict is 基本称职; below it, 不称职.
+    pub basically_competent_min: f64,
+}
+
+impl Default for RatingRules {
+    fn default() -> Self {
+        RatingRules {
+            scale: crate::domain::rating::Scale::Satisfaction,
+            competent_min: 0.8,
+            basically_competent_min: 0.5,
+        }
+    }
 }
 
 /// `[suggestions]` in lvzhi.toml (issue #19).
@@ -269,6 +294,15 @@ impl Config {
         }
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
+        }
+        let r = &self.rating;
+        if !(0.0..=1.0).contains(&r.competent_min)
+            || !(0.0..=1.0).contains(&r.basically_competent_min)
+            || r.basically_competent_min > r.competent_min
+        {
+            bail!(
+                "[rating] 的 competent_min 和 basically_competent_min 应在 0 到 1 之间，且前者不小于后者（默认 0.8 和 0.5）"
+            );
         }
         if !(1..=24).contains(&self.suggestions.reply_months) {
             bail!(

@@ -153,6 +153,44 @@ fn register_sheet(
     Some(t)
 }
 
+/// The 述职评议 sheet and its instruction in the configured scale's words (issue #19).
+fn rating_words(tables: &mut [Table], config: &crate::config::Config) {
+    let grades = config.rating.grades();
+    let words = |s: &str| {
+        ["满意", "基本满意", "不满意"]
+            .iter()
+            .zip(grades)
+            .fold(s.to_string(), |acc, (from, to)| {
+                if acc == *from {
+                    to.to_string()
+                } else {
+                    acc
+                }
+            })
+    };
+    for t in tables.iter_mut() {
+        if t.sheet == header::REPORT_TO_VOTERS.name {
+            t.headers = t.headers.iter().map(|h| words(h)).collect();
+        }
+        if t.sheet == "填表说明" {
+            for row in t.rows.iter_mut() {
+                for c in row.iter_mut() {
+                    if let xlsx::Cell::Text(s) = c {
+                        if s.starts_with("述职评议：") || s.starts_with("【述职评议】") {
+                            *s = s
+                                .replace("不满意", "\u{2}")
+                                .replace("基本满意", "\u{1}")
+                                .replace("满意", grades[0])
+                                .replace('\u{1}', grades[1])
+                                .replace('\u{2}', grades[2]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// How the 联系群众 sheet is filled (issue #19).
 const CONTACT_GUIDE: &str = "联系群众：代表在代表之家、代表联络站接待群众，每次接待填一行；几名代表一起接待的，代表一栏填全部姓名，用顿号（、）分隔；接待群众人数和收集意见建议条数没有请填 0；办理方式从下拉列表选择（当场答复、转交办理、形成代表建议），同一次接待的意见建议办理方式不同的，可按办理方式分几行填写，接待群众人数只填在第一行、其余行填 0。";
 
@@ -216,6 +254,7 @@ pub fn run(a: &FormsArgs) -> Result<String> {
                 .iter()
                 .map(|s| record_sheet(s, unit, year, &names_range)),
         );
+        rating_words(&mut tables, config);
         tables.extend(register_sheet(config, *kind, unit, year, &people));
         tables.push(name_list(&people, &all_names));
         stage.write(

@@ -178,6 +178,11 @@ pub struct AnnualReport {
     pub absence_limit: u32,
     pub dissatisfied_limit: String,
     pub low_activity_limit: u32,
+    /// The rating scale's grades (满意, 基本满意, 不满意 or the 称职 words), its rates'
+    /// names, and R8's finding on it (不满意率超过50% / 评议结论为不称职…) (issue #19).
+    pub grades: [String; 3],
+    pub rate_labels: [String; 3],
+    pub rating_finding: String,
 }
 
 fn person(d: &DelegateArchive, detail: String) -> Person {
@@ -266,6 +271,9 @@ pub fn build(
         absence_limit: t.unapproved_absence_limit,
         dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
+        grades: config.rating.grades().map(String::from),
+        rate_labels: config.rating.rate_labels(),
+        rating_finding: config.rating.finding(t.dissatisfied_share_limit),
     };
     let mut tables = HashMap::from([
         (
@@ -626,18 +634,10 @@ impl<'a> Year<'a> {
                 .collect(),
             dissatisfied: reps
                 .iter()
-                .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+                .filter(|r| self.config.rating.flags(r, t.dissatisfied_share_limit))
                 .filter_map(|r| {
                     let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
-                    Some(person(
-                        d,
-                        format!(
-                            "不满意率{}，不满意{}票，有效票{}票",
-                            percent(r.dissatisfied, r.valid_votes()),
-                            r.dissatisfied,
-                            r.valid_votes()
-                        ),
-                    ))
+                    Some(person(d, self.config.rating.finding_detail(r)))
                 })
                 .collect(),
             low_activity: serving_at_end
@@ -830,7 +830,7 @@ fn problems_table(p: &Problems) -> TableBlock {
     let mut rows = Vec::new();
     for (kind, list) in [
         ("资格终止情形（R8）", &p.qualification_ends),
-        ("不满意率超过规定", &p.dissatisfied),
+        ("述职评议结果不合格", &p.dissatisfied),
         ("本年度未经批准缺席区人代会", &p.absent_this_year),
         ("全年履职活动较少", &p.low_activity),
     ] {

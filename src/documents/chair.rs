@@ -345,6 +345,19 @@ pub fn reports_to_voters(
     let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut vars {
         m.insert("not_yet".into(), json!(not_yet.len()));
+        m.insert("verdicts".into(), json!(verdict_counts(&reps, &config.rating)));
+        m.insert(
+            "competent_min".into(),
+            json!(crate::domain::text::fraction_percent(
+                config.rating.competent_min
+            )),
+        );
+        m.insert(
+            "basically_competent_min".into(),
+            json!(crate::domain::text::fraction_percent(
+                config.rating.basically_competent_min
+            )),
+        );
         m.insert(
             "months_left".into(),
             json!(months_between(p.end, config.term.end)),
@@ -355,7 +368,14 @@ pub fn reports_to_voters(
             "各小组述职情况".to_string(),
             group_coverage_table(archive, &reported, config),
         ),
-        ("述职评议结果".to_string(), results_table(&reps, &name)),
+        (
+            "述职评议结果".to_string(),
+            results_table(&reps, &name, &config.rating),
+        ),
+        (
+            "每位代表的评议结果".to_string(),
+            per_delegate_table(&reps, &name, &config.rating),
+        ),
         (
             "选民代表不足的评议会议".to_string(),
             TableBlock::new(
@@ -382,8 +402,108 @@ fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i32 {
     }
 }
 
+/// Each delegate's votes pooled over the period's evaluations (a delegate is rated on
+/// their own votes, not the district's pool), with the verdict where the scale has one.
+fn per_delegate_table(
+    reps: &[&ReportToVoters],
+    name: &dyn Fn(&str) -> (String, String),
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
+    let mut by: std::collections::BTreeMap<&str, ReportToVoters> = Default::default();
+    for r in reps {
+        by.entry(r.delegate.as_str())
+            .and_modify(|x| {
+                x.satisfied += r.satisfied;
+                x.basically += r.basically;
+                x.dissatisfied += r.dissatisfied;
+                x.voters += r.voters;
+            })
+            .or_insert_with(|| (*r).clone());
+    }
+    let pc = crate::domain::text::rate;
+    let [a, b, c] = rating.grades();
+    let [ra, rb, _] = rating.rate_labels();
+    let with_verdict = rating.scale == crate::domain::rating::Scale::Competence;
+    let mut headers = vec!["姓名", "代表小组", a, b, c, ra.as_str(), rb.as_str()];
+    if with_verdict {
+        headers.push("评议结论");
+    }
+    let mut rows: Vec<(String, String, Vec<String>)> = by
+        .values()
+        .map(|r| {
+            let (n, g) = name(&r.delegate);
+            let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
+            let mut row = vec![
+                n.clone(),
+                g.clone(),
+                r.satisfied.to_string(),
+                r.basically.to_string(),
+                r.dissatisfied.to_string(),
+                pc(rt.map(|x| x.satisfied)),
+                pc(rt.map(|x| x.satisfied_or_basically)),
+            ];
+            if with_verdict {
+                row.push(rating.verdict(r).map_or("—", |v| v.label()).to_string());
+            }
+            (g, n, row)
+        })
+        .collect();
+    rows.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    let mut widths = vec![5, 6, 3, 3, 3, 4, 5];
+    if with_verdict {
+        widths.push(4);
+    }
+    TableBlock::new(
+        &headers,
+        rows.into_iter().map(|r| r.2).collect(),
+        &widths,
+    )
+}
+
+/// How many delegates got each verdict (the 称职 scale only; empty otherwise).
+fn verdict_counts(reps: &[&ReportToVoters], rating: &crate::config::RatingRules) -> Vec<Value> {
+    use crate::domain::rating::Verdict;
+    if rating.scale != crate::domain::rating::Scale::Competence {
+        return Vec::new();
+    }
+    let mut by: std::collections::BTreeMap<&str, (u32, u32, u32)> = Default::default();
+    for r in reps {
+        let e = by.entry(r.delegate.as_str()).or_default();
+        e.0 += r.satisfied;
+        e.1 += r.basically;
+        e.2 += r.dissatisfied;
+    }
+    let verdicts: Vec<Option<Verdict>> = by
+        .values()
+        .map(|(s, b, d)| {
+            crate::domain::rating::verdict(
+                *s,
+                *b,
+                *d,
+                rating.competent_min,
+                rating.basically_competent_min,
+            )
+        })
+        .collect();
+    [
+        Verdict::Competent,
+        Verdict::BasicallyCompetent,
+        Verdict::Incompetent,
+    ]
+    .iter()
+    .map(|v| {
+        let n = verdicts.iter().filter(|x| **x == Some(*v)).count();
+        json!({"label": v.label(), "n": n})
+    })
+    .collect()
+}
+
 /// Each report with its votes and rates (on valid votes).
-fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, String)) -> TableBlock {
+fn results_table(
+    reps: &[&ReportToVoters],
+    name: &dyn Fn(&str) -> (String, String),
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
     let pc = crate::domain::text::rate;
     let rows = reps
         .iter()
@@ -405,6 +525,8 @@ fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, Strin
             ]
         })
         .collect();
+    let [a, b, c] = rating.grades();
+    let [ra, rb, rc] = rating.rate_labels();
     TableBlock::new(
         &[
             "姓名",
@@ -412,12 +534,12 @@ fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, Strin
             "日期",
             "形式",
             "选民代表",
-            "满意",
-            "基本满意",
-            "不满意",
-            "满意率",
-            "满意及基本满意率",
-            "不满意率",
+            a,
+            b,
+            c,
+            ra.as_str(),
+            rb.as_str(),
+            rc.as_str(),
         ],
         rows,
         &[5, 5, 7, 5, 3, 3, 3, 3, 4, 5, 4],
@@ -569,7 +691,7 @@ pub fn outstanding_delegates(
     let above: BTreeSet<&str> = records
         .reports
         .iter()
-        .filter(|r| p.contains(r.date) && r.advises_resignation(t.dissatisfied_share_limit))
+        .filter(|r| p.contains(r.date) && config.rating.flags(r, t.dissatisfied_share_limit))
         .map(|r| r.delegate.as_str())
         .collect();
     let groups = a.groups();
@@ -626,11 +748,11 @@ pub fn outstanding_delegates(
         }
     }
     list.notes.push(format!(
-        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名（《若干规定》二（一））；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议{}的代表不列入（见“未列入原因”）。",
         t.outstanding_per_group_min,
         t.outstanding_per_group_max,
         rules.label(),
-        crate::domain::text::fraction_percent(t.dissatisfied_share_limit)
+        config.rating.finding(t.dissatisfied_share_limit)
     ));
     let tables = HashMap::from([(
         "名单".to_string(),

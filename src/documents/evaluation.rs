@@ -94,7 +94,7 @@ pub fn forms(
             "评议结果（请在选定的一项内打“√”，只选一项）".into(),
         ));
         body.push(Block::Table(TableBlock::new(
-            &["满意", "基本满意", "不满意"],
+            &config.rating.grades(),
             vec![vec!["□".into(), "□".into(), "□".into()]],
             &[1, 1, 1],
         )));
@@ -128,14 +128,14 @@ pub fn ballots(
         word: Some(Word::Laid(forms(
             delegates, meeting, age_date, config, author,
         ))),
-        sheets: vec![tally(delegates, meeting)],
+        sheets: vec![tally(delegates, meeting, config.rating.grades())],
         workbook: Some(format!("{}_述职评议", config.units.liaison)),
         file: Some("述职评议表".to_string()),
     }
 }
 
 /// The tally sheet in the `述职评议` input format, one row per delegate.
-pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>) -> Table {
+pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>, grades: [&str; 3]) -> Table {
     let mut t = Table::new(
         "述职评议",
         &[
@@ -144,9 +144,9 @@ pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>) -> Table {
             "姓名",
             "述职形式",
             "选民代表人数",
-            "满意",
-            "基本满意",
-            "不满意",
+            grades[0],
+            grades[1],
+            grades[2],
         ],
     );
     t.title = Some("述职评议结果汇总（评议后填写票数，作为代表联络室的报送表）".into());

@@ -93,7 +93,7 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
         ));
     }
     if f.dissatisfied_above_limit {
-        no.push("述职评议不满意率超过规定".to_string());
+        no.push("述职评议结果不合格（不满意率超过规定或评议为不称职）".to_string());
     }
     if f.reports == 0 {
         study.push("本届未向选民述职".to_string());
@@ -167,7 +167,7 @@ impl<'a> TermFacts<'a> {
             above: records
                 .reports
                 .iter()
-                .filter(|r| r.advises_resignation(limit))
+                .filter(|r| config.rating.flags(r, limit))
                 .map(|r| r.delegate.as_str())
                 .collect(),
             reports_of,
@@ -329,9 +329,9 @@ fn renomination_list(
         ]);
     }
     list.notes.push(format!(
-        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
         rules_.label(),
-        crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+        config.rating.finding(t.dissatisfied_share_limit),
         crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
         if t.renomination_study_bottom_band {
             format!("或届期积分位于后{}", crate::domain::text::fraction_percent(rules_.bottom_share))
@@ -462,15 +462,14 @@ fn exit_findings(
     for r in records
         .reports
         .iter()
-        .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+        .filter(|r| config.rating.flags(r, t.dissatisfied_share_limit))
     {
         if let Some(d) = name_of(&r.delegate) {
             resign.push(vec![
                 d.delegate.name.clone(),
                 d.delegate.group.clone(),
                 chinese_date(r.date),
-                format!("{}/{}", r.dissatisfied, r.valid_votes()),
-                percent(r.dissatisfied, r.valid_votes()),
+                config.rating.finding_detail(r),
             ]);
         }
     }
@@ -484,6 +483,7 @@ fn exit_findings(
         "changes": status.len(),
         "absence_limit": t.unapproved_absence_limit,
         "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+        "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
     });
     let blocks = [
         (
@@ -497,9 +497,9 @@ fn exit_findings(
         (
             "建议辞职",
             TableBlock::new(
-                &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
+                &["姓名", "代表小组", "评议日期", "评议结果"],
                 resign,
-                &[5, 6, 7, 6, 5],
+                &[5, 6, 7, 11],
             ),
         ),
         (

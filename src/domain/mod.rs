@@ -6,6 +6,7 @@ pub mod contact;
 pub mod findings;
 pub mod handling;
 pub mod model;
+pub mod rating;
 pub mod rules;
 pub mod score;
 pub mod session;

@@ -208,9 +208,24 @@ pub static REPORT_TO_VOTERS: SheetSpec = SheetSpec {
                 "参会选民代表人数",
             ],
         ),
-        col("满意", &["满意", "满意票", "满意票数"]),
-        col("基本满意", &["基本满意", "基本满意票", "基本满意票数"]),
-        col("不满意", &["不满意", "不满意票", "不满意票数"]),
+        // The 称职 scale's words (issue #19) are read into the same three places; the
+        // reader checks them against lvzhi.toml's [rating] scale.
+        col("满意", &["满意", "满意票", "满意票数", "称职", "称职票", "称职票数"]),
+        col(
+            "基本满意",
+            &[
+                "基本满意",
+                "基本满意票",
+                "基本满意票数",
+                "基本称职",
+                "基本称职票",
+                "基本称职票数",
+            ],
+        ),
+        col(
+            "不满意",
+            &["不满意", "不满意票", "不满意票数", "不称职", "不称职票", "不称职票数"],
+        ),
     ],
     required: &[
         &["日期"],

@@ -673,7 +673,7 @@ fn suggestion_detail(
             ..SuggestionDetail::default()
         };
     }
-    let assigned = row.date + chrono::Duration::days(10 + (h >> 8) as i64 % 20);
+    let assigned = row.date + chrono::Duration::days(10 + ((h >> 8) % 20) as i64);
     let assigned = (assigned <= last).then_some(assigned);
     // Planted: one item in 25 still unanswered though its deadline has passed.
     if assigned.is_some_and(|a| a + chrono::Duration::days(95) < last) && h % 25 == 3 {
@@ -681,7 +681,7 @@ fn suggestion_detail(
         row.satisfaction = "";
     }
     let answered = match (assigned, row.result.is_empty()) {
-        (Some(a), false) => Some((a + chrono::Duration::days(25 + (h >> 16) as i64 % 80)).min(last)),
+        (Some(a), false) => Some((a + chrono::Duration::days(25 + ((h >> 16) % 80) as i64)).min(last)),
         _ => None,
     };
     let work_satisfaction = if answered.is_some() {
@@ -1102,7 +1102,8 @@ fn gen_year(w: &mut World, y: i32) -> Year {
                 satisfaction,
                 detail: SuggestionDetail::default(),
             };
-            row.detail = suggestion_detail(&mut row, topic, during, seq, last);
+            let detail = suggestion_detail(&mut row, topic, during, seq, last);
+            row.detail = detail;
             if d.group == 5 {
                 yr.groups[5].suggestions.push(row.clone());
             }
@@ -1588,6 +1589,11 @@ A = "已解决或基本解决"
 B = "正在解决或列入计划"
 C = "因条件限制待以后解决"
 D = "留作参考"
+
+[rating]                               # 述职评议的评议等次
+scale = "满意"                         # "满意"（满意／基本满意／不满意）或 "称职"（称职／基本称职／不称职）
+competent_min = 0.8                    # 称职票达到 80% 的评议为称职
+basically_competent_min = 0.5          # 达到 50% 的为基本称职，低于 50% 的为不称职
 "#,
         start = w.term_start().format("%Y-%m-%d"),
         end = date(spec.first_year + 5, 1, 5).format("%Y-%m-%d"),
