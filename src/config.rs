@@ -32,6 +32,41 @@ pub struct Config {
     /// The 述职评议 rating scale and its verdict thresholds.
     #[serde(default)]
     pub rating: RatingRules,
+    /// The members' reports: the attendance share below which a member is flagged.
+    #[serde(default)]
+    pub members: MembersRules,
+}
+
+/// `[members]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MembersRules {
+    /// Attendance at the body's own meetings below this share is flagged (rules: 2/3).
+    pub min_attendance_share: f64,
+}
+
+impl Default for MembersRules {
+    fn default() -> Self {
+        MembersRules {
+            min_attendance_share: 2.0 / 3.0,
+        }
+    }
+}
+
+impl MembersRules {
+    /// The share as the rules write it: 三分之二 for 2/3, else a percentage.
+    pub fn share_words(&self) -> String {
+        if (self.min_attendance_share - 2.0 / 3.0).abs() < 1e-3 {
+            "三分之二".to_string()
+        } else {
+            crate::domain::text::fraction_percent(self.min_attendance_share)
+        }
+    }
+
+    /// A member attended less than the share of the meetings they were expected at.
+    pub fn below(&self, attended: u32, expected: u32) -> bool {
+        expected > 0 && f64::from(attended) + 1e-9 < self.min_attendance_share * f64::from(expected)
+    }
 }
 
 /// `[rating]` in lvzhi.toml (issue #19).
@@ -295,6 +330,9 @@ impl Config {
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
         }
+        if !(0.0..=1.0).contains(&self.members.min_attendance_share) {
+            bail!("[members] min_attendance_share 应在 0 到 1 之间（默认 0.6667 即三分之二）");
+        }
         let r = &self.rating;
         if !(0.0..=1.0).contains(&r.competent_min)
             || !(0.0..=1.0).contains(&r.basically_competent_min)
@@ -493,6 +531,21 @@ end = "2026-12-31"
         assert!(format!("{:#}", Config::parse(&bad).expect_err("0")).contains("reply_months"));
         let bad = format!("{MINIMAL}\n[suggestions.legend]\nE = \"x\"\n");
         assert!(Config::parse(&bad).is_err(), "only A–D");
+    }
+
+    /// Worked example of the 2/3 rule: 4 of 6 meetings is exactly 2/3 and not flagged;
+    /// 3 of 5 (60 %) is; a member expected at none is not.
+    #[test]
+    fn members_below_two_thirds() {
+        let m = MembersRules::default();
+        assert!(!m.below(4, 6));
+        assert!(m.below(3, 5));
+        assert!(!m.below(0, 0));
+        assert_eq!(m.share_words(), "三分之二");
+        let text = format!("{MINIMAL}\n[members]\nmin_attendance_share = 0.8\n");
+        let c = Config::parse(&text).expect("parses");
+        assert_eq!(c.members.share_words(), "80%");
+        assert!(c.members.below(7, 9));
     }
 
     #[test]

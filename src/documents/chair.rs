@@ -45,6 +45,12 @@ pub fn members_report(
         .collect();
     let figures: Vec<MemberFigures> = members.iter().map(|d| scope.figures(d, records)).collect();
     let total = MemberFigures::total(&figures);
+    let rule = &config.members;
+    let low: Vec<(&&DelegateArchive, &MemberFigures)> = members
+        .iter()
+        .zip(&figures)
+        .filter(|(_, f)| rule.below(f.attended, f.expected))
+        .collect();
     let mut tables: HashMap<String, TableBlock> = members
         .iter()
         .enumerate()
@@ -62,6 +68,29 @@ pub fn members_report(
         "组成人员履职情况".to_string(),
         members_table(&members, &figures, &total),
     );
+    tables.insert(
+        "出席率偏低的组成人员".to_string(),
+        TableBlock::new(
+            &["姓名", "代表小组", "应出席", "出席", "出席率", "审议发言"],
+            low.iter()
+                .map(|(d, f)| {
+                    vec![
+                        d.delegate.name.clone(),
+                        d.delegate.group.clone(),
+                        f.expected.to_string(),
+                        f.attended.to_string(),
+                        percent(f.attended, f.expected),
+                        f.speeches.to_string(),
+                    ]
+                })
+                .collect(),
+            &[6, 7, 4, 4, 5, 4],
+        ),
+    );
+    let low_attendance: Vec<Value> = low
+        .iter()
+        .map(|(d, f)| json!({"name": d.delegate.name, "rate": percent(f.attended, f.expected)}))
+        .collect();
     let absentees: Vec<Value> = members
         .iter()
         .zip(&figures)
@@ -87,6 +116,10 @@ pub fn members_report(
         "inspections": total.inspections,
         "law_checks": total.law_checks,
         "absentees": absentees,
+        "speeches": total.speeches,
+        "speakers": figures.iter().filter(|f| f.speeches > 0).count(),
+        "low_attendance": low_attendance,
+        "min_attendance": rule.share_words(),
     });
     let template = match body {
         Body::StandingCommittee => template::SC_MEMBERS,
@@ -180,7 +213,14 @@ impl<'a> Scope<'a> {
                 .count() as u32
         };
         let [e, a, l, x] = self.metrics.map(|m| d.get(m));
+        let speeches = records
+            .attendance
+            .iter()
+            .filter(|r| r.delegate == id && self.own_meeting(r))
+            .map(|r| r.speeches)
+            .sum();
         MemberFigures {
+            speeches,
             expected: e,
             attended: a,
             leave: l,
@@ -235,6 +275,8 @@ struct MemberFigures {
     unreported: u32,
     inspections: u32,
     law_checks: u32,
+    /// 审议发言 at the body's own meetings (issue #19).
+    speeches: u32,
 }
 
 impl MemberFigures {
@@ -248,6 +290,7 @@ impl MemberFigures {
             unreported: sum(|f| f.unreported),
             inspections: sum(|f| f.inspections),
             law_checks: sum(|f| f.law_checks),
+            speeches: sum(|f| f.speeches),
         }
     }
 
@@ -259,6 +302,7 @@ impl MemberFigures {
             self.absent.to_string(),
             self.unreported.to_string(),
             percent(self.attended, self.expected),
+            self.speeches.to_string(),
             self.inspections.to_string(),
             self.law_checks.to_string(),
         ]
@@ -292,10 +336,11 @@ fn members_table(
         "缺席",
         "未报",
         "出席率",
+        "审议发言",
         "视察",
         "执法检查",
     ];
-    let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 5];
+    let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 4, 5];
     if total.unreported == 0 {
         headers.remove(6);
         widths.remove(6);

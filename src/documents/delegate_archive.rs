@@ -90,6 +90,7 @@ pub fn delegate_archive(
         "committee": d.committee,
         "m": m,
         "result_legend": config.suggestions.legend.note(),
+        "grades": config.rating.grades(),
     });
     let mut tables = HashMap::new();
     tables.insert("基本信息".to_string(), basic_information(d, config));

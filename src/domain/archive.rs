@@ -807,6 +807,7 @@ mod tests {
             committee: committee.into(),
             delegate: id.into(),
             presence: p,
+            speeches: 0,
             note: String::new(),
             unit: "甲组".into(),
             source: Source {

@@ -313,6 +313,8 @@ pub struct Attendance {
     pub committee: String,
     pub delegate: String,
     pub presence: Presence,
+    /// 审议发言: speeches made at the meeting (issue #19); a session's days summed.
+    pub speeches: u32,
     pub note: String,
     pub unit: String,
     pub source: Source,

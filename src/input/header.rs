@@ -102,6 +102,11 @@ pub static ATTENDANCE: SheetSpec = SheetSpec {
             "出席情况",
             &["出席情况", "出席状态", "出席", "到会情况", "出席状况"],
         ),
+        // Issue #19: optional count of 审议发言 at 常委会 and 专委 meetings.
+        col(
+            "审议发言",
+            &["审议发言", "审议发言次数", "发言次数", "发言"],
+        ),
         NOTE,
     ],
     required: &[

@@ -604,6 +604,16 @@ fn gen_contacts(w: &World, y: i32, g: usize, last: NaiveDate) -> Vec<ContactRow>
     }
     out
 }
+
+/// 审议发言 at one meeting: none unless present, at most two, from a hash of the day and
+/// the delegate so the shared generator is not drawn from.
+fn speech_count(day: NaiveDate, delegate: usize, presence: &str) -> u32 {
+    if presence != "出席" {
+        return 0;
+    }
+    let h = Rng::new(u64::from(day.num_days_from_ce() as u32) << 24 ^ delegate as u64).next_u64();
+    [0, 0, 1, 1, 1, 2][(h % 6) as usize]
+}
 // ---- end issue #19 block
 
 #[derive(Clone)]
@@ -1357,25 +1367,28 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             "会议名称",
         ];
         person(&mut h);
-        h.extend([
-            if style == Style::Titled {
-                "出席状态"
-            } else {
-                "出席情况"
-            },
-            "备注",
-        ]);
+        h.push(if style == Style::Titled {
+            "出席状态"
+        } else {
+            "出席情况"
+        });
+        // Issue #19: the office and the committees record 审议发言 at their meetings.
+        let speeches = unit == "常委会办公室" || COMMITTEES.contains(&unit);
+        if speeches {
+            h.push("审议发言");
+        }
+        h.push("备注");
         let mut t = Table::new("出席记录", &h);
         for (r, a) in listed.iter().enumerate() {
             let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
             if with_id {
                 row.push(id_of(a.3));
             }
-            row.extend([
-                Cell::Text(name_of(a.3, r, !with_id)),
-                a.4.into(),
-                a.5.clone().into(),
-            ]);
+            row.extend([Cell::Text(name_of(a.3, r, !with_id)), a.4.into()]);
+            if speeches {
+                row.push(speech_count(a.0, a.3, a.4).into());
+            }
+            row.push(a.5.clone().into());
             t.rows.push(row);
         }
         finish(t, "代表出席情况");
