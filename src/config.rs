@@ -35,6 +35,34 @@ pub struct Config {
     /// The members' reports: the attendance share below which a member is flagged.
     #[serde(default)]
     pub members: MembersRules,
+    /// The structure the re-nomination list reports (职业构成 categories).
+    #[serde(default)]
+    pub structure: StructureRules,
+}
+
+/// `[structure]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StructureRules {
+    /// The roster's 职业构成 categories, in the order the structure table lists them.
+    pub occupations: Vec<String>,
+}
+
+impl Default for StructureRules {
+    fn default() -> Self {
+        StructureRules {
+            occupations: [
+                "基层一线工人",
+                "农民",
+                "专业技术人员",
+                "党政领导干部",
+                "企业负责人",
+                "其他",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 /// `[members]` in lvzhi.toml (issue #19).

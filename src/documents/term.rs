@@ -49,6 +49,8 @@ pub struct Facts {
     pub overall_band: Band,
     /// Served part of the term: the band reason says it was compared per month.
     pub partial_term: bool,
+    /// 连续两年位于后段 in the yearly bands (issue #19).
+    pub consecutive_bottom: bool,
 }
 
 /// The configurable criteria of the re-nomination suggestion.
@@ -107,6 +109,9 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
             ));
         }
     }
+    if c.study_bottom_band && f.consecutive_bottom {
+        study.push("年度履职积分连续两年位于全体代表后段".to_string());
+    }
     if c.study_bottom_band && f.overall_band == Band::Bottom {
         study.push(if f.partial_term {
             "按任职月数折算的届期履职积分位于全体代表后段".to_string()
@@ -139,7 +144,7 @@ pub fn build(
 ) -> Vec<DocumentView> {
     let absences = rules::term_absences(records, NaiveDate::MAX);
     vec![
-        renomination_list(archive, records, rules_, config, &absences),
+        renomination_list(archive, records, rules_, config, &absences, years),
         exit_findings(archive, records, config, &absences),
         report_coverage_over_term(archive, records, config, years),
     ]
@@ -215,12 +220,18 @@ impl<'a> TermFacts<'a> {
 
 /// The columns of the re-nomination list; 未报 only when some delegate has one
 /// (应出席 = 出席 + 请假 + 缺席 + 未报).
-fn renomination_headers(unreported: bool) -> Vec<&'static str> {
-    let mut headers = vec![
+fn renomination_headers(unreported: bool, years: &[i32]) -> Vec<String> {
+    let mut headers: Vec<String> = [
         "代表小组",
         "姓名",
         "代表编号",
         "代表状态",
+        // Issue #19: the structure the nomination looks at.
+        "性别",
+        "民族",
+        "政治面貌",
+        "届满时年龄",
+        "职业构成",
         "任职期间",
         "区人代会应出席",
         "出席",
@@ -238,11 +249,13 @@ fn renomination_headers(unreported: bool) -> Vec<&'static str> {
         "届期积分",
         "折合届期积分",
         "全体分档",
-        "建议类别",
-        "理由",
-    ];
+    ]
+    .map(String::from)
+    .to_vec();
+    headers.extend(years.iter().map(|y| format!("{y}年度分档")));
+    headers.extend(["建议类别".to_string(), "理由".to_string()]);
     if !unreported {
-        headers.retain(|h| *h != "区人代会未报");
+        headers.retain(|h| h != "区人代会未报");
     }
     headers
 }
@@ -274,6 +287,7 @@ fn renomination_list(
     rules_: &ScoreRules,
     config: &Config,
     absences: &Absences,
+    years: &[i32],
 ) -> DocumentView {
     let t = &config.thresholds;
     let facts = TermFacts::new(records, config);
@@ -282,7 +296,10 @@ fn renomination_list(
         .delegates
         .iter()
         .any(|d| d.get(Metric::CongressUnreported) > 0);
-    let mut list = Table::new("继续提名建议名单", &renomination_headers(unreported));
+    let heads = renomination_headers(unreported, years);
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    let mut list = Table::new("继续提名建议名单", &heads);
+    let yearly = yearly_bands(archive, records, rules_, config, years);
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
         config.term_name()
@@ -290,6 +307,7 @@ fn renomination_list(
     let mut doc_rows = Vec::new();
     let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
     let mut partial = 0;
+    let mut suggested: Vec<&crate::domain::model::Delegate> = Vec::new();
     for (d, (s, _, overall)) in archive.delegates.iter().zip(&scored) {
         let dl = &d.delegate;
         let (served, full) = service_text(dl, config);
@@ -308,18 +326,30 @@ fn renomination_list(
             congress_attended: d.get(Metric::CongressAttended),
             overall_band: *overall,
             partial_term: s.partial,
+            consecutive_bottom: crate::domain::structure::consecutive_bottom(
+                &yearly.get(dl.id.as_str()).cloned().unwrap_or_default(),
+            ),
         };
         let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
         let reason = reasons.join("；");
-        let mut row = renomination_row(d, &served, unreported, &facts);
+        let mut row = renomination_row(d, &served, unreported, &facts, config);
         row.extend([
             Cell::Num(s.total),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             overall.label(rules_.top_share, rules_.bottom_share).into(),
-            cat.label().into(),
-            reason.clone().into(),
         ]);
+        let bands = yearly.get(dl.id.as_str()).cloned().unwrap_or_default();
+        row.extend(bands.iter().map(|b| {
+            b.map_or("—".to_string(), |b| {
+                b.label(rules_.top_share, rules_.bottom_share)
+            })
+            .into()
+        }));
+        row.extend([cat.label().into(), reason.clone().into()]);
+        if cat == Category::Renominate {
+            suggested.push(dl);
+        }
         list.rows.push(row);
         doc_rows.push(vec![
             dl.group.clone(),
@@ -334,21 +364,30 @@ fn renomination_list(
         config.rating.finding(t.dissatisfied_share_limit),
         crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
         if t.renomination_study_bottom_band {
-            format!("或届期积分位于后{}", crate::domain::text::fraction_percent(rules_.bottom_share))
+            format!(
+                "、届期积分位于后{}或年度积分连续两年位于后{}",
+                crate::domain::text::fraction_percent(rules_.bottom_share),
+                crate::domain::text::fraction_percent(rules_.bottom_share)
+            )
         } else {
             String::new()
         },
     ));
     let mut sheets = vec![list.clone()];
     sheets.extend(per_group_sheets(&list, &archive.groups(), config));
-    let tables = HashMap::from([(
-        "名单".to_string(),
-        TableBlock::new(
-            &["代表小组", "姓名", "建议类别", "理由"],
-            doc_rows,
-            &[6, 5, 6, 18],
+    let structure = structure_table(archive, &suggested, config);
+    sheets.push(Table::from_block("代表结构", &structure));
+    let tables = HashMap::from([
+        (
+            "名单".to_string(),
+            TableBlock::new(
+                &["代表小组", "姓名", "建议类别", "理由"],
+                doc_rows,
+                &[6, 5, 6, 18],
+            ),
         ),
-    )]);
+        ("代表结构".to_string(), structure),
+    ]);
     let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
@@ -363,12 +402,79 @@ fn renomination_list(
     DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
 }
 
+/// Each delegate's band in each year of the term (None for a year not served), from
+/// the yearly archives scored by the same rules (issue #19: the trend).
+fn yearly_bands(
+    archive: &Archive,
+    records: &Records,
+    rules_: &ScoreRules,
+    config: &Config,
+    years: &[i32],
+) -> HashMap<String, Vec<Option<Band>>> {
+    let roster = crate::domain::model::Roster::new(
+        archive.delegates.iter().map(|d| d.delegate.clone()).collect(),
+    );
+    let mut out: HashMap<String, Vec<Option<Band>>> = archive
+        .delegates
+        .iter()
+        .map(|d| (d.delegate.id.clone(), vec![None; years.len()]))
+        .collect();
+    for (k, y) in years.iter().enumerate() {
+        let period = crate::domain::archive::Period::year(*y);
+        // A year that cannot be built leaves its bands unknown, never guessed.
+        let Ok(a) = crate::domain::archive::build(&roster, records, &period, config) else {
+            continue;
+        };
+        for (d, (_, _, overall)) in a.delegates.iter().zip(score::score_all(&a, rules_)) {
+            if let Some(v) = out.get_mut(&d.delegate.id) {
+                v[k] = Some(overall);
+            }
+        }
+    }
+    out
+}
+
+/// 代表结构: each line's share among those suggested for re-nomination, beside the whole
+/// congress (issue #19).
+fn structure_table(
+    archive: &Archive,
+    suggested: &[&crate::domain::model::Delegate],
+    config: &Config,
+) -> TableBlock {
+    let all: Vec<&crate::domain::model::Delegate> =
+        archive.delegates.iter().map(|d| &d.delegate).collect();
+    let lines = crate::domain::structure::lines(&config.structure.occupations, config.term.end);
+    let (na, ns) = (all.len() as u32, suggested.len() as u32);
+    let mut rows: Vec<Vec<String>> = vec![vec![
+        "代表人数".into(),
+        na.to_string(),
+        percent(na, na),
+        ns.to_string(),
+        percent(ns, ns),
+    ]];
+    for (name, a, s) in crate::domain::structure::counts(&lines, &all, suggested) {
+        rows.push(vec![
+            name,
+            a.to_string(),
+            percent(a, na),
+            s.to_string(),
+            percent(s, ns),
+        ]);
+    }
+    TableBlock::new(
+        &["类别", "本届代表", "占比", "建议继续提名", "占比"],
+        rows,
+        &[8, 5, 5, 6, 5],
+    )
+}
+
 /// A delegate's figures in the list, up to 通报表彰 (the scores and category follow).
 fn renomination_row(
     d: &DelegateArchive,
     served: &str,
     unreported: bool,
     facts: &TermFacts,
+    config: &Config,
 ) -> Vec<Cell> {
     let dl = &d.delegate;
     let pair = |e: Metric, a: Metric| {
@@ -383,6 +489,14 @@ fn renomination_row(
         dl.name.clone().into(),
         dl.id.clone().into(),
         dl.status_label().to_string().into(),
+        dl.gender.clone().into(),
+        dl.ethnicity.clone().into(),
+        dl.party.clone().into(),
+        dl.birth
+            .map_or(Cell::Empty, |b| {
+                Cell::Int(i64::from(crate::domain::structure::age_on(b, config.term.end)))
+            }),
+        dl.occupation.clone().into(),
         served.into(),
         d.get(Metric::CongressExpected).into(),
         d.get(Metric::CongressAttended).into(),
@@ -712,7 +826,20 @@ mod tests {
             congress_attended: 5,
             overall_band: Band::Middle,
             partial_term: false,
+            consecutive_bottom: false,
         }
+    }
+
+    /// Issue #19: 连续两年位于后段 is a reason to study, even with a middle term band.
+    #[test]
+    fn two_bottom_years_in_a_row_are_studied() {
+        let f = Facts {
+            consecutive_bottom: true,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::Study);
+        assert_eq!(why, ["年度履职积分连续两年位于全体代表后段"]);
     }
 
     #[test]

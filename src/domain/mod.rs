@@ -10,4 +10,5 @@ pub mod rating;
 pub mod rules;
 pub mod score;
 pub mod session;
+pub mod structure;
 pub mod text;

@@ -42,6 +42,10 @@ pub struct Delegate {
     pub elected: Option<NaiveDate>,
     /// 联系电话: private, never in a public output.
     pub phone: String,
+    /// 职业构成 (issue #19): one of `[structure] occupations`, or blank.
+    pub occupation: String,
+    /// 是否连任: None when the roster leaves it blank.
+    pub re_elected: Option<bool>,
     pub source: Source,
 }
 
@@ -65,6 +69,8 @@ impl Delegate {
             status_date: None,
             elected: None,
             phone: String::new(),
+            occupation: String::new(),
+            re_elected: None,
             source: Source {
                 file: "名册".into(),
                 sheet: "代表名册".into(),

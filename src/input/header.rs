@@ -77,6 +77,9 @@ pub static ROSTER: SheetSpec = SheetSpec {
             "联系电话",
             &["联系电话", "电话", "手机", "手机号码", "联系方式"],
         ),
+        // Issue #19: the structure the re-nomination list looks at.
+        col("职业构成", &["职业构成", "职业", "代表构成", "构成"]),
+        col("是否连任", &["是否连任", "连任"]),
     ],
     required: &[&["代表编号"], &["姓名"], &["代表小组"]],
 };

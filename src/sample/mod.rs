@@ -491,6 +491,8 @@ fn roster_table(w: &World) -> Table {
             "状态变更日期",
             "当选日期",
             "联系电话",
+            "职业构成",
+            "是否连任",
         ],
     );
     for d in &w.delegates {
@@ -515,10 +517,45 @@ fn roster_table(w: &World) -> Table {
             d.status_date.into(),
             d.elected.into(),
             d.phone.clone().into(),
+            occupation_of(d).into(),
+            if re_elected(&d.id) { "是" } else { "否" }.into(),
         ]);
     }
     t
 }
+
+// ---- Issue #19: the roster's structure columns.
+
+/// 职业构成 from the post: leaders and officials, enterprise heads, farmers (villages and
+/// cooperatives), workers, professionals.
+fn occupation_of(d: &Gen) -> &'static str {
+    let w = d.work.as_str();
+    if d.leader || w.contains("局") || w.contains("主席") || w.contains("委员会主任") {
+        "党政领导干部"
+    } else if w.contains("公司总经理") || w.contains("理事长") {
+        "企业负责人"
+    } else if w.contains("村") || w.contains("合作社") {
+        "农民"
+    } else if w.contains("职工") {
+        "基层一线工人"
+    } else if ["医院", "学", "医生", "检察官", "律师", "馆长"]
+        .iter()
+        .any(|k| w.contains(k))
+    {
+        "专业技术人员"
+    } else {
+        "其他"
+    }
+}
+
+/// 是否连任: about two in five, from the id (not from the shared generator).
+fn re_elected(id: &str) -> bool {
+    let h = id.bytes().fold(0xC0FF_EEu64, |h, b| {
+        h.wrapping_mul(0x100_0000_01B3) ^ u64::from(b)
+    });
+    Rng::new(h).next_u64() % 5 < 2
+}
+// ---- end issue #19 block
 
 /// Rows of one unit's sheets for one year, before the style is applied.
 #[derive(Default)]
