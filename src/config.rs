@@ -545,7 +545,9 @@ end = "2026-12-31"
         let c = Config::parse(MINIMAL).expect("parses");
         assert_eq!(c.suggestions.reply_months, 3);
         assert_eq!(
-            c.suggestions.legend.label(crate::domain::model::HandlingResult::Solved),
+            c.suggestions
+                .legend
+                .label(crate::domain::model::HandlingResult::Solved),
             "已解决或基本解决"
         );
         let text = format!(
@@ -554,7 +556,10 @@ end = "2026-12-31"
         let c = Config::parse(&text).expect("parses");
         assert_eq!(c.suggestions.reply_months, 2);
         let note = c.suggestions.legend.note();
-        assert!(note.contains("A类指已解决；B类指正在解决或列入计划"), "{note}");
+        assert!(
+            note.contains("A类指已解决；B类指正在解决或列入计划"),
+            "{note}"
+        );
         let bad = format!("{MINIMAL}\n[suggestions]\nreply_months = 0\n");
         assert!(format!("{:#}", Config::parse(&bad).expect_err("0")).contains("reply_months"));
         let bad = format!("{MINIMAL}\n[suggestions.legend]\nE = \"x\"\n");

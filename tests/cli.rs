@@ -806,7 +806,8 @@ fn sample_district_reconciles_and_outputs_are_deterministic() {
         + r.activities.len()
         + r.suggestions.len()
         + r.reports.len()
-        + r.commendations.len();
+        + r.commendations.len()
+        + r.contacts.len();
     assert_eq!(
         accepted as usize, total,
         "every accepted row is exactly one record"

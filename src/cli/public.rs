@@ -36,7 +36,10 @@ pub fn run(a: &PublicArgs) -> Result<String> {
     let district = public_figures::figures(&data.records, &period, &data.config);
     let district_sheet = public_figures::table(
         &district,
-        format!("{}{}代表履职全区情况（公开版）", data.config.district.name, period.label),
+        format!(
+            "{}{}代表履职全区情况（公开版）",
+            data.config.district.name, period.label
+        ),
     );
     stage.write(
         out.join("代表履职情况（公开版）.xlsx"),

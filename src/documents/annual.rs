@@ -439,8 +439,7 @@ impl<'a> Year<'a> {
             .iter()
             .filter(|s| in_year(s.date))
             .collect();
-        let handling =
-            super::handling::handling(&items, &self.config.suggestions, self.p.end);
+        let handling = super::handling::handling(&items, &self.config.suggestions, self.p.end);
         // A 议案 is not graded or rated with the suggestions (issue #19).
         let sugg: Vec<_> = items
             .iter()

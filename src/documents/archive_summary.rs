@@ -355,7 +355,10 @@ fn contact_listing<'a>(records: &'a Records, roster: &'a Roster, period: &Period
                 .delegates
                 .iter()
                 .map(|id| {
-                    let n = roster.by_id(id).map(|d| d.name.as_str()).unwrap_or_default();
+                    let n = roster
+                        .by_id(id)
+                        .map(|d| d.name.as_str())
+                        .unwrap_or_default();
                     format!("{n}（{id}）")
                 })
                 .collect();
@@ -364,9 +367,7 @@ fn contact_listing<'a>(records: &'a Records, roster: &'a Roster, period: &Period
             row.push(Cell::Text(who.join("、")));
             row.push(Cell::Int(i64::from(c.people)));
             row.push(Cell::Int(i64::from(c.opinions)));
-            row.push(Cell::Text(
-                c.handling.map_or("", |h| h.label()).to_string(),
-            ));
+            row.push(Cell::Text(c.handling.map_or("", |h| h.label()).to_string()));
             row.push(Cell::Text(c.result.to_string()));
             row.push(Cell::Text(c.feedback.to_string()));
             row.push(Cell::Text(c.unit.to_string()));

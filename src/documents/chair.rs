@@ -390,7 +390,10 @@ pub fn reports_to_voters(
     let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut vars {
         m.insert("not_yet".into(), json!(not_yet.len()));
-        m.insert("verdicts".into(), json!(verdict_counts(&reps, &config.rating)));
+        m.insert(
+            "verdicts".into(),
+            json!(verdict_counts(&reps, &config.rating)),
+        );
         m.insert(
             "competent_min".into(),
             json!(crate::domain::text::fraction_percent(
@@ -498,11 +501,7 @@ fn per_delegate_table(
     if with_verdict {
         widths.push(4);
     }
-    TableBlock::new(
-        &headers,
-        rows.into_iter().map(|r| r.2).collect(),
-        &widths,
-    )
+    TableBlock::new(&headers, rows.into_iter().map(|r| r.2).collect(), &widths)
 }
 
 /// How many delegates got each verdict (the 称职 scale only; empty otherwise).

@@ -291,7 +291,12 @@ fn contact_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
     let mut rows: Vec<&crate::domain::contact::Contact> = by
         .contacts
         .get(id)
-        .map(|v| v.iter().copied().filter(|c| period.contains(c.date)).collect())
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|c| period.contains(c.date))
+                .collect()
+        })
         .unwrap_or_default();
     rows.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
     TableBlock::new(

@@ -148,7 +148,11 @@ pub fn category_table(h: &Handling, total: u32) -> Option<TableBlock> {
             percent(h.unclassified, total),
         ]);
     }
-    rows.push(vec!["合计".into(), total.to_string(), percent(total, total)]);
+    rows.push(vec![
+        "合计".into(),
+        total.to_string(),
+        percent(total, total),
+    ]);
     Some(TableBlock::new(&["类别", "件数", "占比"], rows, &[8, 5, 5]))
 }
 
@@ -167,6 +171,9 @@ mod tests {
         assert_eq!(h.on_time_pct, "—");
         assert_eq!(h.solved_pct, "—");
         assert!(category_table(&h, 0).is_none());
-        assert!(h.legend.note.starts_with("注：办理结果分类——A类指已解决或基本解决"));
+        assert!(h
+            .legend
+            .note
+            .starts_with("注：办理结果分类——A类指已解决或基本解决"));
     }
 }

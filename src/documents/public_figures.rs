@@ -21,7 +21,10 @@ pub fn figures(records: &Records, period: &Period, config: &Config) -> PublicFig
         .filter(|s| period.contains(s.date))
         .collect();
     let h = super::handling::handling(&items, &config.suggestions, period.end);
-    let mut rows = vec![("代表建议、批评和意见".to_string(), format!("{}件", items.len()))];
+    let mut rows = vec![(
+        "代表建议、批评和意见".to_string(),
+        format!("{}件", items.len()),
+    )];
     if h.categories_recorded {
         rows.extend(
             h.categories
@@ -35,7 +38,10 @@ pub fn figures(records: &Records, period: &Period, config: &Config) -> PublicFig
         rows.push(("按类别".into(), "未登记".into()));
     }
     out.sections.push(("代表建议按类别".into(), rows));
-    out.sections.push(("代表之家、代表联络站联系群众".into(), contact_rows(records, period)));
+    out.sections.push((
+        "代表之家、代表联络站联系群众".into(),
+        contact_rows(records, period),
+    ));
     out
 }
 
@@ -61,7 +67,10 @@ fn contact_rows(records: &Records, period: &Period) -> Vec<(String, String)> {
     for (station, s) in by_station(rows.iter().copied()) {
         out.push((
             station,
-            format!("接待{}次，{}人次，意见建议{}条", s.receptions, s.people, s.opinions),
+            format!(
+                "接待{}次，{}人次，意见建议{}条",
+                s.receptions, s.people, s.opinions
+            ),
         ));
     }
     out

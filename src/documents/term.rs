@@ -412,7 +412,11 @@ fn yearly_bands(
     years: &[i32],
 ) -> HashMap<String, Vec<Option<Band>>> {
     let roster = crate::domain::model::Roster::new(
-        archive.delegates.iter().map(|d| d.delegate.clone()).collect(),
+        archive
+            .delegates
+            .iter()
+            .map(|d| d.delegate.clone())
+            .collect(),
     );
     let mut out: HashMap<String, Vec<Option<Band>>> = archive
         .delegates
@@ -492,10 +496,12 @@ fn renomination_row(
         dl.gender.clone().into(),
         dl.ethnicity.clone().into(),
         dl.party.clone().into(),
-        dl.birth
-            .map_or(Cell::Empty, |b| {
-                Cell::Int(i64::from(crate::domain::structure::age_on(b, config.term.end)))
-            }),
+        dl.birth.map_or(Cell::Empty, |b| {
+            Cell::Int(i64::from(crate::domain::structure::age_on(
+                b,
+                config.term.end,
+            )))
+        }),
         dl.occupation.clone().into(),
         served.into(),
         d.get(Metric::CongressExpected).into(),

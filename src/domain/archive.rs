@@ -209,8 +209,8 @@ impl Metric {
             | CommitteeAbsent | CommitteeUnreported => 6,
             RecessActivities | GroupActivities | Inspections | Surveys | LawChecks => 7,
             VoterContacts | StationReceptions | ContactPeople | ContactOpinions | Reports
-            | ReportsInPerson | ReportsWritten | VotesSatisfied
-            | VotesBasically | VotesDissatisfied => 8,
+            | ReportsInPerson | ReportsWritten | VotesSatisfied | VotesBasically
+            | VotesDissatisfied => 8,
             OtherActivities | Commendations => 9,
         }
     }

@@ -92,7 +92,10 @@ pub fn totals<'a>(rows: impl IntoIterator<Item = &'a Contact>) -> ContactTotals 
         t.opinions += c.opinions;
         match c.handling {
             Some(h) => {
-                let i = ContactHandling::ALL.iter().position(|x| *x == h).unwrap_or(0);
+                let i = ContactHandling::ALL
+                    .iter()
+                    .position(|x| *x == h)
+                    .unwrap_or(0);
                 t.by_handling[i] += c.opinions;
             }
             None => t.unhandled += c.opinions,
@@ -114,17 +117,20 @@ pub fn by_station<'a>(rows: impl IntoIterator<Item = &'a Contact>) -> Vec<(Strin
         };
         groups.entry(name).or_default().push(c);
     }
-    groups
-        .into_iter()
-        .map(|(k, v)| (k, totals(v)))
-        .collect()
+    groups.into_iter().map(|(k, v)| (k, totals(v))).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(station: &str, who: &[&str], people: u32, opinions: u32, h: Option<ContactHandling>) -> Contact {
+    fn row(
+        station: &str,
+        who: &[&str],
+        people: u32,
+        opinions: u32,
+        h: Option<ContactHandling>,
+    ) -> Contact {
         Contact {
             date: NaiveDate::from_ymd_opt(2025, 3, 5).expect("date"),
             station: station.into(),
@@ -146,8 +152,20 @@ mod tests {
     #[test]
     fn a_joint_reception_counts_once_in_the_totals() {
         let rows = [
-            row("东湖镇代表之家", &["D1", "D2"], 12, 5, Some(ContactHandling::OnTheSpot)),
-            row("东湖镇代表之家", &["D1"], 8, 3, Some(ContactHandling::Suggestion)),
+            row(
+                "东湖镇代表之家",
+                &["D1", "D2"],
+                12,
+                5,
+                Some(ContactHandling::OnTheSpot),
+            ),
+            row(
+                "东湖镇代表之家",
+                &["D1"],
+                8,
+                3,
+                Some(ContactHandling::Suggestion),
+            ),
             row("", &["D3"], 4, 2, None),
         ];
         let t = totals(&rows);
@@ -170,8 +188,14 @@ mod tests {
 
     #[test]
     fn handling_spellings() {
-        assert_eq!(ContactHandling::parse("转办"), Some(ContactHandling::Referred));
-        assert_eq!(ContactHandling::parse("形成建议"), Some(ContactHandling::Suggestion));
+        assert_eq!(
+            ContactHandling::parse("转办"),
+            Some(ContactHandling::Referred)
+        );
+        assert_eq!(
+            ContactHandling::parse("形成建议"),
+            Some(ContactHandling::Suggestion)
+        );
         assert_eq!(ContactHandling::parse("其他"), None);
     }
 }

@@ -119,12 +119,15 @@ pub fn figures(items: &[&Suggestion], months: u32, as_of: NaiveDate) -> Handling
         let unclassified = items.iter().filter(|s| s.category.is_none()).count() as u32;
         (counts, unclassified)
     });
-    let key_items = any(|s| s.columns.key_item)
-        .then(|| items.iter().filter(|s| s.key_item).count() as u32);
+    let key_items =
+        any(|s| s.columns.key_item).then(|| items.iter().filter(|s| s.key_item).count() as u32);
     let reply = handled.iter().any(|s| s.columns.assigned).then(|| {
         let mut t = ReplyTally::default();
         for s in handled.iter().filter(|s| s.columns.assigned) {
-            match s.assigned.map(|a| reply_status(a, s.answered, months, as_of)) {
+            match s
+                .assigned
+                .map(|a| reply_status(a, s.answered, months, as_of))
+            {
                 None => t.undated += 1,
                 Some(Reply::OnTime) => t.on_time += 1,
                 Some(Reply::Late) => t.late += 1,
@@ -204,10 +207,7 @@ mod tests {
         // Not answered, deadline passed by the year's end: overdue.
         assert_eq!(reply_status(assigned, None, 3, as_of), Reply::Overdue);
         // Not answered, assigned 2025-11-20, due 2026-02-20: not yet due at year end.
-        assert_eq!(
-            reply_status(d(2025, 11, 20), None, 3, as_of),
-            Reply::NotDue
-        );
+        assert_eq!(reply_status(d(2025, 11, 20), None, 3, as_of), Reply::NotDue);
         // Not answered on the deadline day itself: not yet overdue.
         assert_eq!(
             reply_status(d(2025, 9, 30), None, 3, d(2025, 12, 30)),
@@ -260,7 +260,11 @@ mod tests {
         assert_eq!(f.key_items, None);
         assert_eq!(f.reply, None);
         assert_eq!(f.work_rating, None);
-        assert_eq!(f.solved, Some((0, 1)), "办理结果 was there: 0 solved is a fact");
+        assert_eq!(
+            f.solved,
+            Some((0, 1)),
+            "办理结果 was there: 0 solved is a fact"
+        );
         assert_eq!(f.solved_rate(), Some(0.0));
     }
 
@@ -327,7 +331,11 @@ mod tests {
             }
         );
         assert_eq!(r.rate(), Some(1.0 / 3.0));
-        assert_eq!(f.solved, Some((2, 5)), "议案 are not graded with suggestions");
+        assert_eq!(
+            f.solved,
+            Some((2, 5)),
+            "议案 are not graded with suggestions"
+        );
         assert_eq!(f.work_rating, Some((0, 0, 0)));
     }
 }

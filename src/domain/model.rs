@@ -535,11 +535,15 @@ impl SuggestionCategory {
         }
         Some(match s {
             "财经" | "经济" | "财政" => SuggestionCategory::Finance,
-            "农业" | "农村" | "三农" | "农业农村农民" => SuggestionCategory::Agriculture,
+            "农业" | "农村" | "三农" | "农业农村农民" => {
+                SuggestionCategory::Agriculture
+            }
             "城建" | "环保" | "城乡建设" | "城建环境" | "城乡建设与环境保护" => {
                 SuggestionCategory::UrbanEnvironment
             }
-            "教科文卫体" | "科教文卫" | "教育科学文化卫生" => SuggestionCategory::Education,
+            "教科文卫体" | "科教文卫" | "教育科学文化卫生" => {
+                SuggestionCategory::Education
+            }
             "社会" | "民生" | "社会事业" => SuggestionCategory::Social,
             "政法综治" | "法制" | "政治法律" => SuggestionCategory::Legal,
             "其它" => SuggestionCategory::Other,
@@ -567,7 +571,12 @@ impl SuggestionNature {
     pub fn parse(s: &str) -> Option<SuggestionNature> {
         match crate::domain::text::normalized_name(s).as_ref() {
             "议案" | "代表议案" => Some(SuggestionNature::Motion),
-            "建议" | "建议、批评和意见" | "建议批评和意见" | "代表建议" | "批评" | "意见"
+            "建议"
+            | "建议、批评和意见"
+            | "建议批评和意见"
+            | "代表建议"
+            | "批评"
+            | "意见"
             | "批评意见" => Some(SuggestionNature::Suggestion),
             _ => None,
         }

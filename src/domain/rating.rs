@@ -101,7 +101,7 @@ impl crate::config::RatingRules {
         }
     }
 
-    /// The finding as a sentence fragment: 不满意率超过50% / 评议结论为不称职（称职票低于50%）.
+    /// The finding after 述职评议: 不满意率超过50% / 结论为不称职（称职票低于50%）.
     pub fn finding(&self, limit: f64) -> String {
         match self.scale {
             Scale::Satisfaction => format!(
@@ -109,7 +109,7 @@ impl crate::config::RatingRules {
                 crate::domain::text::fraction_percent(limit)
             ),
             Scale::Competence => format!(
-                "评议结论为不称职（称职票低于{}）",
+                "结论为不称职（称职票低于{}）",
                 crate::domain::text::fraction_percent(self.basically_competent_min)
             ),
         }
@@ -146,9 +146,15 @@ mod tests {
         // 16 of 20 称职 is exactly 80 %: 称职.
         assert_eq!(verdict(16, 3, 1, 0.8, 0.5), Some(Verdict::Competent));
         // 15 of 20 is 75 %: 基本称职.
-        assert_eq!(verdict(15, 4, 1, 0.8, 0.5), Some(Verdict::BasicallyCompetent));
+        assert_eq!(
+            verdict(15, 4, 1, 0.8, 0.5),
+            Some(Verdict::BasicallyCompetent)
+        );
         // 10 of 20 is exactly 50 %: still 基本称职.
-        assert_eq!(verdict(10, 5, 5, 0.8, 0.5), Some(Verdict::BasicallyCompetent));
+        assert_eq!(
+            verdict(10, 5, 5, 0.8, 0.5),
+            Some(Verdict::BasicallyCompetent)
+        );
         // 9 of 20 is 45 %: 不称职, however many 基本称职.
         assert_eq!(verdict(9, 11, 0, 0.8, 0.5), Some(Verdict::Incompetent));
         // No valid votes: no verdict.

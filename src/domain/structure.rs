@@ -43,19 +43,27 @@ pub fn lines(occupations: &[String], term_end: NaiveDate) -> Vec<StructureLine> 
     let mut out = vec![
         line("女性", |d| d.gender == "女"),
         line("非中共党员", |d| {
-            !d.party.is_empty() && !matches!(d.party.as_str(), "中共党员" | "中国共产党党员" | "中共预备党员")
+            !d.party.is_empty()
+                && !matches!(
+                    d.party.as_str(),
+                    "中共党员" | "中国共产党党员" | "中共预备党员"
+                )
         }),
         line("少数民族", |d| {
             !d.ethnicity.is_empty() && d.ethnicity != "汉族" && d.ethnicity != "汉"
         }),
-        line("届满时35岁以下", move |d| age(d).is_some_and(|a| a <= 35)),
+        line("届满时35岁以下", move |d| {
+            age(d).is_some_and(|a| a <= 35)
+        }),
         line("届满时36至50岁", move |d| {
             age(d).is_some_and(|a| (36..=50).contains(&a))
         }),
         line("届满时51至60岁", move |d| {
             age(d).is_some_and(|a| (51..=60).contains(&a))
         }),
-        line("届满时61岁以上", move |d| age(d).is_some_and(|a| a >= 61)),
+        line("届满时61岁以上", move |d| {
+            age(d).is_some_and(|a| a >= 61)
+        }),
     ];
     for o in occupations {
         let o2 = o.clone();

@@ -20,7 +20,7 @@ pub(super) fn read_contact(ctx: &FileContext, row: &mut Row, cands: &mut Candida
     let near = ctx.near();
     let raw = row.text("代表");
     let mut delegates = Vec::new();
-    for token in split_name_list(&raw) {
+    for token in delegate_names(&raw, ctx.roster) {
         if let Some(id) = identify(row, ctx.roster, near, "代表", "", &token) {
             if !delegates.contains(&id) {
                 delegates.push(id);
@@ -68,4 +68,47 @@ pub(super) fn read_contact(ctx: &FileContext, row: &mut Row, cands: &mut Candida
         ctx.authority(None, ""),
     ));
     true
+}
+
+/// The names in a 代表 cell. Names are split at 、，；/ and line breaks; a space splits
+/// only a cell without those (「张三 李四」), and never a roster name typed with a space
+/// between its characters (「王 芳」).
+fn delegate_names(raw: &str, roster: &crate::domain::model::Roster) -> Vec<String> {
+    let explicit = ['、', ',', '，', ';', '；', '/', '\n', '\r'];
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    if raw.contains(explicit) {
+        return raw
+            .split(explicit)
+            .map(squeeze)
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    let whole = squeeze(raw);
+    let (name, _) = crate::domain::text::split_name_and_id(&whole);
+    if !roster
+        .by_name(&crate::domain::text::normalize_name(&name))
+        .is_empty()
+    {
+        return vec![whole];
+    }
+    split_name_list(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Delegate, Roster};
+
+    #[test]
+    fn names_split_at_separators_and_spaces_but_not_inside_a_name() {
+        let mut a = Delegate::sample("D1");
+        a.name = "王芳".into();
+        let mut b = Delegate::sample("D2");
+        b.name = "李四".into();
+        let roster = Roster::new(vec![a, b]);
+        assert_eq!(delegate_names("王 芳、李四", &roster), ["王芳", "李四"]);
+        assert_eq!(delegate_names("王 芳(D1)", &roster), ["王芳(D1)"]);
+        assert_eq!(delegate_names("王芳 李四", &roster), ["王芳", "李四"]);
+        assert_eq!(delegate_names("", &roster), Vec::<String>::new());
+    }
 }

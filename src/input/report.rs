@@ -15,7 +15,11 @@ fn scale_matches(ctx: &FileContext, row: &mut Row) -> bool {
         .find(|c| c.0 == "满意")
         .map(|c| crate::domain::text::normalize_header(&c.2))
         .unwrap_or_default();
-    let other = if grades[0] == "满意" { "称职" } else { "满意" };
+    let other = if grades[0] == "满意" {
+        "称职"
+    } else {
+        "满意"
+    };
     if typed.contains(other) {
         row.error(
             "满意",

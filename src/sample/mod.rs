@@ -673,9 +673,30 @@ struct SuggestionRow {
 
 /// 类别 of each topic in `TOPICS`, by position.
 const TOPIC_CATEGORIES: [&str; 24] = [
-    "城建环保", "农业农村", "教科文卫", "社会建设", "城建环保", "城建环保", "财政经济", "城建环保",
-    "城建环保", "教科文卫", "城建环保", "农业农村", "农业农村", "社会建设", "教科文卫", "教科文卫",
-    "社会建设", "政法", "社会建设", "农业农村", "政法", "教科文卫", "其他", "财政经济",
+    "城建环保",
+    "农业农村",
+    "教科文卫",
+    "社会建设",
+    "城建环保",
+    "城建环保",
+    "财政经济",
+    "城建环保",
+    "城建环保",
+    "教科文卫",
+    "城建环保",
+    "农业农村",
+    "农业农村",
+    "社会建设",
+    "教科文卫",
+    "教科文卫",
+    "社会建设",
+    "政法",
+    "社会建设",
+    "农业农村",
+    "政法",
+    "教科文卫",
+    "其他",
+    "财政经济",
 ];
 
 #[derive(Clone, Default)]
@@ -728,7 +749,9 @@ fn suggestion_detail(
         row.satisfaction = "";
     }
     let answered = match (assigned, row.result.is_empty()) {
-        (Some(a), false) => Some((a + chrono::Duration::days(25 + ((h >> 16) % 80) as i64)).min(last)),
+        (Some(a), false) => {
+            Some((a + chrono::Duration::days(25 + ((h >> 16) % 80) as i64)).min(last))
+        }
         _ => None,
     };
     let work_satisfaction = if answered.is_some() {
@@ -1528,11 +1551,7 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             ],
         );
         for (r, c) in s.contacts.iter().enumerate() {
-            let who: Vec<String> = c
-                .delegates
-                .iter()
-                .map(|&i| name_of(i, r, true))
-                .collect();
+            let who: Vec<String> = c.delegates.iter().map(|&i| name_of(i, r, true)).collect();
             t.rows.push(vec![
                 date_cell(c.date),
                 c.station.clone().into(),

@@ -73,7 +73,10 @@ const LABELS: &[(&str, &str)] = &[
     ("suggestions.legend.D", "办理结果D类的含义"),
     ("rating.scale", "述职评议等次（满意或称职）"),
     ("rating.competent_min", "评为称职所需的称职票比例"),
-    ("rating.basically_competent_min", "评为基本称职所需的称职票比例"),
+    (
+        "rating.basically_competent_min",
+        "评为基本称职所需的称职票比例",
+    ),
 ];
 
 #[derive(Serialize)]
