@@ -751,6 +751,7 @@ fn blank_forms_read_back_cleanly() {
             "代表编号",
             "姓名",
             "出席情况",
+            "审议发言",
             "备注"
         ]
     );

@@ -243,6 +243,11 @@ pub fn run(a: &FormsArgs) -> Result<String> {
             .iter()
             .copied()
             .filter(|s| *kind == UnitKind::Liaison || s.name != header::COMMENDATION.name)
+            // 联系群众 is kept by the groups (their 家站) and the liaison office.
+            .filter(|s| {
+                matches!(kind, UnitKind::Group | UnitKind::Liaison)
+                    || s.name != header::CONTACT.name
+            })
             .collect();
         let names_range = format!("='名单'!$A$2:$A${}", people.len().max(1) + 1);
         let mut guide = instructions(unit, year, &sheets);

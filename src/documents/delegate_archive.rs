@@ -23,6 +23,8 @@ pub struct ByDelegate<'a> {
     reports: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::ReportToVoters>>,
     commendations: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Commendation>>,
     contacts: std::collections::HashMap<&'a str, Vec<&'a crate::domain::contact::Contact>>,
+    /// Whether any 联系群众 sheet came in: without one the figures are missing, not 0.
+    contacts_recorded: bool,
 }
 
 impl<'a> ByDelegate<'a> {
@@ -57,6 +59,7 @@ impl<'a> ByDelegate<'a> {
                 .or_default()
                 .push(x);
         }
+        b.contacts_recorded = !r.contacts.is_empty();
         for x in &r.contacts {
             for d in &x.delegates {
                 b.contacts.entry(d.as_str()).or_default().push(x);
@@ -91,6 +94,7 @@ pub fn delegate_archive(
         "m": m,
         "result_legend": config.suggestions.legend.note(),
         "grades": config.rating.grades(),
+        "contacts_recorded": by.contacts_recorded,
     });
     let mut tables = HashMap::new();
     tables.insert("基本信息".to_string(), basic_information(d, config));

@@ -550,7 +550,7 @@ fn occupation_of(d: &Gen) -> &'static str {
 
 /// 是否连任: about two in five, from the id (not from the shared generator).
 fn re_elected(id: &str) -> bool {
-    let h = id.bytes().fold(0xC0FF_EEu64, |h, b| {
+    let h = id.bytes().fold(0x00C0_FFEE_u64, |h, b| {
         h.wrapping_mul(0x100_0000_01B3) ^ u64::from(b)
     });
     Rng::new(h).next_u64() % 5 < 2
@@ -730,7 +730,7 @@ fn suggestion_detail(
         .iter()
         .position(|t| *t == topic)
         .map_or("其他", |i| TOPIC_CATEGORIES[i]);
-    let motion = during && h % 12 == 0;
+    let motion = during && h.is_multiple_of(12);
     if motion {
         row.title = format!("关于{topic}的议案");
         row.result = "";
