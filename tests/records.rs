@@ -245,6 +245,14 @@ fn the_competence_scale_runs_through_the_chain() {
         "{voters}"
     );
 
+    let summary = read_sheet(&out.join("履职档案汇总.xlsx"), "履职档案汇总");
+    assert!(
+        summary[1].contains(&"不称职".to_string()),
+        "{:?}",
+        summary[1]
+    );
+    assert!(!summary[1].contains(&"不满意".to_string()));
+
     // The ballot and its tally sheet use the same words.
     let (code, _, stderr) = run(
         dir.path(),

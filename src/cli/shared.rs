@@ -109,6 +109,7 @@ pub fn summary_files(
         &data.roster,
         &data.config.district.name,
         &data.config.suggestions.legend,
+        data.config.rating.grades(),
     );
     let title = format!(
         "{}人大代表{}履职档案汇总",

@@ -18,10 +18,11 @@ pub fn archive_workbook<'a>(
     roster: &'a Roster,
     district: &str,
     legend: &'a crate::config::ResultLegend,
+    grades: [&'static str; 3],
 ) -> (Table, Vec<Listing<'a>>) {
     let mut headers: Vec<&str> = IDENTITY_COLUMNS.to_vec();
     headers.push("状态变更日期");
-    headers.extend(Metric::ALL.iter().map(|m| m.label()));
+    headers.extend(Metric::ALL.iter().map(|m| vote_label(*m, grades)));
     let mut summary = Table::new("履职档案汇总", &headers);
     summary.title = Some(format!(
         "{district}人大代表{}履职档案汇总",
@@ -52,6 +53,17 @@ pub fn archive_workbook<'a>(
         summary,
         record_listings(records, roster, &archive.period, legend),
     )
+}
+
+/// A figure's column name in the summary, its Parquet twin and the public edition: the
+/// three vote columns in the configured scale's words (称职 votes under 称职, issue #19).
+pub fn vote_label(m: Metric, grades: [&'static str; 3]) -> &'static str {
+    match m {
+        Metric::VotesSatisfied => grades[0],
+        Metric::VotesBasically => grades[1],
+        Metric::VotesDissatisfied => grades[2],
+        _ => m.label(),
+    }
 }
 
 /// The record listings of a period, rows produced on demand from the records.

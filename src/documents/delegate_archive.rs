@@ -101,7 +101,10 @@ pub fn delegate_archive(
     tables.extend(meeting_tables(by, id, period));
     tables.extend(activity_tables(by, id, period));
     tables.insert("代表建议".to_string(), suggestion_table(by, id, period));
-    tables.insert("述职评议".to_string(), report_table(by, id, period));
+    tables.insert(
+        "述职评议".to_string(),
+        report_table(by, id, period, &config.rating),
+    );
     tables.insert("通报表彰".to_string(), commendation_table(by, id, period));
     tables.insert("联系群众".to_string(), contact_table(by, id, period));
     DocumentView::worded(template::DELEGATE_ARCHIVE, vars, tables)
@@ -238,20 +241,19 @@ fn suggestion_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
     )
 }
 
-fn report_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
+/// 述职评议 in the configured scale's words (issue #19).
+fn report_table(
+    by: &ByDelegate,
+    id: &str,
+    period: &Period,
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
     let mut reps = by.reports.get(id).cloned().unwrap_or_default();
     reps.sort_by_key(|r| r.date);
+    let [a, b, c] = rating.grades();
+    let [ra, _, rc] = rating.rate_labels();
     TableBlock::new(
-        &[
-            "日期",
-            "述职形式",
-            "选民代表",
-            "满意",
-            "基本满意",
-            "不满意",
-            "满意率",
-            "不满意率",
-        ],
+        &["日期", "述职形式", "选民代表", a, b, c, &ra, &rc],
         reps.iter()
             .filter(|r| period.contains(r.date))
             .map(|r| {

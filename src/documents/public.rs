@@ -27,7 +27,12 @@ fn field(d: &Delegate, f: &str, config: &Config) -> String {
 /// The public workbook: one row per delegate, public fields then every figure.
 pub fn workbook(a: &Archive, fields: &[&str], config: &Config) -> Table {
     let mut headers: Vec<&str> = fields.to_vec();
-    headers.extend(Metric::ALL.iter().map(|m| m.label()));
+    let grades = config.rating.grades();
+    headers.extend(
+        Metric::ALL
+            .iter()
+            .map(|m| super::archive_summary::vote_label(*m, grades)),
+    );
     let mut t = Table::new("代表履职情况", &headers);
     t.title = Some(format!(
         "{}人大代表{}履职情况（公开版）",
@@ -211,7 +216,10 @@ fn delegate_body(d: &DelegateArchive, fields: &[&str], config: &Config) -> Strin
         for m in Metric::ALL.iter().filter(|m| m.item() as usize == item + 1) {
             body.push_str(&format!(
                 "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
-                esc(m.label()),
+                esc(super::archive_summary::vote_label(
+                    *m,
+                    config.rating.grades()
+                )),
                 d.get(*m)
             ));
         }
