@@ -46,11 +46,7 @@ pub fn members_report(
     let figures: Vec<MemberFigures> = members.iter().map(|d| scope.figures(d, records)).collect();
     let total = MemberFigures::total(&figures);
     let rule = &config.members;
-    let low: Vec<(&&DelegateArchive, &MemberFigures)> = members
-        .iter()
-        .zip(&figures)
-        .filter(|(_, f)| rule.below(f.attended, f.expected))
-        .collect();
+    let (low_table, low_attendance) = low_attendance(&members, &figures, rule);
     let mut tables: HashMap<String, TableBlock> = members
         .iter()
         .enumerate()
@@ -68,29 +64,7 @@ pub fn members_report(
         "组成人员履职情况".to_string(),
         members_table(&members, &figures, &total),
     );
-    tables.insert(
-        "出席率偏低的组成人员".to_string(),
-        TableBlock::new(
-            &["姓名", "代表小组", "应出席", "出席", "出席率", "审议发言"],
-            low.iter()
-                .map(|(d, f)| {
-                    vec![
-                        d.delegate.name.clone(),
-                        d.delegate.group.clone(),
-                        f.expected.to_string(),
-                        f.attended.to_string(),
-                        percent(f.attended, f.expected),
-                        f.speeches.to_string(),
-                    ]
-                })
-                .collect(),
-            &[6, 7, 4, 4, 5, 4],
-        ),
-    );
-    let low_attendance: Vec<Value> = low
-        .iter()
-        .map(|(d, f)| json!({"name": d.delegate.name, "rate": percent(f.attended, f.expected)}))
-        .collect();
+    tables.insert("出席率偏低的组成人员".to_string(), low_table);
     let absentees: Vec<Value> = members
         .iter()
         .zip(&figures)
@@ -126,6 +100,41 @@ pub fn members_report(
         Body::Committee(_) => template::COMMITTEE_MEMBERS,
     };
     DocumentView::worded(template, vars, tables)
+}
+
+/// Members who attended less than the configured share of their body's meetings
+/// (rules: 2/3, issue #19): the table and the names with their rates for the sentence.
+fn low_attendance(
+    members: &[&DelegateArchive],
+    figures: &[MemberFigures],
+    rule: &crate::config::MembersRules,
+) -> (TableBlock, Vec<Value>) {
+    let low: Vec<(&&DelegateArchive, &MemberFigures)> = members
+        .iter()
+        .zip(figures)
+        .filter(|(_, f)| rule.below(f.attended, f.expected))
+        .collect();
+    let table = TableBlock::new(
+        &["姓名", "代表小组", "应出席", "出席", "出席率", "审议发言"],
+        low.iter()
+            .map(|(d, f)| {
+                vec![
+                    d.delegate.name.clone(),
+                    d.delegate.group.clone(),
+                    f.expected.to_string(),
+                    f.attended.to_string(),
+                    percent(f.attended, f.expected),
+                    f.speeches.to_string(),
+                ]
+            })
+            .collect(),
+        &[6, 7, 4, 4, 5, 4],
+    );
+    let names = low
+        .iter()
+        .map(|(d, f)| json!({"name": d.delegate.name, "rate": percent(f.attended, f.expected)}))
+        .collect();
+    (table, names)
 }
 
 /// What one body's report counts: its members, its own meetings, what it organised.
@@ -390,22 +399,7 @@ pub fn reports_to_voters(
     let mut vars = serde_json::to_value(&view.report).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut vars {
         m.insert("not_yet".into(), json!(not_yet.len()));
-        m.insert(
-            "verdicts".into(),
-            json!(verdict_counts(&reps, &config.rating)),
-        );
-        m.insert(
-            "competent_min".into(),
-            json!(crate::domain::text::fraction_percent(
-                config.rating.competent_min
-            )),
-        );
-        m.insert(
-            "basically_competent_min".into(),
-            json!(crate::domain::text::fraction_percent(
-                config.rating.basically_competent_min
-            )),
-        );
+        rating_vars(m, &reps, &config.rating);
         m.insert(
             "months_left".into(),
             json!(months_between(p.end, config.term.end)),
@@ -448,6 +442,21 @@ fn months_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> i32 {
     } else {
         (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
     }
+}
+
+/// The 称职 scale's verdict counts and thresholds for the template (issue #19).
+fn rating_vars(
+    m: &mut serde_json::Map<String, Value>,
+    reps: &[&ReportToVoters],
+    rating: &crate::config::RatingRules,
+) {
+    let pct = crate::domain::text::fraction_percent;
+    m.insert("verdicts".into(), json!(verdict_counts(reps, rating)));
+    m.insert("competent_min".into(), json!(pct(rating.competent_min)));
+    m.insert(
+        "basically_competent_min".into(),
+        json!(pct(rating.basically_competent_min)),
+    );
 }
 
 /// Each delegate's votes pooled over the period's evaluations (a delegate is rated on

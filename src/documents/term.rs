@@ -180,6 +180,25 @@ impl<'a> TermFacts<'a> {
         }
     }
 
+    /// A delegate's facts from the records; the bands are the caller's.
+    fn of(&self, d: &DelegateArchive, absences: &Absences, config: &Config) -> Facts {
+        let dl = &d.delegate;
+        Facts {
+            left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
+            unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
+            dissatisfied_above_limit: self.above.contains(dl.id.as_str()),
+            reports: self
+                .reports_of
+                .get(dl.id.as_str())
+                .map_or(0, |v| v.len() as u32),
+            congress_expected: d.get(Metric::CongressExpected),
+            congress_attended: d.get(Metric::CongressAttended),
+            overall_band: Band::Middle,
+            partial_term: false,
+            consecutive_bottom: false,
+        }
+    }
+
     fn commendations(&self, id: &str) -> String {
         self.records
             .commendations
@@ -315,20 +334,12 @@ fn renomination_list(
             partial += 1;
         }
         let f = Facts {
-            left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
-            unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
-            dissatisfied_above_limit: facts.above.contains(dl.id.as_str()),
-            reports: facts
-                .reports_of
-                .get(dl.id.as_str())
-                .map_or(0, |v| v.len() as u32),
-            congress_expected: d.get(Metric::CongressExpected),
-            congress_attended: d.get(Metric::CongressAttended),
             overall_band: *overall,
             partial_term: s.partial,
             consecutive_bottom: crate::domain::structure::consecutive_bottom(
                 &yearly.get(dl.id.as_str()).cloned().unwrap_or_default(),
             ),
+            ..facts.of(d, absences, config)
         };
         let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
@@ -339,13 +350,7 @@ fn renomination_list(
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             overall.label(rules_.top_share, rules_.bottom_share).into(),
         ]);
-        let bands = yearly.get(dl.id.as_str()).cloned().unwrap_or_default();
-        row.extend(bands.iter().map(|b| {
-            b.map_or("—".to_string(), |b| {
-                b.label(rules_.top_share, rules_.bottom_share)
-            })
-            .into()
-        }));
+        row.extend(band_cells(yearly.get(dl.id.as_str()), years.len(), rules_));
         row.extend([cat.label().into(), reason.clone().into()]);
         if cat == Category::Renominate {
             suggested.push(dl);
@@ -358,21 +363,7 @@ fn renomination_list(
             reason,
         ]);
     }
-    list.notes.push(format!(
-        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
-        rules_.label(),
-        config.rating.finding(t.dissatisfied_share_limit),
-        crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
-        if t.renomination_study_bottom_band {
-            format!(
-                "、届期积分位于后{}或年度积分连续两年位于后{}",
-                crate::domain::text::fraction_percent(rules_.bottom_share),
-                crate::domain::text::fraction_percent(rules_.bottom_share)
-            )
-        } else {
-            String::new()
-        },
-    ));
+    list.notes.push(list_note(rules_, config));
     let mut sheets = vec![list.clone()];
     sheets.extend(per_group_sheets(&list, &archive.groups(), config));
     let structure = structure_table(archive, &suggested, config);
@@ -400,6 +391,40 @@ fn renomination_list(
         "rules": rules_.label(),
     });
     DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
+}
+
+/// The list's note: the criteria of each category, as configured.
+fn list_note(rules_: &ScoreRules, config: &Config) -> String {
+    let t = &config.thresholds;
+    format!(
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准（可在 lvzhi.toml 中修改）：依法资格终止、述职评议{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
+        rules_.label(),
+        config.rating.finding(t.dissatisfied_share_limit),
+        crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
+        if t.renomination_study_bottom_band {
+            format!(
+                "、届期积分位于后{}或年度积分连续两年位于后{}",
+                crate::domain::text::fraction_percent(rules_.bottom_share),
+                crate::domain::text::fraction_percent(rules_.bottom_share)
+            )
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// A delegate's yearly bands as `n` cells, — for a year not served.
+fn band_cells(bands: Option<&Vec<Option<Band>>>, n: usize, rules_: &ScoreRules) -> Vec<Cell> {
+    (0..n)
+        .map(|k| {
+            bands
+                .and_then(|v| v.get(k).copied().flatten())
+                .map_or("—".to_string(), |b| {
+                    b.label(rules_.top_share, rules_.bottom_share)
+                })
+                .into()
+        })
+        .collect()
 }
 
 /// Each delegate's band in each year of the term (None for a year not served), from
