@@ -366,3 +366,83 @@ fn members_reports_show_speeches_and_flag_attendance_below_two_thirds() {
     );
     assert!(text.contains("张三\n甲街道\n5\n3\n60.0%\n3\n"), "{text}");
 }
+
+/// A suggestion sheet made before issue #19 (no 类别, 性质, 交办日期 …) still reads,
+/// and the report says those figures are missing rather than printing 0.
+#[test]
+fn an_old_suggestion_sheet_reads_and_missing_figures_are_said_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = tiny_input(dir.path());
+    tiny_clean_year(&input);
+    let head: Vec<V> = [
+        "建议编号",
+        "提出日期",
+        "提出时段",
+        "标题",
+        "领衔代表",
+        "附议代表",
+        "承办单位",
+        "办理结果",
+        "代表满意度",
+    ]
+    .iter()
+    .map(|h| V::S(h))
+    .collect();
+    let row = |n: &'static str, lead: &'static str, result: &'static str| {
+        vec![
+            V::S(n),
+            V::D(2025, 1, 8),
+            s("大会期间"),
+            s("关于道路养护的建议"),
+            V::S(lead),
+            V::E,
+            s("区交通局"),
+            V::S(result),
+            s("满意"),
+        ]
+    };
+    let old = xlsx(&[sheet(
+        "代表建议",
+        vec![
+            head,
+            row("2025-001", "张三", "A"),
+            row("2025-002", "李四", "B"),
+        ],
+    )]);
+    std::fs::write(input.join("2025/代表联络室.xlsx"), old).expect("write");
+    let data = load(&input, &YearScope::One(2025)).expect("loads");
+    assert_eq!(data.records.suggestions.len(), 2);
+    assert_eq!(
+        data.validation
+            .count(lvzhi::domain::findings::Severity::Error),
+        0
+    );
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["annual", "--year", "2025", "--date", "2026-01-10"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = report_text(
+        &dir.path().join("reports/2025"),
+        "关于2025年度代表履职工作情况的报告.docx",
+    );
+    for missing in [
+        "本年度报送的建议未登记类别，无法按类别统计。",
+        "本年度未登记重点督办情况。",
+        "按期办复率缺数据，无法计算。",
+        "本年度没有报送家站联系群众记录",
+    ] {
+        assert!(text.contains(missing), "{missing}: {text}");
+    }
+    assert!(!text.contains("按期办复率0"), "{text}");
+    assert!(!text.contains("重点督办的0件"), "{text}");
+    // What the old sheet does hold is still computed: one of two is A.
+    assert!(
+        text.contains("解决率（A类件数占建议件数的比例）为50.0%"),
+        "{text}"
+    );
+    assert!(
+        text.contains("注：办理结果分类——A类指已解决或基本解决"),
+        "{text}"
+    );
+}
