@@ -26,6 +26,164 @@ pub struct Config {
     /// How the marks of a sign-in register read.
     #[serde(default)]
     pub legend: crate::domain::session::Legend,
+    /// How suggestions are handled: the reply deadline and what A–D mean here.
+    #[serde(default)]
+    pub suggestions: SuggestionRules,
+    /// The 述职评议 rating scale and its verdict thresholds.
+    #[serde(default)]
+    pub rating: RatingRules,
+    /// The members' reports: the attendance share below which a member is flagged.
+    #[serde(default)]
+    pub members: MembersRules,
+    /// The structure the re-nomination list reports (职业构成 categories).
+    #[serde(default)]
+    pub structure: StructureRules,
+}
+
+/// `[structure]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StructureRules {
+    /// The roster's 职业构成 categories, in the order the structure table lists them.
+    pub occupations: Vec<String>,
+}
+
+impl Default for StructureRules {
+    fn default() -> Self {
+        StructureRules {
+            occupations: [
+                "基层一线工人",
+                "农民",
+                "专业技术人员",
+                "党政领导干部",
+                "企业负责人",
+                "其他",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+/// `[members]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MembersRules {
+    /// Attendance at the body's own meetings below this share is flagged (rules: 2/3).
+    pub min_attendance_share: f64,
+}
+
+impl Default for MembersRules {
+    fn default() -> Self {
+        MembersRules {
+            min_attendance_share: 2.0 / 3.0,
+        }
+    }
+}
+
+impl MembersRules {
+    /// The share as the rules write it: 三分之二 for 2/3, else a percentage.
+    pub fn share_words(&self) -> String {
+        if (self.min_attendance_share - 2.0 / 3.0).abs() < 1e-3 {
+            "三分之二".to_string()
+        } else {
+            crate::domain::text::fraction_percent(self.min_attendance_share)
+        }
+    }
+
+    /// A member attended less than the share of the meetings they were expected at.
+    pub fn below(&self, attended: u32, expected: u32) -> bool {
+        expected > 0 && f64::from(attended) + 1e-9 < self.min_attendance_share * f64::from(expected)
+    }
+}
+
+/// `[rating]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RatingRules {
+    /// "满意" (满意／基本满意／不满意) or "称职" (称职／基本称职／不称职).
+    pub scale: crate::domain::rating::Scale,
+    /// 称职 share of valid votes at or above which the verdict is 称职.
+    pub competent_min: f64,
+    /// 称职 share at or above which the verdict is 基本称职; below it, 不称职.
+    pub basically_competent_min: f64,
+}
+
+impl Default for RatingRules {
+    fn default() -> Self {
+        RatingRules {
+            scale: crate::domain::rating::Scale::Satisfaction,
+            competent_min: 0.8,
+            basically_competent_min: 0.5,
+        }
+    }
+}
+
+/// `[suggestions]` in lvzhi.toml (issue #19).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SuggestionRules {
+    /// Months from 交办 within which a reply is on time (办复时限), three by law.
+    pub reply_months: u32,
+    /// What 办理结果 A–D mean in this district.
+    pub legend: ResultLegend,
+}
+
+impl Default for SuggestionRules {
+    fn default() -> Self {
+        SuggestionRules {
+            reply_months: 3,
+            legend: ResultLegend::default(),
+        }
+    }
+}
+
+/// `[suggestions.legend]`: the wording of each grade, printed as a note wherever A–D are used.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResultLegend {
+    #[serde(rename = "A")]
+    pub a: String,
+    #[serde(rename = "B")]
+    pub b: String,
+    #[serde(rename = "C")]
+    pub c: String,
+    #[serde(rename = "D")]
+    pub d: String,
+}
+
+impl Default for ResultLegend {
+    fn default() -> Self {
+        use crate::domain::model::HandlingResult as H;
+        ResultLegend {
+            a: H::Solved.label().into(),
+            b: H::InProgress.label().into(),
+            c: H::Deferred.label().into(),
+            d: H::ForReference.label().into(),
+        }
+    }
+}
+
+impl ResultLegend {
+    /// What a grade means here.
+    pub fn label(&self, r: crate::domain::model::HandlingResult) -> &str {
+        use crate::domain::model::HandlingResult as H;
+        match r {
+            H::Solved => &self.a,
+            H::InProgress => &self.b,
+            H::Deferred => &self.c,
+            H::ForReference => &self.d,
+        }
+    }
+
+    /// The note printed under anything graded A–D: 注：A类指…；B类指…
+    pub fn note(&self) -> String {
+        let parts: Vec<String> = crate::domain::model::HandlingResult::ALL
+            .iter()
+            .map(|r| format!("{}类指{}", r.code(), self.label(*r)))
+            .collect();
+        format!("注：办理结果分类——{}。", parts.join("；"))
+    }
 }
 
 /// Names that appear in documents.
@@ -200,6 +358,28 @@ impl Config {
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
         }
+        if !(0.0..=1.0).contains(&self.members.min_attendance_share) {
+            bail!("[members] min_attendance_share 应在 0 到 1 之间（默认 0.6667 即三分之二）");
+        }
+        let r = &self.rating;
+        if !(0.0..=1.0).contains(&r.competent_min)
+            || !(0.0..=1.0).contains(&r.basically_competent_min)
+            || r.basically_competent_min > r.competent_min
+        {
+            bail!(
+                "[rating] 的 competent_min 和 basically_competent_min 应在 0 到 1 之间，且前者不小于后者（默认 0.8 和 0.5）"
+            );
+        }
+        if !(1..=24).contains(&self.suggestions.reply_months) {
+            bail!(
+                "suggestions.reply_months 应为 1 到 24 之间的月数（法定为 3），实际为 {}",
+                self.suggestions.reply_months
+            );
+        }
+        let l = &self.suggestions.legend;
+        if [&l.a, &l.b, &l.c, &l.d].iter().any(|x| x.trim().is_empty()) {
+            bail!("[suggestions.legend] 中 A、B、C、D 的含义不能为空");
+        }
         crate::domain::session::check_sessions(&self.sessions).map_err(anyhow::Error::msg)?;
         self.legend.check().map_err(anyhow::Error::msg)?;
         Ok(())
@@ -358,6 +538,47 @@ end = "2026-12-31"
         assert!(format!("{:#}", Config::parse(&bad).expect_err("twice")).contains("既表示"));
         let bad = format!("{MINIMAL}\n[legend]\npresent = [\"√\"]\n");
         assert!(Config::parse(&bad).is_err(), "unknown keys refused");
+    }
+
+    #[test]
+    fn suggestion_rules_default_and_override() {
+        let c = Config::parse(MINIMAL).expect("parses");
+        assert_eq!(c.suggestions.reply_months, 3);
+        assert_eq!(
+            c.suggestions
+                .legend
+                .label(crate::domain::model::HandlingResult::Solved),
+            "已解决或基本解决"
+        );
+        let text = format!(
+            "{MINIMAL}\n[suggestions]\nreply_months = 2\n[suggestions.legend]\nA = \"已解决\"\n"
+        );
+        let c = Config::parse(&text).expect("parses");
+        assert_eq!(c.suggestions.reply_months, 2);
+        let note = c.suggestions.legend.note();
+        assert!(
+            note.contains("A类指已解决；B类指正在解决或列入计划"),
+            "{note}"
+        );
+        let bad = format!("{MINIMAL}\n[suggestions]\nreply_months = 0\n");
+        assert!(format!("{:#}", Config::parse(&bad).expect_err("0")).contains("reply_months"));
+        let bad = format!("{MINIMAL}\n[suggestions.legend]\nE = \"x\"\n");
+        assert!(Config::parse(&bad).is_err(), "only A–D");
+    }
+
+    /// Worked example of the 2/3 rule: 4 of 6 meetings is exactly 2/3 and not flagged;
+    /// 3 of 5 (60 %) is; a member expected at none is not.
+    #[test]
+    fn members_below_two_thirds() {
+        let m = MembersRules::default();
+        assert!(!m.below(4, 6));
+        assert!(m.below(3, 5));
+        assert!(!m.below(0, 0));
+        assert_eq!(m.share_words(), "三分之二");
+        let text = format!("{MINIMAL}\n[members]\nmin_attendance_share = 0.8\n");
+        let c = Config::parse(&text).expect("parses");
+        assert_eq!(c.members.share_words(), "80%");
+        assert!(c.members.below(7, 9));
     }
 
     #[test]

@@ -751,6 +751,7 @@ fn blank_forms_read_back_cleanly() {
             "代表编号",
             "姓名",
             "出席情况",
+            "审议发言",
             "备注"
         ]
     );
@@ -806,7 +807,8 @@ fn sample_district_reconciles_and_outputs_are_deterministic() {
         + r.activities.len()
         + r.suggestions.len()
         + r.reports.len()
-        + r.commendations.len();
+        + r.commendations.len()
+        + r.contacts.len();
     assert_eq!(
         accepted as usize, total,
         "every accepted row is exactly one record"
@@ -3886,7 +3888,7 @@ fn public_pages_state_the_archive_figures() {
             .push((r[1].clone(), figures));
     }
     // The page's words for each column of the archive.
-    let words: [(&str, &str); 30] = [
+    let words: [(&str, &str); 33] = [
         ("参加区人代会", "区人代会出席"),
         ("区人代会请假", "区人代会请假"),
         ("未经批准缺席区人代会", "区人代会缺席"),
@@ -3912,6 +3914,9 @@ fn public_pages_state_the_archive_figures() {
         ("参加调研", "调研"),
         ("参加执法检查", "执法检查"),
         ("联系接待选民", "联系接待选民"),
+        ("在代表之家、代表联络站接待群众", "家站接待次数"),
+        ("共接待群众", "接待群众人次"),
+        ("收集群众意见建议", "收集意见建议条数"),
         ("向选民述职", "述职次数"),
         ("其中当面述职", "当面述职"),
         ("其中书面述职", "书面述职"),
@@ -3968,7 +3973,7 @@ fn public_pages_state_the_archive_figures() {
                 .map(|(_, c)| *c)
                 .unwrap_or_else(|| panic!("{rel}: unexpected line {item:?}"));
             let n: u32 = n.and_then(|n| n.parse().ok()).expect("a count");
-            assert!(matches!(unit, Some("次" | "件")), "{item}");
+            assert!(matches!(unit, Some("次" | "件" | "人次" | "条")), "{item}");
             assert!(n > 0, "{rel}: zero shown: {item}");
             assert_eq!(n, fig(col), "{rel} ({name}): {item} vs the archive's {col}");
             seen.insert(col);

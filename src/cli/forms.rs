@@ -2,7 +2,9 @@
 //! a 填表说明 sheet and dropdowns, ready to send out. They read back cleanly.
 
 use super::{pick_year, Folders};
-use crate::domain::model::{ActivityKind, Delegate, HandlingResult, MeetingKind, Presence};
+use crate::domain::model::{
+    ActivityKind, Delegate, HandlingResult, MeetingKind, Presence, SuggestionCategory,
+};
 use crate::input::header::{self, SheetSpec};
 use crate::input::{load_base, UnitKind};
 use crate::output::{check_not_inside, safe_file, Staging};
@@ -35,7 +37,15 @@ fn dropdown_for(column: &str, names: &str) -> Option<Dropdown> {
         "活动类别" => Dropdown::Values(strings(ActivityKind::ALL.map(|k| k.label()))),
         "提出时段" => Dropdown::Values(strings(["大会期间", "闭会期间"])),
         "办理结果" => Dropdown::Values(strings(HandlingResult::ALL.map(|r| r.code()))),
-        "代表满意度" => Dropdown::Values(strings(["满意", "基本满意", "不满意"])),
+        "办理结果满意度" | "办理工作满意度" => {
+            Dropdown::Values(strings(["满意", "基本满意", "不满意"]))
+        }
+        "类别" => Dropdown::Values(strings(SuggestionCategory::ALL.map(|c| c.label()))),
+        "性质" => Dropdown::Values(strings(["建议", "议案"])),
+        "重点督办" => Dropdown::Values(strings(["是", "否"])),
+        "办理方式" => Dropdown::Values(strings(
+            crate::domain::contact::ContactHandling::ALL.map(|h| h.label()),
+        )),
         "述职形式" => Dropdown::Values(strings(["当面述职", "书面述职"])),
         "表彰类别" => Dropdown::Values(strings(["优秀履职代表", "优秀代表建议"])),
         "姓名" | "领衔代表" => Dropdown::Range(names.to_string()),
@@ -143,6 +153,61 @@ fn register_sheet(
     Some(t)
 }
 
+/// The 述职评议 sheet and its instruction in the configured scale's words (issue #19).
+fn rating_words(tables: &mut [Table], config: &crate::config::Config) {
+    let grades = config.rating.grades();
+    let words = |s: &str| {
+        ["满意", "基本满意", "不满意"]
+            .iter()
+            .zip(grades)
+            .fold(s.to_string(), |acc, (from, to)| {
+                if acc == *from {
+                    to.to_string()
+                } else {
+                    acc
+                }
+            })
+    };
+    for t in tables.iter_mut() {
+        if t.sheet == header::REPORT_TO_VOTERS.name {
+            t.headers = t.headers.iter().map(|h| words(h)).collect();
+        }
+        if t.sheet == "填表说明" {
+            for row in t.rows.iter_mut() {
+                for c in row.iter_mut() {
+                    if let xlsx::Cell::Text(s) = c {
+                        if s.starts_with("述职评议：") || s.starts_with("【述职评议】") {
+                            *s = s
+                                .replace("不满意", "\u{2}")
+                                .replace("基本满意", "\u{1}")
+                                .replace("满意", grades[0])
+                                .replace('\u{1}', grades[1])
+                                .replace('\u{2}', grades[2]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How the 联系群众 sheet is filled (issue #19).
+const CONTACT_GUIDE: &str = "联系群众：代表在代表之家、代表联络站接待群众，每次接待填一行；几名代表一起接待的，代表一栏填全部姓名，用顿号（、）分隔；接待群众人数和收集意见建议条数没有请填 0；办理方式从下拉列表选择（当场答复、转交办理、形成代表建议），同一次接待的意见建议办理方式不同的，可按办理方式分几行填写，接待群众人数只填在第一行、其余行填 0。";
+
+/// How the suggestion sheet's issue #19 columns are filled, with this district's A–D.
+fn suggestion_guide(config: &crate::config::Config) -> String {
+    let r = &config.suggestions;
+    let legend: Vec<String> = HandlingResult::ALL
+        .iter()
+        .map(|h| format!("{}类{}", h.code(), r.legend.label(*h)))
+        .collect();
+    format!(
+        "代表建议：类别、性质（议案或建议）、重点督办、交办日期、答复日期和办理工作满意度用于统计按类别件数、按期办复率（自交办之日起{}个月内答复为按期）和解决率，不填的该项统计显示为缺数据；办理结果填 A、B、C、D：{}。",
+        r.reply_months,
+        legend.join("，")
+    )
+}
+
 fn name_list(delegates: &[&Delegate], all_names: &[&str]) -> Table {
     let mut t = Table::new("名单", &["姓名", "代表编号"]);
     t.hidden = true;
@@ -178,14 +243,23 @@ pub fn run(a: &FormsArgs) -> Result<String> {
             .iter()
             .copied()
             .filter(|s| *kind == UnitKind::Liaison || s.name != header::COMMENDATION.name)
+            // 联系群众 is kept by the groups (their 家站) and the liaison office.
+            .filter(|s| {
+                matches!(kind, UnitKind::Group | UnitKind::Liaison)
+                    || s.name != header::CONTACT.name
+            })
             .collect();
         let names_range = format!("='名单'!$A$2:$A${}", people.len().max(1) + 1);
-        let mut tables = vec![instructions(unit, year, &sheets)];
+        let mut guide = instructions(unit, year, &sheets);
+        guide.rows.push(vec![suggestion_guide(config).into()]);
+        guide.rows.push(vec![CONTACT_GUIDE.into()]);
+        let mut tables = vec![guide];
         tables.extend(
             sheets
                 .iter()
                 .map(|s| record_sheet(s, unit, year, &names_range)),
         );
+        rating_words(&mut tables, config);
         tables.extend(register_sheet(config, *kind, unit, year, &people));
         tables.push(name_list(&people, &all_names));
         stage.write(

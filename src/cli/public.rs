@@ -2,7 +2,7 @@
 //! as a static HTML site, into `reports/<year>/公开版/` (or `term-<届别>/公开版/`).
 
 use super::{load, Folders};
-use crate::documents::public;
+use crate::documents::{public, public_figures};
 use crate::domain::archive::{self};
 use crate::render::xlsx;
 use anyhow::Result;
@@ -33,11 +33,19 @@ pub fn run(a: &PublicArgs) -> Result<String> {
     let archive = archive::build(&data.roster, &data.records, &period, &data.config)?;
     let out = dir.join("公开版");
     let table = public::workbook(&archive, &fields, &data.config);
+    let district = public_figures::figures(&data.records, &period, &data.config);
+    let district_sheet = public_figures::table(
+        &district,
+        format!(
+            "{}{}代表履职全区情况（公开版）",
+            data.config.district.name, period.label
+        ),
+    );
     stage.write(
         out.join("代表履职情况（公开版）.xlsx"),
-        &xlsx::workbook(&[table], "代表履职情况（公开版）")?,
+        &xlsx::workbook(&[table, district_sheet], "代表履职情况（公开版）")?,
     )?;
-    for (rel, html) in public::site(&archive, &fields, &data.config) {
+    for (rel, html) in public::site(&archive, &fields, &data.config, &district) {
         stage.write(out.join("网页").join(rel), html.as_bytes())?;
     }
     stage.commit()?;

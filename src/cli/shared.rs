@@ -108,6 +108,8 @@ pub fn summary_files(
         &data.records,
         &data.roster,
         &data.config.district.name,
+        &data.config.suggestions.legend,
+        data.config.rating.grades(),
     );
     let title = format!(
         "{}人大代表{}履职档案汇总",

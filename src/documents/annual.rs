@@ -69,6 +69,8 @@ pub struct Suggestions {
     pub dissatisfied: Part,
     /// 满意及基本满意率 among rated replies.
     pub satisfied_or_basically_pct: String,
+    /// Issue #19: 议案 apart, by subject, 重点督办, 按期办复率, 解决率, the A–D legend.
+    pub handling: super::handling::Handling,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +176,8 @@ pub struct AnnualReport {
     pub training_delegates: Part,
     pub suggestions: Suggestions,
     pub activities: Activities,
+    /// 联系群众 at the 家站 (issue #19).
+    pub contacts: super::contact::Contacts,
     pub reports: ReportsToVoters,
     pub problems: Problems,
     /// The thresholds used, as printed: 20%, 20, 2, 50%.
@@ -182,6 +186,11 @@ pub struct AnnualReport {
     pub absence_limit: u32,
     pub dissatisfied_limit: String,
     pub low_activity_limit: u32,
+    /// The rating scale's grades (满意, 基本满意, 不满意 or the 称职 words), its rates'
+    /// names, and R8's finding on it (不满意率超过50% / 评议结论为不称职…) (issue #19).
+    pub grades: [String; 3],
+    pub rate_labels: [String; 3],
+    pub rating_finding: String,
 }
 
 fn person(d: &DelegateArchive, detail: String) -> Person {
@@ -302,6 +311,7 @@ pub fn build(
         training_delegates: part(y.count_if(|d| d.get(TrainingAttended) > 0), n),
         suggestions: y.suggestions(),
         activities: y.activities(),
+        contacts: super::contact::contacts(records, p, n),
         problems: y.problems(unreported),
         reports,
         report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
@@ -309,6 +319,9 @@ pub fn build(
         absence_limit: t.unapproved_absence_limit,
         dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         low_activity_limit: t.low_activity_per_year,
+        grades: config.rating.grades().map(String::from),
+        rate_labels: config.rating.rate_labels(),
+        rating_finding: config.rating.finding(t.dissatisfied_share_limit),
     };
     let mut tables = HashMap::from([
         (
@@ -317,7 +330,7 @@ pub fn build(
         ),
         ("问题代表".to_string(), problems_table(&report.problems)),
     ]);
-    let typed = HashMap::from([
+    let mut typed = HashMap::from([
         (
             "带头履职情况".to_string(),
             (
@@ -330,6 +343,18 @@ pub fn build(
             (shortfall_table(&report.reports.shortfalls), vec![]),
         ),
     ]);
+    typed.insert(
+        "各家站联系群众情况".to_string(),
+        (
+            super::contact::station_table(records, p),
+            super::contact::STATION_WIDTHS.to_vec(),
+        ),
+    );
+    if let Some(t) =
+        super::handling::category_table(&report.suggestions.handling, report.suggestions.total)
+    {
+        typed.insert("代表建议按类别".to_string(), (t, vec![8, 5, 5]));
+    }
     let mut sheets = HashMap::new();
     for (key, (sheet, widths)) in typed {
         tables.insert(key.clone(), sheet.to_block(&widths));
@@ -474,12 +499,20 @@ impl<'a> Year<'a> {
         let in_year = |d: chrono::NaiveDate| p.contains(d);
         let n = all.len() as u32;
         let count_if = |f: &dyn Fn(&&DelegateArchive) -> bool| self.count_if(|d| f(&d));
-        let sugg: Vec<_> = records
+        let items: Vec<_> = records
             .suggestions
             .iter()
             .filter(|s| in_year(s.date))
             .collect();
-        let total = sugg.len() as u32;
+        let handling = super::handling::handling(&items, &self.config.suggestions, self.p.end);
+        // A 议案 is not graded or rated with the suggestions (issue #19).
+        let sugg: Vec<_> = items
+            .iter()
+            .copied()
+            .filter(|s| s.nature != Some(crate::domain::model::SuggestionNature::Motion))
+            .collect();
+        let total = items.len() as u32;
+        let graded = sugg.len() as u32;
         let by_result =
             |r: HandlingResult| sugg.iter().filter(|s| s.result == Some(r)).count() as u32;
         let by_sat =
@@ -487,20 +520,20 @@ impl<'a> Year<'a> {
         let rated = sugg.iter().filter(|s| s.satisfaction.is_some()).count() as u32;
         Suggestions {
             total,
-            session: sugg
+            session: items
                 .iter()
                 .filter(|s| s.period == Some(SuggestionPeriod::Session))
                 .count() as u32,
-            recess: sugg
+            recess: items
                 .iter()
                 .filter(|s| s.period == Some(SuggestionPeriod::Recess))
                 .count() as u32,
             lead_delegates: part(count_if(&|d| d.get(SuggestionsLed) > 0), n),
             cosignatures: sum(all, SuggestionsCosigned),
-            result_a: part(by_result(HandlingResult::Solved), total),
-            result_b: part(by_result(HandlingResult::InProgress), total),
-            result_c: part(by_result(HandlingResult::Deferred), total),
-            result_d: part(by_result(HandlingResult::ForReference), total),
+            result_a: part(by_result(HandlingResult::Solved), graded),
+            result_b: part(by_result(HandlingResult::InProgress), graded),
+            result_c: part(by_result(HandlingResult::Deferred), graded),
+            result_d: part(by_result(HandlingResult::ForReference), graded),
             pending: sugg.iter().filter(|s| s.result.is_none()).count() as u32,
             rated,
             satisfied: part(by_sat(Satisfaction::Satisfied), rated),
@@ -510,6 +543,7 @@ impl<'a> Year<'a> {
                 by_sat(Satisfaction::Satisfied) + by_sat(Satisfaction::Basically),
                 rated,
             ),
+            handling,
         }
     }
 
@@ -665,18 +699,10 @@ impl<'a> Year<'a> {
                 .collect(),
             dissatisfied: reps
                 .iter()
-                .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+                .filter(|r| self.config.rating.flags(r, t.dissatisfied_share_limit))
                 .filter_map(|r| {
                     let d = all.iter().find(|d| d.delegate.id == r.delegate)?;
-                    Some(person(
-                        d,
-                        format!(
-                            "不满意率{}，不满意{}票，有效票{}票",
-                            percent(r.dissatisfied, r.valid_votes()),
-                            r.dissatisfied,
-                            r.valid_votes()
-                        ),
-                    ))
+                    Some(person(d, self.config.rating.finding_detail(r)))
                 })
                 .collect(),
             low_activity: serving_at_end
@@ -872,7 +898,7 @@ fn problems_table(p: &Problems) -> TableBlock {
     let mut rows = Vec::new();
     for (kind, list) in [
         ("代表资格终止情形", &p.qualification_ends),
-        ("不满意率超过规定", &p.dissatisfied),
+        ("述职评议结果不合格", &p.dissatisfied),
         ("本年度未经批准缺席区人代会", &p.absent_this_year),
         ("全年履职活动较少", &p.low_activity),
     ] {
@@ -920,6 +946,8 @@ pub fn appendix(view: &AnnualView, archive: &Archive, groups: &[String]) -> Vec<
         ("带头履职", "带头履职情况"),
         ("述职未达标小组", "述职评议未达标小组"),
         ("需要关注的代表", "问题代表"),
+        ("建议分类", "代表建议按类别"),
+        ("家站联系群众", "各家站联系群众情况"),
     ] {
         let typed = view.sheets.get(key).cloned().map(|t| Table {
             sheet: sheet.to_string(),

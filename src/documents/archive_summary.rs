@@ -17,10 +17,12 @@ pub fn archive_workbook<'a>(
     records: &'a Records,
     roster: &'a Roster,
     district: &str,
+    legend: &'a crate::config::ResultLegend,
+    grades: [&'static str; 3],
 ) -> (Table, Vec<Listing<'a>>) {
     let mut headers: Vec<&str> = IDENTITY_COLUMNS.to_vec();
     headers.push("状态变更日期");
-    headers.extend(Metric::ALL.iter().map(|m| m.label()));
+    headers.extend(Metric::ALL.iter().map(|m| vote_label(*m, grades)));
     let mut summary = Table::new("履职档案汇总", &headers);
     summary.title = Some(format!(
         "{district}人大代表{}履职档案汇总",
@@ -47,7 +49,21 @@ pub fn archive_workbook<'a>(
         "统计口径：区人代会、常委会会议和专委会议的“应出席”只计任职期间召开、且该代表应参加的会议（常委会会议限常委会组成人员，专委会议限本专委组成人员）；“未报”为应出席但没有任何出席记录的次数，既不计出席也不计缺席。请假与缺席分列，请假不计为缺席。共 {} 名代表。",
         archive.delegates.len()
     ));
-    (summary, record_listings(records, roster, &archive.period))
+    (
+        summary,
+        record_listings(records, roster, &archive.period, legend),
+    )
+}
+
+/// A figure's column name in the summary, its Parquet twin and the public edition: the
+/// three vote columns in the configured scale's words (称职 votes under 称职, issue #19).
+pub fn vote_label(m: Metric, grades: [&'static str; 3]) -> &'static str {
+    match m {
+        Metric::VotesSatisfied => grades[0],
+        Metric::VotesBasically => grades[1],
+        Metric::VotesDissatisfied => grades[2],
+        _ => m.label(),
+    }
 }
 
 /// The record listings of a period, rows produced on demand from the records.
@@ -55,13 +71,15 @@ fn record_listings<'a>(
     records: &'a Records,
     roster: &'a Roster,
     period: &Period,
+    legend: &'a crate::config::ResultLegend,
 ) -> Vec<Listing<'a>> {
     vec![
         attendance_listing(records, roster, period),
         activity_listing(records, roster, period),
-        suggestion_listing(records, roster, period),
+        suggestion_listing(records, roster, period, legend),
         report_listing(records, roster, period),
         commendation_listing(records, roster, period),
+        contact_listing(records, roster, period),
     ]
 }
 
@@ -171,6 +189,7 @@ fn suggestion_listing<'a>(
     records: &'a Records,
     roster: &'a Roster,
     period: &Period,
+    legend: &'a crate::config::ResultLegend,
 ) -> Listing<'a> {
     use Kind::{Date, Text};
     let names = move |ids: &[String]| -> String {
@@ -197,8 +216,14 @@ fn suggestion_listing<'a>(
             ("领衔代表", Text),
             ("附议代表", Text),
             ("承办单位", Text),
+            ("类别", Text),
+            ("性质", Text),
+            ("重点督办", Text),
+            ("交办日期", Date),
+            ("答复日期", Date),
             ("办理结果", Text),
-            ("代表满意度", Text),
+            ("办理结果满意度", Text),
+            ("办理工作满意度", Text),
             ("报送单位", Text),
         ]),
         sug.len(),
@@ -211,11 +236,27 @@ fn suggestion_listing<'a>(
             row.push(Cell::Text(names(&s.leads)));
             row.push(Cell::Text(names(&s.cosigners)));
             row.push(Cell::Text(s.handler.to_string()));
+            // Issue #19 columns: blank when the sheet had no such column or left it blank.
+            row.push(Cell::Text(s.category.map_or("", |c| c.label()).to_string()));
+            row.push(Cell::Text(s.nature.map_or("", |n| n.label()).to_string()));
+            row.push(Cell::Text(
+                if s.columns.key_item && s.key_item {
+                    "是"
+                } else {
+                    ""
+                }
+                .to_string(),
+            ));
+            row.push(s.assigned.map_or(Cell::Empty, Cell::Date));
+            row.push(s.answered.map_or(Cell::Empty, Cell::Date));
             row.push(Cell::Text(s.result.map_or(String::new(), |r| {
-                format!("{} {}", r.code(), r.label())
+                format!("{} {}", r.code(), legend.label(r))
             })));
             row.push(Cell::Text(
                 s.satisfaction.map_or("", |x| x.label()).to_string(),
+            ));
+            row.push(Cell::Text(
+                s.work_satisfaction.map_or("", |x| x.label()).to_string(),
             ));
             row.push(Cell::Text(s.unit.to_string()));
             src(&s.source, row);
@@ -292,6 +333,55 @@ fn commendation_listing<'a>(
             name(&c.delegate, row);
             row.push(Cell::Text(c.kind.label().to_string()));
             row.push(Cell::Text(c.document.to_string()));
+            row.push(Cell::Text(c.unit.to_string()));
+            src(&c.source, row);
+        },
+    )
+}
+
+/// 联系群众 of the period (issue #19): one row per reception, its delegates by name and id.
+fn contact_listing<'a>(records: &'a Records, roster: &'a Roster, period: &Period) -> Listing<'a> {
+    use Kind::{Date, Int, Text};
+    let con: Vec<_> = records
+        .contacts
+        .iter()
+        .filter(|c| period.contains(c.date))
+        .collect();
+    Listing::new(
+        "联系群众",
+        &with_source(&[
+            ("日期", Date),
+            ("家站/联络站", Text),
+            ("代表", Text),
+            ("接待群众人数", Int),
+            ("收集意见建议条数", Int),
+            ("办理方式", Text),
+            ("办理结果", Text),
+            ("反馈情况", Text),
+            ("报送单位", Text),
+        ]),
+        con.len(),
+        move |i, row| {
+            let c = con[i];
+            let who: Vec<String> = c
+                .delegates
+                .iter()
+                .map(|id| {
+                    let n = roster
+                        .by_id(id)
+                        .map(|d| d.name.as_str())
+                        .unwrap_or_default();
+                    format!("{n}（{id}）")
+                })
+                .collect();
+            row.push(Cell::Date(c.date));
+            row.push(Cell::Text(c.station.to_string()));
+            row.push(Cell::Text(who.join("、")));
+            row.push(Cell::Int(i64::from(c.people)));
+            row.push(Cell::Int(i64::from(c.opinions)));
+            row.push(Cell::Text(c.handling.map_or("", |h| h.label()).to_string()));
+            row.push(Cell::Text(c.result.to_string()));
+            row.push(Cell::Text(c.feedback.to_string()));
             row.push(Cell::Text(c.unit.to_string()));
             src(&c.source, row);
         },

@@ -65,6 +65,8 @@ pub fn members_report(
         .map(|d| scope.figures(d, own_of(&d.delegate.id)))
         .collect();
     let total = MemberFigures::total(&figures);
+    let rule = &config.members;
+    let (low_table, low_attendance) = low_attendance(&members, &figures, rule);
     let mut tables: HashMap<String, TableBlock> = members
         .iter()
         .enumerate()
@@ -82,6 +84,7 @@ pub fn members_report(
         "组成人员履职情况".to_string(),
         members_table(&members, &figures, &total),
     );
+    tables.insert("出席率偏低的组成人员".to_string(), low_table);
     let absentees: Vec<Value> = members
         .iter()
         .zip(&figures)
@@ -107,6 +110,10 @@ pub fn members_report(
         "inspections": total.inspections,
         "law_checks": total.law_checks,
         "absentees": absentees,
+        "speeches": total.speeches,
+        "speakers": figures.iter().filter(|f| f.speeches > 0).count(),
+        "low_attendance": low_attendance,
+        "min_attendance": rule.share_words(),
     });
     let template = match body {
         Body::StandingCommittee => template::SC_MEMBERS,
@@ -120,6 +127,41 @@ pub fn members_report(
 struct OwnRecords<'r> {
     attendance: Vec<&'r crate::domain::model::Attendance>,
     activities: Vec<&'r crate::domain::model::Activity>,
+}
+
+/// Members who attended less than the configured share of their body's meetings
+/// (rules: 2/3, issue #19): the table and the names with their rates for the sentence.
+fn low_attendance(
+    members: &[&DelegateArchive],
+    figures: &[MemberFigures],
+    rule: &crate::config::MembersRules,
+) -> (TableBlock, Vec<Value>) {
+    let low: Vec<(&&DelegateArchive, &MemberFigures)> = members
+        .iter()
+        .zip(figures)
+        .filter(|(_, f)| rule.below(f.attended, f.expected))
+        .collect();
+    let table = TableBlock::new(
+        &["姓名", "代表小组", "应出席", "出席", "出席率", "审议发言"],
+        low.iter()
+            .map(|(d, f)| {
+                vec![
+                    d.delegate.name.clone(),
+                    d.delegate.group.clone(),
+                    f.expected.to_string(),
+                    f.attended.to_string(),
+                    percent(f.attended, f.expected),
+                    f.speeches.to_string(),
+                ]
+            })
+            .collect(),
+        &[6, 7, 4, 4, 5, 4],
+    );
+    let names = low
+        .iter()
+        .map(|(d, f)| json!({"name": d.delegate.name, "rate": percent(f.attended, f.expected)}))
+        .collect();
+    (table, names)
 }
 
 /// What one body's report counts: its members, its own meetings, what it organised.
@@ -201,7 +243,9 @@ impl<'a> Scope<'a> {
         let organised =
             |k: ActivityKind| own.activities.iter().filter(|a| a.kind == k).count() as u32;
         let [e, a, l, x] = self.metrics.map(|m| d.get(m));
+        let speeches = own.attendance.iter().map(|r| r.speeches).sum();
         MemberFigures {
+            speeches,
             expected: e,
             attended: a,
             leave: l,
@@ -249,6 +293,8 @@ struct MemberFigures {
     unreported: u32,
     inspections: u32,
     law_checks: u32,
+    /// 审议发言 at the body's own meetings (issue #19).
+    speeches: u32,
 }
 
 impl MemberFigures {
@@ -262,6 +308,7 @@ impl MemberFigures {
             unreported: sum(|f| f.unreported),
             inspections: sum(|f| f.inspections),
             law_checks: sum(|f| f.law_checks),
+            speeches: sum(|f| f.speeches),
         }
     }
 
@@ -273,6 +320,7 @@ impl MemberFigures {
             self.absent.to_string(),
             self.unreported.to_string(),
             percent(self.attended, self.expected),
+            self.speeches.to_string(),
             self.inspections.to_string(),
             self.law_checks.to_string(),
         ]
@@ -306,10 +354,11 @@ fn members_table(
         "缺席",
         "未报",
         "出席率",
+        "审议发言",
         "视察",
         "执法检查",
     ];
-    let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 5];
+    let mut widths = vec![6, 7, 4, 4, 4, 4, 4, 5, 4, 4, 5];
     if total.unreported == 0 {
         headers.remove(6);
         widths.remove(6);
@@ -361,6 +410,7 @@ pub fn reports_to_voters(
         m.insert("not_yet".into(), json!(not_yet.len()));
         let left = crate::domain::text::time_left(p.end, config.term.end);
         m.insert("time_left".into(), json!(left));
+        rating_vars(m, &reps, &config.rating);
         m.insert(
             "months_left".into(),
             json!(crate::domain::text::whole_months(p.end, config.term.end)),
@@ -371,7 +421,14 @@ pub fn reports_to_voters(
             "各小组述职情况".to_string(),
             group_coverage_table(archive, &reported, config),
         ),
-        ("述职评议结果".to_string(), results_table(&reps, &name)),
+        (
+            "述职评议结果".to_string(),
+            results_table(&reps, &name, &config.rating),
+        ),
+        (
+            "每位代表的评议结果".to_string(),
+            per_delegate_table(&reps, &name, &config.rating),
+        ),
         (
             "选民代表不足的评议会议".to_string(),
             TableBlock::new(
@@ -388,8 +445,119 @@ pub fn reports_to_voters(
     DocumentView::worded(template::REPORTS_TO_VOTERS, vars, tables)
 }
 
+/// The 称职 scale's verdict counts and thresholds for the template (issue #19).
+fn rating_vars(
+    m: &mut serde_json::Map<String, Value>,
+    reps: &[&ReportToVoters],
+    rating: &crate::config::RatingRules,
+) {
+    let pct = crate::domain::text::fraction_percent;
+    m.insert("verdicts".into(), json!(verdict_counts(reps, rating)));
+    m.insert("competent_min".into(), json!(pct(rating.competent_min)));
+    m.insert(
+        "basically_competent_min".into(),
+        json!(pct(rating.basically_competent_min)),
+    );
+}
+
+/// Each delegate's votes pooled over the period's evaluations (a delegate is rated on
+/// their own votes, not the district's pool), with the verdict where the scale has one.
+fn per_delegate_table(
+    reps: &[&ReportToVoters],
+    name: &dyn Fn(&str) -> (String, String),
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
+    let mut by: std::collections::BTreeMap<&str, ReportToVoters> = Default::default();
+    for r in reps {
+        by.entry(r.delegate.as_str())
+            .and_modify(|x| {
+                x.satisfied += r.satisfied;
+                x.basically += r.basically;
+                x.dissatisfied += r.dissatisfied;
+                x.voters += r.voters;
+            })
+            .or_insert_with(|| (*r).clone());
+    }
+    let pc = crate::domain::text::rate;
+    let [a, b, c] = rating.grades();
+    let [ra, rb, _] = rating.rate_labels();
+    let with_verdict = rating.scale == crate::domain::rating::Scale::Competence;
+    let mut headers = vec!["姓名", "代表小组", a, b, c, ra.as_str(), rb.as_str()];
+    if with_verdict {
+        headers.push("评议结论");
+    }
+    let mut rows: Vec<(String, String, Vec<String>)> = by
+        .values()
+        .map(|r| {
+            let (n, g) = name(&r.delegate);
+            let rt = rules::rates(r.satisfied, r.basically, r.dissatisfied);
+            let mut row = vec![
+                n.clone(),
+                g.clone(),
+                r.satisfied.to_string(),
+                r.basically.to_string(),
+                r.dissatisfied.to_string(),
+                pc(rt.map(|x| x.satisfied)),
+                pc(rt.map(|x| x.satisfied_or_basically)),
+            ];
+            if with_verdict {
+                row.push(rating.verdict(r).map_or("—", |v| v.label()).to_string());
+            }
+            (g, n, row)
+        })
+        .collect();
+    rows.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    let mut widths = vec![5, 6, 3, 3, 3, 4, 5];
+    if with_verdict {
+        widths.push(4);
+    }
+    TableBlock::new(&headers, rows.into_iter().map(|r| r.2).collect(), &widths)
+}
+
+/// How many delegates got each verdict (the 称职 scale only; empty otherwise).
+fn verdict_counts(reps: &[&ReportToVoters], rating: &crate::config::RatingRules) -> Vec<Value> {
+    use crate::domain::rating::Verdict;
+    if rating.scale != crate::domain::rating::Scale::Competence {
+        return Vec::new();
+    }
+    let mut by: std::collections::BTreeMap<&str, (u32, u32, u32)> = Default::default();
+    for r in reps {
+        let e = by.entry(r.delegate.as_str()).or_default();
+        e.0 += r.satisfied;
+        e.1 += r.basically;
+        e.2 += r.dissatisfied;
+    }
+    let verdicts: Vec<Option<Verdict>> = by
+        .values()
+        .map(|(s, b, d)| {
+            crate::domain::rating::verdict(
+                *s,
+                *b,
+                *d,
+                rating.competent_min,
+                rating.basically_competent_min,
+            )
+        })
+        .collect();
+    [
+        Verdict::Competent,
+        Verdict::BasicallyCompetent,
+        Verdict::Incompetent,
+    ]
+    .iter()
+    .map(|v| {
+        let n = verdicts.iter().filter(|x| **x == Some(*v)).count();
+        json!({"label": v.label(), "n": n})
+    })
+    .collect()
+}
+
 /// Each report with its votes and rates (on valid votes).
-fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, String)) -> TableBlock {
+fn results_table(
+    reps: &[&ReportToVoters],
+    name: &dyn Fn(&str) -> (String, String),
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
     let pc = crate::domain::text::rate;
     let rows = reps
         .iter()
@@ -411,6 +579,8 @@ fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, Strin
             ]
         })
         .collect();
+    let [a, b, c] = rating.grades();
+    let [ra, rb, rc] = rating.rate_labels();
     TableBlock::new(
         &[
             "姓名",
@@ -418,12 +588,12 @@ fn results_table(reps: &[&ReportToVoters], name: &dyn Fn(&str) -> (String, Strin
             "日期",
             "形式",
             "选民代表",
-            "满意",
-            "基本满意",
-            "不满意",
-            "满意率",
-            "满意及基本满意率",
-            "不满意率",
+            a,
+            b,
+            c,
+            ra.as_str(),
+            rb.as_str(),
+            rc.as_str(),
         ],
         rows,
         &[5, 5, 7, 5, 3, 3, 3, 3, 4, 5, 4],
@@ -575,7 +745,7 @@ pub fn outstanding_delegates(
     let above: BTreeSet<&str> = records
         .reports
         .iter()
-        .filter(|r| p.contains(r.date) && r.advises_resignation(t.dissatisfied_share_limit))
+        .filter(|r| p.contains(r.date) && config.rating.flags(r, t.dissatisfied_share_limit))
         .map(|r| r.delegate.as_str())
         .collect();
     let groups = a.groups();
@@ -639,11 +809,11 @@ pub fn outstanding_delegates(
         }
     }
     list.notes.push(format!(
-        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议不满意率超过{}的代表不列入（见“未列入原因”）。",
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议{}的代表不列入（见“未列入原因”）。",
         t.outstanding_per_group_min,
         t.outstanding_per_group_max,
         rules.label(),
-        crate::domain::text::fraction_percent(t.dissatisfied_share_limit)
+        config.rating.finding(t.dissatisfied_share_limit)
     ));
     let tables = HashMap::from([(
         "名单".to_string(),
@@ -800,7 +970,7 @@ pub fn outstanding_suggestions(
             leads.clone().into(),
             co.into(),
             s.handler.clone().into(),
-            "A 已解决或基本解决".into(),
+            format!("A {}", config.suggestions.legend.a).into(),
             s.satisfaction.map_or("", |x| x.label()).into(),
             s.date.into(),
         ]);
@@ -812,8 +982,10 @@ pub fn outstanding_suggestions(
         ]);
     }
     list.notes.push(format!(
-        "本名单为草案。依据：本年度办理结果为A类（已解决或基本解决）且代表评价为满意或基本满意的建议共{pool}件，按代表满意、附议人数多者优先，列出前{max}件，供代表联络室会同承办单位研究。"
+        "本名单为草案。依据：本年度办理结果为A类（{}）且代表评价为满意或基本满意的建议共{pool}件，按代表满意、附议人数多者优先，列出前{max}件，供代表联络室会同承办单位研究。",
+        config.suggestions.legend.a
     ));
+    list.notes.push(config.suggestions.legend.note());
     let mut tables = HashMap::new();
     tables.insert(
         "名单".to_string(),
@@ -832,6 +1004,7 @@ pub fn outstanding_suggestions(
         "pool": pool,
         "total": cands.len(),
         "max": max,
+        "legend": super::handling::Legend::of(&config.suggestions),
     });
     DocumentView::worded(template::OUTSTANDING_SUGGESTIONS, vars, tables)
         .with_sheets(vec![list], None)

@@ -22,6 +22,9 @@ pub struct ByDelegate<'a> {
     >,
     reports: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::ReportToVoters>>,
     commendations: std::collections::HashMap<&'a str, Vec<&'a crate::domain::model::Commendation>>,
+    contacts: std::collections::HashMap<&'a str, Vec<&'a crate::domain::contact::Contact>>,
+    /// Whether any 联系群众 sheet came in: without one the figures are missing, not 0.
+    contacts_recorded: bool,
 }
 
 impl<'a> ByDelegate<'a> {
@@ -56,6 +59,12 @@ impl<'a> ByDelegate<'a> {
                 .or_default()
                 .push(x);
         }
+        b.contacts_recorded = !r.contacts.is_empty();
+        for x in &r.contacts {
+            for d in &x.delegates {
+                b.contacts.entry(d.as_str()).or_default().push(x);
+            }
+        }
         b
     }
 }
@@ -83,14 +92,21 @@ pub fn delegate_archive(
         "is_sc": d.roles.standing_committee,
         "committee": d.committee,
         "m": m,
+        "result_legend": config.suggestions.legend.note(),
+        "grades": config.rating.grades(),
+        "contacts_recorded": by.contacts_recorded,
     });
     let mut tables = HashMap::new();
     tables.insert("基本信息".to_string(), basic_information(d, config));
     tables.extend(meeting_tables(by, id, period));
     tables.extend(activity_tables(by, id, period));
     tables.insert("代表建议".to_string(), suggestion_table(by, id, period));
-    tables.insert("述职评议".to_string(), report_table(by, id, period));
+    tables.insert(
+        "述职评议".to_string(),
+        report_table(by, id, period, &config.rating),
+    );
     tables.insert("通报表彰".to_string(), commendation_table(by, id, period));
+    tables.insert("联系群众".to_string(), contact_table(by, id, period));
     DocumentView::worded(template::DELEGATE_ARCHIVE, vars, tables)
 }
 
@@ -225,20 +241,19 @@ fn suggestion_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
     )
 }
 
-fn report_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
+/// 述职评议 in the configured scale's words (issue #19).
+fn report_table(
+    by: &ByDelegate,
+    id: &str,
+    period: &Period,
+    rating: &crate::config::RatingRules,
+) -> TableBlock {
     let mut reps = by.reports.get(id).cloned().unwrap_or_default();
     reps.sort_by_key(|r| r.date);
+    let [a, b, c] = rating.grades();
+    let [ra, _, rc] = rating.rate_labels();
     TableBlock::new(
-        &[
-            "日期",
-            "述职形式",
-            "选民代表",
-            "满意",
-            "基本满意",
-            "不满意",
-            "满意率",
-            "不满意率",
-        ],
+        &["日期", "述职形式", "选民代表", a, b, c, &ra, &rc],
         reps.iter()
             .filter(|r| period.contains(r.date))
             .map(|r| {
@@ -274,5 +289,35 @@ fn commendation_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock 
             })
             .collect(),
         &[4, 8, 10],
+    )
+}
+
+/// 联系群众 (issue #19): the receptions at a 家站 the delegate took part in.
+fn contact_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
+    let mut rows: Vec<&crate::domain::contact::Contact> = by
+        .contacts
+        .get(id)
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|c| period.contains(c.date))
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort_by(|a, b| (a.date, &a.source).cmp(&(b.date, &b.source)));
+    TableBlock::new(
+        &["日期", "家站/联络站", "接待群众", "意见建议", "办理方式"],
+        rows.iter()
+            .map(|c| {
+                vec![
+                    chinese_date(c.date),
+                    c.station.clone(),
+                    format!("{}人", c.people),
+                    format!("{}条", c.opinions),
+                    c.handling.map_or("", |h| h.label()).to_string(),
+                ]
+            })
+            .collect(),
+        &[8, 10, 4, 4, 6],
     )
 }

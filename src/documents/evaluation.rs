@@ -73,6 +73,7 @@ pub fn forms(
         let age = d
             .birth
             .map_or(String::new(), |b| format!("{}岁", age_on(b, age_date)));
+        let grades = config.rating.grades();
         let l = |s: &str| Label(s.to_string());
         let form = |rows, widths_mm: &[u32], size| {
             Block::Form(FormBlock {
@@ -125,11 +126,11 @@ pub fn forms(
         ));
         body.push(form(
             vec![vec![
-                Choice("满意".into()),
+                Choice(grades[0].into()),
                 TICK,
-                Choice("基本满意".into()),
+                Choice(grades[1].into()),
                 TICK,
-                Choice("不满意".into()),
+                Choice(grades[2].into()),
                 TICK,
             ]],
             &[40, BOX_MM, 40, BOX_MM, 40, BOX_MM],
@@ -165,14 +166,14 @@ pub fn ballots(
         word: Some(Word::Laid(forms(
             delegates, meeting, age_date, config, author,
         ))),
-        sheets: vec![tally(delegates, meeting)],
+        sheets: vec![tally(delegates, meeting, config.rating.grades())],
         workbook: Some(format!("{}_述职评议", config.units.liaison)),
         file: Some("述职评议表".to_string()),
     }
 }
 
 /// The tally sheet in the `述职评议` input format, one row per delegate.
-pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>) -> Table {
+pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>, grades: [&str; 3]) -> Table {
     let mut t = Table::new(
         "述职评议",
         &[
@@ -181,9 +182,9 @@ pub fn tally(delegates: &[&Delegate], meeting: Option<NaiveDate>) -> Table {
             "姓名",
             "述职形式",
             "选民代表人数",
-            "满意",
-            "基本满意",
-            "不满意",
+            grades[0],
+            grades[1],
+            grades[2],
         ],
     );
     t.title = Some("述职评议结果汇总（评议后填写票数，作为代表联络室的报送表）".into());

@@ -4,9 +4,12 @@
 pub mod annual;
 pub mod archive_summary;
 pub mod chair;
+pub mod contact;
 pub mod delegate_archive;
 pub mod evaluation;
+pub mod handling;
 pub mod public;
+pub mod public_figures;
 pub mod quarterly;
 pub mod term;
 pub mod validation_report;

@@ -39,7 +39,12 @@ fn shown_metrics(a: &Archive) -> Vec<Metric> {
 pub fn workbook(a: &Archive, fields: &[&str], config: &Config) -> Table {
     let metrics = shown_metrics(a);
     let mut headers: Vec<&str> = fields.to_vec();
-    headers.extend(metrics.iter().map(|m| m.label()));
+    let grades = config.rating.grades();
+    headers.extend(
+        metrics
+            .iter()
+            .map(|m| super::archive_summary::vote_label(*m, grades)),
+    );
     let mut t = Table::new("代表履职情况", &headers);
     t.title = Some(format!(
         "{}人大代表{}履职情况（公开版）",
@@ -84,7 +89,12 @@ fn page(title: &str, sub: &str, nav: &str, body: &str, footer: &str) -> String {
 
 /// The static site: (relative path, content). An index of groups, an index per group,
 /// a page per delegate. File names carry no personal data.
-pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, String)> {
+pub fn site(
+    a: &Archive,
+    fields: &[&str],
+    config: &Config,
+    district: &super::public_figures::PublicFigures,
+) -> Vec<(String, String)> {
     let frame = Frame {
         sub: format!("{}　{}", config.term_name(), a.period.label),
         footer: format!(
@@ -108,7 +118,11 @@ pub fn site(a: &Archive, fields: &[&str], config: &Config) -> Vec<(String, Strin
     let title = format!("{}人大代表履职档案（公开版）", config.district.name);
     let mut out = vec![(
         "index.html".to_string(),
-        frame.page(&title, "", &site_index(&groups)),
+        frame.page(
+            &title,
+            "",
+            &(site_index(&groups) + &super::public_figures::html(district, esc)),
+        ),
     )];
     for (gi, (g, members)) in groups.iter().enumerate() {
         let dir = format!("g{:02}", gi + 1);
@@ -227,7 +241,7 @@ fn group_table(members: &[&DelegateArchive], fields: &[&str], config: &Config) -
 /// How each figure reads on a delegate's page: "参加区人代会 2 次". The numbers of
 /// meetings a delegate was expected at are no activity and not listed; the votes are
 /// one sentence of their own (`votes_sentence`).
-const PHRASES: [(Metric, &str, &str); 30] = [
+const PHRASES: [(Metric, &str, &str); 33] = [
     (Metric::CongressAttended, "参加区人代会", "次"),
     (Metric::CongressLeave, "区人代会请假", "次"),
     (Metric::CongressAbsent, "未经批准缺席区人代会", "次"),
@@ -257,6 +271,9 @@ const PHRASES: [(Metric, &str, &str); 30] = [
     (Metric::Surveys, "参加调研", "次"),
     (Metric::LawChecks, "参加执法检查", "次"),
     (Metric::VoterContacts, "联系接待选民", "次"),
+    (Metric::StationReceptions, "在代表之家、代表联络站接待群众", "次"),
+    (Metric::ContactPeople, "共接待群众", "人次"),
+    (Metric::ContactOpinions, "收集群众意见建议", "条"),
     (Metric::Reports, "向选民述职", "次"),
     (Metric::ReportsInPerson, "其中当面述职", "次"),
     (Metric::ReportsWritten, "其中书面述职", "次"),
@@ -265,8 +282,8 @@ const PHRASES: [(Metric, &str, &str); 30] = [
 ];
 
 /// The votes of the delegate's evaluations in one plain sentence: how many voted, how,
-/// and what 满意率 means. None without votes.
-pub fn votes_sentence(d: &DelegateArchive) -> Option<String> {
+/// and what 满意率 (or 称职率, on that scale) means. None without votes.
+pub fn votes_sentence(d: &DelegateArchive, grades: [&str; 3]) -> Option<String> {
     let (s, b, n) = (
         d.get(Metric::VotesSatisfied),
         d.get(Metric::VotesBasically),
@@ -275,15 +292,18 @@ pub fn votes_sentence(d: &DelegateArchive) -> Option<String> {
     let valid = s + b + n;
     (valid > 0).then(|| {
         format!(
-            "述职评议时选民代表共投有效票 {valid} 票，其中满意 {s} 票、基本满意 {b} 票、不满意 {n} 票，满意率（满意票占有效票的比例）为 {}。",
-            crate::domain::text::percent(s, valid)
+            "述职评议时选民代表共投有效票 {valid} 票，其中{a} {s} 票、{bb} {b} 票、{c} {n} 票，{a}率（{a}票占有效票的比例）为 {}。",
+            crate::domain::text::percent(s, valid),
+            a = grades[0],
+            bb = grades[1],
+            c = grades[2],
         )
     })
 }
 
 /// The delegate's activity in plain words, by item of R1 (2–9): only the figures that
 /// are not zero, and the items that have any.
-pub fn plain_items(d: &DelegateArchive) -> Vec<(&'static str, Vec<String>)> {
+pub fn plain_items(d: &DelegateArchive, grades: [&str; 3]) -> Vec<(&'static str, Vec<String>)> {
     let mut out = Vec::new();
     for (item, name) in R1_ITEMS.iter().enumerate().skip(1) {
         let mut lines: Vec<String> = PHRASES
@@ -292,7 +312,7 @@ pub fn plain_items(d: &DelegateArchive) -> Vec<(&'static str, Vec<String>)> {
             .map(|(m, what, unit)| format!("{what} {} {unit}", d.get(*m)))
             .collect();
         if Metric::VotesSatisfied.item() as usize == item + 1 {
-            lines.extend(votes_sentence(d));
+            lines.extend(votes_sentence(d, grades));
         }
         if !lines.is_empty() {
             out.push((*name, lines));
@@ -313,7 +333,7 @@ fn delegate_body(d: &DelegateArchive, fields: &[&str], config: &Config) -> Strin
         ));
     }
     body.push_str("</table>");
-    let items = plain_items(d);
+    let items = plain_items(d, config.rating.grades());
     if items.is_empty() {
         body.push_str("<p>本期间暂无履职记录。</p>");
     }
@@ -401,7 +421,7 @@ mod tests {
                 (VotesDissatisfied, 1),
             ],
         );
-        let items = plain_items(&d);
+        let items = plain_items(&d, ["满意", "基本满意", "不满意"]);
         let names: Vec<&str> = items.iter().map(|(n, _)| *n).collect();
         assert_eq!(
             names,
@@ -430,7 +450,7 @@ mod tests {
         assert!(!page.contains("未报"), "{page}");
         assert!(!page.contains(" 0 "), "{page}");
         let idle = DelegateArchive::with_figures(Delegate::sample("D002"), &[]);
-        assert!(plain_items(&idle).is_empty());
+        assert!(plain_items(&idle, ["满意", "基本满意", "不满意"]).is_empty());
         assert!(delegate_body(&idle, &["姓名"], &test_config()).contains("暂无履职记录"));
     }
 

@@ -49,6 +49,8 @@ pub struct Facts {
     pub overall_band: Band,
     /// Served part of the term: the band reason says it was compared per month.
     pub partial_term: bool,
+    /// 连续两年位于后段 in the yearly bands (issue #19).
+    pub consecutive_bottom: bool,
 }
 
 /// The configurable criteria of the re-nomination suggestion.
@@ -93,7 +95,7 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
         ));
     }
     if f.dissatisfied_above_limit {
-        no.push("述职评议不满意率超过规定".to_string());
+        no.push("述职评议结果不合格（不满意率超过规定或评议为不称职）".to_string());
     }
     if f.reports == 0 {
         study.push("本届未向选民述职".to_string());
@@ -106,6 +108,9 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
                 crate::domain::text::fraction_percent(min_attendance)
             ));
         }
+    }
+    if c.study_bottom_band && f.consecutive_bottom {
+        study.push("年度履职积分连续两年位于全体代表后段".to_string());
     }
     if c.study_bottom_band && f.overall_band == Band::Bottom {
         study.push(if f.partial_term {
@@ -137,7 +142,7 @@ pub fn build(
 ) -> Vec<DocumentView> {
     let absences = rules::term_absences(records, NaiveDate::MAX);
     vec![
-        renomination_list(archive, records, rules_, config, &absences),
+        renomination_list(archive, records, rules_, config, &absences, years),
         exit_findings(archive, records, config, &absences),
         report_coverage_over_term(archive, records, config, years),
     ]
@@ -165,11 +170,30 @@ impl<'a> TermFacts<'a> {
             above: records
                 .reports
                 .iter()
-                .filter(|r| r.advises_resignation(limit))
+                .filter(|r| config.rating.flags(r, limit))
                 .map(|r| r.delegate.as_str())
                 .collect(),
             reports_of,
             records,
+        }
+    }
+
+    /// A delegate's facts from the records; the bands are the caller's.
+    fn of(&self, d: &DelegateArchive, absences: &Absences, config: &Config) -> Facts {
+        let dl = &d.delegate;
+        Facts {
+            left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
+            unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
+            dissatisfied_above_limit: self.above.contains(dl.id.as_str()),
+            reports: self
+                .reports_of
+                .get(dl.id.as_str())
+                .map_or(0, |v| v.len() as u32),
+            congress_expected: d.get(Metric::CongressExpected),
+            congress_attended: d.get(Metric::CongressAttended),
+            overall_band: Band::Middle,
+            partial_term: false,
+            consecutive_bottom: false,
         }
     }
 
@@ -213,12 +237,18 @@ impl<'a> TermFacts<'a> {
 
 /// The columns of the re-nomination list; 未报 only when some delegate has one
 /// (应出席 = 出席 + 请假 + 缺席 + 未报).
-fn renomination_headers(unreported: &Unreported) -> Vec<&'static str> {
-    let mut headers = vec![
+fn renomination_headers(unreported: &Unreported, years: &[i32]) -> Vec<String> {
+    let mut headers: Vec<String> = [
         "代表小组",
         "姓名",
         "代表编号",
         "代表状态",
+        // Issue #19: the structure the nomination looks at.
+        "性别",
+        "民族",
+        "政治面貌",
+        "届满时年龄",
+        "职业构成",
         "任职期间",
         "区人代会应出席",
         "出席",
@@ -244,16 +274,18 @@ fn renomination_headers(unreported: &Unreported) -> Vec<&'static str> {
         "届期积分",
         "折合届期积分",
         "全体分档",
-        "建议类别",
-        "理由",
-    ];
+    ]
+    .map(String::from)
+    .to_vec();
+    headers.extend(years.iter().map(|y| format!("{y}年度分档")));
+    headers.extend(["建议类别".to_string(), "理由".to_string()]);
     for (shown, h) in [
         (unreported.congress, "区人代会未报"),
         (unreported.sc, "常委会会议未报"),
         (unreported.committee, "专委会议未报"),
     ] {
         if !shown {
-            headers.retain(|x| *x != h);
+            headers.retain(|x| x != h);
         }
     }
     headers
@@ -304,12 +336,16 @@ fn renomination_list(
     rules_: &ScoreRules,
     config: &Config,
     absences: &Absences,
+    years: &[i32],
 ) -> DocumentView {
     let t = &config.thresholds;
     let facts = TermFacts::new(records, config);
     let scored = score::score_all(archive, rules_);
     let unreported = Unreported::of(archive);
-    let mut list = Table::new("继续提名建议名单", &renomination_headers(&unreported));
+    let heads = renomination_headers(&unreported, years);
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    let mut list = Table::new("继续提名建议名单", &heads);
+    let yearly = yearly_bands(archive, records, rules_, config, years);
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
         config.term_name()
@@ -317,6 +353,7 @@ fn renomination_list(
     let mut doc_rows = Vec::new();
     let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
     let mut partial = 0;
+    let mut suggested: Vec<&crate::domain::model::Delegate> = Vec::new();
     for (d, (s, _, overall)) in archive.delegates.iter().zip(&scored) {
         let dl = &d.delegate;
         let (served, full) = service_text(dl, config);
@@ -324,29 +361,27 @@ fn renomination_list(
             partial += 1;
         }
         let f = Facts {
-            left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
-            unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
-            dissatisfied_above_limit: facts.above.contains(dl.id.as_str()),
-            reports: facts
-                .reports_of
-                .get(dl.id.as_str())
-                .map_or(0, |v| v.len() as u32),
-            congress_expected: d.get(Metric::CongressExpected),
-            congress_attended: d.get(Metric::CongressAttended),
             overall_band: *overall,
             partial_term: s.partial,
+            consecutive_bottom: crate::domain::structure::consecutive_bottom(
+                &yearly.get(dl.id.as_str()).cloned().unwrap_or_default(),
+            ),
+            ..facts.of(d, absences, config)
         };
         let (cat, reasons) = renomination(&f, &Criteria::from(t));
         *counts.entry(cat).or_default() += 1;
         let reason = reasons.join("；");
-        let mut row = renomination_row(d, &served, &unreported, &facts);
+        let mut row = renomination_row(d, &served, &unreported, &facts, config);
         row.extend([
             Cell::Num(s.total),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             overall.label(rules_.top_share, rules_.bottom_share).into(),
-            cat.label().into(),
-            reason.clone().into(),
         ]);
+        row.extend(band_cells(yearly.get(dl.id.as_str()), years.len(), rules_));
+        row.extend([cat.label().into(), reason.clone().into()]);
+        if cat == Category::Renominate {
+            suggested.push(dl);
+        }
         list.rows.push(row);
         doc_rows.push(vec![
             dl.group.clone(),
@@ -355,27 +390,23 @@ fn renomination_list(
             reason,
         ]);
     }
-    list.notes.push(format!(
-        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准：依法资格终止、述职评议不满意率超过{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
-        rules_.label(),
-        crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
-        crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
-        if t.renomination_study_bottom_band {
-            format!("或届期积分位于后{}", crate::domain::text::fraction_percent(rules_.bottom_share))
-        } else {
-            String::new()
-        },
-    ));
+    list.notes.push(list_note(rules_, config));
     let mut sheets = vec![list.clone()];
     sheets.extend(per_group_sheets(&list, &archive.groups(), config));
-    let tables = HashMap::from([(
-        "名单".to_string(),
-        TableBlock::new(
-            &["代表小组", "姓名", "建议类别", "理由"],
-            doc_rows,
-            &[6, 5, 6, 18],
+    let structure = structure_table(archive, &suggested, config);
+    let structure_block = structure.to_block(&[8, 5, 5, 6, 5]);
+    sheets.push(structure);
+    let tables = HashMap::from([
+        (
+            "名单".to_string(),
+            TableBlock::new(
+                &["代表小组", "姓名", "建议类别", "理由"],
+                doc_rows,
+                &[6, 5, 6, 18],
+            ),
         ),
-    )]);
+        ("代表结构".to_string(), structure_block),
+    ]);
     let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
@@ -390,12 +421,121 @@ fn renomination_list(
     DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
 }
 
+/// The list's note: the criteria of each category, as configured.
+fn list_note(rules_: &ScoreRules, config: &Config) -> String {
+    let t = &config.thresholds;
+    format!(
+        "本名单为草案，供代表小组、代表联络室和党组研究决定。届期积分按{}计算。建议类别的标准：依法资格终止、述职评议{}或已离任的，不建议继续提名；本届未向选民述职、有未经批准缺席、区人代会出席率低于{}{}的，需研究；其余建议继续提名。任职不满届期的代表按任职期间计算；分档比较的是折合届期积分（任职期间每月平均积分×届期月数，任满届期的即届期积分），补选或中途离任的代表不因任职时间短而列入后段。",
+        rules_.label(),
+        config.rating.finding(t.dissatisfied_share_limit),
+        crate::domain::text::fraction_percent(t.renomination_min_congress_attendance),
+        if t.renomination_study_bottom_band {
+            format!(
+                "、届期积分位于后{}或年度积分连续两年位于后{}",
+                crate::domain::text::fraction_percent(rules_.bottom_share),
+                crate::domain::text::fraction_percent(rules_.bottom_share)
+            )
+        } else {
+            String::new()
+        },
+    )
+}
+
+/// A delegate's yearly bands as `n` cells, — for a year not served.
+fn band_cells(bands: Option<&Vec<Option<Band>>>, n: usize, rules_: &ScoreRules) -> Vec<Cell> {
+    (0..n)
+        .map(|k| {
+            bands
+                .and_then(|v| v.get(k).copied().flatten())
+                .map_or("—".to_string(), |b| {
+                    b.label(rules_.top_share, rules_.bottom_share)
+                })
+                .into()
+        })
+        .collect()
+}
+
+/// Each delegate's band in each year of the term (None for a year not served), from
+/// the yearly archives scored by the same rules (issue #19: the trend).
+fn yearly_bands(
+    archive: &Archive,
+    records: &Records,
+    rules_: &ScoreRules,
+    config: &Config,
+    years: &[i32],
+) -> HashMap<String, Vec<Option<Band>>> {
+    let roster = crate::domain::model::Roster::new(
+        archive
+            .delegates
+            .iter()
+            .map(|d| d.delegate.clone())
+            .collect(),
+    );
+    let mut out: HashMap<String, Vec<Option<Band>>> = archive
+        .delegates
+        .iter()
+        .map(|d| (d.delegate.id.clone(), vec![None; years.len()]))
+        .collect();
+    for (k, y) in years.iter().enumerate() {
+        let period = crate::domain::archive::Period::year(*y);
+        // A year that cannot be built leaves its bands unknown, never guessed.
+        let Ok(a) = crate::domain::archive::build(&roster, records, &period, config) else {
+            continue;
+        };
+        for (d, (_, _, overall)) in a.delegates.iter().zip(score::score_all(&a, rules_)) {
+            if let Some(v) = out.get_mut(&d.delegate.id) {
+                v[k] = Some(overall);
+            }
+        }
+    }
+    out
+}
+
+/// 代表结构: each line's share among those suggested for re-nomination, beside the whole
+/// congress (issue #19).
+fn structure_table(
+    archive: &Archive,
+    suggested: &[&crate::domain::model::Delegate],
+    config: &Config,
+) -> Table {
+    let all: Vec<&crate::domain::model::Delegate> =
+        archive.delegates.iter().map(|d| &d.delegate).collect();
+    let lines = crate::domain::structure::lines(&config.structure.occupations, config.term.end);
+    let (na, ns) = (all.len() as u32, suggested.len() as u32);
+    let share = |n: u32, of: u32| {
+        if of == 0 {
+            Cell::Text("—".into())
+        } else {
+            Cell::Pct(f64::from(n) / f64::from(of))
+        }
+    };
+    let line = |name: String, a: u32, s: u32| {
+        vec![
+            Cell::Text(name),
+            Cell::Int(i64::from(a)),
+            share(a, na),
+            Cell::Int(i64::from(s)),
+            share(s, ns),
+        ]
+    };
+    let mut t = Table::new(
+        "代表结构",
+        &["类别", "本届代表", "占比", "建议继续提名", "占比"],
+    );
+    t.rows.push(line("代表人数".into(), na, ns));
+    for (name, a, s) in crate::domain::structure::counts(&lines, &all, suggested) {
+        t.rows.push(line(name, a, s));
+    }
+    t
+}
+
 /// A delegate's figures in the list, up to 通报表彰 (the scores and category follow).
 fn renomination_row(
     d: &DelegateArchive,
     served: &str,
     unreported: &Unreported,
     facts: &TermFacts,
+    config: &Config,
 ) -> Vec<Cell> {
     use Metric::*;
     let dl = &d.delegate;
@@ -404,6 +544,16 @@ fn renomination_row(
         dl.name.clone().into(),
         dl.id.clone().into(),
         dl.status_label().to_string().into(),
+        dl.gender.clone().into(),
+        dl.ethnicity.clone().into(),
+        dl.party.clone().into(),
+        dl.birth.map_or(Cell::Empty, |b| {
+            Cell::Int(i64::from(crate::domain::structure::age_on(
+                b,
+                config.term.end,
+            )))
+        }),
+        dl.occupation.clone().into(),
         served.into(),
     ];
     // Per body: 应出席, 出席, 请假, 缺席 and (when shown) 未报, as numbers; "—" for a
@@ -532,15 +682,14 @@ fn exit_findings(
     for r in records
         .reports
         .iter()
-        .filter(|r| r.advises_resignation(t.dissatisfied_share_limit))
+        .filter(|r| config.rating.flags(r, t.dissatisfied_share_limit))
     {
         if let Some(d) = name_of(&r.delegate) {
             resign.push(vec![
                 d.delegate.name.clone(),
                 d.delegate.group.clone(),
                 chinese_date(r.date),
-                format!("{}/{}", r.dissatisfied, r.valid_votes()),
-                percent(r.dissatisfied, r.valid_votes()),
+                config.rating.finding_detail(r),
             ]);
             resign_sheet.rows.push(vec![
                 d.delegate.name.clone().into(),
@@ -565,6 +714,7 @@ fn exit_findings(
         "changes": status.len(),
         "absence_limit": t.unapproved_absence_limit,
         "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+        "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
     });
     let blocks = [
         (
@@ -578,9 +728,9 @@ fn exit_findings(
         (
             "建议辞职",
             TableBlock::new(
-                &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率"],
+                &["姓名", "代表小组", "评议日期", "评议结果"],
                 resign,
-                &[5, 6, 7, 6, 5],
+                &[5, 6, 7, 11],
             ),
         ),
         (
@@ -803,7 +953,20 @@ mod tests {
             congress_attended: 5,
             overall_band: Band::Middle,
             partial_term: false,
+            consecutive_bottom: false,
         }
+    }
+
+    /// Issue #19: 连续两年位于后段 is a reason to study, even with a middle term band.
+    #[test]
+    fn two_bottom_years_in_a_row_are_studied() {
+        let f = Facts {
+            consecutive_bottom: true,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::Study);
+        assert_eq!(why, ["年度履职积分连续两年位于全体代表后段"]);
     }
 
     #[test]

@@ -77,6 +77,10 @@ pub enum Metric {
     Surveys,
     LawChecks,
     VoterContacts,
+    /// 联系群众 at a 家站 (issue #19): receptions, people received, opinions collected.
+    StationReceptions,
+    ContactPeople,
+    ContactOpinions,
     OtherActivities,
     Reports,
     ReportsInPerson,
@@ -88,7 +92,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 36] = [
+    pub const ALL: [Metric; 39] = [
         Metric::CongressExpected,
         Metric::CongressAttended,
         Metric::CongressLeave,
@@ -117,6 +121,9 @@ impl Metric {
         Metric::Surveys,
         Metric::LawChecks,
         Metric::VoterContacts,
+        Metric::StationReceptions,
+        Metric::ContactPeople,
+        Metric::ContactOpinions,
         Metric::OtherActivities,
         Metric::Reports,
         Metric::ReportsInPerson,
@@ -158,6 +165,9 @@ impl Metric {
             Surveys => "调研",
             LawChecks => "执法检查",
             VoterContacts => "联系接待选民",
+            StationReceptions => "家站接待次数",
+            ContactPeople => "接待群众人次",
+            ContactOpinions => "收集意见建议条数",
             OtherActivities => "其他活动",
             Reports => "述职次数",
             ReportsInPerson => "当面述职",
@@ -198,8 +208,9 @@ impl Metric {
             CommitteeExpected | CommitteeAttended | CommitteeObserver | CommitteeLeave
             | CommitteeAbsent | CommitteeUnreported => 6,
             RecessActivities | GroupActivities | Inspections | Surveys | LawChecks => 7,
-            VoterContacts | Reports | ReportsInPerson | ReportsWritten | VotesSatisfied
-            | VotesBasically | VotesDissatisfied => 8,
+            VoterContacts | StationReceptions | ContactPeople | ContactOpinions | Reports
+            | ReportsInPerson | ReportsWritten | VotesSatisfied | VotesBasically
+            | VotesDissatisfied => 8,
             OtherActivities | Commendations => 9,
         }
     }
@@ -293,6 +304,7 @@ struct Frames {
     suggestion_links: DataFrame,
     reports: DataFrame,
     commendations: DataFrame,
+    contacts: DataFrame,
 }
 
 /// A text column built straight from the records' text (no `String` per value).
@@ -313,6 +325,7 @@ fn frames(
         suggestion_links: suggestion_links_frame(records, period)?,
         reports: reports_frame(records, period)?,
         commendations: commendations_frame(records, period)?,
+        contacts: contacts_frame(records, period)?,
     })
 }
 
@@ -434,6 +447,26 @@ fn commendations_frame(records: &Records, period: &Period) -> PolarsResult<DataF
     DataFrame::new_infer_height(vec![str_col("id", com.iter().map(|c| c.delegate.as_str()))])
 }
 
+/// 联系群众: one row per (reception, delegate), so each delegate counts every reception
+/// they were at, with its people and opinions.
+fn contacts_frame(records: &Records, period: &Period) -> PolarsResult<DataFrame> {
+    let mut ids = Vec::new();
+    let mut people = Vec::new();
+    let mut opinions = Vec::new();
+    for c in records.contacts.iter().filter(|c| period.contains(c.date)) {
+        for d in &c.delegates {
+            ids.push(d.as_str());
+            people.push(c.people);
+            opinions.push(c.opinions);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        str_col("id", ids.into_iter()),
+        Column::new("people".into(), people),
+        Column::new("opinions".into(), opinions),
+    ])
+}
+
 /// Counts rows where every (column, value) pair matches.
 fn count_where(conds: &[(&str, &str)], alias: &str) -> Expr {
     let mut e = lit(true);
@@ -531,6 +564,14 @@ fn summarise(
             .count()
             .cast(DataType::UInt32)
             .alias(Metric::Commendations.label())]),
+        f.contacts.lazy().group_by([col("id")]).agg([
+            col("id")
+                .count()
+                .cast(DataType::UInt32)
+                .alias(Metric::StationReceptions.label()),
+            col("people").sum().alias(Metric::ContactPeople.label()),
+            col("opinions").sum().alias(Metric::ContactOpinions.label()),
+        ]),
     ];
     let mut lf = f.roster.lazy();
     for part in parts {
@@ -781,6 +822,7 @@ mod tests {
             committee: committee.into(),
             delegate: id.into(),
             presence: p,
+            speeches: 0,
             note: String::new(),
             unit: "甲组".into(),
             source: Source {

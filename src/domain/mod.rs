@@ -2,9 +2,13 @@
 //! and scores. Pure: no paths, no files, no render types.
 
 pub mod archive;
+pub mod contact;
 pub mod findings;
+pub mod handling;
 pub mod model;
+pub mod rating;
 pub mod rules;
 pub mod score;
 pub mod session;
+pub mod structure;
 pub mod text;

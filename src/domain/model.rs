@@ -42,6 +42,10 @@ pub struct Delegate {
     pub elected: Option<NaiveDate>,
     /// 联系电话: private, never in a public output.
     pub phone: String,
+    /// 职业构成 (issue #19): one of `[structure] occupations`, or blank.
+    pub occupation: String,
+    /// 是否连任: None when the roster leaves it blank.
+    pub re_elected: Option<bool>,
     pub source: Source,
 }
 
@@ -65,6 +69,8 @@ impl Delegate {
             status_date: None,
             elected: None,
             phone: String::new(),
+            occupation: String::new(),
+            re_elected: None,
             source: Source {
                 file: "名册".into(),
                 sheet: "代表名册".into(),
@@ -313,6 +319,8 @@ pub struct Attendance {
     pub committee: String,
     pub delegate: String,
     pub presence: Presence,
+    /// 审议发言: speeches made at the meeting (issue #19); a session's days summed.
+    pub speeches: u32,
     pub note: String,
     pub unit: String,
     pub source: Source,
@@ -486,6 +494,118 @@ impl Satisfaction {
     }
 }
 
+/// 类别: the subjects published reports group suggestions by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SuggestionCategory {
+    Finance,
+    Agriculture,
+    UrbanEnvironment,
+    Education,
+    Social,
+    Legal,
+    Other,
+}
+
+impl SuggestionCategory {
+    pub const ALL: [SuggestionCategory; 7] = [
+        SuggestionCategory::Finance,
+        SuggestionCategory::Agriculture,
+        SuggestionCategory::UrbanEnvironment,
+        SuggestionCategory::Education,
+        SuggestionCategory::Social,
+        SuggestionCategory::Legal,
+        SuggestionCategory::Other,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            SuggestionCategory::Finance => "财政经济",
+            SuggestionCategory::Agriculture => "农业农村",
+            SuggestionCategory::UrbanEnvironment => "城建环保",
+            SuggestionCategory::Education => "教科文卫",
+            SuggestionCategory::Social => "社会建设",
+            SuggestionCategory::Legal => "政法",
+            SuggestionCategory::Other => "其他",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SuggestionCategory> {
+        let s = crate::domain::text::normalized_name(s);
+        let s = s.trim_end_matches('类');
+        if let Some(c) = SuggestionCategory::ALL.into_iter().find(|c| c.label() == s) {
+            return Some(c);
+        }
+        Some(match s {
+            "财经" | "经济" | "财政" => SuggestionCategory::Finance,
+            "农业" | "农村" | "三农" | "农业农村农民" => {
+                SuggestionCategory::Agriculture
+            }
+            "城建" | "环保" | "城乡建设" | "城建环境" | "城乡建设与环境保护" => {
+                SuggestionCategory::UrbanEnvironment
+            }
+            "教科文卫体" | "科教文卫" | "教育科学文化卫生" => {
+                SuggestionCategory::Education
+            }
+            "社会" | "民生" | "社会事业" => SuggestionCategory::Social,
+            "政法综治" | "法制" | "政治法律" => SuggestionCategory::Legal,
+            "其它" => SuggestionCategory::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// 性质: a 议案 is kept apart from suggestions, criticisms and opinions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SuggestionNature {
+    /// 议案
+    Motion,
+    /// 建议、批评和意见
+    Suggestion,
+}
+
+impl SuggestionNature {
+    pub fn label(self) -> &'static str {
+        match self {
+            SuggestionNature::Motion => "议案",
+            SuggestionNature::Suggestion => "建议、批评和意见",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SuggestionNature> {
+        match crate::domain::text::normalized_name(s).as_ref() {
+            "议案" | "代表议案" => Some(SuggestionNature::Motion),
+            "建议"
+            | "建议、批评和意见"
+            | "建议批评和意见"
+            | "代表建议"
+            | "批评"
+            | "意见"
+            | "批评意见" => Some(SuggestionNature::Suggestion),
+            _ => None,
+        }
+    }
+}
+
+/// 重点督办: 是 / 否; blank is 否.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match crate::domain::text::normalized_name(s).as_ref() {
+        "是" | "√" | "Y" | "y" | "重点" | "重点督办" | "重点建议" => Some(true),
+        "否" | "×" | "N" | "n" | "不是" | "一般" => Some(false),
+        _ => None,
+    }
+}
+
+/// Which optional columns a suggestion's sheet had. A figure from a column no sheet had
+/// is missing, never 0: sheets made before these columns existed still read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SuggestionColumns {
+    pub category: bool,
+    pub nature: bool,
+    pub key_item: bool,
+    /// 交办日期 (答复日期 is read only beside it: a deadline needs a start).
+    pub assigned: bool,
+    pub result: bool,
+    pub result_rating: bool,
+    pub work_rating: bool,
+}
+
 /// One suggestion, criticism or opinion (代表建议), with its lead and co-signers.
 #[derive(Debug, Clone)]
 pub struct Suggestion {
@@ -499,7 +619,19 @@ pub struct Suggestion {
     pub cosigners: Vec<String>,
     pub handler: String,
     pub result: Option<HandlingResult>,
+    /// 办理结果满意度 (the delegates' rating of the outcome).
     pub satisfaction: Option<Satisfaction>,
+    /// 类别; None when blank or not recorded (see `columns`).
+    pub category: Option<SuggestionCategory>,
+    pub nature: Option<SuggestionNature>,
+    /// 重点督办.
+    pub key_item: bool,
+    /// 交办日期 and 答复日期.
+    pub assigned: Option<NaiveDate>,
+    pub answered: Option<NaiveDate>,
+    /// 办理工作满意度 (the rating of how it was handled, beside the outcome's).
+    pub work_satisfaction: Option<Satisfaction>,
+    pub columns: SuggestionColumns,
     pub unit: String,
     pub source: Source,
 }
@@ -608,6 +740,8 @@ pub struct Records {
     pub suggestions: Vec<Suggestion>,
     pub reports: Vec<ReportToVoters>,
     pub commendations: Vec<Commendation>,
+    /// 联系群众 (issue #19).
+    pub contacts: Vec<crate::domain::contact::Contact>,
 }
 
 /// What kind of body sent a file; decides whose record wins when two disagree.

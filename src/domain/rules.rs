@@ -139,6 +139,7 @@ mod tests {
             committee: String::new(),
             delegate: delegate.to_string(),
             presence,
+            speeches: 0,
             note: String::new(),
             unit: String::new(),
             source: Source {

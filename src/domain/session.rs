@@ -423,6 +423,8 @@ pub fn fold(records: Vec<Attendance>, ctx: FoldContext) -> Folded {
     // keep[i]: Some(presence) when record i stands for its session.
     let mut keep: Vec<Option<Presence>> = vec![None; records.len()];
     let mut into = vec![usize::MAX; records.len()];
+    // 审议发言 of all the session's days, carried by the record that stands for it.
+    let mut speeches = vec![0u32; records.len()];
     for idx in per.values() {
         let days: Vec<Presence> = idx.iter().map(|&i| records[i].presence).collect();
         let Some(p) = fold_presence(&days) else {
@@ -437,6 +439,7 @@ pub fn fold(records: Vec<Attendance>, ctx: FoldContext) -> Folded {
         keep[k] = Some(p);
         for &i in idx {
             into[i] = k;
+            speeches[k] += records[i].speeches;
         }
     }
     for (i, a) in records.iter().enumerate() {
@@ -452,6 +455,7 @@ pub fn fold(records: Vec<Attendance>, ctx: FoldContext) -> Folded {
                 if let Some(p) = keep[i] {
                     let sess = &sessions[s];
                     a.presence = p;
+                    a.speeches = speeches[i];
                     a.date = sess.first();
                     a.end = sess.last();
                     a.meeting = sess.name.clone();
@@ -744,6 +748,7 @@ mod tests {
             committee: String::new(),
             delegate: id.into(),
             presence: p,
+            speeches: 0,
             note: String::new(),
             unit: "甲组".into(),
             source: Source {

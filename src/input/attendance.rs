@@ -19,6 +19,7 @@ pub(super) fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Cand
     let kind = row.required_choice("会议类别", MeetingKind::parse, MEETING_KINDS);
     let meeting = row.text("会议名称");
     let presence = row.required_choice("出席情况", Presence::parse, PRESENCES);
+    let speeches = speeches(row);
     let note = row.text("备注");
     let near = ctx.near();
     let delegate = row.delegate(ctx.roster, near);
@@ -32,10 +33,19 @@ pub(super) fn read_attendance(ctx: &FileContext, row: &mut Row, cands: &mut Cand
         meeting,
         committee: String::new(),
         presence,
+        speeches,
         note,
         delegate,
     };
     accept_attendance(ctx, row, day, cands)
+}
+
+/// 审议发言 (issue #19): optional, blank is none; a speech needs the member present.
+fn speeches(row: &mut Row) -> u32 {
+    if row.text_ref("审议发言").is_empty() {
+        return 0;
+    }
+    row.count("审议发言").unwrap_or(0)
 }
 
 /// One day's attendance as a list row or a register cell gives it.
@@ -46,6 +56,7 @@ struct DayRecord {
     /// The committee the register's header names, else empty (found here).
     committee: String,
     presence: Presence,
+    speeches: u32,
     note: String,
     delegate: String,
 }
@@ -64,6 +75,7 @@ fn accept_attendance(
         meeting,
         committee,
         mut presence,
+        speeches,
         note,
         delegate,
     } = r;
@@ -127,6 +139,7 @@ fn accept_attendance(
             committee,
             delegate,
             presence,
+            speeches,
             note,
             unit: ctx.unit.name.clone(),
             source: row.source.clone(),
@@ -276,6 +289,7 @@ pub(super) fn read_register(
                                 meeting: m.name.clone(),
                                 committee: m.committee.clone(),
                                 presence,
+                                speeches: 0,
                                 note: String::new(),
                                 delegate: delegate.clone(),
                             };

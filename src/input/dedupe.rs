@@ -65,6 +65,28 @@ impl Mergeable for Suggestion {
     }
 }
 
+/// The same reception sent twice (by the group and the liaison office): same day, 家站,
+/// delegates and 办理方式 (one reception may take a row per 办理方式).
+impl Mergeable for crate::domain::contact::Contact {
+    type Key<'a> = (
+        NaiveDate,
+        Cow<'a, str>,
+        &'a [String],
+        Option<crate::domain::contact::ContactHandling>,
+    );
+    fn key(&self) -> Self::Key<'_> {
+        (
+            self.date,
+            normalized_name(&self.station),
+            &self.delegates,
+            self.handling,
+        )
+    }
+    fn source(&self) -> &Source {
+        &self.source
+    }
+}
+
 impl Mergeable for ReportToVoters {
     type Key<'a> = (&'a str, NaiveDate);
     fn key(&self) -> Self::Key<'_> {
@@ -216,6 +238,7 @@ pub(super) fn merge_all(
         suggestions,
         reports,
         commendations,
+        contacts,
     } = c;
     let (activities, activity_dup) = merge(activities);
     let (attendance, dup) = merge(attendance);
@@ -250,6 +273,13 @@ pub(super) fn merge_all(
             Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "通报表彰")),
         );
     }
+    let (contacts, dup) = merge(contacts);
+    for (lost, kept) in dup {
+        count(&lost.source);
+        v.findings.push(
+            Finding::at(Severity::Info, &lost.source).message(merge_note(&kept.source, "联系群众")),
+        );
+    }
     (
         Records {
             attendance,
@@ -257,6 +287,7 @@ pub(super) fn merge_all(
             suggestions,
             reports,
             commendations,
+            contacts,
         },
         merged_per_file,
         gaps,

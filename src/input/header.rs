@@ -21,6 +21,8 @@ pub enum SheetKind {
     Suggestion,
     ReportToVoters,
     Commendation,
+    /// 联系群众 (issue #19).
+    Contact,
 }
 
 /// What a sheet of one kind looks like.
@@ -75,6 +77,9 @@ pub static ROSTER: SheetSpec = SheetSpec {
             "联系电话",
             &["联系电话", "电话", "手机", "手机号码", "联系方式"],
         ),
+        // Issue #19: the structure the re-nomination list looks at.
+        col("职业构成", &["职业构成", "职业", "代表构成", "构成"]),
+        col("是否连任", &["是否连任", "连任"]),
     ],
     required: &[&["代表编号"], &["姓名"], &["代表小组"]],
 };
@@ -99,6 +104,11 @@ pub static ATTENDANCE: SheetSpec = SheetSpec {
         col(
             "出席情况",
             &["出席情况", "出席状态", "出席", "到会情况", "出席状况"],
+        ),
+        // Issue #19: optional count of 审议发言 at 常委会 and 专委 meetings.
+        col(
+            "审议发言",
+            &["审议发言", "审议发言次数", "发言次数", "发言"],
         ),
         NOTE,
     ],
@@ -148,8 +158,40 @@ pub static SUGGESTION: SheetSpec = SheetSpec {
             &["办理结果", "办理情况", "答复类别", "办理类别"],
         ),
         col(
-            "代表满意度",
-            &["代表满意度", "满意度", "代表评价", "代表意见"],
+            "办理结果满意度",
+            &[
+                "办理结果满意度",
+                "代表满意度",
+                "满意度",
+                "代表评价",
+                "代表意见",
+                "结果满意度",
+                "对办理结果满意度",
+            ],
+        ),
+        // Issue #19: optional, so sheets made before them still read.
+        col(
+            "类别",
+            &["类别", "建议类别", "分类", "内容分类", "专业类别"],
+        ),
+        col("性质", &["性质", "建议性质", "议案或建议"]),
+        col(
+            "重点督办",
+            &["重点督办", "是否重点督办", "重点建议", "是否重点建议"],
+        ),
+        col("交办日期", &["交办日期", "交办时间"]),
+        col(
+            "答复日期",
+            &["答复日期", "答复时间", "办复日期", "办复时间"],
+        ),
+        col(
+            "办理工作满意度",
+            &[
+                "办理工作满意度",
+                "工作满意度",
+                "对办理工作满意度",
+                "办理过程满意度",
+            ],
         ),
     ],
     required: &[&["标题"], &["领衔代表"], &["提出日期"]],
@@ -180,9 +222,34 @@ pub static REPORT_TO_VOTERS: SheetSpec = SheetSpec {
                 "参会选民代表人数",
             ],
         ),
-        col("满意", &["满意", "满意票", "满意票数"]),
-        col("基本满意", &["基本满意", "基本满意票", "基本满意票数"]),
-        col("不满意", &["不满意", "不满意票", "不满意票数"]),
+        // The 称职 scale's words (issue #19) are read into the same three places; the
+        // reader checks them against lvzhi.toml's [rating] scale.
+        col(
+            "满意",
+            &["满意", "满意票", "满意票数", "称职", "称职票", "称职票数"],
+        ),
+        col(
+            "基本满意",
+            &[
+                "基本满意",
+                "基本满意票",
+                "基本满意票数",
+                "基本称职",
+                "基本称职票",
+                "基本称职票数",
+            ],
+        ),
+        col(
+            "不满意",
+            &[
+                "不满意",
+                "不满意票",
+                "不满意票数",
+                "不称职",
+                "不称职票",
+                "不称职票数",
+            ],
+        ),
     ],
     required: &[
         &["日期"],
@@ -207,13 +274,79 @@ pub static COMMENDATION: SheetSpec = SheetSpec {
     required: &[&["代表编号", "姓名"], &["表彰类别"]],
 };
 
+/// 联系群众 (issue #19): receptions of voters at a 代表之家 / 代表联络站.
+pub static CONTACT: SheetSpec = SheetSpec {
+    kind: SheetKind::Contact,
+    name: "联系群众",
+    sheet_aliases: &[
+        "联系群众",
+        "联系群众情况",
+        "家站接待",
+        "接待群众",
+        "家站接待群众",
+        "联系群众登记",
+        "进站接待",
+    ],
+    columns: &[
+        col("日期", &["日期", "接待日期", "时间", "接待时间"]),
+        col(
+            "家站/联络站",
+            &[
+                "家站/联络站",
+                "家站",
+                "联络站",
+                "代表之家",
+                "代表联络站",
+                "家站名称",
+                "接待地点",
+                "代表之家/联络站",
+            ],
+        ),
+        col(
+            "代表",
+            &["代表", "参加代表", "接待代表", "代表姓名", "姓名"],
+        ),
+        col(
+            "接待群众人数",
+            &[
+                "接待群众人数",
+                "接待人数",
+                "群众人数",
+                "接待群众人次",
+                "接待群众",
+            ],
+        ),
+        col(
+            "收集意见建议条数",
+            &[
+                "收集意见建议条数",
+                "意见建议条数",
+                "收集意见建议",
+                "意见建议数",
+                "意见建议",
+            ],
+        ),
+        col("办理方式", &["办理方式", "处理方式"]),
+        col("办理结果", &["办理结果", "处理结果", "办理情况"]),
+        col("反馈情况", &["反馈情况", "反馈", "是否反馈", "反馈结果"]),
+        NOTE,
+    ],
+    required: &[
+        &["日期"],
+        &["代表"],
+        &["接待群众人数"],
+        &["收集意见建议条数"],
+    ],
+};
+
 /// The sheets a unit's submission may contain, in the order the blank forms list them.
-pub static RECORD_SHEETS: [&SheetSpec; 5] = [
+pub static RECORD_SHEETS: [&SheetSpec; 6] = [
     &ATTENDANCE,
     &ACTIVITY,
     &SUGGESTION,
     &REPORT_TO_VOTERS,
     &COMMENDATION,
+    &CONTACT,
 ];
 
 impl SheetSpec {

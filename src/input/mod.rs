@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod attendance;
 pub mod commendation;
+pub mod contact;
 pub mod dedupe;
 pub mod gaps;
 pub mod header;
@@ -174,7 +175,8 @@ fn finish_tallies(
         .chain(records.activities.iter().map(|r| &r.source))
         .chain(records.suggestions.iter().map(|r| &r.source))
         .chain(records.reports.iter().map(|r| &r.source))
-        .chain(records.commendations.iter().map(|r| &r.source));
+        .chain(records.commendations.iter().map(|r| &r.source))
+        .chain(records.contacts.iter().map(|r| &r.source));
     for s in sources {
         *kept.entry(&s.file).or_default() += 1;
     }

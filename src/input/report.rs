@@ -4,7 +4,41 @@ use super::row::Row;
 use super::workbook::{Candidates, FileContext};
 use crate::domain::model::*;
 
+/// The sheet's grade headers must be the configured scale's (issue #19): 称职 votes read
+/// as 满意 would print wrong words and verdicts.
+fn scale_matches(ctx: &FileContext, row: &mut Row) -> bool {
+    let grades = ctx.config.rating.grades();
+    let typed = row
+        .header
+        .columns
+        .iter()
+        .find(|c| c.0 == "满意")
+        .map(|c| crate::domain::text::normalize_header(&c.2))
+        .unwrap_or_default();
+    let other = if grades[0] == "满意" {
+        "称职"
+    } else {
+        "满意"
+    };
+    if typed.contains(other) {
+        row.error(
+            "满意",
+            &typed,
+            format!(
+                "表头「{typed}」与 lvzhi.toml 规定的评议等次（{}）不一致",
+                grades.join("、")
+            ),
+            "请使用与规定一致的评议表头；如本区采用另一种等次，请修改 lvzhi.toml 的 [rating] scale",
+        );
+        return false;
+    }
+    true
+}
+
 pub(super) fn read_report(ctx: &FileContext, row: &mut Row, cands: &mut Candidates) -> bool {
+    if !scale_matches(ctx, row) {
+        return false;
+    }
     let date = row.date("日期", true);
     let near = ctx.near();
     let delegate = row.delegate(ctx.roster, near);
@@ -30,7 +64,8 @@ pub(super) fn read_report(ctx: &FileContext, row: &mut Row, cands: &mut Candidat
             "选民代表人数",
             &voters.to_string(),
             format!(
-                "满意、基本满意、不满意票数合计 {} 超过选民代表人数 {}",
+                "{}票数合计 {} 超过选民代表人数 {}",
+                ctx.config.rating.grades().join("、"),
                 s + b + d,
                 voters
             ),

@@ -101,8 +101,40 @@ fn roster_row(row: &mut Row, config: &Config, seen_ids: &HashMap<String, u32>) -
         status_date,
         elected,
         phone: row.info_text("联系电话"),
+        occupation: occupation(row, config),
+        re_elected: re_elected(row),
         source: row.source.clone(),
     })
+}
+
+/// 是否连任 (issue #19): 是 or 否; anything else is left blank with a warning (never a
+/// reason to drop a delegate from the roster).
+fn re_elected(row: &mut Row) -> Option<bool> {
+    let t = row.info_text("是否连任");
+    if t.is_empty() {
+        return None;
+    }
+    let v = parse_yes_no(&t);
+    if v.is_none() {
+        row.warn("是否连任", &t, "无法识别，按未填统计", "请填写：是 或 否");
+    }
+    v
+}
+
+/// 职业构成 (issue #19): one of the configured categories; another value is kept with a
+/// warning (the structure table counts it under none of them).
+fn occupation(row: &mut Row, config: &Config) -> String {
+    let o = row.info_text("职业构成");
+    let listed = &config.structure.occupations;
+    if !o.is_empty() && !listed.iter().any(|x| x == &o) {
+        row.warn(
+            "职业构成",
+            &o,
+            "不是配置文件中列出的职业构成类别，结构统计中不计入任何一类",
+            format!("请写成：{}", listed.join("、")),
+        );
+    }
+    o
 }
 
 /// 身份: the listed categories; anything else is reported and ignored.

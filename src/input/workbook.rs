@@ -4,7 +4,7 @@
 use super::register;
 use super::row::{self, Row};
 use super::walk::InputFile;
-use super::{activity, attendance, commendation, report, suggestion};
+use super::{activity, attendance, commendation, contact, report, suggestion};
 use crate::config::Config;
 use crate::domain::findings::{FileTally, Finding, Severity, Validation};
 use crate::domain::model::*;
@@ -124,6 +124,7 @@ pub struct Candidates {
     pub(super) suggestions: Vec<(Suggestion, u8)>,
     pub(super) reports: Vec<(ReportToVoters, u8)>,
     pub(super) commendations: Vec<(Commendation, u8)>,
+    pub(super) contacts: Vec<(crate::domain::contact::Contact, u8)>,
 }
 
 impl Candidates {
@@ -133,6 +134,7 @@ impl Candidates {
         self.suggestions.append(&mut other.suggestions);
         self.reports.append(&mut other.reports);
         self.commendations.append(&mut other.commendations);
+        self.contacts.append(&mut other.contacts);
     }
 }
 
@@ -318,6 +320,7 @@ pub fn read_workbook(
                 SheetKind::Suggestion => suggestion::read_suggestion(ctx, &mut row, cands),
                 SheetKind::ReportToVoters => report::read_report(ctx, &mut row, cands),
                 SheetKind::Commendation => commendation::read_commendation(ctx, &mut row, cands),
+                SheetKind::Contact => contact::read_contact(ctx, &mut row, cands),
                 SheetKind::Roster => false,
             };
             if !ok || row.failed {

@@ -491,6 +491,8 @@ fn roster_table(w: &World) -> Table {
             "状态变更日期",
             "当选日期",
             "联系电话",
+            "职业构成",
+            "是否连任",
         ],
     );
     for d in &w.delegates {
@@ -515,10 +517,45 @@ fn roster_table(w: &World) -> Table {
             d.status_date.into(),
             d.elected.into(),
             d.phone.clone().into(),
+            occupation_of(d).into(),
+            if re_elected(&d.id) { "是" } else { "否" }.into(),
         ]);
     }
     t
 }
+
+// ---- Issue #19: the roster's structure columns.
+
+/// 职业构成 from the post: leaders and officials, enterprise heads, farmers (villages and
+/// cooperatives), workers, professionals.
+fn occupation_of(d: &Gen) -> &'static str {
+    let w = d.work.as_str();
+    if d.leader || w.contains("局") || w.contains("主席") || w.contains("委员会主任") {
+        "党政领导干部"
+    } else if w.contains("公司总经理") || w.contains("理事长") {
+        "企业负责人"
+    } else if w.contains("村") || w.contains("合作社") {
+        "农民"
+    } else if w.contains("职工") {
+        "基层一线工人"
+    } else if ["医院", "学", "医生", "检察官", "律师", "馆长"]
+        .iter()
+        .any(|k| w.contains(k))
+    {
+        "专业技术人员"
+    } else {
+        "其他"
+    }
+}
+
+/// 是否连任: about two in five, from the id (not from the shared generator).
+fn re_elected(id: &str) -> bool {
+    let h = id.bytes().fold(0x00C0_FFEE_u64, |h, b| {
+        h.wrapping_mul(0x100_0000_01B3) ^ u64::from(b)
+    });
+    Rng::new(h).next_u64() % 5 < 2
+}
+// ---- end issue #19 block
 
 /// Rows of one unit's sheets for one year, before the style is applied.
 #[derive(Default)]
@@ -528,7 +565,93 @@ struct Sheets {
     suggestions: Vec<SuggestionRow>,
     reports: Vec<(NaiveDate, usize, &'static str, u32, u32, u32, u32)>,
     commendations: Vec<(i32, usize, &'static str, String)>,
+    /// 联系群众 (issue #19).
+    contacts: Vec<ContactRow>,
 }
+
+// ---- Issue #19: receptions at the groups' 代表之家 and 代表联络站 (联系群众).
+
+#[derive(Clone)]
+struct ContactRow {
+    date: NaiveDate,
+    station: String,
+    delegates: Vec<usize>,
+    people: u32,
+    opinions: u32,
+    handling: &'static str,
+    result: &'static str,
+    feedback: &'static str,
+}
+
+/// Each group's 家站 receive voters every other month, one to three delegates at a time.
+/// A generator of its own per group and year, so the other records stay as they were.
+fn gen_contacts(w: &World, y: i32, g: usize, last: NaiveDate) -> Vec<ContactRow> {
+    let mut r = Rng::new(w.spec.seed ^ ((y as u64) << 20) ^ (g as u64) ^ 0xC0_4AC7);
+    let group = &w.groups[g];
+    let mut out = Vec::new();
+    for (k, m) in [2u32, 4, 6, 8, 10, 12].into_iter().enumerate() {
+        let day = date(y, m, 5 + r.below(20) as u32);
+        if day > last {
+            break;
+        }
+        let serving: Vec<usize> = w.members[g]
+            .iter()
+            .copied()
+            .filter(|&i| w.delegates[i].serving_on(day))
+            .collect();
+        let mut who = Vec::new();
+        for _ in 0..1 + r.below(3) {
+            if !serving.is_empty() {
+                let i = r.pick(&serving);
+                if !who.contains(&i) {
+                    who.push(i);
+                }
+            }
+        }
+        if who.is_empty() {
+            continue;
+        }
+        let people = 5 + r.below(26) as u32;
+        let opinions = r.below(u64::from(people / 3) + 1) as u32;
+        let handling = if opinions == 0 {
+            ""
+        } else {
+            r.pick(&["当场答复", "当场答复", "转交办理", "形成代表建议"])
+        };
+        let (result, feedback) = match handling {
+            "当场答复" => ("已当场解释答复", "已反馈"),
+            "转交办理" => ("已转交有关部门办理", r.pick(&["已反馈", "待反馈"])),
+            "形成代表建议" => ("已整理形成代表建议", "已反馈"),
+            _ => ("", ""),
+        };
+        out.push(ContactRow {
+            date: day,
+            station: if k % 3 == 2 {
+                format!("{group}代表联络站")
+            } else {
+                format!("{group}代表之家")
+            },
+            delegates: who,
+            people,
+            opinions,
+            handling,
+            result,
+            feedback,
+        });
+    }
+    out
+}
+
+/// 审议发言 at one meeting: none unless present, at most two, from a hash of the day and
+/// the delegate so the shared generator is not drawn from.
+fn speech_count(day: NaiveDate, delegate: usize, presence: &str) -> u32 {
+    if presence != "出席" {
+        return 0;
+    }
+    let h = Rng::new(u64::from(day.num_days_from_ce() as u32) << 24 ^ delegate as u64).next_u64();
+    [0, 0, 1, 1, 1, 2][(h % 6) as usize]
+}
+// ---- end issue #19 block
 
 #[derive(Clone)]
 struct SuggestionRow {
@@ -541,7 +664,111 @@ struct SuggestionRow {
     handler: &'static str,
     result: &'static str,
     satisfaction: &'static str,
+    /// Issue #19 columns, written by the liaison office only (the groups' own sheets
+    /// keep the old columns, which must still read).
+    detail: SuggestionDetail,
 }
+
+// ---- Issue #19: the suggestion sheet's handling columns (类别, 性质, 重点督办, dates).
+
+/// 类别 of each topic in `TOPICS`, by position.
+const TOPIC_CATEGORIES: [&str; 24] = [
+    "城建环保",
+    "农业农村",
+    "教科文卫",
+    "社会建设",
+    "城建环保",
+    "城建环保",
+    "财政经济",
+    "城建环保",
+    "城建环保",
+    "教科文卫",
+    "城建环保",
+    "农业农村",
+    "农业农村",
+    "社会建设",
+    "教科文卫",
+    "教科文卫",
+    "社会建设",
+    "政法",
+    "社会建设",
+    "农业农村",
+    "政法",
+    "教科文卫",
+    "其他",
+    "财政经济",
+];
+
+#[derive(Clone, Default)]
+struct SuggestionDetail {
+    category: &'static str,
+    nature: &'static str,
+    key_item: &'static str,
+    assigned: Option<NaiveDate>,
+    answered: Option<NaiveDate>,
+    work_satisfaction: &'static str,
+}
+
+/// A stable hash of a suggestion's year and number: the handling columns come from it,
+/// not from the shared generator, so adding them moved no other record of the sample.
+fn suggestion_hash(y: i32, seq: u32) -> u64 {
+    let mut r = Rng::new(((y as u64) << 32) ^ u64::from(seq) ^ 0x5EED_0019);
+    r.next_u64()
+}
+
+/// The handling columns of one suggestion; may blank its result (a 议案 is not graded,
+/// and a few items are left unanswered past their deadline).
+fn suggestion_detail(
+    row: &mut SuggestionRow,
+    topic: &str,
+    during: bool,
+    seq: u32,
+    last: NaiveDate,
+) -> SuggestionDetail {
+    let h = suggestion_hash(row.date.year(), seq);
+    let category = TOPICS
+        .iter()
+        .position(|t| *t == topic)
+        .map_or("其他", |i| TOPIC_CATEGORIES[i]);
+    let motion = during && h.is_multiple_of(12);
+    if motion {
+        row.title = format!("关于{topic}的议案");
+        row.result = "";
+        row.satisfaction = "";
+        return SuggestionDetail {
+            category,
+            nature: "议案",
+            ..SuggestionDetail::default()
+        };
+    }
+    let assigned = row.date + chrono::Duration::days(10 + ((h >> 8) % 20) as i64);
+    let assigned = (assigned <= last).then_some(assigned);
+    // Planted: one item in 25 still unanswered though its deadline has passed.
+    if assigned.is_some_and(|a| a + chrono::Duration::days(95) < last) && h % 25 == 3 {
+        row.result = "";
+        row.satisfaction = "";
+    }
+    let answered = match (assigned, row.result.is_empty()) {
+        (Some(a), false) => {
+            Some((a + chrono::Duration::days(25 + ((h >> 16) % 80) as i64)).min(last))
+        }
+        _ => None,
+    };
+    let work_satisfaction = if answered.is_some() {
+        ["满意", "满意", "满意", "基本满意", "不满意", ""][(h >> 24) as usize % 6]
+    } else {
+        ""
+    };
+    SuggestionDetail {
+        category,
+        nature: "建议",
+        key_item: if h % 9 == 1 { "是" } else { "" },
+        assigned,
+        answered,
+        work_satisfaction,
+    }
+}
+// ---- end issue #19 block
 
 /// Everything generated for one year, by unit.
 struct Year {
@@ -929,7 +1156,7 @@ fn gen_year(w: &mut World, y: i32) -> Year {
                     "不满意",
                 ])
             };
-            let row = SuggestionRow {
+            let mut row = SuggestionRow {
                 number: format!("{y}-{seq:03}"),
                 date: sd,
                 period: if during {
@@ -943,12 +1170,19 @@ fn gen_year(w: &mut World, y: i32) -> Year {
                 handler: w.rng.pick(&HANDLERS),
                 result,
                 satisfaction,
+                detail: SuggestionDetail::default(),
             };
+            let detail = suggestion_detail(&mut row, topic, during, seq, last);
+            row.detail = detail;
             if d.group == 5 {
                 yr.groups[5].suggestions.push(row.clone());
             }
             yr.liaison.suggestions.push(row);
         }
+    }
+    // Issue #19: 联系群众, sent by each group.
+    for g in 0..n_groups {
+        yr.groups[g].contacts = gen_contacts(w, y, g, last);
     }
     yr
 }
@@ -1215,25 +1449,28 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
             "会议名称",
         ];
         person(&mut h);
-        h.extend([
-            if style == Style::Titled {
-                "出席状态"
-            } else {
-                "出席情况"
-            },
-            "备注",
-        ]);
+        h.push(if style == Style::Titled {
+            "出席状态"
+        } else {
+            "出席情况"
+        });
+        // Issue #19: the office and the committees record 审议发言 at their meetings.
+        let speeches = unit == "常委会办公室" || COMMITTEES.contains(&unit);
+        if speeches {
+            h.push("审议发言");
+        }
+        h.push("备注");
         let mut t = Table::new("出席记录", &h);
         for (r, a) in listed.iter().enumerate() {
             let mut row = vec![date_cell(a.0), a.1.into(), a.2.clone().into()];
             if with_id {
                 row.push(id_of(a.3));
             }
-            row.extend([
-                Cell::Text(name_of(a.3, r, !with_id)),
-                a.4.into(),
-                a.5.clone().into(),
-            ]);
+            row.extend([Cell::Text(name_of(a.3, r, !with_id)), a.4.into()]);
+            if speeches {
+                row.push(speech_count(a.0, a.3, a.4).into());
+            }
+            row.push(a.5.clone().into());
             t.rows.push(row);
         }
         finish(t, "代表出席情况");
@@ -1262,20 +1499,30 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
         finish(t, "代表履职活动");
     }
     if !s.suggestions.is_empty() {
-        let mut t = Table::new(
-            "代表建议",
-            &[
-                "建议编号",
-                "提出日期",
-                "提出时段",
-                "标题",
-                "领衔代表",
-                "附议代表",
-                "承办单位",
-                "办理结果",
-                "代表满意度",
-            ],
-        );
+        let mut h = vec![
+            "建议编号",
+            "提出日期",
+            "提出时段",
+            "标题",
+            "领衔代表",
+            "附议代表",
+            "承办单位",
+            "办理结果",
+            "代表满意度",
+        ];
+        // Issue #19: only the liaison office's sheet has the handling columns.
+        let detailed = unit == "代表联络室";
+        if detailed {
+            h.extend([
+                "类别",
+                "性质",
+                "重点督办",
+                "交办日期",
+                "答复日期",
+                "办理工作满意度",
+            ]);
+        }
+        let mut t = Table::new("代表建议", &h);
         for (r, x) in s.suggestions.iter().enumerate() {
             let co: Vec<String> = x
                 .cosigners
@@ -1293,8 +1540,52 @@ fn unit_tables(w: &World, unit: &str, y: i32, s: &Sheets, style: Style) -> Vec<T
                 x.result.into(),
                 x.satisfaction.into(),
             ]);
+            if detailed {
+                let x = &x.detail;
+                let day = |d: Option<NaiveDate>| d.map_or(Cell::Empty, date_cell);
+                if let Some(row) = t.rows.last_mut() {
+                    row.extend([
+                        x.category.into(),
+                        x.nature.into(),
+                        x.key_item.into(),
+                        day(x.assigned),
+                        day(x.answered),
+                        x.work_satisfaction.into(),
+                    ]);
+                }
+            }
         }
         finish(t, "代表建议");
+    }
+    // Issue #19: 联系群众, several delegates to a row.
+    if !s.contacts.is_empty() {
+        let mut t = Table::new(
+            "联系群众",
+            &[
+                "日期",
+                "家站/联络站",
+                "代表",
+                "接待群众人数",
+                "收集意见建议条数",
+                "办理方式",
+                "办理结果",
+                "反馈情况",
+            ],
+        );
+        for (r, c) in s.contacts.iter().enumerate() {
+            let who: Vec<String> = c.delegates.iter().map(|&i| name_of(i, r, true)).collect();
+            t.rows.push(vec![
+                date_cell(c.date),
+                c.station.clone().into(),
+                who.join("、").into(),
+                c.people.into(),
+                c.opinions.into(),
+                c.handling.into(),
+                c.result.into(),
+                c.feedback.into(),
+            ]);
+        }
+        finish(t, "联系群众");
     }
     if !s.reports.is_empty() {
         let mut h: Vec<&'static str> = vec!["日期"];
@@ -1380,6 +1671,20 @@ low_activity_per_year = 2              # 全年履职活动少于该次数的代
 outstanding_suggestions_max = 10       # 优秀代表建议名单草案最多列出的件数
 renomination_min_congress_attendance = 0.8  # 届内区人代会出席率低于该比例的，继续提名“需研究”
 renomination_study_bottom_band = true  # 届期积分位于后段的，继续提名“需研究”
+
+[suggestions]
+reply_months = 3                       # 承办单位自交办之日起 3 个月内答复为按期办复
+
+[suggestions.legend]                   # 办理结果 A—D 类在本区的含义，用到的文书都附注说明
+A = "已解决或基本解决"
+B = "正在解决或列入计划"
+C = "因条件限制待以后解决"
+D = "留作参考"
+
+[rating]                               # 述职评议的评议等次
+scale = "满意"                         # "满意"（满意／基本满意／不满意）或 "称职"（称职／基本称职／不称职）
+competent_min = 0.8                    # 称职票达到 80% 的评议为称职
+basically_competent_min = 0.5          # 达到 50% 的为基本称职，低于 50% 的为不称职
 "#,
         start = w.term_start().format("%Y-%m-%d"),
         end = date(spec.first_year + 5, 1, 5).format("%Y-%m-%d"),
@@ -1457,6 +1762,12 @@ pub fn generate(spec: &Spec) -> Result<District> {
                             suggestions: Vec::new(),
                             reports: s.reports.iter().filter(|a| in_q(&a.0)).cloned().collect(),
                             commendations: Vec::new(),
+                            contacts: s
+                                .contacts
+                                .iter()
+                                .filter(|c| in_q(&c.date))
+                                .cloned()
+                                .collect(),
                         };
                         let tables = unit_tables(&w, unit, y, &part, style);
                         files.push((

@@ -65,6 +65,18 @@ const LABELS: &[(&str, &str)] = &[
         "thresholds.renomination_study_bottom_band",
         "届期积分位于后段的列为“需研究”",
     ),
+    // Issue #19.
+    ("suggestions.reply_months", "代表建议办复时限（月）"),
+    ("suggestions.legend.A", "办理结果A类的含义"),
+    ("suggestions.legend.B", "办理结果B类的含义"),
+    ("suggestions.legend.C", "办理结果C类的含义"),
+    ("suggestions.legend.D", "办理结果D类的含义"),
+    ("rating.scale", "述职评议等次（满意或称职）"),
+    ("rating.competent_min", "评为称职所需的称职票比例"),
+    (
+        "rating.basically_competent_min",
+        "评为基本称职所需的称职票比例",
+    ),
 ];
 
 #[derive(Serialize)]
