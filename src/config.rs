@@ -26,6 +26,52 @@ pub struct Config {
     /// How the marks of a sign-in register read.
     #[serde(default)]
     pub legend: crate::domain::session::Legend,
+    /// 公示 and 通报 of the commendations (`lvzhi commend`).
+    #[serde(default)]
+    pub commend: CommendConfig,
+    /// Who gets a 提醒 letter (besides `thresholds.low_activity_per_year`).
+    #[serde(default)]
+    pub reminders: RemindersConfig,
+}
+
+/// `[reminders]` in lvzhi.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// Unapproved absences in the year from which a letter is sent; 0: never for absences.
+    pub absences: u32,
+    /// A delegate who has not reported to voters gets a letter when fewer than this many
+    /// months of the term are left.
+    pub months_left: u32,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        RemindersConfig {
+            absences: 1,
+            months_left: 12,
+        }
+    }
+}
+
+/// `[commend]` in lvzhi.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommendConfig {
+    /// Days the 公示 lasts, counting its first and last day.
+    pub publicity_days: u32,
+    /// Where objections go during the 公示 (unit, telephone, address); blank: the
+    /// liaison office of the standing committee.
+    pub objections_to: String,
+}
+
+impl Default for CommendConfig {
+    fn default() -> Self {
+        CommendConfig {
+            publicity_days: 7,
+            objections_to: String::new(),
+        }
+    }
 }
 
 /// Names that appear in documents.
@@ -38,6 +84,10 @@ pub struct District {
     pub congress: String,
     /// e.g. 示范区人大常委会
     pub standing_committee: String,
+    /// 代表名额 of the congress; blank: the delegates the roster lists as elected at the
+    /// start of the term.
+    #[serde(default)]
+    pub seats: Option<u32>,
 }
 
 /// 届别 and its dates.
@@ -199,6 +249,9 @@ impl Config {
         }
         if t.outstanding_per_group_min > t.outstanding_per_group_max {
             bail!("thresholds.outstanding_per_group_min 不能大于 outstanding_per_group_max");
+        }
+        if self.commend.publicity_days == 0 {
+            bail!("commend.publicity_days（公示天数）应为正整数，实际为 0");
         }
         crate::domain::session::check_sessions(&self.sessions).map_err(anyhow::Error::msg)?;
         self.legend.check().map_err(anyhow::Error::msg)?;

@@ -40,6 +40,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     for doc in pkg {
         docs.write_view(&mut stage, &dir, doc)?;
     }
+    super::shared::stage_qualification(&mut stage, &docs, &dir, &data, &period)?;
     // Each group's archives and its bound volume.
     stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, true)?;
     let groups = data.roster.groups();

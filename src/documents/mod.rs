@@ -4,9 +4,13 @@
 pub mod annual;
 pub mod archive_summary;
 pub mod chair;
+pub mod commend;
 pub mod delegate_archive;
 pub mod evaluation;
 pub mod public;
+pub mod qualification;
+pub mod reminders;
+pub mod scoreboard;
 pub mod quarterly;
 pub mod term;
 pub mod validation_report;

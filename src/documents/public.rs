@@ -8,7 +8,7 @@ use crate::domain::archive::{Archive, DelegateArchive, Metric, R1_ITEMS};
 use crate::domain::model::Delegate;
 use crate::render::xlsx::{Cell, Table};
 
-fn field(d: &Delegate, f: &str, config: &Config) -> String {
+pub(crate) fn field(d: &Delegate, f: &str, config: &Config) -> String {
     match f {
         "姓名" => d.name.clone(),
         "代表小组" => d.group.clone(),

@@ -2,8 +2,11 @@
 //! and scores. Pure: no paths, no files, no render types.
 
 pub mod archive;
+pub mod decision;
 pub mod findings;
 pub mod model;
+pub mod qualification;
+pub mod reminder;
 pub mod rules;
 pub mod score;
 pub mod session;

@@ -216,6 +216,8 @@ pub(super) fn merge_all(
         suggestions,
         reports,
         commendations,
+        // Taken out before merging: a decision row is checked by `input::decision`.
+        decisions: _,
     } = c;
     let (activities, activity_dup) = merge(activities);
     let (attendance, dup) = merge(attendance);

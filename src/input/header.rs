@@ -21,6 +21,8 @@ pub enum SheetKind {
     Suggestion,
     ReportToVoters,
     Commendation,
+    /// A decided draft list (`input::decision`).
+    Decision,
 }
 
 /// What a sheet of one kind looks like.

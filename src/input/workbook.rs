@@ -4,7 +4,7 @@
 use super::register;
 use super::row::{self, Row};
 use super::walk::InputFile;
-use super::{activity, attendance, commendation, report, suggestion};
+use super::{activity, attendance, commendation, decision, report, suggestion};
 use crate::config::Config;
 use crate::domain::findings::{FileTally, Finding, Severity, Validation};
 use crate::domain::model::*;
@@ -124,6 +124,7 @@ pub struct Candidates {
     pub(super) suggestions: Vec<(Suggestion, u8)>,
     pub(super) reports: Vec<(ReportToVoters, u8)>,
     pub(super) commendations: Vec<(Commendation, u8)>,
+    pub(super) decisions: Vec<crate::domain::decision::Decision>,
 }
 
 impl Candidates {
@@ -133,6 +134,7 @@ impl Candidates {
         self.suggestions.append(&mut other.suggestions);
         self.reports.append(&mut other.reports);
         self.commendations.append(&mut other.commendations);
+        self.decisions.append(&mut other.decisions);
     }
 }
 
@@ -240,6 +242,9 @@ pub fn read_workbook(
     v: &mut Validation,
 ) {
     for sheet in &wb.sheets {
+        if decision::read_sheet(ctx, sheet, cands, tally, v) {
+            continue;
+        }
         if !sheet.hidden && read_as_register(ctx, sheet, cands, tally, v) {
             continue;
         }
@@ -255,7 +260,7 @@ pub fn read_workbook(
                 SheetKind::Suggestion => suggestion::read_suggestion(ctx, &mut row, cands),
                 SheetKind::ReportToVoters => report::read_report(ctx, &mut row, cands),
                 SheetKind::Commendation => commendation::read_commendation(ctx, &mut row, cands),
-                SheetKind::Roster => false,
+                SheetKind::Roster | SheetKind::Decision => false,
             };
             if !ok || row.failed {
                 tally.rejected += 1;
@@ -409,7 +414,15 @@ pub fn read_opened(
     let mut v = Validation::default();
     let mut cands = Candidates::default();
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let unit = resolve_unit(stem, roster, config);
+    // A decision file keeps the draft's name; the 决定 folder says whose it is.
+    let unit = if decision::in_folder(rel) {
+        Some(Unit {
+            name: config.units.liaison.clone(),
+            kind: UnitKind::Liaison,
+        })
+    } else {
+        resolve_unit(stem, roster, config)
+    };
     let mut tally = FileTally::new(rel, unit.as_ref().map_or("", |u| u.name.as_str()));
     match (&wb, unit) {
         (Err(e), _) => {
