@@ -1247,7 +1247,7 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
     // 50 % 不满意) are left out with their reasons.
     let list = read_sheet(
         &chair.join("2025年度优秀履职代表名单（草案）.xlsx"),
-        "名单草案",
+        "优秀履职代表名单",
     );
     let names: Vec<&str> = list
         .iter()

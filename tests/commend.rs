@@ -134,11 +134,11 @@ fn decided_lists_make_the_publicity_the_circular_and_counted_commendations() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("还有 1 行待定"), "{stderr}");
     let out = dir.join("reports/2025/表彰");
-    let notice = docx_body(
-        &out.join("关于2025年度优秀履职代表和优秀代表建议的公示（草案）.docx"),
-    );
+    let notice = docx_body(&out.join("关于2025年度优秀履职代表和优秀代表建议的公示（草案）.docx"));
     assert!(notice.contains("2026年1月5日至2026年1月11日"), "{notice}");
-    assert!(!out.join("关于表彰2025年度优秀履职代表和优秀代表建议的通报.docx").exists());
+    assert!(!out
+        .join("关于表彰2025年度优秀履职代表和优秀代表建议的通报.docx")
+        .exists());
     // Nothing is counted while a list is still being decided.
     let (code, _, stderr) = run(dir, &["annual", "--year", "2025"]);
     assert_eq!(code, 0, "{stderr}");
@@ -149,7 +149,10 @@ fn decided_lists_make_the_publicity_the_circular_and_counted_commendations() {
         &decided.join("2025年度优秀履职代表名单（草案）.xlsx"),
         &[(&dels, "优秀履职代表名单")],
     );
-    let (code, _, stderr) = run(dir, &[&args[..], &["--number", "示人常发〔2026〕1号"]].concat());
+    let (code, _, stderr) = run(
+        dir,
+        &[&args[..], &["--number", "示人常发〔2026〕1号"]].concat(),
+    );
     assert_eq!(code, 0, "{stderr}");
     let notice = docx_body(&out.join("关于2025年度优秀履职代表和优秀代表建议的公示.docx"));
     let circular = docx_body(&out.join("关于表彰2025年度优秀履职代表和优秀代表建议的通报.docx"));
@@ -298,10 +301,19 @@ fn district_with_changes(dir: &Path) -> std::path::PathBuf {
     )]);
     std::fs::write(input.join("2024/乙镇.xlsx"), y2024).expect("write");
     let votes = vec![
-        ["日期", "代表编号", "姓名", "述职形式", "选民代表人数", "满意", "基本满意", "不满意"]
-            .iter()
-            .map(|h| V::S(h))
-            .collect(),
+        [
+            "日期",
+            "代表编号",
+            "姓名",
+            "述职形式",
+            "选民代表人数",
+            "满意",
+            "基本满意",
+            "不满意",
+        ]
+        .iter()
+        .map(|h| V::S(h))
+        .collect(),
         vec![
             V::D(2025, 11, 20),
             s("D003"),
@@ -380,7 +392,13 @@ fn reminder_letters_one_page_each_with_the_configured_reasons() {
     let salutations: Vec<&str> = text.lines().filter(|l| l.ends_with("代表：")).collect();
     assert_eq!(
         salutations,
-        ["张三代表：", "王芳代表：", "李四代表：", "王芳代表：", "阿依古丽·买买提代表："]
+        [
+            "张三代表：",
+            "王芳代表：",
+            "李四代表：",
+            "王芳代表：",
+            "阿依古丽·买买提代表："
+        ]
     );
     assert!(!text.contains("赵六代表："));
     // The letters' numbered reasons (the cover's list repeats them in one cell each).
@@ -401,7 +419,11 @@ fn reminder_letters_one_page_each_with_the_configured_reasons() {
     assert_eq!(due, 4, "{text}");
     assert!(text.contains("少于2次"), "{text}");
     // Each letter under its own title, after the cover's list.
-    assert_eq!(text.lines().filter(|l| *l == "履职提醒函").count(), 5, "{text}");
+    assert_eq!(
+        text.lines().filter(|l| *l == "履职提醒函").count(),
+        5,
+        "{text}"
+    );
     assert!(text.contains("2025年度履职提醒函"), "{text}");
 }
 
@@ -416,7 +438,9 @@ fn quarterly_scoreboard_has_public_fields_only() {
     let rows = read_sheet(&path, "甲街道");
     assert_eq!(rows[0][0], "甲街道代表小组2025年第一季度代表履职亮分");
     let header = &rows[1];
-    assert!(header.iter().all(|h| !h.contains("编号") && !h.contains("电话")));
+    assert!(header
+        .iter()
+        .all(|h| !h.contains("编号") && !h.contains("电话")));
     let zhang = row_by_key(&rows, 1, "张三");
     assert_eq!(zhang["本季度区人代会出席"], "1");
     assert_eq!(zhang["年初至今区人代会出席"], "1");
@@ -424,7 +448,10 @@ fn quarterly_scoreboard_has_public_fields_only() {
     for sheet in ["甲街道", "乙镇"] {
         for row in read_sheet(&path, sheet) {
             for cell in row {
-                assert!(!cell.contains("13900000000") && !cell.contains("D00"), "{cell}");
+                assert!(
+                    !cell.contains("13900000000") && !cell.contains("D00"),
+                    "{cell}"
+                );
             }
         }
     }

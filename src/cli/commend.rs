@@ -263,9 +263,13 @@ mod tests {
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
         let (from, to) = publicity_period(&None, &None, d(1, 5), 7).expect("period");
         assert_eq!((from, to), (d(1, 5), d(1, 11)));
-        let (from, to) =
-            publicity_period(&Some("2026-01-06".into()), &Some("2026-01-12".into()), d(1, 5), 7)
-                .expect("period");
+        let (from, to) = publicity_period(
+            &Some("2026-01-06".into()),
+            &Some("2026-01-12".into()),
+            d(1, 5),
+            7,
+        )
+        .expect("period");
         assert_eq!((from, to), (d(1, 6), d(1, 12)));
         assert!(publicity_period(&None, &Some("2026-01-01".into()), d(1, 5), 7).is_err());
     }

@@ -91,7 +91,14 @@ impl<'a> Decided<'a> {
         let suggestions = self
             .suggestions
             .iter()
-            .map(|(s, _)| vec![s.number.clone(), s.title.clone(), leads(s), s.handler.clone()])
+            .map(|(s, _)| {
+                vec![
+                    s.number.clone(),
+                    s.title.clone(),
+                    leads(s),
+                    s.handler.clone(),
+                ]
+            })
             .collect();
         HashMap::from([
             (

@@ -9,9 +9,9 @@ pub mod delegate_archive;
 pub mod evaluation;
 pub mod public;
 pub mod qualification;
+pub mod quarterly;
 pub mod reminders;
 pub mod scoreboard;
-pub mod quarterly;
 pub mod term;
 pub mod validation_report;
 

@@ -161,7 +161,14 @@ fn tables(
             if c.unrecorded {
                 how.push_str("（名册尚未登记）");
             }
-            vec![name, group, how, chinese_date(c.date), c.kind.basis(), c.detail.clone()]
+            vec![
+                name,
+                group,
+                how,
+                chinese_date(c.date),
+                c.kind.basis(),
+                c.detail.clone(),
+            ]
         })
         .collect();
     let advice = advised
@@ -203,7 +210,14 @@ fn tables(
         (
             "建议辞职".to_string(),
             TableBlock::new(
-                &["姓名", "代表小组", "评议日期", "不满意/有效票", "不满意率", "性质"],
+                &[
+                    "姓名",
+                    "代表小组",
+                    "评议日期",
+                    "不满意/有效票",
+                    "不满意率",
+                    "性质",
+                ],
                 advice,
                 &[4, 5, 6, 5, 4, 8],
             ),

@@ -34,7 +34,12 @@ pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
 }
 
 /// The letters for the archive's period, dated `on`, in archive order.
-pub fn letters(archive: &Archive, history: &Records, config: &Config, on: NaiveDate) -> Vec<Letter> {
+pub fn letters(
+    archive: &Archive,
+    history: &Records,
+    config: &Config,
+    on: NaiveDate,
+) -> Vec<Letter> {
     let p = &archive.period;
     let limits = Limits {
         low_activity: config.thresholds.low_activity_per_year,
@@ -92,11 +97,7 @@ pub fn letters(archive: &Archive, history: &Records, config: &Config, on: NaiveD
 }
 
 /// The meetings a delegate missed without approval in the period, with their dates.
-fn absent_meetings(
-    history: &Records,
-    id: &str,
-    p: &crate::domain::archive::Period,
-) -> Vec<String> {
+fn absent_meetings(history: &Records, id: &str, p: &crate::domain::archive::Period) -> Vec<String> {
     history
         .attendance
         .iter()

@@ -27,7 +27,11 @@ pub fn sheets(
     rules: &ScoreRules,
     config: &Config,
 ) -> Vec<Table> {
-    let fields: Vec<&str> = fields.iter().copied().filter(|f| *f != "代表小组").collect();
+    let fields: Vec<&str> = fields
+        .iter()
+        .copied()
+        .filter(|f| *f != "代表小组")
+        .collect();
     let s_now = score::score_all(now, rules);
     let s_ytd = score::score_all(ytd, rules);
     let mut headers: Vec<String> = fields.iter().map(|f| f.to_string()).collect();

@@ -262,7 +262,10 @@ mod tests {
                 ("D1", CommendationKind::OutstandingSuggestion)
             ]
         );
-        assert_eq!(made[0].document, "关于表彰2025年度优秀履职代表和优秀代表建议的通报");
+        assert_eq!(
+            made[0].document,
+            "关于表彰2025年度优秀履职代表和优秀代表建议的通报"
+        );
     }
 
     #[test]

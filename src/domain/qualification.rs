@@ -55,7 +55,11 @@ impl ChangeKind {
     /// 调离本行政区域, (二) 辞职被接受, (三) 未经批准两次不出席本级人民代表大会会议,
     /// (四) 被罢免. Death ends the qualification without an article.
     pub fn basis(&self) -> String {
-        let item = |n: &str| format!("《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条第{n}项");
+        let item = |n: &str| {
+            format!(
+                "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条第{n}项"
+            )
+        };
         match self {
             ChangeKind::Transferred => item("一"),
             ChangeKind::Resigned => item("二"),
@@ -269,9 +273,18 @@ mod tests {
             ]
         );
         assert!(cs[0].kind.basis().ends_with("第六十二条第三项"));
-        assert!(cs[0].detail.contains("第六届人民代表大会第二次会议（2023年1月7日）"));
+        assert!(cs[0]
+            .detail
+            .contains("第六届人民代表大会第二次会议（2023年1月7日）"));
         assert!(cs[1].kind.basis().ends_with("第六十二条第二项"));
-        let s = seats(&roster, None, d(2022, 1, 6), d(2027, 1, 5), d(2025, 12, 31), &["D2"]);
+        let s = seats(
+            &roster,
+            None,
+            d(2022, 1, 6),
+            d(2027, 1, 5),
+            d(2025, 12, 31),
+            &["D2"],
+        );
         assert_eq!(
             s,
             Seats {
@@ -281,7 +294,14 @@ mod tests {
             }
         );
         // A configured number of seats wins over the roster's count.
-        let s = seats(&roster, Some(5), d(2022, 1, 6), d(2027, 1, 5), d(2025, 12, 31), &["D2"]);
+        let s = seats(
+            &roster,
+            Some(5),
+            d(2022, 1, 6),
+            d(2027, 1, 5),
+            d(2025, 12, 31),
+            &["D2"],
+        );
         assert_eq!(s.vacancies, 3);
     }
 }

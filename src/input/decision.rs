@@ -26,7 +26,11 @@ const NOTE: ColumnSpec = col("备注", &["备注"]);
 pub static DELEGATES: SheetSpec = SheetSpec {
     kind: SheetKind::Decision,
     name: "优秀履职代表名单",
-    sheet_aliases: &["优秀履职代表名单", "优秀履职代表决定", "优秀履职代表名单决定"],
+    sheet_aliases: &[
+        "优秀履职代表名单",
+        "优秀履职代表决定",
+        "优秀履职代表名单决定",
+    ],
     columns: &[
         col("代表编号", &["代表编号", "编号"]),
         col("姓名", &["姓名", "代表姓名"]),

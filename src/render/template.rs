@@ -63,7 +63,10 @@ pub const DEFAULTS: [(&str, &str); 15] = [
         QUALIFICATION_REPORT,
         include_str!("../../templates/代表资格审查报告.txt"),
     ),
-    (SEATS_NOTICE, include_str!("../../templates/代表名额公告.txt")),
+    (
+        SEATS_NOTICE,
+        include_str!("../../templates/代表名额公告.txt"),
+    ),
     (REMINDER, include_str!("../../templates/履职提醒函.txt")),
 ];
 pub const REMINDER: &str = "履职提醒函.txt";
