@@ -247,7 +247,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
         )
     } else {
         format!(
-            "已生成 {}：{titles}（草案）。名单中还有 {} 行待定（决定为“待定”或空白，或草案中的行未写入决定文件），全部决定后才能生成表彰通报。",
+            "已生成 {}：{titles}。名单中还有 {} 行待定（决定为“待定”或空白，或草案中的行未写入决定文件），全部决定后才能生成表彰通报。",
             place.display(),
             decided.pending
         )
