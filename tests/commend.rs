@@ -456,3 +456,57 @@ fn quarterly_scoreboard_has_public_fields_only() {
         }
     }
 }
+
+#[test]
+fn the_renomination_list_comes_back_decided() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    district_with_changes(dir);
+    let (code, _, stderr) = run(dir, &["term"]);
+    assert_eq!(code, 0, "{stderr}");
+    let draft = dir.join("reports/term-6/第六届代表继续提名建议名单（草案）.xlsx");
+    let mut list = Draft::read(&draft, "继续提名建议名单");
+    let name = list.col("姓名");
+    assert_eq!(list.data.len(), 6);
+    for i in 0..list.data.len() {
+        list.decide(i, "列入");
+    }
+    list.decide(4, "不列入");
+    list.decide(5, "待定");
+    let file = dir.join("input/2025/决定/继续提名.xlsx");
+    save(&file, &[(&list, "继续提名建议名单")]);
+    let (code, _, stderr) = run(dir, &["term"]);
+    assert_eq!(code, 0, "{stderr}");
+    let decided = dir.join("reports/term-6/第六届代表继续提名建议名单（决定）.docx");
+    let text = docx_body(&decided);
+    assert!(
+        text.contains("第六届代表继续提名建议名单（草案）"),
+        "{text}"
+    );
+    assert!(text.contains("尚有1名代表待定"), "{text}");
+
+    list.decide(5, "不列入");
+    save(&file, &[(&list, "继续提名建议名单")]);
+    let (code, _, stderr) = run(dir, &["term"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = docx_body(&decided);
+    assert!(!text.contains("草案"), "{text}");
+    assert!(
+        text.contains("建议继续提名第六届代表4名，不列入2名"),
+        "{text}"
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, r) in list.data.iter().enumerate() {
+        assert_eq!(lines.contains(&r[name].as_str()), i < 4, "{}", r[name]);
+    }
+    // Re-nomination decisions commend no one.
+    let rows = read_sheet(
+        &dir.join("reports/term-6/履职档案汇总.xlsx"),
+        "履职档案汇总",
+    );
+    let c = rows[1]
+        .iter()
+        .position(|h| h == "通报表彰")
+        .expect("column");
+    assert!(rows[2..].iter().all(|r| r[c].is_empty() || r[c] == "0"));
+}

@@ -70,7 +70,7 @@ fn publicity_period(
 
 /// The draft's keys in the column `header` of the draft view's list sheet: exactly what
 /// the clerk saw on the draft.
-fn draft_keys(view: &crate::documents::DocumentView, header: &str) -> BTreeSet<String> {
+pub(crate) fn draft_keys(view: &crate::documents::DocumentView, header: &str) -> BTreeSet<String> {
     let Some(list) = view.sheets.first() else {
         return BTreeSet::new();
     };
@@ -88,7 +88,7 @@ fn draft_keys(view: &crate::documents::DocumentView, header: &str) -> BTreeSet<S
 /// Rows naming a delegate or suggestion that is not on the year's draft are errors (the
 /// row leaves the accepted count of its file); returns the rows kept and the number of
 /// draft rows no decision names.
-fn check_against_drafts(
+pub(crate) fn check_against_drafts(
     decisions: Vec<Decision>,
     drafts: &[(DecisionList, BTreeSet<String>)],
     v: &mut Validation,
@@ -104,6 +104,7 @@ fn check_against_drafts(
             let (column, what) = match list {
                 DecisionList::Delegates => ("代表编号", "该代表不在优秀履职代表名单草案中"),
                 DecisionList::Suggestions => ("建议编号", "该建议不在优秀代表建议名单草案中"),
+                DecisionList::Renomination => ("代表编号", "该代表不在继续提名建议名单草案中"),
             };
             v.findings.push(
                 Finding::at(Severity::Error, &d.source)
@@ -141,7 +142,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
     let decisions: Vec<Decision> = data
         .decisions
         .iter()
-        .filter(|d| d.year == year)
+        .filter(|d| d.year == year && d.list.commends())
         .cloned()
         .collect();
     if decisions.is_empty() && !data.validation.has_errors() {

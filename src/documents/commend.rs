@@ -45,6 +45,7 @@ impl<'a> Decided<'a> {
             match d.verdict {
                 Verdict::Pending => out.pending += 1,
                 Verdict::NotListed => {}
+                Verdict::Listed if !d.list.commends() => {}
                 Verdict::Listed => match d.list {
                     DecisionList::Delegates => {
                         if let Some(p) = roster.by_id(&d.delegate) {
@@ -56,6 +57,7 @@ impl<'a> Decided<'a> {
                             ]);
                         }
                     }
+                    DecisionList::Renomination => {}
                     DecisionList::Suggestions => {
                         if let Some(s) = suggestions
                             .iter()
@@ -208,4 +210,64 @@ pub fn records_sheet(year: i32, commendations: &[Commendation], roster: &Roster)
             .to_string(),
     );
     t
+}
+
+/// The re-nomination list after the decision (R7): the delegates 列入, with their 备注;
+/// a draft while rows are 待定 (`undecided` counts draft rows no decision names).
+pub fn renomination(
+    decisions: &[&Decision],
+    roster: &Roster,
+    config: &Config,
+    undecided: usize,
+) -> DocumentView {
+    let mut rows = Vec::new();
+    let (mut not_listed, mut pending) = (0, undecided);
+    for d in decisions
+        .iter()
+        .filter(|d| d.list == DecisionList::Renomination)
+    {
+        match d.verdict {
+            Verdict::Pending => pending += 1,
+            Verdict::NotListed => not_listed += 1,
+            Verdict::Listed => {
+                if let Some(p) = roster.by_id(&d.delegate) {
+                    rows.push(vec![
+                        p.group.clone(),
+                        p.name.clone(),
+                        p.work_unit.clone(),
+                        d.note.clone(),
+                    ]);
+                }
+            }
+        }
+    }
+    let vars = json!({
+        "term": config.term_name(),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "liaison": config.units.liaison,
+        "listed": rows.len(),
+        "not_listed": not_listed,
+        "pending": pending,
+        "draft": pending > 0,
+    });
+    let table = TableBlock::new(
+        &["代表小组", "姓名", "工作单位及职务", "备注"],
+        rows,
+        &[6, 4, 12, 6],
+    );
+    let sheet = Table::from_block("继续提名名单", &table);
+    let mut view = DocumentView::worded(
+        template::RENOMINATION_DECIDED,
+        vars,
+        HashMap::from([("名单".to_string(), table)]),
+    )
+    .with_sheets(vec![sheet], None);
+    // Not the draft's file name, even while this list is still a draft.
+    view.file = Some(format!(
+        "{}代表继续提名建议名单（决定）",
+        config.term_name()
+    ));
+    view.workbook = view.file.clone();
+    view
 }

@@ -12,6 +12,8 @@ pub enum DecisionList {
     Delegates,
     /// 优秀代表建议名单
     Suggestions,
+    /// 继续提名建议名单 (end of term; commends no one)
+    Renomination,
 }
 
 impl DecisionList {
@@ -20,14 +22,22 @@ impl DecisionList {
         match self {
             DecisionList::Delegates => "优秀履职代表名单",
             DecisionList::Suggestions => "优秀代表建议名单",
+            DecisionList::Renomination => "继续提名建议名单",
         }
     }
 
-    pub fn kind(self) -> CommendationKind {
+    /// The commendation a listed row makes; none for the re-nomination list.
+    pub fn kind(self) -> Option<CommendationKind> {
         match self {
-            DecisionList::Delegates => CommendationKind::OutstandingDelegate,
-            DecisionList::Suggestions => CommendationKind::OutstandingSuggestion,
+            DecisionList::Delegates => Some(CommendationKind::OutstandingDelegate),
+            DecisionList::Suggestions => Some(CommendationKind::OutstandingSuggestion),
+            DecisionList::Renomination => None,
         }
+    }
+
+    /// The lists one 通报 commends.
+    pub fn commends(self) -> bool {
+        self.kind().is_some()
     }
 }
 
@@ -85,7 +95,7 @@ impl Decision {
     /// The row's key on its list: the delegate or the suggestion number.
     pub fn key(&self) -> &str {
         match self.list {
-            DecisionList::Delegates => &self.delegate,
+            DecisionList::Delegates | DecisionList::Renomination => &self.delegate,
             DecisionList::Suggestions => &self.suggestion,
         }
     }
@@ -119,8 +129,10 @@ pub fn commendations(
     existing: &[Commendation],
 ) -> Vec<Commendation> {
     let mut open: BTreeMap<i32, usize> = BTreeMap::new();
-    for ((year, _), n) in pending(decisions) {
-        *open.entry(year).or_default() += n;
+    for ((year, list), n) in pending(decisions) {
+        if list.commends() {
+            *open.entry(year).or_default() += n;
+        }
     }
     let mut seen: HashSet<(i32, String, CommendationKind)> = existing
         .iter()
@@ -128,11 +140,12 @@ pub fn commendations(
         .collect();
     let mut out = Vec::new();
     for d in decisions {
+        let Some(kind) = d.list.kind() else { continue };
         if d.verdict != Verdict::Listed || open.get(&d.year).copied().unwrap_or(0) > 0 {
             continue;
         }
         let delegates: Vec<&str> = match d.list {
-            DecisionList::Delegates => vec![d.delegate.as_str()],
+            DecisionList::Delegates | DecisionList::Renomination => vec![d.delegate.as_str()],
             DecisionList::Suggestions => suggestions
                 .iter()
                 .filter(|s| s.number == d.suggestion && s.date.year() == d.year)
@@ -140,11 +153,11 @@ pub fn commendations(
                 .collect(),
         };
         for id in delegates {
-            if seen.insert((d.year, id.to_string(), d.list.kind())) {
+            if seen.insert((d.year, id.to_string(), kind)) {
                 out.push(Commendation {
                     year: d.year,
                     delegate: id.to_string(),
-                    kind: d.list.kind(),
+                    kind,
                     document: circular_title(d.year),
                     unit: String::new(),
                     source: d.source.clone(),
@@ -190,7 +203,9 @@ mod tests {
 
     fn dec(list: DecisionList, key: &str, verdict: Verdict, row: u32) -> Decision {
         let (delegate, suggestion) = match list {
-            DecisionList::Delegates => (key.to_string(), String::new()),
+            DecisionList::Delegates | DecisionList::Renomination => {
+                (key.to_string(), String::new())
+            }
             DecisionList::Suggestions => (String::new(), key.to_string()),
         };
         Decision {
@@ -266,6 +281,10 @@ mod tests {
             made[0].document,
             "关于表彰2025年度优秀履职代表和优秀代表建议的通报"
         );
+        // A re-nomination decision pending does not hold up the commendations.
+        let renominate = dec(DecisionList::Renomination, "D7", Verdict::Pending, 5);
+        let with = [ds.clone(), vec![renominate]].concat();
+        assert_eq!(commendations(&with, &sugg, &[]).len(), 3);
     }
 
     #[test]

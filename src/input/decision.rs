@@ -52,6 +52,19 @@ pub static SUGGESTIONS: SheetSpec = SheetSpec {
     required: &[&["建议编号"], &["决定"]],
 };
 
+pub static RENOMINATION: SheetSpec = SheetSpec {
+    kind: SheetKind::Decision,
+    name: "继续提名建议名单",
+    sheet_aliases: &["继续提名建议名单", "继续提名名单", "继续提名决定"],
+    columns: &[
+        col("代表编号", &["代表编号", "编号"]),
+        col("姓名", &["姓名", "代表姓名"]),
+        VERDICT,
+        NOTE,
+    ],
+    required: &[&["代表编号", "姓名"], &["决定"]],
+};
+
 /// Is this input file (path relative to the input folder) in a year's 决定 folder?
 pub fn in_folder(rel: &str) -> bool {
     rel.split('/').rev().skip(1).any(|part| part == FOLDER)
@@ -62,6 +75,7 @@ pub fn list_of(sheet_name: &str) -> Option<(DecisionList, &'static SheetSpec)> {
     [
         (DecisionList::Delegates, &DELEGATES),
         (DecisionList::Suggestions, &SUGGESTIONS),
+        (DecisionList::Renomination, &RENOMINATION),
     ]
     .into_iter()
     .find(|(_, s)| s.matches_sheet_name(sheet_name))
@@ -82,7 +96,7 @@ pub(super) fn read_sheet(
             v.findings.push(
                 Finding::new(Severity::Info, ctx.file, &sheet.name, 0)
                     .message("决定文件中的其他工作表，未读取")
-                    .hint("决定文件只读取「优秀履职代表名单」「优秀代表建议名单」两张表"),
+                    .hint("决定文件只读取「优秀履职代表名单」「优秀代表建议名单」「继续提名建议名单」三张表"),
             );
         }
         return in_folder(ctx.file);
@@ -135,7 +149,9 @@ fn read_row(ctx: &FileContext, row: &mut Row, cands: &mut Candidates, list: Deci
     }
     let note = row.text("备注");
     let (delegate, suggestion) = match list {
-        DecisionList::Delegates => (row.delegate(ctx.roster, ctx.near()), Some(String::new())),
+        DecisionList::Delegates | DecisionList::Renomination => {
+            (row.delegate(ctx.roster, ctx.near()), Some(String::new()))
+        }
         DecisionList::Suggestions => (Some(String::new()), row.required_text("建议编号")),
     };
     let (Some(verdict), Some(delegate), Some(suggestion)) = (verdict, delegate, suggestion) else {
@@ -183,7 +199,7 @@ pub(super) fn check(
             ))
         } else if !seen.insert((d.year, d.list, d.key().to_string())) {
             let what = match d.list {
-                DecisionList::Delegates => "代表编号",
+                DecisionList::Delegates | DecisionList::Renomination => "代表编号",
                 DecisionList::Suggestions => "建议编号",
             };
             Some((

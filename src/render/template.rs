@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The embedded default templates, by file name.
-pub const DEFAULTS: [(&str, &str); 15] = [
+pub const DEFAULTS: [(&str, &str); 16] = [
     (
         QUARTERLY_BRIEF,
         include_str!("../../templates/季度情况通报.txt"),
@@ -68,7 +68,12 @@ pub const DEFAULTS: [(&str, &str); 15] = [
         include_str!("../../templates/代表名额公告.txt"),
     ),
     (REMINDER, include_str!("../../templates/履职提醒函.txt")),
+    (
+        RENOMINATION_DECIDED,
+        include_str!("../../templates/继续提名决定名单.txt"),
+    ),
 ];
+pub const RENOMINATION_DECIDED: &str = "继续提名决定名单.txt";
 pub const REMINDER: &str = "履职提醒函.txt";
 pub const QUALIFICATION_REPORT: &str = "代表资格审查报告.txt";
 pub const SEATS_NOTICE: &str = "代表名额公告.txt";

@@ -65,6 +65,17 @@ const LABELS: &[(&str, &str)] = &[
         "thresholds.renomination_study_bottom_band",
         "届期积分位于后段的列为“需研究”",
     ),
+    ("district.seats", "代表名额"),
+    ("commend.publicity_days", "表彰公示天数"),
+    ("commend.objections_to", "公示期间受理意见的单位和联系方式"),
+    (
+        "reminders.absences",
+        "年内未经批准缺席达到几次时发提醒函（0 为不发）",
+    ),
+    (
+        "reminders.months_left",
+        "尚未述职、距届满不足几个月时发提醒函",
+    ),
 ];
 
 #[derive(Serialize)]
