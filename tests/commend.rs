@@ -276,8 +276,7 @@ fn a_decision_row_off_the_roster_or_the_draft_is_an_error_naming_file_row_and_va
 /// 2025 one without approval (her qualification ends by law; the roster still says 在任),
 /// 赵六 (D006) resigned on 2025-06-30, and 李四 (D003) had 11 of 21 votes 不满意.
 fn district_with_changes(dir: &Path) -> std::path::PathBuf {
-    let input = tiny_input(dir);
-    tiny_clean_year(&input);
+    let input = tiny_district_2025(dir);
     std::fs::create_dir_all(input.join("2024")).expect("mkdir");
     let congress = |id: &'static str, name: &'static str, p: &'static str| {
         vec![
@@ -300,6 +299,13 @@ fn district_with_changes(dir: &Path) -> std::path::PathBuf {
         ],
     )]);
     std::fs::write(input.join("2024/乙镇.xlsx"), y2024).expect("write");
+    input
+}
+
+/// The tiny district's 2025 with 李四's (D003) evaluation: 11 of 21 votes 不满意.
+fn tiny_district_2025(dir: &Path) -> std::path::PathBuf {
+    let input = tiny_input(dir);
+    tiny_clean_year(&input);
     let votes = vec![
         [
             "日期",
@@ -373,13 +379,18 @@ fn qualification_report_and_notice_state_basis_dates_and_seats() {
     assert!(notice.contains(seats), "{notice}");
     assert!(notice.contains("代表阿依古丽·买买提"), "{notice}");
     assert!(!notice.contains("李四"), "{notice}");
+    // Her qualification ended by law: no reminder letter, the others get theirs.
+    let letters = docx_body(&dir.join("reports/2025/提醒函/2025年度履职提醒函.docx"));
+    assert!(letters.contains("张三代表："), "{letters}");
+    assert!(!letters.contains("阿依古丽·买买提代表："), "{letters}");
 }
 
 #[test]
 fn reminder_letters_one_page_each_with_the_configured_reasons() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let input = district_with_changes(dir);
+    // 阿依古丽·买买提 (D005) missed the 2025 session only: one absence, a reminder.
+    let input = tiny_district_2025(dir);
     let config = format!("{CONFIG}\n[reminders]\nabsences = 1\nmonths_left = 12\n");
     std::fs::write(input.join("lvzhi.toml"), config).expect("config");
     // 2026-02-01 leaves 11 months of the term: those who never reported are reminded.

@@ -1,6 +1,7 @@
 //! 提醒 letters (R6, R8): one page per serving delegate with little recorded activity, an
 //! unapproved absence, or no 述职 yet with little of the term left; a cover lists them
-//! for the office. The wording is the template 履职提醒函.txt.
+//! for the office. A delegate whose qualification ended by law gets none (that is the
+//! credentials committee's report). The wording is the template 履职提醒函.txt.
 
 use crate::config::Config;
 use crate::domain::archive::{Archive, Metric};
@@ -53,10 +54,21 @@ pub fn letters(
         .map(|r| r.delegate.as_str())
         .collect();
     let months_left = months_between(on, config.term.end);
+    // A qualification ended by law (two unapproved absences) is for the credentials
+    // committee, not a reminder, even while the roster still says 在任.
+    let absences = crate::domain::rules::term_absences(history, p.end);
+    let ended = |id: &str| {
+        absences.get(id).is_some_and(|v| {
+            crate::domain::rules::qualification_ends(
+                v.len() as u32,
+                config.thresholds.unapproved_absence_limit,
+            )
+        })
+    };
     let mut out = Vec::new();
     for d in &archive.delegates {
         let dl = &d.delegate;
-        if dl.service_end(config.term.end) < p.end {
+        if dl.service_end(config.term.end) < p.end || ended(&dl.id) {
             continue;
         }
         let absences = d.get(Metric::CongressAbsent)
