@@ -1638,8 +1638,13 @@ fn layout_problems(
             // em either side of a CJK neighbour) leave up to two ems of the line.
             let cjk = t.chars().filter(|c| !c.is_ascii()).count() as f32;
             let ems = cjk + (t.chars().count() as f32 - cjk) / 2.0;
+            // An opening bracket never ends a line (禁则): the line before it may end one
+            // em short.
+            let opening = next
+                .trim_start()
+                .starts_with(['《', '（', '“', '‘', '〈', '「', '『', '【']);
             let fits = if t.chars().all(|c| !c.is_ascii()) {
-                ems == want as f32
+                ems == want as f32 || (opening && ems == want as f32 - 1.0)
             } else {
                 ems <= want as f32 && ems >= want as f32 - 2.5 - figure
             };

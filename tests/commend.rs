@@ -352,7 +352,12 @@ fn qualification_report_and_notice_state_basis_dates_and_seats() {
         .lines()
         .find(|l| l.starts_with("阿依古丽·买买提"))
         .unwrap_or_else(|| panic!("{report}"));
-    assert!(ended.contains("第三次会议（2024年1月9日）"), "{ended}");
+    assert!(
+        ended.contains("未经批准两次不出席区人民代表大会会议"),
+        "{ended}"
+    );
+    // The sessions and their dates are in the attachment's table.
+    assert!(report.contains("第三次会议（2024年1月9日）"), "{report}");
     assert!(ended.contains("第六十二条第三项"), "{ended}");
     assert!(ended.contains("自2025年1月8日起终止"), "{ended}");
     assert!(ended.contains("名册尚未登记"), "{ended}");
@@ -364,7 +369,7 @@ fn qualification_report_and_notice_state_basis_dates_and_seats() {
     assert!(resigned.contains("第六十二条第二项"), "{resigned}");
     assert!(resigned.contains("自2025年6月30日起终止"), "{resigned}");
     // 李四's is a recommendation, not a change.
-    assert!(report.contains("以下是建议，不是代表资格终止"), "{report}");
+    assert!(report.contains("这是建议，不是代表资格终止"), "{report}");
     let advised = report
         .lines()
         .find(|l| l.starts_with("李四"))

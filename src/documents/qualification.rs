@@ -70,6 +70,7 @@ impl Qualification {
                     "name": name,
                     "group": group,
                     "fact": fact(c),
+                    "detail": c.detail,
                     "basis": c.kind.basis(),
                     "article": c.kind != ChangeKind::Died,
                     "date": chinese_date(c.date),
@@ -129,10 +130,10 @@ impl Qualification {
     }
 }
 
-/// What happened, as the report's sentence says it.
+/// What happened, as the report's sentence says it (the sessions missed are in the
+/// attachment and in `detail`).
 fn fact(c: &Change) -> String {
     match c.kind {
-        ChangeKind::Absences => c.detail.clone(),
         ChangeKind::Died => "去世".into(),
         _ => c.kind.label(),
     }
