@@ -38,6 +38,12 @@ pub struct Config {
     /// The structure the re-nomination list reports (职业构成 categories).
     #[serde(default)]
     pub structure: StructureRules,
+    /// 公示 and 通报 of the commendations (`lvzhi commend`).
+    #[serde(default)]
+    pub commend: CommendConfig,
+    /// Who gets a 提醒 letter (besides `thresholds.low_activity_per_year`).
+    #[serde(default)]
+    pub reminders: RemindersConfig,
 }
 
 /// `[structure]` in lvzhi.toml (issue #19).
@@ -61,6 +67,26 @@ impl Default for StructureRules {
             ]
             .map(String::from)
             .to_vec(),
+        }
+    }
+}
+
+/// `[reminders]` in lvzhi.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RemindersConfig {
+    /// Unapproved absences in the year from which a letter is sent; 0: never for absences.
+    pub absences: u32,
+    /// A delegate who has not reported to voters gets a letter when fewer than this many
+    /// months of the term are left.
+    pub months_left: u32,
+}
+
+impl Default for RemindersConfig {
+    fn default() -> Self {
+        RemindersConfig {
+            absences: 1,
+            months_left: 12,
         }
     }
 }
@@ -186,6 +212,26 @@ impl ResultLegend {
     }
 }
 
+/// `[commend]` in lvzhi.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CommendConfig {
+    /// Days the 公示 lasts, counting its first and last day.
+    pub publicity_days: u32,
+    /// Where objections go during the 公示 (unit, telephone, address); blank: the
+    /// liaison office of the standing committee.
+    pub objections_to: String,
+}
+
+impl Default for CommendConfig {
+    fn default() -> Self {
+        CommendConfig {
+            publicity_days: 7,
+            objections_to: String::new(),
+        }
+    }
+}
+
 /// Names that appear in documents.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -196,6 +242,10 @@ pub struct District {
     pub congress: String,
     /// e.g. 示范区人大常委会
     pub standing_committee: String,
+    /// 代表名额 of the congress; blank: the delegates the roster lists as elected at the
+    /// start of the term.
+    #[serde(default)]
+    pub seats: Option<u32>,
 }
 
 /// 届别 and its dates.
@@ -379,6 +429,9 @@ impl Config {
         let l = &self.suggestions.legend;
         if [&l.a, &l.b, &l.c, &l.d].iter().any(|x| x.trim().is_empty()) {
             bail!("[suggestions.legend] 中 A、B、C、D 的含义不能为空");
+        }
+        if self.commend.publicity_days == 0 {
+            bail!("commend.publicity_days（公示天数）应为正整数，实际为 0");
         }
         crate::domain::session::check_sessions(&self.sessions).map_err(anyhow::Error::msg)?;
         self.legend.check().map_err(anyhow::Error::msg)?;

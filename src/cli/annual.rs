@@ -119,6 +119,15 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
     for doc in chair_docs {
         docs.write_view(&mut stage, &chair_dir, doc)?;
     }
+    super::shared::stage_qualification(&mut stage, &docs, &dir.join("代表资格"), &data, &period)?;
+    super::shared::stage_reminders(
+        &mut stage,
+        &docs,
+        date,
+        &dir.join("提醒函"),
+        &archive,
+        &data,
+    )?;
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(

@@ -3,6 +3,7 @@
 pub mod annual;
 pub mod archive;
 pub mod check;
+pub mod commend;
 pub mod evaluation;
 pub mod forms;
 pub mod public;
@@ -34,6 +35,9 @@ pub enum Command {
     /// 届末工作：届期档案、继续提名建议名单、代表资格情况报告、述职完成情况和装订档案
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi term [选项]")]
     Term(term::TermArgs),
+    /// 表彰：按主任会议的决定文件生成公示、表彰通报和通报表彰记录
+    #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi commend [选项]")]
+    Commend(commend::CommendArgs),
     /// 季度统计：各代表小组履职情况、缺报情况和情况通报
     #[command(help_template = crate::HELP_TEMPLATE, next_help_heading = "选项", override_usage = "lvzhi quarterly --quarter <季度> [选项]")]
     Quarterly(quarterly::QuarterlyArgs),
@@ -83,6 +87,7 @@ pub fn run(c: Command) -> Result<()> {
         Command::Check(a) => return check::run(&a),
         Command::Annual(a) => annual::run(&a)?,
         Command::Archive(a) => archive::run(&a)?,
+        Command::Commend(a) => commend::run(&a)?,
         Command::Evaluation(a) => evaluation::run(&a)?,
         Command::Forms(a) => forms::run(&a)?,
         Command::Public(a) => public::run(&a)?,

@@ -52,6 +52,30 @@ pub fn run(a: &QuarterlyArgs) -> Result<String> {
         date: crate::domain::text::chinese_date(date),
     };
     docs.write_view(&mut stage, &dir, view)?;
+    // The 亮分 sheet for each group's 公开栏: public fields only.
+    let fields = data.config.public.published()?;
+    let rules = crate::domain::score::ScoreRules::load(&a.folders.input)?;
+    let build = |p: &crate::domain::archive::Period| {
+        crate::domain::archive::build(&data.roster, &data.records, p, &data.config)
+    };
+    let ytd = crate::domain::archive::Period {
+        label: format!("{year}年1月至{}月", 3 * a.quarter),
+        start: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(period.start),
+        end: period.end,
+    };
+    let board = crate::documents::scoreboard::sheets(
+        &build(&period)?,
+        &build(&ytd)?,
+        &data.roster.groups(),
+        &fields,
+        &rules.0,
+        &data.config,
+    );
+    let name = format!("{}代表履职亮分（公开栏）", period.label);
+    stage.write(
+        dir.join(crate::output::safe_file(&name, "xlsx")),
+        &crate::render::xlsx::workbook(&board, &name)?,
+    )?;
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(

@@ -243,3 +243,60 @@ fn groups_in_order<'a>(
     }
     groups
 }
+
+/// The credentials committee's report on the qualification changes of `period` and the
+/// standing committee's 公告 of the seats (R8), into `dir`.
+pub fn stage_qualification(
+    stage: &mut Staging,
+    docs: &Docs,
+    dir: &Path,
+    data: &Dataset,
+    period: &crate::domain::archive::Period,
+) -> Result<()> {
+    use crate::documents::qualification::{Qualification, Span};
+    let span = Span {
+        label: &period.label,
+        from: period.start,
+        to: period.end,
+    };
+    let q = Qualification::new(&data.roster, &data.records, &data.config, &span);
+    docs.write_view(stage, dir, q.report())?;
+    let mut notice = q.notice("");
+    notice.file = Some(format!("{}代表资格和代表名额公告", period.label));
+    docs.write_view(stage, dir, notice)?;
+    Ok(())
+}
+
+/// The 提醒 letters of the archive's period, dated `date`: one page per delegate after a
+/// cover listing them, into `dir`. Returns the number of letters (none: no file).
+pub fn stage_reminders(
+    stage: &mut Staging,
+    docs: &Docs,
+    date: chrono::NaiveDate,
+    dir: &Path,
+    archive: &Archive,
+    data: &Dataset,
+) -> Result<usize> {
+    use crate::documents::reminders;
+    let letters = reminders::letters(archive, &data.records, &data.config, date);
+    if letters.is_empty() {
+        return Ok(0);
+    }
+    let tmpl = template::load(docs.templates, template::REMINDER)?;
+    let prepared = template::Prepared::new(&tmpl)?;
+    let parts = letters
+        .iter()
+        .map(|l| {
+            let mut vars = l.vars.clone();
+            vars["date"] = docs.date.clone().into();
+            prepared.render(&vars, &std::collections::HashMap::new(), docs.author)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let label = &archive.period.label;
+    let cover = reminders::cover(&letters, &data.config, label, docs.author);
+    stage.write(
+        dir.join(safe_file(&format!("{label}履职提醒函"), "docx")),
+        &docx::render_bound(&cover, &parts)?,
+    )?;
+    Ok(letters.len())
+}

@@ -4,7 +4,8 @@
 
 use super::shared::{stage_archive, DocOptions, Docs};
 use super::{load, print_validation, Folders};
-use crate::documents::term;
+use crate::documents::{commend, term};
+use crate::domain::decision::{Decision, DecisionList};
 use crate::domain::score::ScoreRules;
 use crate::input::YearScope;
 use anyhow::Result;
@@ -22,15 +23,47 @@ pub struct TermArgs {
 }
 
 pub fn run(a: &TermArgs) -> Result<String> {
-    let data = load(&a.folders, &YearScope::All)?;
-    let config = &data.config;
+    let mut data = load(&a.folders, &YearScope::All)?;
+    let config = data.config.clone();
+    let config = &config;
     let dir = super::Span::Term.dir(config);
     let period = super::Span::Term.period(config);
-    let (mut stage, report_path, archive) =
-        super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
-    let date = super::doc_date(&a.docs.date, config.term.end)?;
+    // The draft first: decision rows on the re-nomination list are checked against it
+    // before the validation report is written.
+    let archive = crate::domain::archive::build(&data.roster, &data.records, &period, config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
+    let mut pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
+    let renominations: Vec<Decision> = data
+        .decisions
+        .iter()
+        .filter(|d| d.list == DecisionList::Renomination)
+        .cloned()
+        .collect();
+    let decided = if renominations.is_empty() {
+        None
+    } else {
+        let draft = pkg
+            .first()
+            .map(|v| super::commend::draft_keys(v, "代表编号"))
+            .unwrap_or_default();
+        let (kept, undecided) = super::commend::check_against_drafts(
+            renominations,
+            &[(DecisionList::Renomination, draft)],
+            &mut data.validation,
+        );
+        data.validation.sort();
+        let refs: Vec<&Decision> = kept.iter().collect();
+        Some(commend::renomination(
+            &refs,
+            &data.roster,
+            config,
+            undecided,
+        ))
+    };
+    let (mut stage, report_path) =
+        super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let date = super::doc_date(&a.docs.date, config.term.end)?;
+    pkg.extend(decided);
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,
@@ -40,6 +73,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     for doc in pkg {
         docs.write_view(&mut stage, &dir, doc)?;
     }
+    super::shared::stage_qualification(&mut stage, &docs, &dir, &data, &period)?;
     // Each group's archives and its bound volume.
     stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, true)?;
     let groups = data.roster.groups();

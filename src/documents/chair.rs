@@ -6,13 +6,14 @@ use super::DocumentView;
 use crate::config::Config;
 use crate::documents::annual::AnnualView;
 use crate::domain::archive::{Archive, DelegateArchive, Metric, Period};
+use crate::domain::decision::{DecisionList, Verdict};
 use crate::domain::model::{ActivityKind, MeetingKind, Records, ReportToVoters};
 use crate::domain::rules;
 use crate::domain::score::{self, Band, ScoreRules};
 use crate::domain::text::{chinese_date, percent};
 use crate::render::docx::TableBlock;
 use crate::render::template;
-use crate::render::xlsx::{Cell, Table};
+use crate::render::xlsx::{Cell, Dropdown, Table};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 
@@ -751,7 +752,7 @@ pub fn outstanding_delegates(
     let groups = a.groups();
     let head = outstanding_headers();
     let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
-    let mut list = Table::new("名单草案", &hs);
+    let mut list = Table::new(DecisionList::Delegates.sheet(), &hs);
     list.title = Some(format!("{}优秀履职代表名单（草案）", p.label));
     let mut excluded = Table::new(
         "未列入原因",
@@ -791,6 +792,7 @@ pub fn outstanding_delegates(
             ];
             row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
             row.push(note.clone().into());
+            row.extend([Cell::Empty, Cell::Empty]);
             list.rows.push(row);
             // The Word list marks a tie on its rows; the sentence above the list says
             // the rest once (the workbook keeps the whole note on each row).
@@ -815,6 +817,7 @@ pub fn outstanding_delegates(
         rules.label(),
         config.rating.finding(t.dissatisfied_share_limit)
     ));
+    decision_columns(&mut list, chrono::Datelike::year(&p.start));
     let tables = HashMap::from([(
         "名单".to_string(),
         TableBlock::new(
@@ -866,7 +869,25 @@ fn outstanding_headers() -> Vec<String> {
     .collect();
     head.extend(OUTSTANDING_BASIS.iter().map(|m| m.label().to_string()));
     head.push("说明".into());
+    head.extend(DECISION_HEADERS.iter().map(|h| h.to_string()));
     head
+}
+
+/// The columns the clerk fills in after the 主任会议: the draft becomes a decision file.
+const DECISION_HEADERS: [&str; 2] = ["决定", "备注"];
+
+/// The 决定 dropdown over a draft list's rows and how to hand the list back
+/// (`input::decision` reads it; `lvzhi commend` makes the 公示 and the 通报).
+fn decision_columns(list: &mut Table, year: i32) {
+    let col = list.headers.len() - DECISION_HEADERS.len();
+    list.dropdowns.push((
+        col,
+        Dropdown::Values(Verdict::CHOICES.iter().map(|s| s.to_string()).collect()),
+    ));
+    list.input_rows = list.rows.len() as u32;
+    list.notes.push(format!(
+        "主任会议研究后，在“决定”列为每一行选择列入、不列入或待定（空白即待定），需要说明的写在“备注”列；不要改动其他列。填好后把本文件保存到 input/{year}/决定/ 文件夹（文件名不限），运行 lvzhi commend --year {year} 生成公示和表彰通报。"
+    ));
 }
 
 /// A group's delegates who may be recommended (R4), by index in the archive; the others
@@ -935,7 +956,7 @@ pub fn outstanding_suggestions(
     let pool = cands.len();
     cands.truncate(max);
     let mut list = Table::new(
-        "名单草案",
+        DecisionList::Suggestions.sheet(),
         &[
             "序号",
             "建议编号",
@@ -946,6 +967,8 @@ pub fn outstanding_suggestions(
             "办理结果",
             "代表满意度",
             "提出日期",
+            DECISION_HEADERS[0],
+            DECISION_HEADERS[1],
         ],
     );
     list.title = Some(format!("{}优秀代表建议、批评和意见名单（草案）", p.label));
@@ -973,6 +996,8 @@ pub fn outstanding_suggestions(
             format!("A {}", config.suggestions.legend.a).into(),
             s.satisfaction.map_or("", |x| x.label()).into(),
             s.date.into(),
+            Cell::Empty,
+            Cell::Empty,
         ]);
         rows.push(vec![
             s.number.clone(),
@@ -986,6 +1011,7 @@ pub fn outstanding_suggestions(
         config.suggestions.legend.a
     ));
     list.notes.push(config.suggestions.legend.note());
+    decision_columns(&mut list, chrono::Datelike::year(&p.start));
     let mut tables = HashMap::new();
     tables.insert(
         "名单".to_string(),

@@ -147,7 +147,13 @@ pub fn category_table(h: &Handling, total: u32) -> Option<Table> {
     t.rows = h
         .categories
         .iter()
-        .map(|c| vec![Cell::Text(c.name.clone()), Cell::Int(i64::from(c.n)), share(c.n)])
+        .map(|c| {
+            vec![
+                Cell::Text(c.name.clone()),
+                Cell::Int(i64::from(c.n)),
+                share(c.n),
+            ]
+        })
         .collect();
     if h.unclassified > 0 {
         t.rows.push(vec![
@@ -156,7 +162,11 @@ pub fn category_table(h: &Handling, total: u32) -> Option<Table> {
             share(h.unclassified),
         ]);
     }
-    t.rows.push(vec!["合计".into(), Cell::Int(i64::from(total)), share(total)]);
+    t.rows.push(vec![
+        "合计".into(),
+        Cell::Int(i64::from(total)),
+        share(total),
+    ]);
     Some(t)
 }
 

@@ -4,13 +4,17 @@
 pub mod annual;
 pub mod archive_summary;
 pub mod chair;
+pub mod commend;
 pub mod contact;
 pub mod delegate_archive;
 pub mod evaluation;
 pub mod handling;
 pub mod public;
 pub mod public_figures;
+pub mod qualification;
 pub mod quarterly;
+pub mod reminders;
+pub mod scoreboard;
 pub mod term;
 pub mod validation_report;
 

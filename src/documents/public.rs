@@ -8,7 +8,7 @@ use crate::domain::archive::{Archive, DelegateArchive, Metric, R1_ITEMS};
 use crate::domain::model::Delegate;
 use crate::render::xlsx::{Cell, Table};
 
-fn field(d: &Delegate, f: &str, config: &Config) -> String {
+pub(crate) fn field(d: &Delegate, f: &str, config: &Config) -> String {
     match f {
         "姓名" => d.name.clone(),
         "代表小组" => d.group.clone(),
@@ -271,7 +271,11 @@ const PHRASES: [(Metric, &str, &str); 33] = [
     (Metric::Surveys, "参加调研", "次"),
     (Metric::LawChecks, "参加执法检查", "次"),
     (Metric::VoterContacts, "联系接待选民", "次"),
-    (Metric::StationReceptions, "在代表之家、代表联络站接待群众", "次"),
+    (
+        Metric::StationReceptions,
+        "在代表之家、代表联络站接待群众",
+        "次",
+    ),
     (Metric::ContactPeople, "共接待群众", "人次"),
     (Metric::ContactOpinions, "收集群众意见建议", "条"),
     (Metric::Reports, "向选民述职", "次"),

@@ -344,7 +344,10 @@ fn renomination_list(
     let unreported = Unreported::of(archive);
     let heads = renomination_headers(&unreported, years);
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let mut list = Table::new("继续提名建议名单", &heads);
+    let mut list = Table::new(
+        crate::domain::decision::DecisionList::Renomination.sheet(),
+        &heads,
+    );
     let yearly = yearly_bands(archive, records, rules_, config, years);
     list.title = Some(format!(
         "{}代表继续提名建议名单（草案）",
@@ -391,8 +394,13 @@ fn renomination_list(
         ]);
     }
     list.notes.push(list_note(rules_, config));
+    // The groups' sheets have the same columns (so the Word file knows them for the same
+    // list); the dropdown and how to hand the decision back are on the whole list.
+    decision_columns(&mut list);
+    let groups = per_group_sheets(&list, &archive.groups(), config);
+    decision_entry(&mut list);
     let mut sheets = vec![list.clone()];
-    sheets.extend(per_group_sheets(&list, &archive.groups(), config));
+    sheets.extend(groups);
     let structure = structure_table(archive, &suggested, config);
     let structure_block = structure.to_block(&[8, 5, 5, 6, 5]);
     sheets.push(structure);
@@ -527,6 +535,32 @@ fn structure_table(
         t.rows.push(line(name, a, s));
     }
     t
+}
+
+/// 决定 (dropdown) and 备注 for the 党组's decision: the list saved into `input/<year>/决定/`
+/// is read back by `input::decision`, and `lvzhi term` then writes the decided list.
+fn decision_columns(list: &mut Table) {
+    list.headers
+        .extend(["决定".to_string(), "备注".to_string()]);
+    for r in &mut list.rows {
+        r.extend([Cell::Empty, Cell::Empty]);
+    }
+}
+
+/// The 决定 dropdown and the note on handing the list back.
+fn decision_entry(list: &mut Table) {
+    use crate::domain::decision::Verdict;
+    list.dropdowns.push((
+        list.headers.len() - 2,
+        crate::render::xlsx::Dropdown::Values(
+            Verdict::CHOICES.iter().map(|s| s.to_string()).collect(),
+        ),
+    ));
+    list.input_rows = list.rows.len() as u32;
+    list.notes.push(
+        "研究决定后，在“决定”列为每一行选择列入（建议继续提名）、不列入或待定（空白即待定），需要说明的写在“备注”列；不要改动其他列。填好后把本文件保存到 input/<最后一个年度>/决定/ 文件夹，再运行 lvzhi term，即生成决定后的继续提名建议名单。"
+            .to_string(),
+    );
 }
 
 /// A delegate's figures in the list, up to 通报表彰 (the scores and category follow).

@@ -3,10 +3,13 @@
 
 pub mod archive;
 pub mod contact;
+pub mod decision;
 pub mod findings;
 pub mod handling;
 pub mod model;
+pub mod qualification;
 pub mod rating;
+pub mod reminder;
 pub mod rules;
 pub mod score;
 pub mod session;

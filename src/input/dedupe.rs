@@ -239,6 +239,8 @@ pub(super) fn merge_all(
         reports,
         commendations,
         contacts,
+        // Taken out before merging: a decision row is checked by `input::decision`.
+        decisions: _,
     } = c;
     let (activities, activity_dup) = merge(activities);
     let (attendance, dup) = merge(attendance);

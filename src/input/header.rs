@@ -23,6 +23,8 @@ pub enum SheetKind {
     Commendation,
     /// 联系群众 (issue #19).
     Contact,
+    /// A decided draft list (`input::decision`).
+    Decision,
 }
 
 /// What a sheet of one kind looks like.

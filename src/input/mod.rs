@@ -6,6 +6,7 @@ pub mod activity;
 pub mod attendance;
 pub mod commendation;
 pub mod contact;
+pub mod decision;
 pub mod dedupe;
 pub mod gaps;
 pub mod header;
@@ -50,6 +51,9 @@ pub struct Dataset {
     pub validation: Validation,
     /// Years whose folders were read.
     pub years: Vec<i32>,
+    /// Rows of the decision files (决定), checked; fully decided lists are already among
+    /// `records.commendations`.
+    pub decisions: Vec<crate::domain::decision::Decision>,
 }
 
 /// The configuration and the roster, with the roster's findings.
@@ -147,8 +151,17 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         v.findings.extend(f.findings);
         v.tallies.push(f.tally);
     }
-    let (records, merged, gaps) = dedupe::merge_all(cands, &mut v, &roster, &config);
-    finish_tallies(&records, &merged, &mut v, &roster_file);
+    let decisions = std::mem::take(&mut cands.decisions);
+    let (mut records, merged, gaps) = dedupe::merge_all(cands, &mut v, &roster, &config);
+    let decisions = decision::check(decisions, &records, &mut v);
+    finish_tallies(&records, &decisions, &merged, &mut v, &roster_file);
+    // After the tally: a commendation made by a decision row is that row, counted once.
+    let made = crate::domain::decision::commendations(
+        &decisions,
+        &records.suggestions,
+        &records.commendations,
+    );
+    records.commendations.extend(made);
     v.findings.extend(gaps);
     v.sort();
     Ok(Dataset {
@@ -157,12 +170,14 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
         records,
         validation: v,
         years,
+        decisions,
     })
 }
 
 /// accepted = rows kept after merging; merged = rows folded into another.
 fn finish_tallies(
     records: &Records,
+    decisions: &[crate::domain::decision::Decision],
     merged: &HashMap<String, u32>,
     v: &mut Validation,
     roster_file: &str,
@@ -176,7 +191,8 @@ fn finish_tallies(
         .chain(records.suggestions.iter().map(|r| &r.source))
         .chain(records.reports.iter().map(|r| &r.source))
         .chain(records.commendations.iter().map(|r| &r.source))
-        .chain(records.contacts.iter().map(|r| &r.source));
+        .chain(records.contacts.iter().map(|r| &r.source))
+        .chain(decisions.iter().map(|d| &d.source));
     for s in sources {
         *kept.entry(&s.file).or_default() += 1;
     }

@@ -4,7 +4,7 @@
 use super::register;
 use super::row::{self, Row};
 use super::walk::InputFile;
-use super::{activity, attendance, commendation, contact, report, suggestion};
+use super::{activity, attendance, commendation, contact, decision, report, suggestion};
 use crate::config::Config;
 use crate::domain::findings::{FileTally, Finding, Severity, Validation};
 use crate::domain::model::*;
@@ -125,6 +125,7 @@ pub struct Candidates {
     pub(super) reports: Vec<(ReportToVoters, u8)>,
     pub(super) commendations: Vec<(Commendation, u8)>,
     pub(super) contacts: Vec<(crate::domain::contact::Contact, u8)>,
+    pub(super) decisions: Vec<crate::domain::decision::Decision>,
 }
 
 impl Candidates {
@@ -135,6 +136,7 @@ impl Candidates {
         self.reports.append(&mut other.reports);
         self.commendations.append(&mut other.commendations);
         self.contacts.append(&mut other.contacts);
+        self.decisions.append(&mut other.decisions);
     }
 }
 
@@ -304,6 +306,9 @@ pub fn read_workbook(
     v: &mut Validation,
 ) {
     for sheet in &wb.sheets {
+        if decision::read_sheet(ctx, sheet, cands, tally, v) {
+            continue;
+        }
         if !sheet.hidden && read_as_register(ctx, sheet, cands, tally, v) {
             continue;
         }
@@ -321,7 +326,7 @@ pub fn read_workbook(
                 SheetKind::ReportToVoters => report::read_report(ctx, &mut row, cands),
                 SheetKind::Commendation => commendation::read_commendation(ctx, &mut row, cands),
                 SheetKind::Contact => contact::read_contact(ctx, &mut row, cands),
-                SheetKind::Roster => false,
+                SheetKind::Roster | SheetKind::Decision => false,
             };
             if !ok || row.failed {
                 tally.rejected += 1;
@@ -476,7 +481,15 @@ pub fn read_opened(
     let mut v = Validation::default();
     let mut cands = Candidates::default();
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let unit = resolve_unit(stem, roster, config);
+    // A decision file keeps the draft's name; the 决定 folder says whose it is.
+    let unit = if decision::in_folder(rel) {
+        Some(Unit {
+            name: config.units.liaison.clone(),
+            kind: UnitKind::Liaison,
+        })
+    } else {
+        resolve_unit(stem, roster, config)
+    };
     let mut tally = FileTally::new(rel, unit.as_ref().map_or("", |u| u.name.as_str()));
     match (&wb, unit) {
         (Err(e), _) => {
@@ -563,7 +576,11 @@ mod tests {
                 finding(5_002, Severity::Error),
             ],
         );
-        assert_eq!(v.findings.len(), ROW_FINDINGS_PER_SHEET, "none stored past the cap");
+        assert_eq!(
+            v.findings.len(),
+            ROW_FINDINGS_PER_SHEET,
+            "none stored past the cap"
+        );
         cap.finish("2025/甲街道.xlsx", "出席记录", &mut v);
         let last = v.findings.last().expect("the summary");
         assert_eq!(last.severity, Severity::Error);

@@ -86,7 +86,7 @@ fn jieba() -> &'static jieba_rs::Jieba {
 
 /// Terms of the people's congress that a line must not split ("代表 / 小组", "组成 /
 /// 人员"), added to the segmenter's general dictionary.
-const DOMAIN_WORDS: [&str; 12] = [
+const DOMAIN_WORDS: [&str; 14] = [
     "代表小组",
     "组成人员",
     "履职情况",
@@ -99,6 +99,8 @@ const DOMAIN_WORDS: [&str; 12] = [
     "继续提名",
     "联系接待",
     "闭会期间",
+    "优秀履职代表",
+    "优秀代表建议",
 ];
 
 /// The words of a text: the only places a header or a title may break.
@@ -616,6 +618,13 @@ mod tests {
         assert_eq!(
             break_title("关于2025年第三季度代表小组履职情况的通报", line),
             s(&["关于2025年第三季度", "代表小组履职情况的通报"])
+        );
+        let lines = break_title("关于表彰2025年度优秀履职代表和优秀代表建议的通报", line);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.ends_with("优秀履职") && !l.ends_with("优秀")),
+            "{lines:?}"
         );
         assert_eq!(
             break_title("示范区人大代表履职档案", line),

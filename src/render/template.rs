@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The embedded default templates, by file name.
-pub const DEFAULTS: [(&str, &str); 10] = [
+pub const DEFAULTS: [(&str, &str); 16] = [
     (
         QUARTERLY_BRIEF,
         include_str!("../../templates/季度情况通报.txt"),
@@ -57,7 +57,28 @@ pub const DEFAULTS: [(&str, &str); 10] = [
         OUTSTANDING_SUGGESTIONS,
         include_str!("../../templates/优秀代表建议名单草案.txt"),
     ),
+    (PUBLICITY, include_str!("../../templates/表彰公示.txt")),
+    (CIRCULAR, include_str!("../../templates/表彰通报.txt")),
+    (
+        QUALIFICATION_REPORT,
+        include_str!("../../templates/代表资格审查报告.txt"),
+    ),
+    (
+        SEATS_NOTICE,
+        include_str!("../../templates/代表名额公告.txt"),
+    ),
+    (REMINDER, include_str!("../../templates/履职提醒函.txt")),
+    (
+        RENOMINATION_DECIDED,
+        include_str!("../../templates/继续提名决定名单.txt"),
+    ),
 ];
+pub const RENOMINATION_DECIDED: &str = "继续提名决定名单.txt";
+pub const REMINDER: &str = "履职提醒函.txt";
+pub const QUALIFICATION_REPORT: &str = "代表资格审查报告.txt";
+pub const SEATS_NOTICE: &str = "代表名额公告.txt";
+pub const PUBLICITY: &str = "表彰公示.txt";
+pub const CIRCULAR: &str = "表彰通报.txt";
 pub const QUARTERLY_BRIEF: &str = "季度情况通报.txt";
 pub const RENOMINATION: &str = "继续提名建议名单.txt";
 pub const EXIT_FINDINGS: &str = "代表资格情况报告.txt";

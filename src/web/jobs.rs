@@ -53,6 +53,7 @@ enum Job {
     Public(PublicArgs),
     Forms(FormsArgs),
     Ballots(EvaluationArgs),
+    Commend(crate::cli::commend::CommendArgs),
 }
 
 impl Job {
@@ -67,6 +68,7 @@ impl Job {
             Job::Public(a) => format!("{}度公开版", y(a.year)),
             Job::Forms(a) => format!("{}度空白报送表", y(a.year)),
             Job::Ballots(a) => format!("{}度述职评议表", y(a.year)),
+            Job::Commend(a) => format!("{}度表彰公示和通报", y(a.year)),
         }
     }
 
@@ -78,6 +80,7 @@ impl Job {
             Job::Public(a) => crate::cli::public::run(a),
             Job::Forms(a) => crate::cli::forms::run(a),
             Job::Ballots(a) => crate::cli::evaluation::run(a),
+            Job::Commend(a) => crate::cli::commend::run(a),
         }
     }
 }
@@ -143,6 +146,16 @@ fn job_from_form(app: &App, kind: &str, f: &HashMap<String, String>) -> Result<J
             })
         }
         "forms" => Job::Forms(FormsArgs { folders, year }),
+        "commend" => Job::Commend(crate::cli::commend::CommendArgs {
+            folders,
+            year,
+            from: text("from"),
+            to: text("to"),
+            number: text("number"),
+            circular_date: text("circular_date"),
+            docs,
+            exclude_errors,
+        }),
         "ballots" => Job::Ballots(EvaluationArgs {
             folders,
             year,

@@ -77,6 +77,17 @@ const LABELS: &[(&str, &str)] = &[
         "rating.basically_competent_min",
         "评为基本称职所需的称职票比例",
     ),
+    ("district.seats", "代表名额"),
+    ("commend.publicity_days", "表彰公示天数"),
+    ("commend.objections_to", "公示期间受理意见的单位和联系方式"),
+    (
+        "reminders.absences",
+        "年内未经批准缺席达到几次时发提醒函（0 为不发）",
+    ),
+    (
+        "reminders.months_left",
+        "尚未述职、距届满不足几个月时发提醒函",
+    ),
 ];
 
 #[derive(Serialize)]

@@ -347,7 +347,18 @@ pub fn xlsx_deflated(sheets: &[(&str, String)], shared: &[String]) -> Vec<u8> {
 pub fn xlsx_at_the_limits() -> Vec<u8> {
     const ROWS: u32 = 199_999;
     const STRINGS: u32 = 3_500_000;
-    let header = ["日期", "会议类别", "会议名称", "代表编号", "姓名", "出席情况", "备注", "甲", "乙", "丙"];
+    let header = [
+        "日期",
+        "会议类别",
+        "会议名称",
+        "代表编号",
+        "姓名",
+        "出席情况",
+        "备注",
+        "甲",
+        "乙",
+        "丙",
+    ];
     let mut first = String::from(r#"<row r="1">"#);
     for (c, h) in header.iter().enumerate() {
         first.push_str(&format!(
@@ -363,7 +374,10 @@ pub fn xlsx_at_the_limits() -> Vec<u8> {
         numbers.push_str("<row>");
         for c in 0..10u32 {
             let k = (r * 10 + c) % STRINGS;
-            bad.push_str(&format!(r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#, (b'A' + c as u8) as char));
+            bad.push_str(&format!(
+                r#"<c r="{}{r}" t="s"><v>{k}</v></c>"#,
+                (b'A' + c as u8) as char
+            ));
             numbers.push_str("<c><v>1</v></c>");
         }
         bad.push_str("</row>");

@@ -1,0 +1,275 @@
+//! Qualification in the real sequence (R8): the credentials committee's report to the
+//! standing committee (each change with its legal basis and date, resignations advised
+//! as recommendations, the liaison office's tables as an attachment) and the standing
+//! committee's 公告 of the seats.
+
+use super::DocumentView;
+use crate::config::Config;
+use crate::domain::model::{Records, ReportToVoters, Roster};
+use crate::domain::qualification::{self as q, Change, ChangeKind};
+use crate::domain::text::chinese_date;
+use crate::render::docx::TableBlock;
+use crate::render::template;
+use crate::render::xlsx::Table;
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The span a report covers: a year or the term so far.
+pub struct Span<'a> {
+    /// 2025年度 / 第六届任期
+    pub label: &'a str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// What both documents say, worked out once.
+pub struct Qualification {
+    vars: Value,
+    tables: HashMap<String, TableBlock>,
+    /// 建议辞职 with its votes as numbers (the Word table writes them as text).
+    resign_sheet: Table,
+}
+
+impl Qualification {
+    pub fn new(roster: &Roster, records: &Records, config: &Config, span: &Span) -> Self {
+        let t = &config.thresholds;
+        let changes = q::changes(
+            roster,
+            records,
+            span.from,
+            span.to,
+            t.unapproved_absence_limit,
+        );
+        let advised = q::resignations_advised(records, span.from, span.to, |r| {
+            config.rating.flags(r, t.dissatisfied_share_limit)
+        });
+        let unrecorded: Vec<&str> = changes
+            .iter()
+            .filter(|c| c.unrecorded)
+            .map(|c| c.delegate.as_str())
+            .collect();
+        let as_of = span.to.min(config.term.end);
+        let seats = q::seats(
+            roster,
+            config.district.seats,
+            config.term.start,
+            config.term.end,
+            as_of,
+            &unrecorded,
+        );
+        let who = |id: &str| {
+            roster
+                .by_id(id)
+                .map_or((id.to_string(), String::new()), |d| {
+                    (d.name.clone(), d.group.clone())
+                })
+        };
+        let change_vars: Vec<Value> = changes
+            .iter()
+            .map(|c| {
+                let (name, group) = who(&c.delegate);
+                json!({
+                    "name": name,
+                    "group": group,
+                    "fact": fact(c),
+                    "detail": c.detail,
+                    "basis": c.kind.basis(),
+                    "article": c.kind != ChangeKind::Died,
+                    "date": chinese_date(c.date),
+                    "unrecorded": c.unrecorded,
+                })
+            })
+            .collect();
+        let advised_vars: Vec<Value> = advised
+            .iter()
+            .map(|r| {
+                let (name, group) = who(&r.delegate);
+                json!({
+                    "name": name,
+                    "group": group,
+                    "date": chinese_date(r.date),
+                    "detail": config.rating.finding_detail(r),
+                })
+            })
+            .collect();
+        let vars = json!({
+            "period": span.label,
+            "district": config.district.name,
+            "congress": config.district.congress,
+            "standing_committee": config.district.standing_committee,
+            "term": config.term_name(),
+            "changes": change_vars,
+            "advised": advised_vars,
+            "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+            "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
+            "as_of": chinese_date(as_of),
+            "seats": seats.seats,
+            "serving": seats.serving,
+            "vacancies": seats.vacancies,
+        });
+        let tables = tables(roster, &changes, &advised, span, config);
+        let resign_sheet = resign_sheet(roster, &advised);
+        Qualification {
+            vars,
+            tables,
+            resign_sheet,
+        }
+    }
+
+    /// The credentials committee's report to the standing committee.
+    pub fn report(&self) -> DocumentView {
+        let sheets = ["代表资格变动", "建议辞职", "代表变动"]
+            .iter()
+            .filter_map(|n| match *n {
+                "建议辞职" => Some(self.resign_sheet.clone()),
+                _ => self.tables.get(*n).map(|b| Table::from_block(*n, b)),
+            })
+            .collect();
+        DocumentView::worded(
+            template::QUALIFICATION_REPORT,
+            self.vars.clone(),
+            self.tables.clone(),
+        )
+        .with_sheets(sheets, None)
+    }
+
+    /// The standing committee's 公告: the qualifications ended and the seats.
+    pub fn notice(&self, number: &str) -> DocumentView {
+        let mut vars = self.vars.clone();
+        vars["number"] = number.into();
+        DocumentView::worded(template::SEATS_NOTICE, vars, HashMap::new())
+    }
+}
+
+/// What happened, as the report's sentence says it (the sessions missed are in the
+/// attachment and in `detail`).
+fn fact(c: &Change) -> String {
+    match c.kind {
+        ChangeKind::Died => "去世".into(),
+        _ => c.kind.label(),
+    }
+}
+
+/// 建议辞职 as a sheet: the votes and the share as numbers.
+fn resign_sheet(roster: &Roster, advised: &[&ReportToVoters]) -> Table {
+    use crate::render::xlsx::Cell;
+    let mut t = Table::new(
+        "建议辞职",
+        &[
+            "姓名",
+            "代表小组",
+            "评议日期",
+            "不满意票",
+            "有效票",
+            "不满意率",
+        ],
+    );
+    for r in advised {
+        let (name, group) = roster
+            .by_id(&r.delegate)
+            .map_or((r.delegate.clone(), String::new()), |d| {
+                (d.name.clone(), d.group.clone())
+            });
+        t.rows.push(vec![
+            name.into(),
+            group.into(),
+            r.date.into(),
+            r.dissatisfied.into(),
+            r.valid_votes().into(),
+            match r.valid_votes() {
+                0 => Cell::Text("—".into()),
+                v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
+            },
+        ]);
+    }
+    t
+}
+
+/// The attachment: each change with its basis; resignations advised; the roster's
+/// changes of the span (the liaison office's memo).
+fn tables(
+    roster: &Roster,
+    changes: &[Change],
+    advised: &[&ReportToVoters],
+    span: &Span,
+    config: &Config,
+) -> HashMap<String, TableBlock> {
+    let who = |id: &str| {
+        roster
+            .by_id(id)
+            .map_or((id.to_string(), String::new()), |d| {
+                (d.name.clone(), d.group.clone())
+            })
+    };
+    let rows = changes
+        .iter()
+        .map(|c| {
+            let (name, group) = who(&c.delegate);
+            let mut how = c.kind.label();
+            if c.unrecorded {
+                how.push_str("（名册尚未登记）");
+            }
+            vec![
+                name,
+                group,
+                how,
+                chinese_date(c.date),
+                c.kind.basis(),
+                c.detail.clone(),
+            ]
+        })
+        .collect();
+    let advice = advised
+        .iter()
+        .map(|r| {
+            let (name, group) = who(&r.delegate);
+            vec![
+                name,
+                group,
+                chinese_date(r.date),
+                config.rating.finding_detail(r),
+                "建议辞去代表职务（建议，非资格终止）".to_string(),
+            ]
+        })
+        .collect();
+    let roster_changes = roster
+        .delegates
+        .iter()
+        .filter_map(|d| {
+            let (what, when) = if d.is_serving() {
+                ("补选".to_string(), d.elected?)
+            } else {
+                (d.status.clone(), d.status_date?)
+            };
+            (when >= span.from && when <= span.to)
+                .then(|| vec![d.name.clone(), d.group.clone(), what, chinese_date(when)])
+        })
+        .collect();
+    HashMap::from([
+        (
+            "代表资格变动".to_string(),
+            TableBlock::new(
+                &["姓名", "代表小组", "情形", "日期", "依据", "事实"],
+                rows,
+                &[4, 5, 6, 6, 10, 10],
+            ),
+        ),
+        (
+            "建议辞职".to_string(),
+            TableBlock::new(
+                &["姓名", "代表小组", "评议日期", "评议结果", "性质"],
+                advice,
+                &[4, 5, 6, 10, 8],
+            ),
+        ),
+        (
+            "代表变动".to_string(),
+            TableBlock::new(
+                &["姓名", "代表小组", "变动情况", "日期"],
+                roster_changes,
+                &[6, 7, 6, 8],
+            ),
+        ),
+    ])
+}

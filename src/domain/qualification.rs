@@ -1,0 +1,308 @@
+//! Qualification changes (R8) as the credentials committee reports them: each change
+//! with its legal basis and date, resignations advised kept apart as recommendations,
+//! and the seats the standing committee announces.
+
+use super::model::{Delegate, Records, ReportToVoters, Roster};
+use super::rules;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// How a qualification ended (or is to be reviewed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// 未经批准两次不出席区人代会: ended by law (代表法 Art. 62(三)).
+    Absences,
+    /// 辞职被接受
+    Resigned,
+    /// 被罢免
+    Recalled,
+    /// 迁出或者调离本行政区域
+    Transferred,
+    /// 去世
+    Died,
+    /// The roster says 资格终止 without the cause the records show.
+    Ended,
+    /// Any other status the roster gives.
+    Other(String),
+}
+
+impl ChangeKind {
+    /// The roster's 代表状态.
+    pub fn from_status(s: &str) -> ChangeKind {
+        match crate::domain::text::normalized_name(s).as_ref() {
+            "辞职" => ChangeKind::Resigned,
+            "罢免" | "被罢免" => ChangeKind::Recalled,
+            "调离" | "迁出" => ChangeKind::Transferred,
+            "去世" | "死亡" | "病故" => ChangeKind::Died,
+            "资格终止" | "代表资格终止" => ChangeKind::Ended,
+            other => ChangeKind::Other(other.to_string()),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            ChangeKind::Absences => "未经批准两次不出席区人民代表大会会议".into(),
+            ChangeKind::Resigned => "辞职被接受".into(),
+            ChangeKind::Recalled => "被罢免".into(),
+            ChangeKind::Transferred => "调离本行政区域".into(),
+            ChangeKind::Died => "去世".into(),
+            ChangeKind::Ended => "代表资格终止".into(),
+            ChangeKind::Other(s) => s.clone(),
+        }
+    }
+
+    /// The legal basis as a report states it. The items of 代表法 Art. 62: (一) 迁出或者
+    /// 调离本行政区域, (二) 辞职被接受, (三) 未经批准两次不出席本级人民代表大会会议,
+    /// (四) 被罢免. Death ends the qualification without an article.
+    pub fn basis(&self) -> String {
+        let item = |n: &str| {
+            format!(
+                "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条第{n}项"
+            )
+        };
+        match self {
+            ChangeKind::Transferred => item("一"),
+            ChangeKind::Resigned => item("二"),
+            ChangeKind::Absences => item("三"),
+            ChangeKind::Recalled => item("四"),
+            ChangeKind::Died => "代表去世，代表资格自然终止".into(),
+            ChangeKind::Ended | ChangeKind::Other(_) => {
+                "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条（名册未注明具体情形，请核实）".into()
+            }
+        }
+    }
+}
+
+/// One qualification change, or one resignation advised (a recommendation, not a change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub delegate: String,
+    pub kind: ChangeKind,
+    pub date: NaiveDate,
+    /// The facts: the sessions missed, the evaluation's 不满意 share.
+    pub detail: String,
+    /// Whether the roster still lists the delegate as serving (the change is the rule's).
+    pub unrecorded: bool,
+}
+
+/// Changes in `[from, to]`: the roster's non-serving delegates with a date in the span,
+/// and serving delegates whose `limit`-th unapproved congress absence (ending the
+/// qualification by law) falls in it. A roster 资格终止 backed by the absences is given
+/// their cause. Oldest first.
+pub fn changes(
+    roster: &Roster,
+    records: &Records,
+    from: NaiveDate,
+    to: NaiveDate,
+    limit: u32,
+) -> Vec<Change> {
+    let absences = rules::term_absences(records, to);
+    let ended_by_absence = |id: &str| -> Option<(NaiveDate, String)> {
+        let list = absences.get(id)?;
+        if !rules::qualification_ends(list.len() as u32, limit) {
+            return None;
+        }
+        let nth = list.get(limit as usize - 1)?;
+        let when = list
+            .iter()
+            .map(|(a, b, m)| format!("{m}（{}）", crate::domain::session::session_dates(*a, *b)))
+            .collect::<Vec<_>>()
+            .join("、");
+        Some((nth.1, format!("未经批准缺席{when}")))
+    };
+    let mut out = Vec::new();
+    for d in &roster.delegates {
+        let by_absence = ended_by_absence(&d.id);
+        if let (false, Some(date)) = (d.is_serving(), d.status_date) {
+            let mut kind = ChangeKind::from_status(&d.status);
+            let mut detail = String::new();
+            if let (ChangeKind::Ended, Some((_, why))) = (&kind, &by_absence) {
+                kind = ChangeKind::Absences;
+                detail = why.clone();
+            }
+            if date >= from && date <= to {
+                out.push(Change {
+                    delegate: d.id.clone(),
+                    kind,
+                    date,
+                    detail,
+                    unrecorded: false,
+                });
+            }
+        } else if let Some((date, why)) = by_absence {
+            if d.is_serving() && date >= from && date <= to {
+                out.push(Change {
+                    delegate: d.id.clone(),
+                    kind: ChangeKind::Absences,
+                    date,
+                    detail: why,
+                    unrecorded: true,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.date, &a.delegate).cmp(&(b.date, &b.delegate)));
+    out
+}
+
+/// Resignations to advise (R8): evaluations in `[from, to]` that the rating scale flags
+/// (不满意 above the limit, or a verdict of 不称职), by delegate and date.
+/// Recommendations, not changes.
+pub fn resignations_advised(
+    records: &Records,
+    from: NaiveDate,
+    to: NaiveDate,
+    flagged: impl Fn(&ReportToVoters) -> bool,
+) -> Vec<&ReportToVoters> {
+    let mut out: Vec<&ReportToVoters> = records
+        .reports
+        .iter()
+        .filter(|r| r.date >= from && r.date <= to && flagged(r))
+        .collect();
+    out.sort_by(|a, b| (&a.delegate, a.date).cmp(&(&b.delegate, b.date)));
+    out
+}
+
+/// The seats on a date: 代表名额 (configured, else the delegates elected at the start of
+/// the term), 实有代表 (serving that day, less those whose qualification ended by law
+/// and is not yet on the roster) and 缺额.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats {
+    pub seats: u32,
+    pub serving: u32,
+    pub vacancies: u32,
+}
+
+pub fn seats(
+    roster: &Roster,
+    configured: Option<u32>,
+    term_start: NaiveDate,
+    term_end: NaiveDate,
+    on: NaiveDate,
+    ended_unrecorded: &[&str],
+) -> Seats {
+    let seats = configured.unwrap_or_else(|| {
+        roster
+            .delegates
+            .iter()
+            .filter(|d| d.elected.is_none_or(|e| e <= term_start))
+            .count() as u32
+    });
+    let serving_on = |d: &Delegate| {
+        d.service_start(term_start) <= on
+            && d.service_end(term_end) >= on
+            && !ended_unrecorded.contains(&d.id.as_str())
+    };
+    let serving = roster.delegates.iter().filter(|d| serving_on(d)).count() as u32;
+    Seats {
+        seats,
+        serving,
+        vacancies: seats.saturating_sub(serving),
+    }
+}
+
+/// Changes by delegate, for the tables.
+pub fn by_delegate(changes: &[Change]) -> BTreeMap<&str, &Change> {
+    changes.iter().map(|c| (c.delegate.as_str(), c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{Attendance, MeetingKind, Presence};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn absent(id: &str, date: NaiveDate, meeting: &str) -> Attendance {
+        Attendance {
+            date,
+            end: date,
+            kind: MeetingKind::Congress,
+            meeting: meeting.into(),
+            committee: String::new(),
+            delegate: id.into(),
+            presence: Presence::Absent,
+            speeches: 0,
+            note: String::new(),
+            unit: String::new(),
+            source: Delegate::sample(id).source,
+        }
+    }
+
+    /// Worked example, term 2022-01-06 to 2027-01-05, report on 2025:
+    /// D1 resigned 2025-06-30 (roster) → 辞职被接受, Art. 62(二);
+    /// D2 absent without approval from the 2023 and 2025 sessions and still 在任 on the
+    /// roster → ended by law on the last day of the 2025 session, Art. 62(三), unrecorded;
+    /// D3 died 2024-05-01 → outside 2025; D4 absent once → nothing.
+    /// Seats: 4 elected at the start, 1 by-elected (D5) in 2025-03; on 2025-12-31 serving
+    /// D4 and D5 (D1 resigned, D2 ended by law, D3 died) → 名额 4, 实有 2, 缺额 2.
+    #[test]
+    fn changes_with_their_basis_and_the_seats() {
+        let mut d1 = Delegate::sample("D1");
+        d1.status = "辞职".into();
+        d1.status_date = Some(d(2025, 6, 30));
+        let d2 = Delegate::sample("D2");
+        let mut d3 = Delegate::sample("D3");
+        d3.status = "去世".into();
+        d3.status_date = Some(d(2024, 5, 1));
+        let d4 = Delegate::sample("D4");
+        let mut d5 = Delegate::sample("D5");
+        d5.elected = Some(d(2025, 3, 1));
+        let roster = Roster::new(vec![d1, d2, d3, d4, d5]);
+        let mut s2025 = absent("D2", d(2025, 1, 8), "第六届人民代表大会第四次会议");
+        s2025.end = d(2025, 1, 10);
+        let records = Records {
+            attendance: vec![
+                absent("D2", d(2023, 1, 7), "第六届人民代表大会第二次会议"),
+                s2025,
+                absent("D4", d(2025, 1, 8), "第六届人民代表大会第四次会议"),
+            ],
+            ..Records::default()
+        };
+        let cs = changes(&roster, &records, d(2025, 1, 1), d(2025, 12, 31), 2);
+        let got: Vec<(&str, ChangeKind, NaiveDate, bool)> = cs
+            .iter()
+            .map(|c| (c.delegate.as_str(), c.kind.clone(), c.date, c.unrecorded))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("D2", ChangeKind::Absences, d(2025, 1, 10), true),
+                ("D1", ChangeKind::Resigned, d(2025, 6, 30), false),
+            ]
+        );
+        assert!(cs[0].kind.basis().ends_with("第六十二条第三项"));
+        assert!(cs[0]
+            .detail
+            .contains("第六届人民代表大会第二次会议（2023年1月7日）"));
+        assert!(cs[1].kind.basis().ends_with("第六十二条第二项"));
+        let s = seats(
+            &roster,
+            None,
+            d(2022, 1, 6),
+            d(2027, 1, 5),
+            d(2025, 12, 31),
+            &["D2"],
+        );
+        assert_eq!(
+            s,
+            Seats {
+                seats: 4,
+                serving: 2,
+                vacancies: 2
+            }
+        );
+        // A configured number of seats wins over the roster's count.
+        let s = seats(
+            &roster,
+            Some(5),
+            d(2022, 1, 6),
+            d(2027, 1, 5),
+            d(2025, 12, 31),
+            &["D2"],
+        );
+        assert_eq!(s.vacancies, 3);
+    }
+}
