@@ -41,6 +41,6 @@ pub fn run(a: &CheckArgs) -> Result<()> {
         }
         .into());
     }
-    println!("校验通过，没有错误。");
+    super::say("校验通过，没有错误。\n");
     Ok(())
 }

@@ -98,8 +98,16 @@ pub fn run(c: Command) -> Result<()> {
     };
     // The jobs return their closing line so that the workbench shows the same text.
     // Results go to stdout; progress and diagnostics to stderr.
-    println!("{summary}");
+    say(&format!("{summary}\n"));
     Ok(())
+}
+
+/// Writes results to stdout, ignoring a closed stdout: a job run from the workbench (whose
+/// stdout the launcher may have closed) or piped into `head` must not fail for it.
+pub fn say(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// The year a job works on: the one given, else the latest year folder.
@@ -173,7 +181,7 @@ pub fn print_validation(folders: &Folders, v: &Validation, report: &Path) {
     if folders.verbose {
         out.push_str(&v.file_lines());
     }
-    print!("{out}");
+    say(&out);
     eprint!("{}", problem_lines(v, report, LISTED));
 }
 

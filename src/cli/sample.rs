@@ -87,12 +87,12 @@ pub fn run(a: &SampleArgs) -> Result<()> {
         stage.write(rel, bytes)?;
     }
     let written = stage.commit()?;
-    println!(
-        "已在 {} 生成示例区：{} 个代表小组、{} 名代表，共 {} 个文件。",
+    super::say(&format!(
+        "已在 {} 生成示例区：{} 个代表小组、{} 名代表，共 {} 个文件。\n",
         a.dir.display(),
         a.groups,
         a.delegates,
         written.len()
-    );
+    ));
     Ok(())
 }
