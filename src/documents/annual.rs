@@ -1056,7 +1056,7 @@ fn group_sheet_row(
     unreported: bool,
 ) -> Vec<Cell> {
     use Metric::*;
-    // Unlike `share`, an empty cell: the sheet's rate columns hold numbers only.
+    // Nothing to divide by leaves the cell empty (the module's `share` writes —).
     let share = |a: u32, b: u32| {
         if b == 0 {
             Cell::Empty
