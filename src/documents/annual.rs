@@ -276,57 +276,30 @@ pub fn build(
     date: String,
 ) -> AnnualView {
     let y = Year::new(archive, records, history, config);
-    let (p, t, all) = (y.p, &config.thresholds, &y.all);
     let groups = roster.groups();
-    let att = y.attendance();
     let (reports, group_rows, reported) = y.reports_to_voters(&groups);
-    let unreported = att.congress.unreported + att.sc.unreported + att.committee.unreported;
-    let (left_in_year, elected_in_year) = y.changes();
-    use Metric::*;
-    let n = all.len() as u32;
-    let report = AnnualReport {
-        year: chrono::Datelike::year(&p.start),
-        district: config.district.name.clone(),
-        congress: config.district.congress.clone(),
-        standing_committee: config.district.standing_committee.clone(),
-        term: config.term_name(),
-        liaison: config.units.liaison.clone(),
-        date,
-        as_of: crate::domain::text::chinese_date(p.end),
-        meeting: None,
-        reporter: None,
-        delegates: n,
-        serving_at_end: y.serving_at_end.len() as u32,
-        left_in_year,
-        elected_in_year,
-        groups: groups.len() as u32,
-        congress_sessions: y.congress_sessions(),
-        congress_attendance: att.congress,
-        sc_members: att.sc_members,
-        sc_attendance: att.sc,
-        committee_members: att.committee_members,
-        committee_attendance: att.committee,
-        training_sessions: y.meetings(MeetingKind::Training),
-        training_attended: sum(all, TrainingAttended),
-        training_delegates: part(y.count_if(|d| d.get(TrainingAttended) > 0), n),
-        suggestions: y.suggestions(),
-        activities: y.activities(),
-        contacts: super::contact::contacts(records, p, n),
-        problems: y.problems(unreported),
-        reports,
-        report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
-        min_voters: t.min_voter_representatives,
-        absence_limit: t.unapproved_absence_limit,
-        dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
-        low_activity_limit: t.low_activity_per_year,
-        grades: config.rating.grades().map(String::from),
-        rate_labels: config.rating.rate_labels(),
-        rating_finding: config.rating.finding(t.dissatisfied_share_limit),
-    };
+    let report = y.report(groups.len() as u32, reports, date);
+    let (tables, sheets) = report_tables(&y, &report, &groups, &group_rows, &reported);
+    AnnualView {
+        report,
+        tables,
+        sheets,
+    }
+}
+
+/// The report's Word tables, and those also printed as typed appendix sheets.
+fn report_tables(
+    y: &Year,
+    report: &AnnualReport,
+    groups: &[String],
+    group_rows: &[(String, rules::ReportCoverage)],
+    reported: &BTreeSet<&str>,
+) -> (HashMap<String, TableBlock>, HashMap<String, Table>) {
+    let (p, all) = (y.p, &y.all);
     let mut tables = HashMap::from([
         (
             "各代表小组履职情况".to_string(),
-            group_table(all, &groups, &group_rows, &reported),
+            group_table(all, groups, group_rows, reported),
         ),
         ("问题代表".to_string(), problems_table(&report.problems)),
     ]);
@@ -334,7 +307,7 @@ pub fn build(
         (
             "带头履职情况".to_string(),
             (
-                lead_by_example_table(all, &reported),
+                lead_by_example_table(all, reported),
                 vec![10, 5, 7, 7, 8, 5],
             ),
         ),
@@ -346,7 +319,7 @@ pub fn build(
     typed.insert(
         "各家站联系群众情况".to_string(),
         (
-            super::contact::station_table(records, p),
+            super::contact::station_table(y.records, p),
             super::contact::STATION_WIDTHS.to_vec(),
         ),
     );
@@ -360,11 +333,7 @@ pub fn build(
         tables.insert(key.clone(), sheet.to_block(&widths));
         sheets.insert(key, sheet);
     }
-    AnnualView {
-        report,
-        tables,
-        sheets,
-    }
+    (tables, sheets)
 }
 
 /// The year being reported: its archive, records, the term's records so far, the rules.
@@ -407,6 +376,56 @@ impl<'a> Year<'a> {
             serving_at_end,
             records,
             history,
+        }
+    }
+
+    /// The report's figures and the thresholds they were judged by, for the template.
+    fn report(&self, groups: u32, reports: ReportsToVoters, date: String) -> AnnualReport {
+        let (p, config, all) = (self.p, self.config, &self.all);
+        let t = &config.thresholds;
+        let att = self.attendance();
+        let unreported = att.congress.unreported + att.sc.unreported + att.committee.unreported;
+        let (left_in_year, elected_in_year) = self.changes();
+        use Metric::*;
+        let n = all.len() as u32;
+        AnnualReport {
+            year: chrono::Datelike::year(&p.start),
+            district: config.district.name.clone(),
+            congress: config.district.congress.clone(),
+            standing_committee: config.district.standing_committee.clone(),
+            term: config.term_name(),
+            liaison: config.units.liaison.clone(),
+            date,
+            as_of: crate::domain::text::chinese_date(p.end),
+            meeting: None,
+            reporter: None,
+            delegates: n,
+            serving_at_end: self.serving_at_end.len() as u32,
+            left_in_year,
+            elected_in_year,
+            groups,
+            congress_sessions: self.congress_sessions(),
+            congress_attendance: att.congress,
+            sc_members: att.sc_members,
+            sc_attendance: att.sc,
+            committee_members: att.committee_members,
+            committee_attendance: att.committee,
+            training_sessions: self.meetings(MeetingKind::Training),
+            training_attended: sum(all, TrainingAttended),
+            training_delegates: part(self.count_if(|d| d.get(TrainingAttended) > 0), n),
+            suggestions: self.suggestions(),
+            activities: self.activities(),
+            contacts: super::contact::contacts(self.records, p, n),
+            problems: self.problems(unreported),
+            reports,
+            report_share: crate::domain::text::fraction_percent(t.report_share_per_year),
+            min_voters: t.min_voter_representatives,
+            absence_limit: t.unapproved_absence_limit,
+            dissatisfied_limit: crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
+            low_activity_limit: t.low_activity_per_year,
+            grades: config.rating.grades().map(String::from),
+            rate_labels: config.rating.rate_labels(),
+            rating_finding: config.rating.finding(t.dissatisfied_share_limit),
         }
     }
 
@@ -969,6 +988,44 @@ fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> Table {
     let all: Vec<&DelegateArchive> = archive.delegates.iter().collect();
     // 应出席 = 出席 + 请假 + 缺席 + 未报; 未报 only when some session went unrecorded.
     let unreported = sum(&all, CongressUnreported) > 0;
+    let heads = group_sheet_heads(unreported);
+    let col_of = |h: &str| heads.iter().position(|x| *x == h).unwrap_or(0) as u16;
+    let (rate_col, acts_col) = (col_of("区人代会出席率"), col_of("闭会期间活动人次"));
+    let mut by_group = Table::new("各代表小组", &heads);
+    by_group.title = Some(format!("{y}年度各代表小组代表履职情况统计表"));
+    let reported: BTreeSet<&str> = {
+        let p = &archive.period;
+        all.iter()
+            .filter(|d| d.get(Reports) > 0 && p.start <= p.end)
+            .map(|d| d.delegate.id.as_str())
+            .collect()
+    };
+    for g in groups {
+        let ds: Vec<&DelegateArchive> = all
+            .iter()
+            .copied()
+            .filter(|d| &d.delegate.group == g)
+            .collect();
+        by_group
+            .rows
+            .push(group_sheet_row(g, &ds, &reported, unreported));
+    }
+    by_group
+        .rows
+        .push(group_sheet_row("合计", &all, &reported, unreported));
+    super::group_bar_charts(
+        &mut by_group,
+        groups.len(),
+        [
+            ("各代表小组区人代会出席率".into(), rate_col, true),
+            ("各代表小组闭会期间活动人次".into(), acts_col, false),
+        ],
+    );
+    by_group
+}
+
+/// 附表 各代表小组's columns; 区人代会未报 only when some session went unrecorded.
+fn group_sheet_heads(unreported: bool) -> Vec<&'static str> {
     let mut heads = vec![
         "代表小组",
         "代表数",
@@ -988,10 +1045,18 @@ fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> Table {
     if !unreported {
         heads.retain(|h| *h != "区人代会未报");
     }
-    let col_of = |h: &str| heads.iter().position(|x| *x == h).unwrap_or(0) as u16;
-    let (rate_col, acts_col) = (col_of("区人代会出席率"), col_of("闭会期间活动人次"));
-    let mut by_group = Table::new("各代表小组", &heads);
-    by_group.title = Some(format!("{y}年度各代表小组代表履职情况统计表"));
+    heads
+}
+
+/// One row of 附表 各代表小组: a group's delegates (or all of them, for 合计).
+fn group_sheet_row(
+    name: &str,
+    ds: &[&DelegateArchive],
+    reported: &BTreeSet<&str>,
+    unreported: bool,
+) -> Vec<Cell> {
+    use Metric::*;
+    // Nothing to divide by leaves the cell empty (the module's `share` writes —).
     let share = |a: u32, b: u32| {
         if b == 0 {
             Cell::Empty
@@ -999,58 +1064,31 @@ fn group_sheet(archive: &Archive, groups: &[String], y: i32) -> Table {
             Cell::Pct(f64::from(a) / f64::from(b))
         }
     };
-    let reported: BTreeSet<&str> = {
-        let p = &archive.period;
-        all.iter()
-            .filter(|d| d.get(Reports) > 0 && p.start <= p.end)
-            .map(|d| d.delegate.id.as_str())
-            .collect()
-    };
-    let mut push = |name: &str, ds: &[&DelegateArchive]| {
-        let did = ds
-            .iter()
-            .filter(|d| reported.contains(d.delegate.id.as_str()))
-            .count() as u32;
-        let mut row: Vec<Cell> = vec![
-            name.into(),
-            (ds.len() as u32).into(),
-            sum(ds, CongressExpected).into(),
-            sum(ds, CongressAttended).into(),
-            sum(ds, CongressLeave).into(),
-            sum(ds, CongressAbsent).into(),
-        ];
-        if unreported {
-            row.push(sum(ds, CongressUnreported).into());
-        }
-        row.extend([
-            share(sum(ds, CongressAttended), sum(ds, CongressExpected)),
-            sum(ds, SuggestionsLed).into(),
-            sum(ds, SuggestionsCosigned).into(),
-            sum(ds, RecessActivities).into(),
-            sum(ds, VoterContacts).into(),
-            did.into(),
-            share(did, ds.len() as u32),
-        ]);
-        by_group.rows.push(row);
-    };
-    for g in groups {
-        let ds: Vec<&DelegateArchive> = all
-            .iter()
-            .copied()
-            .filter(|d| &d.delegate.group == g)
-            .collect();
-        push(g, &ds);
+    let did = ds
+        .iter()
+        .filter(|d| reported.contains(d.delegate.id.as_str()))
+        .count() as u32;
+    let mut row: Vec<Cell> = vec![
+        name.into(),
+        (ds.len() as u32).into(),
+        sum(ds, CongressExpected).into(),
+        sum(ds, CongressAttended).into(),
+        sum(ds, CongressLeave).into(),
+        sum(ds, CongressAbsent).into(),
+    ];
+    if unreported {
+        row.push(sum(ds, CongressUnreported).into());
     }
-    push("合计", &all);
-    super::group_bar_charts(
-        &mut by_group,
-        groups.len(),
-        [
-            ("各代表小组区人代会出席率".into(), rate_col, true),
-            ("各代表小组闭会期间活动人次".into(), acts_col, false),
-        ],
-    );
-    by_group
+    row.extend([
+        share(sum(ds, CongressAttended), sum(ds, CongressExpected)),
+        sum(ds, SuggestionsLed).into(),
+        sum(ds, SuggestionsCosigned).into(),
+        sum(ds, RecessActivities).into(),
+        sum(ds, VoterContacts).into(),
+        did.into(),
+        share(did, ds.len() as u32),
+    ]);
+    row
 }
 
 fn activity_kinds_sheet(a: &Activities, y: i32) -> Table {

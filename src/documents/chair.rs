@@ -44,21 +44,7 @@ pub fn members_report(
         .filter(|a| scope.own_meeting(a))
         .map(crate::input::meeting_key)
         .collect();
-    // The body's own records by member, gathered in one pass: scanning every record per
-    // member made the report quadratic in the size of the congress.
-    let mut own: HashMap<&str, OwnRecords> = HashMap::new();
-    for a in records.attendance.iter().filter(|a| scope.own_meeting(a)) {
-        own.entry(a.delegate.as_str())
-            .or_default()
-            .attendance
-            .push(a);
-    }
-    for a in records.activities.iter().filter(|a| scope.organised(a)) {
-        own.entry(a.delegate.as_str())
-            .or_default()
-            .activities
-            .push(a);
-    }
+    let own = own_records(&scope, records);
     let none = OwnRecords::default();
     let own_of = |id: &str| own.get(id).unwrap_or(&none);
     let figures: Vec<MemberFigures> = members
@@ -68,30 +54,13 @@ pub fn members_report(
     let total = MemberFigures::total(&figures);
     let rule = &config.members;
     let (low_table, low_attendance) = low_attendance(&members, &figures, rule);
-    let mut tables: HashMap<String, TableBlock> = members
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let key = format!(
-                "每人明细/{:04}/{}（{}）",
-                i + 1,
-                d.delegate.name,
-                d.delegate.group
-            );
-            (key, scope.detail(own_of(&d.delegate.id)))
-        })
-        .collect();
+    let mut tables = detail_tables(&scope, &members, own_of);
     tables.insert(
         "组成人员履职情况".to_string(),
         members_table(&members, &figures, &total),
     );
     tables.insert("出席率偏低的组成人员".to_string(), low_table);
-    let absentees: Vec<Value> = members
-        .iter()
-        .zip(&figures)
-        .filter(|(_, f)| f.absent > 0)
-        .map(|(d, f)| json!({"name": d.delegate.name, "absent": f.absent}))
-        .collect();
+    let absentees = absentees(&members, &figures);
     let p = &archive.period;
     let vars = json!({
         "year": p.label.trim_end_matches("年度"),
@@ -121,6 +90,56 @@ pub fn members_report(
         Body::Committee(_) => template::COMMITTEE_MEMBERS,
     };
     DocumentView::worded(template, vars, tables)
+}
+
+/// The body's own records by member, gathered in one pass: scanning every record per
+/// member made the report quadratic in the size of the congress.
+fn own_records<'r>(scope: &Scope, records: &'r Records) -> HashMap<&'r str, OwnRecords<'r>> {
+    let mut own: HashMap<&str, OwnRecords> = HashMap::new();
+    for a in records.attendance.iter().filter(|a| scope.own_meeting(a)) {
+        own.entry(a.delegate.as_str())
+            .or_default()
+            .attendance
+            .push(a);
+    }
+    for a in records.activities.iter().filter(|a| scope.organised(a)) {
+        own.entry(a.delegate.as_str())
+            .or_default()
+            .activities
+            .push(a);
+    }
+    own
+}
+
+/// 每人明细: one table per member, numbered in the members' order.
+fn detail_tables<'r>(
+    scope: &Scope,
+    members: &[&DelegateArchive],
+    own_of: impl Fn(&str) -> &'r OwnRecords<'r>,
+) -> HashMap<String, TableBlock> {
+    members
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let key = format!(
+                "每人明细/{:04}/{}（{}）",
+                i + 1,
+                d.delegate.name,
+                d.delegate.group
+            );
+            (key, scope.detail(own_of(&d.delegate.id)))
+        })
+        .collect()
+}
+
+/// Members with an absence, with their count, for the report's sentence.
+fn absentees(members: &[&DelegateArchive], figures: &[MemberFigures]) -> Vec<Value> {
+    members
+        .iter()
+        .zip(figures)
+        .filter(|(_, f)| f.absent > 0)
+        .map(|(d, f)| json!({"name": d.delegate.name, "absent": f.absent}))
+        .collect()
 }
 
 /// One member's records that count for the body: its own meetings, what it organised.
@@ -743,57 +762,23 @@ pub fn outstanding_delegates(
     let t = &config.thresholds;
     let p = &a.period;
     let scored = score::score_all(a, rules);
-    let above: BTreeSet<&str> = records
-        .reports
-        .iter()
-        .filter(|r| p.contains(r.date) && config.rating.flags(r, t.dissatisfied_share_limit))
-        .map(|r| r.delegate.as_str())
-        .collect();
+    let above = rated_above_limit(records, p, config);
     let groups = a.groups();
-    let head = outstanding_headers();
-    let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
-    let mut list = Table::new(DecisionList::Delegates.sheet(), &hs);
-    list.title = Some(format!("{}优秀履职代表名单（草案）", p.label));
-    let mut excluded = Table::new(
-        "未列入原因",
-        &["代表小组", "姓名", "代表编号", "积分", "原因"],
-    );
+    let (mut list, mut excluded) = outstanding_sheets(&p.label);
     let mut doc_rows = Vec::new();
     let mut notes = Vec::new();
     let mut total = 0;
     for g in &groups {
         let eligible = eligible_in_group(a, g, &scored, &above, &mut excluded);
-        let pairs: Vec<(f64, String)> = eligible
-            .iter()
-            .map(|i| (scored[*i].0.compared, a.delegates[*i].delegate.id.clone()))
-            .collect();
-        let draft = score::pick_outstanding(
-            &pairs,
-            t.outstanding_per_group_min as usize,
-            t.outstanding_per_group_max as usize,
-        );
+        let draft = group_draft(a, &eligible, &scored, t);
         if !draft.note.is_empty() {
             notes.push(json!({"group": g, "note": draft.note}));
         }
         for (n, k) in draft.chosen.iter().enumerate() {
             let i = eligible[*k];
             let d = &a.delegates[i];
-            let (s, band, _) = &scored[i];
             total += 1;
             let note = row_note(&draft, n, *k);
-            let mut row: Vec<Cell> = vec![
-                g.clone().into(),
-                Cell::Int(n as i64 + 1),
-                d.delegate.name.clone().into(),
-                d.delegate.id.clone().into(),
-                Cell::Num(s.total),
-                Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
-                band.label(rules.top_share, rules.bottom_share).into(),
-            ];
-            row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
-            row.push(note.clone().into());
-            row.extend([Cell::Empty, Cell::Empty]);
-            list.rows.push(row);
             // The Word list marks a tie on its rows; the sentence above the list says
             // the rest once (the workbook keeps the whole note on each row).
             let mark = if note.is_empty() || !draft.tied.contains(k) {
@@ -801,6 +786,7 @@ pub fn outstanding_delegates(
             } else {
                 "积分并列".to_string()
             };
+            let s = &scored[i].0;
             doc_rows.push(vec![
                 g.clone(),
                 d.delegate.name.clone(),
@@ -808,15 +794,11 @@ pub fn outstanding_delegates(
                 score::fmt_points(s.total),
                 mark,
             ]);
+            list.rows
+                .push(outstanding_row(g, n, d, &scored[i], rules, note));
         }
     }
-    list.notes.push(format!(
-        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议{}的代表不列入（见“未列入原因”）。",
-        t.outstanding_per_group_min,
-        t.outstanding_per_group_max,
-        rules.label(),
-        config.rating.finding(t.dissatisfied_share_limit)
-    ));
+    list.notes.push(outstanding_basis_note(rules, config));
     decision_columns(&mut list, chrono::Datelike::year(&p.start));
     let tables = HashMap::from([(
         "名单".to_string(),
@@ -842,6 +824,87 @@ pub fn outstanding_delegates(
     });
     DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
         .with_sheets(vec![list, excluded], None)
+}
+
+/// Delegates whose 述职评议 in the period has the rating R4 excludes (不满意率 over the
+/// limit, or the 不称职 verdict).
+fn rated_above_limit<'r>(records: &'r Records, p: &Period, config: &Config) -> BTreeSet<&'r str> {
+    let limit = config.thresholds.dissatisfied_share_limit;
+    records
+        .reports
+        .iter()
+        .filter(|r| p.contains(r.date) && config.rating.flags(r, limit))
+        .map(|r| r.delegate.as_str())
+        .collect()
+}
+
+/// A group's draft from its eligible delegates (indices into the archive) by score.
+fn group_draft(
+    a: &Archive,
+    eligible: &[usize],
+    scored: &[(score::Score, Band, Band)],
+    t: &crate::config::Thresholds,
+) -> score::Draft {
+    let pairs: Vec<(f64, String)> = eligible
+        .iter()
+        .map(|i| (scored[*i].0.compared, a.delegates[*i].delegate.id.clone()))
+        .collect();
+    score::pick_outstanding(
+        &pairs,
+        t.outstanding_per_group_min as usize,
+        t.outstanding_per_group_max as usize,
+    )
+}
+
+/// The draft list's workbook sheet (headers and title, no rows yet) and its 未列入原因.
+fn outstanding_sheets(period: &str) -> (Table, Table) {
+    let head = outstanding_headers();
+    let hs: Vec<&str> = head.iter().map(|s| s.as_str()).collect();
+    let mut list = Table::new(DecisionList::Delegates.sheet(), &hs);
+    list.title = Some(format!("{period}优秀履职代表名单（草案）"));
+    let excluded = Table::new(
+        "未列入原因",
+        &["代表小组", "姓名", "代表编号", "积分", "原因"],
+    );
+    (list, excluded)
+}
+
+/// One recommended delegate's row of the draft list's workbook, `n`-th in the group;
+/// the 决定 and 备注 cells left for the clerk.
+fn outstanding_row(
+    g: &str,
+    n: usize,
+    d: &DelegateArchive,
+    scored: &(score::Score, Band, Band),
+    rules: &ScoreRules,
+    note: String,
+) -> Vec<Cell> {
+    let (s, band, _) = scored;
+    let mut row: Vec<Cell> = vec![
+        g.into(),
+        Cell::Int(n as i64 + 1),
+        d.delegate.name.clone().into(),
+        d.delegate.id.clone().into(),
+        Cell::Num(s.total),
+        Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
+        band.label(rules.top_share, rules.bottom_share).into(),
+    ];
+    row.extend(OUTSTANDING_BASIS.iter().map(|m| Cell::from(d.get(*m))));
+    row.push(note.into());
+    row.extend([Cell::Empty, Cell::Empty]);
+    row
+}
+
+/// The note under the draft list: the rules it was drawn up by.
+fn outstanding_basis_note(rules: &ScoreRules, config: &Config) -> String {
+    let t = &config.thresholds;
+    format!(
+        "本名单为草案，供主任会议讨论。依据：每个代表小组推荐{}—{}名；按{}计算的积分排序（年中补选的代表按任职期间每月平均积分折合全年，见“折合积分”）；积分并列的说明写在并列代表的行上；年内离任、未经批准缺席区人代会或述职评议{}的代表不列入（见“未列入原因”）。",
+        t.outstanding_per_group_min,
+        t.outstanding_per_group_max,
+        rules.label(),
+        config.rating.finding(t.dissatisfied_share_limit)
+    )
 }
 
 /// The figures the outstanding-delegate list shows beside the score.
@@ -944,48 +1007,14 @@ pub fn outstanding_suggestions(
     max: usize,
 ) -> DocumentView {
     let p = &a.period;
-    let name = |id: &str| {
-        a.delegates
-            .iter()
-            .find(|d| d.delegate.id == id)
-            .map_or(id.to_string(), |d| {
-                format!("{}（{}）", d.delegate.name, d.delegate.group)
-            })
-    };
     let mut cands = score::outstanding_suggestion_candidates(&records.suggestions, p);
     let pool = cands.len();
     cands.truncate(max);
-    let mut list = Table::new(
-        DecisionList::Suggestions.sheet(),
-        &[
-            "序号",
-            "建议编号",
-            "标题",
-            "领衔代表",
-            "附议代表",
-            "承办单位",
-            "办理结果",
-            "代表满意度",
-            "提出日期",
-            DECISION_HEADERS[0],
-            DECISION_HEADERS[1],
-        ],
-    );
-    list.title = Some(format!("{}优秀代表建议、批评和意见名单（草案）", p.label));
+    let mut list = suggestions_sheet(&p.label);
     let mut rows = Vec::new();
     for (i, s) in cands.iter().enumerate() {
-        let leads = s
-            .leads
-            .iter()
-            .map(|x| name(x))
-            .collect::<Vec<_>>()
-            .join("、");
-        let co = s
-            .cosigners
-            .iter()
-            .map(|x| name(x))
-            .collect::<Vec<_>>()
-            .join("、");
+        let leads = delegate_names(a, &s.leads);
+        let co = delegate_names(a, &s.cosigners);
         list.rows.push(vec![
             Cell::Int(i as i64 + 1),
             s.number.clone().into(),
@@ -1034,6 +1063,41 @@ pub fn outstanding_suggestions(
     });
     DocumentView::worded(template::OUTSTANDING_SUGGESTIONS, vars, tables)
         .with_sheets(vec![list], None)
+}
+
+/// The draft suggestion list's workbook sheet: headers and title, no rows yet.
+fn suggestions_sheet(period: &str) -> Table {
+    let mut list = Table::new(
+        DecisionList::Suggestions.sheet(),
+        &[
+            "序号",
+            "建议编号",
+            "标题",
+            "领衔代表",
+            "附议代表",
+            "承办单位",
+            "办理结果",
+            "代表满意度",
+            "提出日期",
+            DECISION_HEADERS[0],
+            DECISION_HEADERS[1],
+        ],
+    );
+    list.title = Some(format!("{period}优秀代表建议、批评和意见名单（草案）"));
+    list
+}
+
+/// Delegates by id as 姓名（代表小组）, joined with 、; an id not in the archive as is.
+fn delegate_names(a: &Archive, ids: &[String]) -> String {
+    let name = |id: &str| {
+        a.delegates
+            .iter()
+            .find(|d| d.delegate.id == id)
+            .map_or(id.to_string(), |d| {
+                format!("{}（{}）", d.delegate.name, d.delegate.group)
+            })
+    };
+    ids.iter().map(|x| name(x)).collect::<Vec<_>>().join("、")
 }
 
 #[cfg(test)]

@@ -58,8 +58,6 @@ pub fn forms(
     config: &Config,
     author: &str,
 ) -> Document {
-    use FormCell::{Choice, Label, Value};
-    const TICK: FormCell = FormCell::Box;
     let mut body = Vec::new();
     for (i, d) in delegates.iter().enumerate() {
         if i > 0 {
@@ -70,22 +68,54 @@ pub fn forms(
             config.district.name
         )));
         body.push(Block::Centered(String::new()));
-        let age = d
-            .birth
-            .map_or(String::new(), |b| format!("{}岁", age_on(b, age_date)));
-        let grades = config.rating.grades();
-        let l = |s: &str| Label(s.to_string());
-        let form = |rows, widths_mm: &[u32], size| {
-            Block::Form(FormBlock {
-                rows,
-                widths_mm: widths_mm.to_vec(),
-                row_mm: ROW_MM,
-                size,
-            })
-        };
-        // Three tables of 156 mm, one ruled block: the fields, the work unit on a
-        // line of its own (it may be long), the form of the report.
-        body.push(form(
+        body.extend(form_fields(d, meeting, age_date, config));
+        body.push(Block::Centered(String::new()));
+        body.extend(form_verdict(config));
+        body.push(Block::Centered(String::new()));
+        body.push(Block::Para(
+            "说明：本表由选民代表填写，不记名。参加评议的选民代表不应少于20人。".into(),
+        ));
+        body.push(Block::Para(format!("印制：{}", author)));
+    }
+    Document {
+        title: format!("{}人大代表述职评议表", config.district.name),
+        subtitle: None,
+        body,
+        signature: None,
+        attachments: Vec::new(),
+        author: author.to_string(),
+        print_title: false,
+    }
+}
+
+/// A box to tick.
+const TICK: FormCell = FormCell::Box;
+
+/// A ruled block of the form: rows of 12 mm, columns in mm, type size in half-points.
+fn form(rows: Vec<Vec<FormCell>>, widths_mm: &[u32], size: usize) -> Block {
+    Block::Form(FormBlock {
+        rows,
+        widths_mm: widths_mm.to_vec(),
+        row_mm: ROW_MM,
+        size,
+    })
+}
+
+/// The form's upper part, three tables of 156 mm, one ruled block: the fields, the work
+/// unit on a line of its own (it may be long), the form of the report.
+fn form_fields(
+    d: &Delegate,
+    meeting: Option<NaiveDate>,
+    age_date: NaiveDate,
+    config: &Config,
+) -> [Block; 3] {
+    use FormCell::{Choice, Label, Value};
+    let l = |s: &str| Label(s.to_string());
+    let age = d
+        .birth
+        .map_or(String::new(), |b| format!("{}岁", age_on(b, age_date)));
+    [
+        form(
             vec![
                 vec![l("代表姓名"), Value(d.name.clone()), l("年龄"), Value(age)],
                 vec![
@@ -103,13 +133,13 @@ pub fn forms(
             ],
             &[34, 44, 34, 44],
             SIZE_SMALL_4,
-        ));
-        body.push(form(
+        ),
+        form(
             vec![vec![l("工作单位及职务"), Value(d.work_unit.clone())]],
             &[34, 122],
             SIZE_SMALL_4,
-        ));
-        body.push(form(
+        ),
+        form(
             vec![vec![
                 l("述职形式"),
                 Choice("当面述职".into()),
@@ -119,12 +149,17 @@ pub fn forms(
             ]],
             &[34, 49, BOX_MM, 49, BOX_MM],
             SIZE_SMALL_4,
-        ));
-        body.push(Block::Centered(String::new()));
-        body.push(Block::Centered(
-            "评议结果（请在选定一项右边的方框内打“√”，只选一项）".into(),
-        ));
-        body.push(form(
+        ),
+    ]
+}
+
+/// The result to tick: the rating scale's three grades, each with its box.
+fn form_verdict(config: &Config) -> [Block; 2] {
+    use FormCell::Choice;
+    let grades = config.rating.grades();
+    [
+        Block::Centered("评议结果（请在选定一项右边的方框内打“√”，只选一项）".into()),
+        form(
             vec![vec![
                 Choice(grades[0].into()),
                 TICK,
@@ -135,22 +170,8 @@ pub fn forms(
             ]],
             &[40, BOX_MM, 40, BOX_MM, 40, BOX_MM],
             SIZE_3,
-        ));
-        body.push(Block::Centered(String::new()));
-        body.push(Block::Para(
-            "说明：本表由选民代表填写，不记名。参加评议的选民代表不应少于20人。".into(),
-        ));
-        body.push(Block::Para(format!("印制：{}", author)));
-    }
-    Document {
-        title: format!("{}人大代表述职评议表", config.district.name),
-        subtitle: None,
-        body,
-        signature: None,
-        attachments: Vec::new(),
-        author: author.to_string(),
-        print_title: false,
-    }
+        ),
+    ]
 }
 
 /// The ballots with the tally workbook that comes back as the `述职评议` input of the

@@ -58,49 +58,14 @@ impl Qualification {
             as_of,
             &unrecorded,
         );
-        let who = |id: &str| {
-            roster
-                .by_id(id)
-                .map_or((id.to_string(), String::new()), |d| {
-                    (d.name.clone(), d.group.clone())
-                })
-        };
-        let change_vars: Vec<Value> = changes
-            .iter()
-            .map(|c| {
-                let (name, group) = who(&c.delegate);
-                json!({
-                    "name": name,
-                    "group": group,
-                    "fact": fact(c),
-                    "detail": c.detail,
-                    "basis": c.kind.basis(),
-                    "article": c.kind != ChangeKind::Died,
-                    "date": chinese_date(c.date),
-                    "unrecorded": c.unrecorded,
-                })
-            })
-            .collect();
-        let advised_vars: Vec<Value> = advised
-            .iter()
-            .map(|r| {
-                let (name, group) = who(&r.delegate);
-                json!({
-                    "name": name,
-                    "group": group,
-                    "date": chinese_date(r.date),
-                    "detail": config.rating.finding_detail(r),
-                })
-            })
-            .collect();
         let vars = json!({
             "period": span.label,
             "district": config.district.name,
             "congress": config.district.congress,
             "standing_committee": config.district.standing_committee,
             "term": config.term_name(),
-            "changes": change_vars,
-            "advised": advised_vars,
+            "changes": change_vars(roster, &changes),
+            "advised": advised_vars(roster, &advised, config),
             "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
             "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
             "as_of": chinese_date(as_of),
@@ -166,11 +131,7 @@ fn resign_sheet(roster: &Roster, advised: &[&ReportToVoters]) -> Table {
         ],
     );
     for r in advised {
-        let (name, group) = roster
-            .by_id(&r.delegate)
-            .map_or((r.delegate.clone(), String::new()), |d| {
-                (d.name.clone(), d.group.clone())
-            });
+        let (name, group) = name_and_group(roster, &r.delegate);
         t.rows.push(vec![
             name.into(),
             group.into(),
@@ -195,17 +156,67 @@ fn tables(
     span: &Span,
     config: &Config,
 ) -> HashMap<String, TableBlock> {
-    let who = |id: &str| {
-        roster
-            .by_id(id)
-            .map_or((id.to_string(), String::new()), |d| {
-                (d.name.clone(), d.group.clone())
+    HashMap::from([
+        ("代表资格变动".to_string(), changes_table(roster, changes)),
+        (
+            "建议辞职".to_string(),
+            advice_table(roster, advised, config),
+        ),
+        ("代表变动".to_string(), roster_changes_table(roster, span)),
+    ])
+}
+
+/// A delegate's name and group by id; an id not on the roster as is, without a group.
+fn name_and_group(roster: &Roster, id: &str) -> (String, String) {
+    roster
+        .by_id(id)
+        .map_or((id.to_string(), String::new()), |d| {
+            (d.name.clone(), d.group.clone())
+        })
+}
+
+/// Each change for the report's wording: the fact, its legal basis and date.
+fn change_vars(roster: &Roster, changes: &[Change]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|c| {
+            let (name, group) = name_and_group(roster, &c.delegate);
+            json!({
+                "name": name,
+                "group": group,
+                "fact": fact(c),
+                "detail": c.detail,
+                "basis": c.kind.basis(),
+                "article": c.kind != ChangeKind::Died,
+                "date": chinese_date(c.date),
+                "unrecorded": c.unrecorded,
             })
-    };
+        })
+        .collect()
+}
+
+/// Each resignation advised for the report's wording: the 述职评议 and its result.
+fn advised_vars(roster: &Roster, advised: &[&ReportToVoters], config: &Config) -> Vec<Value> {
+    advised
+        .iter()
+        .map(|r| {
+            let (name, group) = name_and_group(roster, &r.delegate);
+            json!({
+                "name": name,
+                "group": group,
+                "date": chinese_date(r.date),
+                "detail": config.rating.finding_detail(r),
+            })
+        })
+        .collect()
+}
+
+/// 代表资格变动: each change with how it came about, its date, basis and facts.
+fn changes_table(roster: &Roster, changes: &[Change]) -> TableBlock {
     let rows = changes
         .iter()
         .map(|c| {
-            let (name, group) = who(&c.delegate);
+            let (name, group) = name_and_group(roster, &c.delegate);
             let mut how = c.kind.label();
             if c.unrecorded {
                 how.push_str("（名册尚未登记）");
@@ -220,10 +231,19 @@ fn tables(
             ]
         })
         .collect();
+    TableBlock::new(
+        &["姓名", "代表小组", "情形", "日期", "依据", "事实"],
+        rows,
+        &[4, 5, 6, 6, 10, 10],
+    )
+}
+
+/// 建议辞职: each resignation advised, marked as advice (not an end of the mandate).
+fn advice_table(roster: &Roster, advised: &[&ReportToVoters], config: &Config) -> TableBlock {
     let advice = advised
         .iter()
         .map(|r| {
-            let (name, group) = who(&r.delegate);
+            let (name, group) = name_and_group(roster, &r.delegate);
             vec![
                 name,
                 group,
@@ -233,6 +253,15 @@ fn tables(
             ]
         })
         .collect();
+    TableBlock::new(
+        &["姓名", "代表小组", "评议日期", "评议结果", "性质"],
+        advice,
+        &[4, 5, 6, 10, 8],
+    )
+}
+
+/// 代表变动: the roster's by-elections and departures dated within the span.
+fn roster_changes_table(roster: &Roster, span: &Span) -> TableBlock {
     let roster_changes = roster
         .delegates
         .iter()
@@ -246,30 +275,9 @@ fn tables(
                 .then(|| vec![d.name.clone(), d.group.clone(), what, chinese_date(when)])
         })
         .collect();
-    HashMap::from([
-        (
-            "代表资格变动".to_string(),
-            TableBlock::new(
-                &["姓名", "代表小组", "情形", "日期", "依据", "事实"],
-                rows,
-                &[4, 5, 6, 6, 10, 10],
-            ),
-        ),
-        (
-            "建议辞职".to_string(),
-            TableBlock::new(
-                &["姓名", "代表小组", "评议日期", "评议结果", "性质"],
-                advice,
-                &[4, 5, 6, 10, 8],
-            ),
-        ),
-        (
-            "代表变动".to_string(),
-            TableBlock::new(
-                &["姓名", "代表小组", "变动情况", "日期"],
-                roster_changes,
-                &[6, 7, 6, 8],
-            ),
-        ),
-    ])
+    TableBlock::new(
+        &["姓名", "代表小组", "变动情况", "日期"],
+        roster_changes,
+        &[6, 7, 6, 8],
+    )
 }

@@ -342,17 +342,8 @@ fn renomination_list(
     let facts = TermFacts::new(records, config);
     let scored = score::score_all(archive, rules_);
     let unreported = Unreported::of(archive);
-    let heads = renomination_headers(&unreported, years);
-    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let mut list = Table::new(
-        crate::domain::decision::DecisionList::Renomination.sheet(),
-        &heads,
-    );
+    let mut list = renomination_sheet(&unreported, years, config);
     let yearly = yearly_bands(archive, records, rules_, config, years);
-    list.title = Some(format!(
-        "{}代表继续提名建议名单（草案）",
-        config.term_name()
-    ));
     let mut doc_rows = Vec::new();
     let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
     let mut partial = 0;
@@ -394,14 +385,53 @@ fn renomination_list(
         ]);
     }
     list.notes.push(list_note(rules_, config));
+    let (sheets, tables) = renomination_outputs(list, doc_rows, archive, &suggested, config);
+    let vars = json!({
+        "term": config.term_name(),
+        "district": config.district.name,
+        "standing_committee": config.district.standing_committee,
+        "delegates": archive.delegates.len(),
+        "renominate": counts.get(&Category::Renominate).copied().unwrap_or(0),
+        "study": counts.get(&Category::Study).copied().unwrap_or(0),
+        "do_not": counts.get(&Category::DoNotRenominate).copied().unwrap_or(0),
+        "partial": partial,
+        "rules": rules_.label(),
+    });
+    DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
+}
+
+/// The list's workbook sheet for the whole congress: headers and title, no rows yet.
+fn renomination_sheet(unreported: &Unreported, years: &[i32], config: &Config) -> Table {
+    let heads = renomination_headers(unreported, years);
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    let mut list = Table::new(
+        crate::domain::decision::DecisionList::Renomination.sheet(),
+        &heads,
+    );
+    list.title = Some(format!(
+        "{}代表继续提名建议名单（草案）",
+        config.term_name()
+    ));
+    list
+}
+
+/// The filled-in list as the workbook (the whole list, one sheet per group, the
+/// structure of those suggested) and the Word tables (名单, 代表结构).
+fn renomination_outputs(
+    mut list: Table,
+    doc_rows: Vec<Vec<String>>,
+    archive: &Archive,
+    suggested: &[&crate::domain::model::Delegate],
+    config: &Config,
+) -> (Vec<Table>, HashMap<String, TableBlock>) {
     // The groups' sheets have the same columns (so the Word file knows them for the same
     // list); the dropdown and how to hand the decision back are on the whole list.
     decision_columns(&mut list);
     let groups = per_group_sheets(&list, &archive.groups(), config);
     decision_entry(&mut list);
-    let mut sheets = vec![list.clone()];
+    let mut sheets = vec![list];
     sheets.extend(groups);
-    let structure = structure_table(archive, &suggested, config);
+    let structure = structure_table(archive, suggested, config);
     let structure_block = structure.to_block(&[8, 5, 5, 6, 5]);
     sheets.push(structure);
     let tables = HashMap::from([
@@ -415,18 +445,7 @@ fn renomination_list(
         ),
         ("代表结构".to_string(), structure_block),
     ]);
-    let vars = json!({
-        "term": config.term_name(),
-        "district": config.district.name,
-        "standing_committee": config.district.standing_committee,
-        "delegates": archive.delegates.len(),
-        "renominate": counts.get(&Category::Renominate).copied().unwrap_or(0),
-        "study": counts.get(&Category::Study).copied().unwrap_or(0),
-        "do_not": counts.get(&Category::DoNotRenominate).copied().unwrap_or(0),
-        "partial": partial,
-        "rules": rules_.label(),
-    });
-    DocumentView::worded(template::RENOMINATION, vars, tables).with_sheets(sheets, None)
+    (sheets, tables)
 }
 
 /// The list's note: the criteria of each category, as configured.
@@ -675,69 +694,13 @@ fn exit_findings(
     absences: &Absences,
 ) -> DocumentView {
     let t = &config.thresholds;
-    let name_of = |id: &str| archive.delegates.iter().find(|d| d.delegate.id == id);
-    let mut ends = Vec::new();
-    let mut ends_sheet = Table::new(
-        "资格终止",
-        &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
-    );
-    for (id, list) in absences {
-        let Some(d) = name_of(id) else { continue };
-        if rules::qualification_ends(list.len() as u32, t.unapproved_absence_limit) {
-            let when: Vec<String> = list
-                .iter()
-                .map(|(a, b, m)| {
-                    format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
-                })
-                .collect();
-            let row: Vec<Cell> = vec![
-                d.delegate.name.clone().into(),
-                d.delegate.group.clone().into(),
-                Cell::Int(list.len() as i64),
-                when.join("；").into(),
-            ];
-            ends.push(row.iter().map(Cell::text).collect());
-            ends_sheet.rows.push(row);
-        }
-    }
-    let mut resign = Vec::new();
-    // The sheet has the votes in two number columns where the Word table writes 14/22.
-    let mut resign_sheet = Table::new(
-        "建议辞职",
-        &[
-            "姓名",
-            "代表小组",
-            "评议日期",
-            "不满意票",
-            "有效票",
-            "不满意率",
-        ],
-    );
-    for r in records
-        .reports
+    let ends_sheet = ended_by_law(archive, absences, t.unapproved_absence_limit);
+    let ends: Vec<Vec<String>> = ends_sheet
+        .rows
         .iter()
-        .filter(|r| config.rating.flags(r, t.dissatisfied_share_limit))
-    {
-        if let Some(d) = name_of(&r.delegate) {
-            resign.push(vec![
-                d.delegate.name.clone(),
-                d.delegate.group.clone(),
-                chinese_date(r.date),
-                config.rating.finding_detail(r),
-            ]);
-            resign_sheet.rows.push(vec![
-                d.delegate.name.clone().into(),
-                d.delegate.group.clone().into(),
-                r.date.into(),
-                r.dissatisfied.into(),
-                r.valid_votes().into(),
-                match r.valid_votes() {
-                    0 => Cell::Text("—".into()),
-                    v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
-                },
-            ]);
-        }
-    }
+        .map(|row| row.iter().map(Cell::text).collect())
+        .collect();
+    let (resign, resign_sheet) = resignations_advised(archive, records, config);
     let status = changes(archive);
     let vars = json!({
         "term": config.term_name(),
@@ -789,6 +752,88 @@ fn exit_findings(
     DocumentView::worded(template::EXIT_FINDINGS, vars, tables).with_sheets(sheets, None)
 }
 
+/// 资格终止 as a sheet: delegates whose unapproved absences end their qualification by
+/// law, with the meetings missed and their dates.
+fn ended_by_law(archive: &Archive, absences: &Absences, limit: u32) -> Table {
+    let mut ends_sheet = Table::new(
+        "资格终止",
+        &["姓名", "代表小组", "未经批准缺席次数", "会议及日期"],
+    );
+    for (id, list) in absences {
+        let Some(d) = archive.delegates.iter().find(|d| &d.delegate.id == id) else {
+            continue;
+        };
+        if rules::qualification_ends(list.len() as u32, limit) {
+            let when: Vec<String> = list
+                .iter()
+                .map(|(a, b, m)| {
+                    format!("{m}（{}）", crate::domain::session::session_dates(*a, *b))
+                })
+                .collect();
+            ends_sheet.rows.push(vec![
+                d.delegate.name.clone().into(),
+                d.delegate.group.clone().into(),
+                Cell::Int(list.len() as i64),
+                when.join("；").into(),
+            ]);
+        }
+    }
+    ends_sheet
+}
+
+/// 建议辞职: the Word table's rows (the result in words) and the sheet, which has the
+/// votes in two number columns where the Word table writes 14/22.
+fn resignations_advised(
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+) -> (Vec<Vec<String>>, Table) {
+    let limit = config.thresholds.dissatisfied_share_limit;
+    let mut resign = Vec::new();
+    let mut resign_sheet = Table::new(
+        "建议辞职",
+        &[
+            "姓名",
+            "代表小组",
+            "评议日期",
+            "不满意票",
+            "有效票",
+            "不满意率",
+        ],
+    );
+    for r in records
+        .reports
+        .iter()
+        .filter(|r| config.rating.flags(r, limit))
+    {
+        let Some(d) = archive
+            .delegates
+            .iter()
+            .find(|d| d.delegate.id == r.delegate)
+        else {
+            continue;
+        };
+        resign.push(vec![
+            d.delegate.name.clone(),
+            d.delegate.group.clone(),
+            chinese_date(r.date),
+            config.rating.finding_detail(r),
+        ]);
+        resign_sheet.rows.push(vec![
+            d.delegate.name.clone().into(),
+            d.delegate.group.clone().into(),
+            r.date.into(),
+            r.dissatisfied.into(),
+            r.valid_votes().into(),
+            match r.valid_votes() {
+                0 => Cell::Text("—".into()),
+                v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
+            },
+        ]);
+    }
+    (resign, resign_sheet)
+}
+
 /// The term's changes: delegates who left (with how and when) and by-elected ones.
 fn changes(archive: &Archive) -> Vec<Vec<String>> {
     archive
@@ -820,8 +865,13 @@ fn report_coverage_over_term(
     config: &Config,
     years: &[i32],
 ) -> DocumentView {
-    let t = &config.thresholds;
-    let groups = archive.groups();
+    let never = never_reported(archive, records, config);
+    let yearly = yearly_coverage(archive, records, config, years);
+    DocumentView::workbook("述职评议完成情况", vec![yearly, never])
+}
+
+/// 本届未述职代表: delegates with no 述职 in the term so far, with their service.
+fn never_reported(archive: &Archive, records: &Records, config: &Config) -> Table {
     let ever: BTreeSet<&str> = records
         .reports
         .iter()
@@ -850,7 +900,13 @@ fn report_coverage_over_term(
             .into(),
         ]);
     }
-    // Two number columns a year (reported, required) and the years short at the end.
+    never
+}
+
+/// 各小组逐年述职: per group, two number columns a year (reported, required) and the
+/// years short at the end.
+fn yearly_coverage(archive: &Archive, records: &Records, config: &Config, years: &[i32]) -> Table {
+    let share = config.thresholds.report_share_per_year;
     let mut head = vec!["代表小组".to_string()];
     for y in years {
         head.push(format!("{y}年已述职"));
@@ -861,35 +917,14 @@ fn report_coverage_over_term(
     let mut yearly = Table::new("各小组逐年述职", &hs);
     yearly.title = Some(format!(
         "各代表小组逐年述职情况（每年不少于{}）",
-        crate::domain::text::fraction_percent(t.report_share_per_year)
+        crate::domain::text::fraction_percent(share)
     ));
-    for g in &groups {
+    for g in &archive.groups() {
         let mut row: Vec<Cell> = vec![g.clone().into()];
         let mut short = Vec::new();
         for y in years {
-            let year_end = NaiveDate::from_ymd_opt(*y, 12, 31).unwrap_or(NaiveDate::MAX);
-            let year_start = NaiveDate::from_ymd_opt(*y, 1, 1).unwrap_or(NaiveDate::MIN);
-            let members: Vec<&DelegateArchive> = archive
-                .delegates
-                .iter()
-                .filter(|d| {
-                    &d.delegate.group == g
-                        && d.delegate.service_start(config.term.start) <= year_end
-                        && d.delegate.service_end(config.term.end) >= year_end.min(config.term.end)
-                })
-                .collect();
-            let did: BTreeSet<&str> = records
-                .reports
-                .iter()
-                .filter(|r| r.date.year() == *y && r.date >= year_start)
-                .map(|r| r.delegate.as_str())
-                .collect();
-            let n = members
-                .iter()
-                .filter(|d| did.contains(d.delegate.id.as_str()))
-                .count() as u32;
-            let c = rules::report_coverage(members.len() as u32, n, t.report_share_per_year);
-            row.extend([n.into(), c.required.into()]);
+            let c = group_coverage_in_year(archive, records, config, g, *y);
+            row.extend([c.reported.into(), c.required.into()]);
             if !c.met {
                 short.push(format!("{y}年"));
             }
@@ -897,7 +932,44 @@ fn report_coverage_over_term(
         row.push(short.join("、").into());
         yearly.rows.push(row);
     }
-    DocumentView::workbook("述职评议完成情况", vec![yearly, never])
+    yearly
+}
+
+/// A group's 述职 in year `y` against the yearly share: its members serving at the
+/// year's end (or the term's, if earlier) and how many of them reported that year.
+fn group_coverage_in_year(
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+    g: &str,
+    y: i32,
+) -> rules::ReportCoverage {
+    let year_end = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX);
+    let year_start = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(NaiveDate::MIN);
+    let members: Vec<&DelegateArchive> = archive
+        .delegates
+        .iter()
+        .filter(|d| {
+            d.delegate.group == g
+                && d.delegate.service_start(config.term.start) <= year_end
+                && d.delegate.service_end(config.term.end) >= year_end.min(config.term.end)
+        })
+        .collect();
+    let did: BTreeSet<&str> = records
+        .reports
+        .iter()
+        .filter(|r| r.date.year() == y && r.date >= year_start)
+        .map(|r| r.delegate.as_str())
+        .collect();
+    let n = members
+        .iter()
+        .filter(|d| did.contains(d.delegate.id.as_str()))
+        .count() as u32;
+    rules::report_coverage(
+        members.len() as u32,
+        n,
+        config.thresholds.report_share_per_year,
+    )
 }
 
 /// The cover and catalogue of one group's bound volume (装订成册); each delegate's term
