@@ -1610,7 +1610,13 @@ fn layout_problems(
         // Full lines of body text: a line of CJK text followed by its paragraph's next
         // line (which starts at the margin).
         let raw: Vec<&str> = page.lines().collect();
-        for w in raw.windows(2) {
+        // pdftotext puts a page's leftmost text at column 0: on a page where every line
+        // is indented alike (a short last section: heading and one paragraph) the
+        // paragraphs' first-line indents are lost, so its lines cannot be judged.
+        let anchored = raw
+            .iter()
+            .any(|l| !l.trim().is_empty() && l.starts_with(' ') && !is_number(l));
+        for w in raw.windows(2).filter(|_| anchored) {
             let (line, next) = (w[0], w[1]);
             let indent = line.len() - line.trim_start().len();
             // One paragraph's text: no column gaps (pdftotext puts single spaces

@@ -97,9 +97,11 @@ fn the_yearly_report_quotes_the_new_figures_and_they_match_the_records() {
         )),
         "{text}"
     );
+    assert!(text.contains(&format!("城建环保{urban}件")), "{text}");
+    // Its share is in the table under the sentence.
     assert!(
         text.contains(&format!(
-            "城建环保{urban}件（{}）",
+            "城建环保\n{urban}\n{}\n",
             percent(urban, items.len() as u32)
         )),
         "{text}"
@@ -361,7 +363,7 @@ fn members_reports_show_speeches_and_flag_attendance_below_two_thirds() {
     );
     assert!(text.contains("审议发言3人次（1人发言）"), "{text}");
     assert!(
-        text.contains("张三（出席率60.0%）本年度出席常委会会议低于三分之二"),
+        text.contains("张三本年度出席常委会会议低于三分之二，出席率见下表"),
         "{text}"
     );
     assert!(text.contains("张三\n甲街道\n5\n3\n60.0%\n3\n"), "{text}");

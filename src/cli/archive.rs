@@ -45,7 +45,9 @@ pub fn run(a: &ArchiveArgs) -> Result<String> {
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report);
     if errors > 0 {
-        super::say(&format!("已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。\n"));
+        super::say(&format!(
+            "已按 --exclude-errors 剔除有错误的数据行（共 {errors} 处错误）后生成。\n"
+        ));
     }
     Ok(format!(
         "已生成 {}：{} 名代表的履职档案汇总（{}）。",

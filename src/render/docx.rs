@@ -205,6 +205,9 @@ struct Look {
     left: Option<i32>,
     right: Option<i32>,
     keep_next: bool,
+    /// Blank lines above, as spacing: LibreOffice ignores "keep with next" on an empty
+    /// paragraph, so a blank line inside a kept chain (before the 落款) would break it.
+    lines_before: u32,
 }
 
 impl Look {
@@ -236,6 +239,7 @@ impl Look {
             left: None,
             right: None,
             keep_next: false,
+            lines_before: 0,
         }
     }
 
@@ -264,7 +268,7 @@ impl Look {
                 Align::Right => AlignmentType::Right,
             });
         }
-        p = p.line_spacing(exact(self.line));
+        p = p.line_spacing(exact(self.line).before(self.lines_before * self.line as u32));
         if self.first_line || self.left.is_some() || self.right.is_some() {
             p = p.indent(
                 self.left,
@@ -705,7 +709,6 @@ impl Writer {
         let tail = |look: Look| if signed { look.kept_with_next() } else { look };
         self.blocks(&d.body, signed);
         if !d.attachments.is_empty() {
-            self.paragraph(tail(blank), "");
             for (i, a) in d.attachments.iter().enumerate() {
                 let label = if d.attachments.len() == 1 {
                     format!("附件：{}", a.title)
@@ -722,20 +725,21 @@ impl Writer {
                 };
                 let look = Look {
                     left: Some(indent),
+                    lines_before: u32::from(i == 0),
                     ..Look::plain(FONT_BODY, SIZE_3)
                 };
                 self.paragraph(tail(look), &label);
             }
         }
         if let Some((org, date)) = &d.signature {
-            // The blank lines, the 落款 and the 成文日期 all keep with the next line, so
-            // the signature never stands alone on a page.
-            self.paragraph(blank.kept_with_next(), "");
-            self.paragraph(blank.kept_with_next(), "");
-            for (text, chars, keep) in [(org, 2, true), (date, 4, false)] {
+            // Two blank lines (as spacing, see `Look::lines_before`), the 落款 and the
+            // 成文日期, the 落款 keeping with the date and the last body line with the
+            // 落款, so the signature never stands alone on a page.
+            for (text, chars, keep, before) in [(org, 2, true, 2), (date, 4, false, 0)] {
                 let look = Look {
                     right: Some(chars * CHAR_TWIPS),
                     keep_next: keep,
+                    lines_before: before,
                     ..Look::plain(FONT_BODY, SIZE_3).aligned(Align::Right)
                 };
                 self.paragraph(look, text);
