@@ -10,7 +10,7 @@ use crate::domain::qualification::{self as q, Change, ChangeKind};
 use crate::domain::text::chinese_date;
 use crate::render::docx::TableBlock;
 use crate::render::template;
-use crate::render::xlsx::Table;
+use crate::render::xlsx::{Cell, Table};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -118,8 +118,17 @@ fn fact(c: &Change) -> String {
 
 /// 建议辞职 as a sheet: the votes and the share as numbers.
 fn resign_sheet(roster: &Roster, advised: &[&ReportToVoters]) -> Table {
-    use crate::render::xlsx::Cell;
-    let mut t = Table::new(
+    let mut t = resign_table();
+    for r in advised {
+        let (name, group) = name_and_group(roster, &r.delegate);
+        t.rows.push(resign_row(name, group, r));
+    }
+    t
+}
+
+/// The 建议辞职 sheet's columns (the yearly and the term's report alike).
+pub(super) fn resign_table() -> Table {
+    Table::new(
         "建议辞职",
         &[
             "姓名",
@@ -129,22 +138,23 @@ fn resign_sheet(roster: &Roster, advised: &[&ReportToVoters]) -> Table {
             "有效票",
             "不满意率",
         ],
-    );
-    for r in advised {
-        let (name, group) = name_and_group(roster, &r.delegate);
-        t.rows.push(vec![
-            name.into(),
-            group.into(),
-            r.date.into(),
-            r.dissatisfied.into(),
-            r.valid_votes().into(),
-            match r.valid_votes() {
-                0 => Cell::Text("—".into()),
-                v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
-            },
-        ]);
-    }
-    t
+    )
+}
+
+/// One evaluation's row in the 建议辞职 sheet, where the Word table writes its result
+/// as text.
+pub(super) fn resign_row(name: String, group: String, r: &ReportToVoters) -> Vec<Cell> {
+    vec![
+        name.into(),
+        group.into(),
+        r.date.into(),
+        r.dissatisfied.into(),
+        r.valid_votes().into(),
+        match r.valid_votes() {
+            0 => Cell::Text("—".into()),
+            v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
+        },
+    ]
 }
 
 /// The attachment: each change with its basis; resignations advised; the roster's

@@ -790,17 +790,7 @@ fn resignations_advised(
 ) -> (Vec<Vec<String>>, Table) {
     let limit = config.thresholds.dissatisfied_share_limit;
     let mut resign = Vec::new();
-    let mut resign_sheet = Table::new(
-        "建议辞职",
-        &[
-            "姓名",
-            "代表小组",
-            "评议日期",
-            "不满意票",
-            "有效票",
-            "不满意率",
-        ],
-    );
+    let mut resign_sheet = super::qualification::resign_table();
     for r in records
         .reports
         .iter()
@@ -819,17 +809,11 @@ fn resignations_advised(
             chinese_date(r.date),
             config.rating.finding_detail(r),
         ]);
-        resign_sheet.rows.push(vec![
-            d.delegate.name.clone().into(),
-            d.delegate.group.clone().into(),
-            r.date.into(),
-            r.dissatisfied.into(),
-            r.valid_votes().into(),
-            match r.valid_votes() {
-                0 => Cell::Text("—".into()),
-                v => Cell::Pct(f64::from(r.dissatisfied) / f64::from(v)),
-            },
-        ]);
+        resign_sheet.rows.push(super::qualification::resign_row(
+            d.delegate.name.clone(),
+            d.delegate.group.clone(),
+            r,
+        ));
     }
     (resign, resign_sheet)
 }
