@@ -625,13 +625,7 @@ impl<'a> Year<'a> {
             }
             group_rows.push((g.clone(), c));
         }
-        let ever: BTreeSet<&str> = self
-            .history
-            .reports
-            .iter()
-            .filter(|r| r.date <= p.end)
-            .map(|r| r.delegate.as_str())
-            .collect();
+        let ever = crate::domain::rules::reported_by(self.history, p.end);
         let (vs, vb, vd) = reps.iter().fold((0, 0, 0), |a, r| {
             (a.0 + r.satisfied, a.1 + r.basically, a.2 + r.dissatisfied)
         });

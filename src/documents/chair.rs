@@ -668,12 +668,7 @@ fn group_coverage_table(
 /// Delegates serving at the period's end who have not reported at all in the term so far.
 fn not_yet_reported(archive: &Archive, history: &Records, config: &Config) -> Vec<Vec<String>> {
     let end = archive.period.end;
-    let ever: BTreeSet<&str> = history
-        .reports
-        .iter()
-        .filter(|r| r.date <= end)
-        .map(|r| r.delegate.as_str())
-        .collect();
+    let ever = crate::domain::rules::reported_by(history, end);
     archive
         .delegates
         .iter()

@@ -9,7 +9,6 @@ use crate::domain::text::chinese_date;
 use crate::render::docx::{Block, Document, FormBlock, FormCell, SIZE_3, SIZE_SMALL_4};
 use crate::render::xlsx::{Cell, Dropdown, Table};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
 
 /// Full years of age on a date.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
@@ -27,12 +26,7 @@ pub fn due<'a>(
     on: NaiveDate,
     config: &Config,
 ) -> Vec<&'a Delegate> {
-    let reported: BTreeSet<&str> = history
-        .reports
-        .iter()
-        .filter(|r| r.date <= on)
-        .map(|r| r.delegate.as_str())
-        .collect();
+    let reported = crate::domain::rules::reported_by(history, on);
     roster
         .delegates
         .iter()

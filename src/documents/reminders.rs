@@ -8,9 +8,8 @@ use crate::domain::archive::{Archive, Metric};
 use crate::domain::model::{MeetingKind, Presence, Records};
 use crate::domain::reminder::{self, Figures, Limits, Reason};
 use crate::render::docx::{Block, Document, TableBlock};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 /// One letter: who, and the template's variables.
 pub struct Letter {
@@ -20,18 +19,6 @@ pub struct Letter {
     /// The reasons, as the letter states them.
     pub reasons: Vec<String>,
     pub vars: Value,
-}
-
-/// Whole months from `from` to `to` (a month not yet begun does not count).
-pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
-    if to <= from {
-        return 0;
-    }
-    let mut m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    if to.day() < from.day() {
-        m -= 1;
-    }
-    m.max(0) as u32
 }
 
 /// The letters for the archive's period, dated `on`, in archive order.
@@ -47,13 +34,8 @@ pub fn letters(
         absences: config.reminders.absences,
         months_left: config.reminders.months_left,
     };
-    let reported: BTreeSet<&str> = history
-        .reports
-        .iter()
-        .filter(|r| r.date <= on)
-        .map(|r| r.delegate.as_str())
-        .collect();
-    let months_left = months_between(on, config.term.end);
+    let reported = crate::domain::rules::reported_by(history, on);
+    let months_left = crate::domain::text::whole_months(on, config.term.end);
     // A qualification ended by law (two unapproved absences) is for the credentials
     // committee, not a reminder, even while the roster still says 在任.
     let absences = crate::domain::rules::term_absences(history, p.end);
@@ -188,11 +170,13 @@ pub fn cover(letters: &[Letter], config: &Config, period: &str, author: &str) ->
 mod tests {
     use super::*;
 
+    /// The letters count months left as the 述职评议 report does (`text::whole_months`).
     #[test]
     fn months_left_count_whole_months() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
-        assert_eq!(months_between(d(2025, 12, 31), d(2027, 1, 5)), 12);
-        assert_eq!(months_between(d(2026, 1, 10), d(2027, 1, 5)), 11);
-        assert_eq!(months_between(d(2027, 2, 1), d(2027, 1, 5)), 0);
+        let m = crate::domain::text::whole_months;
+        assert_eq!(m(d(2025, 12, 31), d(2027, 1, 5)), 12);
+        assert_eq!(m(d(2026, 1, 10), d(2027, 1, 5)), 11);
+        assert_eq!(m(d(2027, 2, 1), d(2027, 1, 5)), 0);
     }
 }

@@ -86,6 +86,20 @@ pub fn term_absences(
     out
 }
 
+/// 本届已述职: the delegates who reported to their voters (向选民述职) on or before
+/// `on`, in the records of the term so far. Four documents ask this of the same records.
+pub fn reported_by(
+    history: &crate::domain::model::Records,
+    on: chrono::NaiveDate,
+) -> std::collections::BTreeSet<&str> {
+    history
+        .reports
+        .iter()
+        .filter(|r| r.date <= on)
+        .map(|r| r.delegate.as_str())
+        .collect()
+}
+
 /// R6: an evaluation meeting needs at least `min` (20) voter representatives.
 pub fn enough_voters(voters: u32, min: u32) -> bool {
     voters >= min
@@ -127,7 +141,41 @@ pub fn full_period_equivalent(value: f64, served_months: f64, period_months: f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{Attendance, Source};
+    use crate::domain::model::{Attendance, ReportForm, ReportToVoters, Source};
+
+    /// Worked example: D1 reported in 2023 and D2 on 2025-12-31; on 2025-12-31 both have
+    /// reported, on 2025-12-30 only D1 (a report is counted from its own day).
+    #[test]
+    fn reported_by_counts_reports_on_or_before_the_day() {
+        let report = |id: &str, y, m, d| ReportToVoters {
+            date: NaiveDate::from_ymd_opt(y, m, d).expect("date"),
+            delegate: id.into(),
+            form: ReportForm::InPerson,
+            voters: 20,
+            satisfied: 20,
+            basically: 0,
+            dissatisfied: 0,
+            unit: String::new(),
+            source: crate::domain::model::Delegate::sample(id).source,
+        };
+        let history = Records {
+            reports: vec![report("D1", 2023, 5, 1), report("D2", 2025, 12, 31)],
+            ..Records::default()
+        };
+        let day = |d| NaiveDate::from_ymd_opt(2025, 12, d).expect("date");
+        assert_eq!(
+            reported_by(&history, day(31))
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["D1", "D2"]
+        );
+        assert_eq!(
+            reported_by(&history, day(30))
+                .into_iter()
+                .collect::<Vec<_>>(),
+            ["D1"]
+        );
+    }
 
     fn congress(delegate: &str, ymd: (i32, u32, u32), presence: Presence) -> Attendance {
         let date = NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).expect("date");
