@@ -113,6 +113,9 @@ fn absent_meetings(history: &Records, id: &str, p: &crate::domain::archive::Peri
 
 fn reason_text(r: &Reason, period: &str, meetings: &[String]) -> String {
     match r {
+        Reason::LowActivity { activities: 0, .. } => format!(
+            "{period}没有参加闭会期间活动（代表小组活动、视察、调研、执法检查、联系接待选民等）的记录"
+        ),
         Reason::LowActivity { activities, limit } => format!(
             "{period}参加闭会期间活动（代表小组活动、视察、调研、执法检查、联系接待选民等）{activities}次，少于{limit}次"
         ),
