@@ -955,12 +955,14 @@ pub fn appendix(view: &AnnualView, archive: &Archive, groups: &[String]) -> Vec<
         group_sheet(archive, groups, y),
         activity_kinds_sheet(&view.report.activities, y),
     ];
-    for (sheet, key) in [
-        ("带头履职", "带头履职情况"),
-        ("述职未达标小组", "述职评议未达标小组"),
-        ("需要关注的代表", "问题代表"),
-        ("建议分类", "代表建议按类别"),
-        ("家站联系群众", "各家站联系群众情况"),
+    // (sheet, table key, printed title after the year): the table keys are what
+    // templates name, so they stay; the titles are what the Word report calls them.
+    for (sheet, key, title) in [
+        ("带头履职", "带头履职情况", "带头履职情况"),
+        ("述职未达标小组", "述职评议未达标小组", "述职评议未达标小组"),
+        ("需要关注的代表", "问题代表", "需要关注的代表"),
+        ("建议分类", "代表建议按类别", "代表建议按类别"),
+        ("家站联系群众", "各家站联系群众情况", "各家站联系群众情况"),
     ] {
         let typed = view.sheets.get(key).cloned().map(|t| Table {
             sheet: sheet.to_string(),
@@ -969,7 +971,7 @@ pub fn appendix(view: &AnnualView, archive: &Archive, groups: &[String]) -> Vec<
         if let Some(mut t) =
             typed.or_else(|| view.tables.get(key).map(|tb| Table::from_block(sheet, tb)))
         {
-            t.title = Some(format!("{y}年度{key}"));
+            t.title = Some(format!("{y}年度{title}"));
             out.push(t);
         }
     }

@@ -323,11 +323,11 @@ mod tests {
 
     #[test]
     fn downloads_stay_inside_their_folder() {
-        let d = tempfile::tempdir().unwrap();
+        let d = tempfile::tempdir().expect("tempdir");
         let root = d.path().join("input");
-        std::fs::create_dir_all(root.join("2026")).unwrap();
-        std::fs::write(root.join("2026").join("a.xlsx"), b"x").unwrap();
-        std::fs::write(d.path().join("secret.txt"), b"x").unwrap();
+        std::fs::create_dir_all(root.join("2026")).expect("test setup");
+        std::fs::write(root.join("2026").join("a.xlsx"), b"x").expect("test setup");
+        std::fs::write(d.path().join("secret.txt"), b"x").expect("test setup");
         assert!(confined(&root, "2026/a.xlsx").is_some());
         assert!(confined(&root, "../secret.txt").is_none());
         assert!(confined(&root, "2026/../../secret.txt").is_none());
@@ -338,16 +338,29 @@ mod tests {
 
     #[test]
     fn a_replaced_upload_is_kept_as_a_backup() {
-        let d = tempfile::tempdir().unwrap();
-        assert_eq!(save(d.path(), 2026, "甲.xlsx", b"one").unwrap(), None);
-        let kept = save(d.path(), 2026, "甲.xlsx", b"two").unwrap().unwrap();
-        assert!(kept.starts_with("备份/2026/甲_"));
-        assert_eq!(std::fs::read(d.path().join(&kept)).unwrap(), b"one");
+        let d = tempfile::tempdir().expect("tempdir");
         assert_eq!(
-            std::fs::read(d.path().join("2026/甲.xlsx")).unwrap(),
+            save(d.path(), 2026, "甲.xlsx", b"one").expect("test setup"),
+            None
+        );
+        let kept = save(d.path(), 2026, "甲.xlsx", b"two")
+            .expect("saved")
+            .expect("a backup");
+        assert!(kept.starts_with("备份/2026/甲_"));
+        assert_eq!(
+            std::fs::read(d.path().join(&kept)).expect("test setup"),
+            b"one"
+        );
+        assert_eq!(
+            std::fs::read(d.path().join("2026/甲.xlsx")).expect("test setup"),
             b"two"
         );
         // Nothing else is left in the year folder.
-        assert_eq!(std::fs::read_dir(d.path().join("2026")).unwrap().count(), 1);
+        assert_eq!(
+            std::fs::read_dir(d.path().join("2026"))
+                .expect("test setup")
+                .count(),
+            1
+        );
     }
 }
