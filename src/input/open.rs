@@ -412,6 +412,30 @@ pub fn open(bytes: &[u8]) -> Result<Workbook, OpenError> {
     })
 }
 
+/// A workbook the reading library could not read: what is wrong in Chinese, by the kind
+/// of the library's error; its own (English) wording only as a technical detail in the
+/// hint, for whoever supports the office.
+fn damaged_workbook(detail: &str) -> OpenError {
+    let what = if detail.contains("Zip") || detail.contains("zip") {
+        "压缩包结构异常"
+    } else if detail.contains("Xml") || detail.contains("xml") || detail.contains("Parse") {
+        "内部的表格数据格式错误"
+    } else if detail.contains("FileNotFound") || detail.contains("Missing") {
+        "缺少必需的组成部分"
+    } else if detail.contains("Cfb") || detail.contains("Vba") || detail.contains("Xls") {
+        "文件结构异常"
+    } else {
+        "内部结构异常"
+    };
+    OpenError::new(
+        format!("工作簿已损坏，无法读取：{what}"),
+        format!(
+            "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送（技术细节，供技术人员参考：{}）",
+            crate::domain::text::clip(detail, 200)
+        ),
+    )
+}
+
 fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
@@ -426,12 +450,7 @@ fn open_unguarded(bytes: &[u8]) -> Result<Workbook, OpenError> {
         Format::Ods => super::prescan::ods(bytes)?,
         Format::Xls => {}
     }
-    let damaged = |e: &dyn std::fmt::Debug| {
-        OpenError::new(
-            format!("工作簿已损坏，无法读取（{e:?}）"),
-            "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送",
-        )
-    };
+    let damaged = |e: &dyn std::fmt::Debug| damaged_workbook(&format!("{e:?}"));
     let sheets = match format {
         Format::Xlsx => xlsx_sheets(bytes, &damaged)?,
         Format::Xls => {
@@ -597,8 +616,8 @@ fn check_xls_extent(bytes: &[u8]) -> Result<bool, OpenError> {
             "请用 WPS 或 Excel 打开确认，另存为 .xlsx 后重新报送",
         )
     };
-    let mut comp = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| damaged(&format!("文件容器结构异常：{e}")))?;
+    let mut comp =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| damaged("文件容器结构异常"))?;
     let mut stream = Vec::new();
     let found = ["/Workbook", "/Book"].iter().any(|name| {
         comp.open_stream(name)
@@ -807,6 +826,31 @@ fn fill_merges(sheet: &mut Sheet, merges: &[calamine::Dimensions]) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A damaged workbook is told in Chinese; the library's English stays in the hint.
+    #[test]
+    fn a_damaged_workbook_is_named_in_chinese() {
+        let e = damaged_workbook("Xml(Xml(IllFormed(MismatchedEndTag { expected: \"c\" })))");
+        assert_eq!(e.message, "工作簿已损坏，无法读取：内部的表格数据格式错误");
+        assert!(
+            e.message.chars().all(|c| !c.is_ascii_alphabetic()),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.hint.contains("技术细节") && e.hint.contains("MismatchedEndTag"),
+            "{}",
+            e.hint
+        );
+        let zip = damaged_workbook("Zip(InvalidArchive(\"Could not find EOCD\"))");
+        assert_eq!(zip.message, "工作簿已损坏，无法读取：压缩包结构异常");
+        let truncated = open(b"PK\x03\x04 a zip that stops here").expect_err("damaged");
+        assert!(
+            truncated.message.chars().all(|c| !c.is_ascii_alphabetic()),
+            "{}",
+            truncated.message
+        );
+    }
 
     #[test]
     fn sniffing_refuses_what_is_not_a_workbook() {
