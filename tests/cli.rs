@@ -1148,19 +1148,7 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
     let input = tiny_input(dir.path());
     tiny_clean_year(&input);
     let rows = vec![
-        [
-            "日期",
-            "代表编号",
-            "姓名",
-            "述职形式",
-            "选民代表人数",
-            "满意",
-            "基本满意",
-            "不满意",
-        ]
-        .iter()
-        .map(|h| V::S(h))
-        .collect(),
+        header_reports(),
         // Exactly 50 % 不满意 is not above the limit; 11 of 21 is.
         vec![
             V::D(2025, 11, 20),

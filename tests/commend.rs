@@ -307,19 +307,7 @@ fn tiny_district_2025(dir: &Path) -> std::path::PathBuf {
     let input = tiny_input(dir);
     tiny_clean_year(&input);
     let votes = vec![
-        [
-            "日期",
-            "代表编号",
-            "姓名",
-            "述职形式",
-            "选民代表人数",
-            "满意",
-            "基本满意",
-            "不满意",
-        ]
-        .iter()
-        .map(|h| V::S(h))
-        .collect(),
+        header_reports(),
         vec![
             V::D(2025, 11, 20),
             s("D003"),

@@ -282,19 +282,7 @@ fn the_competence_scale_runs_through_the_chain() {
     let wrong = xlsx(&[sheet(
         "述职评议",
         vec![
-            [
-                "日期",
-                "代表编号",
-                "姓名",
-                "述职形式",
-                "选民代表人数",
-                "满意",
-                "基本满意",
-                "不满意",
-            ]
-            .iter()
-            .map(|h| V::S(h))
-            .collect(),
+            header_reports(),
             vote("D002", "王芳（D002）", 18.0, 2.0, 0.0),
         ],
     )]);

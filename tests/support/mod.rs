@@ -247,6 +247,23 @@ pub fn header_attendance() -> Vec<V> {
     .collect()
 }
 
+/// The 述职评议 sheet's header (满意 scale), as the blank form writes it.
+pub fn header_reports() -> Vec<V> {
+    [
+        "日期",
+        "代表编号",
+        "姓名",
+        "述职形式",
+        "选民代表人数",
+        "满意",
+        "基本满意",
+        "不满意",
+    ]
+    .iter()
+    .map(|h| V::S(h))
+    .collect()
+}
+
 /// A clean year for the tiny district: the congress session with everyone recorded,
 /// one SC meeting, one committee meeting.
 pub fn tiny_clean_year(input: &Path) {
