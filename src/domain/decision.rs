@@ -191,7 +191,6 @@ pub fn against_draft<'d>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn src(row: u32) -> Source {
         Source {
@@ -221,24 +220,9 @@ mod tests {
 
     fn suggestion(number: &str, leads: &[&str]) -> Suggestion {
         Suggestion {
-            number: number.into(),
-            date: NaiveDate::from_ymd_opt(2025, 3, 1).expect("date"),
-            period: None,
             title: "t".into(),
-            leads: leads.iter().map(|s| s.to_string()).collect(),
-            cosigners: Vec::new(),
-            handler: String::new(),
-            result: None,
-            satisfaction: None,
-            category: None,
-            nature: None,
-            key_item: false,
-            assigned: None,
-            answered: None,
-            work_satisfaction: None,
-            columns: Default::default(),
-            unit: String::new(),
             source: src(9),
+            ..Suggestion::sample(number, leads)
         }
     }
 

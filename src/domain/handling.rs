@@ -222,21 +222,7 @@ mod tests {
 
     fn item(columns: SuggestionColumns) -> Suggestion {
         Suggestion {
-            number: String::new(),
             date: d(2025, 1, 8),
-            period: None,
-            title: "关于道路的建议".into(),
-            leads: vec!["D001".into()],
-            cosigners: Vec::new(),
-            handler: String::new(),
-            result: None,
-            satisfaction: None,
-            category: None,
-            nature: None,
-            key_item: false,
-            assigned: None,
-            answered: None,
-            work_satisfaction: None,
             columns,
             unit: "代表联络室".into(),
             source: Source {
@@ -244,6 +230,7 @@ mod tests {
                 sheet: "代表建议".into(),
                 row: 3,
             },
+            ..Suggestion::sample("", &["D001"])
         }
     }
 

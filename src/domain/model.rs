@@ -636,6 +636,34 @@ pub struct Suggestion {
     pub source: Source,
 }
 
+#[cfg(test)]
+impl Suggestion {
+    /// A suggestion numbered `number` led by `leads`, with no optional column and no
+    /// result yet (unit tests).
+    pub(crate) fn sample(number: &str, leads: &[&str]) -> Suggestion {
+        Suggestion {
+            number: number.into(),
+            date: NaiveDate::from_ymd_opt(2025, 3, 1).expect("date"),
+            period: None,
+            title: "关于道路的建议".into(),
+            leads: leads.iter().map(|s| s.to_string()).collect(),
+            cosigners: Vec::new(),
+            handler: String::new(),
+            result: None,
+            satisfaction: None,
+            category: None,
+            nature: None,
+            key_item: false,
+            assigned: None,
+            answered: None,
+            work_satisfaction: None,
+            columns: SuggestionColumns::default(),
+            unit: String::new(),
+            source: Delegate::sample(leads.first().copied().unwrap_or("D001")).source,
+        }
+    }
+}
+
 /// 述职形式.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportForm {
