@@ -10,7 +10,7 @@
 //! copy where links are not possible).
 
 use anyhow::{bail, Context, Result};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
@@ -260,9 +260,9 @@ fn poisoned() -> anyhow::Error {
 pub struct Staging {
     target: PathBuf,
     tmp: PathBuf,
-    /// Staged paths in the order staged, and the same as a set: shared so that documents
+    /// Staged paths (a second file of one name is refused): shared so that documents
     /// rendered on several threads are each written as soon as it is done.
-    files: std::sync::Mutex<(Vec<PathBuf>, HashSet<PathBuf>)>,
+    files: std::sync::Mutex<BTreeSet<PathBuf>>,
     committed: bool,
     #[cfg(test)]
     fail_at: Option<(usize, Step)>,
@@ -299,7 +299,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             tmp,
-            files: std::sync::Mutex::new((Vec::new(), HashSet::new())),
+            files: std::sync::Mutex::new(BTreeSet::new()),
             committed: false,
             #[cfg(test)]
             fail_at: None,
@@ -324,14 +324,13 @@ impl Staging {
         }
         let count = {
             let mut files = self.files.lock().map_err(|_| poisoned())?;
-            if !files.1.insert(rel.to_path_buf()) {
+            if !files.insert(rel.to_path_buf()) {
                 bail!(
                     "两个输出文件的文件名相同：{}（代表小组、姓名或标题中的特殊字符替换后相同，请在名册中区分）",
                     self.target.join(rel).display()
                 );
             }
-            files.0.push(rel.to_path_buf());
-            files.0.len()
+            files.len()
         };
         let path = self.tmp.join(rel);
         if let Some(parent) = path.parent() {
@@ -349,9 +348,10 @@ impl Staging {
     /// Swaps every job folder in (see the module comment); returns the final paths.
     /// On failure the previous outputs are all back in place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let mut files = std::mem::take(&mut self.files.get_mut().map_err(|_| poisoned())?.0);
-        // Sorted: threads stage in any order, the result must not depend on it.
-        files.sort();
+        // In path order: threads stage in any order, the result must not depend on it.
+        let files: Vec<PathBuf> = std::mem::take(self.files.get_mut().map_err(|_| poisoned())?)
+            .into_iter()
+            .collect();
         // Job folders (first components) with the entries this run owns in each.
         let mut units: BTreeMap<OsString, BTreeSet<OsString>> = BTreeMap::new();
         for rel in &files {
