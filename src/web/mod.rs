@@ -329,7 +329,10 @@ mod tests {
 
     #[test]
     fn tokens_differ_and_compare() {
-        let (a, b) = (new_token().unwrap(), new_token().unwrap());
+        let (a, b) = (
+            new_token().expect("a token from the OS"),
+            new_token().expect("a token from the OS"),
+        );
         assert_eq!(a.len(), 32);
         assert_ne!(a, b);
         assert!(same(&a, &a.clone()));

@@ -452,13 +452,13 @@ mod tests {
         }];
         let html = env
             .get_template("home.html")
-            .unwrap()
+            .expect("test setup")
             .render(
                 context! { t => "x", page => "home", year => 2025, years => [2025],
                 kinds => DATED, rows => rows, last_run => None::<String>,
                 errors => 1, warnings => 0, files => 1 },
             )
-            .unwrap();
+            .expect("test setup");
         assert!(html.contains("<th>甲街道</th>"), "{html}");
         assert!(html.contains(r#"href="/input/2025/%E7%94%B2%E8%A1%97%E9%81%93.xlsx""#));
         assert_eq!(html.matches(">未报<").count(), 15);

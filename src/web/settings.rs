@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn every_setting_of_the_file_is_a_field() {
-        let t: Table = toml::from_str(SAMPLE).unwrap();
+        let t: Table = toml::from_str(SAMPLE).expect("the sample settings");
         let f = fields(&t);
         let keys: Vec<&str> = f.iter().map(|x| x.key.as_str()).collect();
         assert!(keys.contains(&"district.name"));
@@ -291,7 +291,7 @@ mod tests {
         let sc = f
             .iter()
             .find(|x| x.key == "units.special_committees")
-            .unwrap();
+            .expect("the sample settings");
         assert_eq!(sc.kind, "lines");
         assert!(sc.value.contains("法制委员会\n"));
     }
@@ -308,8 +308,8 @@ mod tests {
             "thresholds.renomination_study_bottom_band".to_string(),
             "true".to_string(),
         );
-        let out = apply(SAMPLE, &form).unwrap();
-        let c = Config::parse(&out).unwrap();
+        let out = apply(SAMPLE, &form).expect("the sample settings");
+        let c = Config::parse(&out).expect("the sample settings");
         assert_eq!(c.district.name, "新区");
         assert_eq!(c.thresholds.report_share_per_year, 0.3);
         // Not a number.
