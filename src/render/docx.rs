@@ -841,7 +841,7 @@ impl Writer {
 
     /// The DOCX bytes: docx-rs's package with every part deflated.
     fn finish(self, d: &Document) -> Result<Vec<u8>> {
-        recompress(&self.pack(d)?).context("压缩 Word 文件时出错")
+        super::package::repack(&self.pack(d)?).context("压缩 Word 文件时出错")
     }
 }
 
@@ -1055,40 +1055,6 @@ pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
     w.finish(cover)
 }
 
-/// The zip level of the recompressed parts: the fastest level, a ninth of the stored
-/// size (higher levels save a few percent more and take several times as long).
-const ZIP_LEVEL: i64 = 1;
-
-/// A packed DOCX rewritten with every part deflated: the same entries in the same order
-/// with the same contents, and fixed times and modes so the bytes are deterministic.
-/// docx-rs stores its parts uncompressed, about 250 KB an archive instead of 20 KB.
-pub fn recompress(packed: &[u8]) -> Result<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    let mut src = zip::ZipArchive::new(std::io::Cursor::new(packed))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(packed.len() / 4)));
-    let dir = SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
-    let part = dir
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(ZIP_LEVEL))
-        .unix_permissions(0o755);
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i)?;
-        let name = entry.name()?.into_owned();
-        if entry.is_dir() {
-            out.add_directory(name, dir)?;
-        } else {
-            // Each part is handed to the compressor whole: the deflate stream then does
-            // not depend on how reads were split (the bytes are those of earlier versions).
-            let mut bytes = Vec::with_capacity(entry.size() as usize);
-            std::io::Read::read_to_end(&mut entry, &mut bytes)
-                .with_context(|| format!("读取 {name}"))?;
-            out.start_file(name.as_str(), part)?;
-            std::io::Write::write_all(&mut out, &bytes).with_context(|| format!("压缩 {name}"))?;
-        }
-    }
-    Ok(out.finish()?.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1172,7 +1138,7 @@ mod tests {
             w.content(&d);
             w.pack(&d).expect("pack")
         };
-        let ours = recompress(&packed).expect("recompress");
+        let ours = super::super::package::repack(&packed).expect("recompress");
         let theirs_parts = super::super::zip_parts(&packed);
         let ours_parts = super::super::zip_parts(&ours);
         assert_eq!(ours_parts, theirs_parts);
@@ -1190,7 +1156,10 @@ mod tests {
             ours.len(),
             packed.len()
         );
-        assert_eq!(ours, recompress(&packed).expect("recompress"));
+        assert_eq!(
+            ours,
+            super::super::package::repack(&packed).expect("recompress")
+        );
         assert_eq!(ours, render(&d).expect("render"));
     }
 

@@ -2,6 +2,7 @@
 
 pub mod docx;
 pub mod layout;
+pub mod package;
 pub mod parquet;
 pub mod template;
 pub mod xlsx;

@@ -5,6 +5,7 @@ use super::xlsx::{Cell, Kind, Listing, Table};
 use anyhow::Result;
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_io::prelude::ParquetWriter;
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
@@ -165,6 +166,7 @@ fn listing_parquet_chunked(l: &Listing, chunk: usize) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polars_io::prelude::{ParquetReader, SerReader};
 
     #[test]
     fn listings_are_written_in_row_groups_with_declared_types() {
