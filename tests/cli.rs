@@ -3576,7 +3576,7 @@ fn annual_report_given_at_a_meeting_has_subtitle_reporter_and_no_signature() {
     ]);
     assert!(
         spoken.contains(
-            "关于2025年度代表履职工作情况的报告\n——2026年1月10日在测试区第六届人民代表大会常务委员会第三十次会议上\n代表联络室主任 张三\n"
+            "关于2025年度代表履职工作情况的报告\n——2026年1月10日\n在测试区第六届人民代表大会常务委员会第三十次会议上\n代表联络室主任 张三\n"
         ),
         "{spoken}"
     );
@@ -3604,7 +3604,7 @@ fn annual_report_given_at_a_meeting_has_subtitle_reporter_and_no_signature() {
         "测试区第六届人民代表大会常务委员会第三十一次会议",
     ]);
     assert!(
-        full.contains("——2026年1月10日在测试区第六届人民代表大会常务委员会第三十一次会议上\n"),
+        full.contains("——2026年1月10日\n在测试区第六届人民代表大会常务委员会第三十一次会议上\n"),
         "{full}"
     );
     // Without --meeting: a written report with 主送 and 落款, no subtitle.

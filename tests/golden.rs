@@ -71,12 +71,15 @@ fn docx_text(bytes: &[u8]) -> String {
         .expect("utf-8");
     let mut reader = quick_xml::Reader::from_str(&xml);
     let (mut out, mut para, mut row) = (String::new(), String::new(), Vec::<String>::new());
-    let (mut in_text, mut depth_tc) = (false, 0usize);
+    let (mut in_text, mut depth_tc, mut in_stops) = (false, 0usize, false);
     loop {
         match reader.read_event().expect("well-formed document.xml") {
             Event::Start(e) if e.name().0 == "w:t" => in_text = true,
+            // A paragraph's tab stops are <w:tab/> too, inside <w:tabs>: not text.
+            Event::Start(e) if e.name().0 == "w:tabs" => in_stops = true,
             Event::End(e) => match e.name().0 {
                 "w:t" => in_text = false,
+                "w:tabs" => in_stops = false,
                 "w:p" if depth_tc == 0 => {
                     out.push_str(para.trim_end());
                     out.push('\n');
@@ -96,7 +99,7 @@ fn docx_text(bytes: &[u8]) -> String {
                 _ => {}
             },
             Event::Start(e) if e.name().0 == "w:tc" => depth_tc += 1,
-            Event::Empty(e) if e.name().0 == "w:tab" => para.push('\t'),
+            Event::Empty(e) if e.name().0 == "w:tab" && !in_stops => para.push('\t'),
             Event::Empty(e) if e.name().0 == "w:br" => para.push('⏎'),
             Event::Text(t) if in_text => para.push_str(&t),
             Event::GeneralRef(r) if in_text => {

@@ -68,6 +68,13 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
     view.report.meeting = given(&a.meeting).map(|m| {
         annual::full_meeting_name(&m, &data.config.district.name, &data.config.term_name())
     });
+    // The meeting's name stays on one of the subtitle's lines, with its 在…上.
+    crate::render::layout::keep_whole(
+        view.report
+            .meeting
+            .iter()
+            .flat_map(|m| [format!("在{m}上"), m.clone()]),
+    );
     view.report.reporter = given(&a.reporter).filter(|_| view.report.meeting.is_some());
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let docs = Docs {

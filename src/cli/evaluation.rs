@@ -35,6 +35,7 @@ pub fn run(a: &EvaluationArgs) -> Result<String> {
         None => None,
     };
     let data = input::load(&a.folders.input, &YearScope::All)?;
+    super::keep_names_whole(&data.config, &data.roster);
     let on = meeting.unwrap_or_else(|| {
         chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(data.config.term.end)
     });

@@ -176,7 +176,24 @@ impl Span {
 /// Loads the input with the output-folder guard applied first.
 pub fn load(folders: &Folders, scope: &YearScope) -> Result<Dataset> {
     check_not_inside(&folders.output, &folders.input)?;
-    input::load(&folders.input, scope)
+    let data = input::load(&folders.input, scope)?;
+    keep_names_whole(&data.config, &data.roster);
+    Ok(data)
+}
+
+/// The district's proper names (committees, offices, groups) as words a title or a
+/// table header must not split.
+pub fn keep_names_whole(config: &crate::config::Config, roster: &crate::domain::model::Roster) {
+    let d = &config.district;
+    let u = &config.units;
+    let fixed = [&d.congress, &d.standing_committee, &u.office, &u.liaison];
+    crate::render::layout::keep_whole(
+        fixed
+            .into_iter()
+            .chain(&u.special_committees)
+            .cloned()
+            .chain(roster.groups()),
+    );
 }
 
 /// Problems listed on the console before "另有 N 条": the rest are in the report.

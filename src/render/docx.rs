@@ -63,6 +63,9 @@ pub const CHAR_TWIPS: i32 = (TEXT_WIDTH / LINE_CHARS) as i32;
 pub const CHAR_CONDENSE: i32 = -5;
 /// A 二号 title line holds this width (thousandths of an em): 20 characters.
 pub const TITLE_LINE: u32 = (TEXT_WIDTH * 1000 / (SIZE_2 * 10)) as u32;
+/// A 三号 subtitle line: the grid's 28 characters, less one for the auto-space between
+/// figures and CJK that the estimate may miss.
+const SUBTITLE_LINE: u32 = (LINE_CHARS as u32 - 1) * 1000;
 
 /// A block of a document body.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +206,10 @@ struct Look {
     /// The two-character first-line indent of body text.
     first_line: bool,
     left: Option<i32>,
+    /// A hanging indent (the first line starts this far left of `left`), with a tab stop
+    /// at `left`: a "\t" in the text jumps there, so wrapped lines align under the text
+    /// after the tab (an attachment's name after its number).
+    hanging: Option<i32>,
     right: Option<i32>,
     keep_next: bool,
     /// Blank lines above, as spacing: LibreOffice ignores "keep with next" on an empty
@@ -237,6 +244,7 @@ impl Look {
             line: LINE_TWIPS,
             first_line: false,
             left: None,
+            hanging: None,
             right: None,
             keep_next: false,
             lines_before: 0,
@@ -259,7 +267,13 @@ impl Look {
 
     /// `p` (a new paragraph with its id) in this look, holding `text`.
     fn paragraph(&self, p: Paragraph, text: &str) -> Paragraph {
-        let mut p = p.add_run(run(text, self.font, self.size));
+        let mut p = p;
+        for (k, part) in text.split('\t').enumerate() {
+            if k > 0 {
+                p = p.add_run(Run::new().add_tab());
+            }
+            p = p.add_run(run(part, self.font, self.size));
+        }
         if let Some(a) = self.align {
             p = p.align(match a {
                 Align::Both => AlignmentType::Both,
@@ -270,12 +284,18 @@ impl Look {
         }
         p = p.line_spacing(exact(self.line).before(self.lines_before * self.line as u32));
         if self.first_line || self.left.is_some() || self.right.is_some() {
-            p = p.indent(
-                self.left,
-                self.first_line
-                    .then_some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)),
-                self.right,
-                None,
+            let special = match (self.first_line, self.hanging) {
+                (_, Some(h)) => Some(SpecialIndentType::Hanging(h)),
+                (true, None) => Some(SpecialIndentType::FirstLine(2 * CHAR_TWIPS)),
+                (false, None) => None,
+            };
+            p = p.indent(self.left, special, self.right, None);
+        }
+        if let (Some(left), Some(_)) = (self.left, self.hanging) {
+            p = p.add_tab(
+                docx_rs::Tab::new()
+                    .val(docx_rs::TabValueType::Left)
+                    .pos(left.max(0) as usize),
             );
         }
         if self.keep_next {
@@ -700,8 +720,12 @@ impl Writer {
         let blank = Look::plain(FONT_BODY, SIZE_3);
         if d.print_title {
             self.title(&d.title);
-            for line in d.subtitle.iter().flat_map(|s| s.lines()) {
-                self.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), line);
+            // A long subtitle (the meeting a report is given at) breaks between words,
+            // the meeting's name whole, like a title.
+            for given in d.subtitle.iter().flat_map(|s| s.lines()) {
+                for line in layout::break_title(given, SUBTITLE_LINE) {
+                    self.paragraph(Look::centered(FONT_KAI, SIZE_3, LINE_TWIPS), &line);
+                }
             }
             self.paragraph(blank, "");
         }
@@ -710,21 +734,29 @@ impl Writer {
         self.blocks(&d.body, signed);
         if !d.attachments.is_empty() {
             for (i, a) in d.attachments.iter().enumerate() {
+                // "附件：" then the number, then a tab to where every attachment's
+                // name starts: wrapped lines of a long name align under the name, not
+                // under its number (GB/T 9704 8.2, 回行时与上一行附件名称对齐).
                 let label = if d.attachments.len() == 1 {
                     format!("附件：{}", a.title)
                 } else if i == 0 {
-                    format!("附件：{}. {}", i + 1, a.title)
+                    format!("附件：{}.\t{}", i + 1, a.title)
                 } else {
-                    format!("{}. {}", i + 1, a.title)
+                    format!("{}.\t{}", i + 1, a.title)
                 };
-                // Later lines align under the first attachment's title: 2 + 3 characters in.
-                let indent = if i == 0 {
+                let name_at = if d.attachments.len() == 1 {
+                    5 * CHAR_TWIPS
+                } else {
+                    ATTACHMENT_NAME_AT
+                };
+                let first_line_at = if i == 0 {
                     2 * CHAR_TWIPS
                 } else {
                     5 * CHAR_TWIPS
                 };
                 let look = Look {
-                    left: Some(indent),
+                    left: Some(name_at),
+                    hanging: Some(name_at - first_line_at),
                     lines_before: u32::from(i == 0),
                     ..Look::plain(FONT_BODY, SIZE_3)
                 };
@@ -844,6 +876,10 @@ impl Writer {
         super::package::repack(&self.pack(d)?).context("压缩 Word 文件时出错")
     }
 }
+
+/// Where an attachment's name starts in the body's list of several: two characters
+/// in, "附件：" (three) and the number with its point (a character and a half).
+const ATTACHMENT_NAME_AT: i32 = 6 * CHAR_TWIPS + CHAR_TWIPS / 2;
 
 /// The page number as "— 1 —": 四号, dashes in 宋体, the PAGE field in Times New Roman.
 fn page_number(p: Paragraph, odd: bool) -> Footer {
@@ -974,14 +1010,18 @@ fn core_xml(d: &Document, core: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// Appends the sheets a document's text cites ("见附表") as its attachments, so the
-/// Word file holds the appendix it refers to: each visible sheet becomes an attachment
-/// titled by the sheet's title, its table and notes below. Nothing changes when the
-/// text does not say 附表, when there are no sheets, or when an attachment of that
-/// title is already there.
+/// Appends the sheets a document's text cites ("见附表", or "见附件" in a document
+/// without attachments of its own) as its attachments, so the Word file holds the
+/// appendix it refers to: each visible sheet becomes an attachment titled by the
+/// sheet's title, its table and notes below. Nothing changes when the text cites
+/// neither, when there are no sheets, or when an attachment of that title is already
+/// there.
 pub fn append_cited_sheets(doc: &mut Document, sheets: &[crate::render::xlsx::Table]) {
+    // "见附件" in a document without attachments of its own means its sheets too: a
+    // document with attachments cites those.
+    let own = doc.attachments.is_empty();
     let cites = doc.body.iter().any(|b| match b {
-        Block::Para(t) | Block::Flush(t) => t.contains("附表"),
+        Block::Para(t) | Block::Flush(t) => t.contains("附表") || (own && t.contains("见附件")),
         _ => false,
     });
     if !cites {

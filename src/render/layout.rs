@@ -2,7 +2,7 @@
 //! table's columns share the text block, how a header or a title breaks into lines.
 //! Widths are in thousandths of an em (the font size); twips come in at the edges.
 
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 /// Width of one character in thousandths of an em: CJK and full-width forms 1 em,
 /// digits and Latin at Times New Roman widths (the Latin font of every run).
@@ -96,8 +96,13 @@ fn jieba() -> &'static jieba_rs::Jieba {
 
 /// Terms of the people's congress that a line must not split ("代表 / 小组", "组成 /
 /// 人员"), added to the segmenter's general dictionary.
-const DOMAIN_WORDS: [&str; 14] = [
+const DOMAIN_WORDS: [&str; 19] = [
     "代表小组",
+    "代表之家",
+    "代表联络站",
+    "联系群众",
+    "人民代表大会",
+    "常务委员会",
     "组成人员",
     "履职情况",
     "履职档案",
@@ -113,9 +118,77 @@ const DOMAIN_WORDS: [&str; 14] = [
     "优秀代表建议",
 ];
 
-/// The words of a text: the only places a header or a title may break.
+/// Proper names a line must not split ("城乡建设与环境保护委员会" would otherwise break
+/// at "环境保护 / 委员会", a word boundary to the segmenter): the committees, offices and
+/// groups of the configuration and the meeting a report is given at. The CLI registers
+/// them once a run has read its configuration; a name is only ever added.
+static KEPT_WHOLE: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Registers proper names a title or header line must not split.
+pub fn keep_whole<I, S>(names: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let Ok(mut kept) = KEPT_WHOLE.write() else {
+        return;
+    };
+    for n in names {
+        let n = n.as_ref().trim();
+        // A one- or two-character name never needs it (the segmenter keeps it whole).
+        if n.chars().count() > 2 && !kept.iter().any(|k| k == n) {
+            kept.push(n.to_string());
+        }
+    }
+    // Longest first, so a name inside a longer one does not stop the longer one.
+    kept.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+}
+
+/// The words of a text: the only places a header or a title may break. A registered
+/// proper name is one word.
 pub fn words(s: &str) -> Vec<&str> {
-    jieba().cut(s, false).into_iter().map(|t| t.word).collect()
+    join_kept(
+        s,
+        jieba().cut(s, false).into_iter().map(|t| t.word).collect(),
+    )
+}
+
+/// The segmenter's words of `s`, without the boundaries that fall inside a registered
+/// name.
+fn join_kept<'a>(s: &'a str, words: Vec<&'a str>) -> Vec<&'a str> {
+    let spans = kept_spans(s);
+    if spans.is_empty() {
+        return words;
+    }
+    let inside = |at: usize| spans.iter().any(|(from, to)| *from < at && at < *to);
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let (mut start, mut at) = (0, 0);
+    for w in words {
+        if at > start && !inside(at) {
+            out.push(&s[start..at]);
+            start = at;
+        }
+        at += w.len();
+    }
+    if at > start {
+        out.push(&s[start..at]);
+    }
+    out
+}
+
+/// Byte ranges of the registered names found in `s`.
+fn kept_spans(s: &str) -> Vec<(usize, usize)> {
+    let Ok(kept) = KEPT_WHOLE.read() else {
+        return Vec::new();
+    };
+    let mut spans = Vec::new();
+    for name in kept.iter() {
+        spans.extend(
+            s.match_indices(name.as_str())
+                .map(|(i, m)| (i, i + m.len())),
+        );
+    }
+    spans
 }
 
 /// Greedy lines of at most `width` (thousandths of an em), broken only between words.
@@ -386,13 +459,34 @@ pub fn break_title(title: &str, line: u32) -> Vec<String> {
     if width <= line {
         return vec![title.to_string()];
     }
-    let words = words(title);
+    let count = width.div_ceil(line) as usize;
+    // Proper names whole if the title can be broken that way; if a name is longer than
+    // a line, at the segmenter's own word boundaries.
+    let plain = || {
+        jieba()
+            .cut(title, false)
+            .into_iter()
+            .map(|t| t.word)
+            .collect()
+    };
+    for words in [words(title), plain()] {
+        if let Some(lines) = break_at_words(&words, count, line) {
+            return lines;
+        }
+    }
+    // No word boundary gives lines of four characters or more: balanced lines by width.
+    let chars: Vec<char> = title.chars().collect();
+    let per = chars.len().div_ceil(count);
+    chars.chunks(per).map(|c| c.iter().collect()).collect()
+}
+
+/// The best lines of `count` or `count + 1` made of whole words, if any.
+fn break_at_words(words: &[&str], count: usize, line: u32) -> Option<Vec<String>> {
     // Cumulative widths at each word boundary.
     let mut at = vec![0u32];
-    for w in &words {
+    for w in words {
         at.push(at.last().copied().unwrap_or(0) + text_width(w));
     }
-    let count = width.div_ceil(line) as usize;
     for lines in count..=count + 1 {
         if let Some(cuts) =
             best_cuts(&at, lines, line, true).or_else(|| best_cuts(&at, lines, line, false))
@@ -403,13 +497,10 @@ pub fn break_title(title: &str, line: u32) -> Vec<String> {
                 out.push(words[from..to].concat());
                 from = to;
             }
-            return out;
+            return Some(out);
         }
     }
-    // No word boundary gives lines of four characters or more: balanced lines by width.
-    let chars: Vec<char> = title.chars().collect();
-    let per = chars.len().div_ceil(count);
-    chars.chunks(per).map(|c| c.iter().collect()).collect()
+    None
 }
 
 /// The shortest a title line may be, in thousandths of an em.
@@ -636,10 +727,45 @@ mod tests {
                 .all(|l| !l.ends_with("优秀履职") && !l.ends_with("优秀")),
             "{lines:?}"
         );
+        let lines = break_title("2025年度各代表之家、代表联络站联系群众情况统计表", line);
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.ends_with("代表") && !l.starts_with("联络站")),
+            "{lines:?}"
+        );
         assert_eq!(
             break_title("示范区人大代表履职档案", line),
             s(&["示范区人大代表履职档案"])
         );
+    }
+
+    /// A registered proper name is never split, though the segmenter sees a word
+    /// boundary inside it; a name longer than a line still breaks at its words.
+    #[test]
+    fn titles_keep_registered_names_whole() {
+        let line = 20_000;
+        let title = "关于2025年度城乡建设与环境保护委员会组成人员履职情况的报告";
+        let unkept = break_title(title, line);
+        keep_whole(["城乡建设与环境保护委员会", "示"]);
+        let kept = break_title(title, line);
+        assert_eq!(
+            kept,
+            s(&[
+                "关于2025年度城乡建设与环境保护委员会",
+                "组成人员履职情况的报告"
+            ]),
+            "before registering: {unkept:?}"
+        );
+        assert_eq!(
+            words("城乡建设与环境保护委员会组成人员"),
+            s(&["城乡建设与环境保护委员会", "组成人员"])
+        );
+        let long = "一二三四五六七八九十一二三四五六七八九十一二三四五";
+        keep_whole([long]);
+        let lines = break_title(&format!("关于{long}的报告"), line);
+        assert_eq!(lines.concat(), format!("关于{long}的报告"));
+        assert!(lines.iter().all(|l| text_width(l) <= line), "{lines:?}");
     }
 
     #[test]

@@ -434,18 +434,15 @@ pub fn docx_text(xml: &str) -> String {
         while let Some(start) = rest.find("<w:t") {
             let after = &rest[start..];
             let Some(gt) = after.find('>') else { break };
-            if after[..gt].contains("<w:tbl")
-                || after.starts_with("<w:tc")
-                || after.starts_with("<w:tr")
-            {
+            // Only <w:t> and <w:t xml:space=…> hold text; <w:tab/>, <w:tbl>, <w:tc>,
+            // <w:tr> … are skipped over, not up to the next </w:t>.
+            if !(after.starts_with("<w:t>") || after.starts_with("<w:t ")) {
                 rest = &after[gt..];
                 continue;
             }
             let body = &after[gt + 1..];
-            let end = body.find("</w:t>").unwrap_or(0);
-            if after.starts_with("<w:t>") || after.starts_with("<w:t ") {
-                out.push_str(&body[..end]);
-            }
+            let end = body.find("</w:t>").unwrap_or(body.len());
+            out.push_str(&body[..end]);
             rest = &body[end..];
         }
         out.push('\n');
