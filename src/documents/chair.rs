@@ -714,7 +714,8 @@ pub fn score_workbook(a: &Archive, rules: &ScoreRules, origin: &str) -> Vec<Tabl
             d.delegate.name.clone().into(),
             d.delegate.group.clone().into(),
             Cell::Num(s.total),
-            Cell::Num(crate::domain::text::round_half_away(s.months, 1)),
+            // Two decimals: the figure the 折合积分 is computed with (25.52, not 25.5).
+            Cell::Num(crate::domain::text::round_half_away(s.months, 2)),
             Cell::Num(crate::domain::text::round_half_away(s.compared, 1)),
             g.label(rules.top_share, rules.bottom_share).into(),
             o.label(rules.top_share, rules.bottom_share).into(),

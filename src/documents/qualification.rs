@@ -51,7 +51,7 @@ impl Qualification {
             .collect();
         let as_of = span.to.min(config.term.end);
         let seats = q::seats(
-            roster,
+            roster.delegates.iter(),
             config.district.seats,
             config.term.start,
             config.term.end,

@@ -348,7 +348,9 @@ fn renomination_list(
     let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
     let mut partial = 0;
     let mut suggested: Vec<&crate::domain::model::Delegate> = Vec::new();
-    for (d, (s, _, overall)) in archive.delegates.iter().zip(&scored) {
+    // By group, a by-elected delegate with the group (the roster lists them last).
+    for i in archive.by_group() {
+        let (d, (s, _, overall)) = (&archive.delegates[i], &scored[i]);
         let dl = &d.delegate;
         let (served, full) = service_text(dl, config);
         if !full {
@@ -702,6 +704,28 @@ fn exit_findings(
         .collect();
     let (resign, resign_sheet) = resignations_advised(archive, records, config);
     let status = changes(archive);
+    // The seats at the end of the term, as the 公告 counts them: a qualification ended
+    // by law (part 一) and not yet on the roster is no longer a serving delegate.
+    let unrecorded: Vec<&str> = archive
+        .delegates
+        .iter()
+        .map(|d| &d.delegate)
+        .filter(|d| d.status_date.is_none())
+        .filter(|d| {
+            absences.get(&d.id).is_some_and(|l| {
+                rules::qualification_ends(l.len() as u32, t.unapproved_absence_limit)
+            })
+        })
+        .map(|d| d.id.as_str())
+        .collect();
+    let seats = crate::domain::qualification::seats(
+        archive.delegates.iter().map(|d| &d.delegate),
+        config.district.seats,
+        config.term.start,
+        config.term.end,
+        config.term.end,
+        &unrecorded,
+    );
     let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
@@ -709,6 +733,10 @@ fn exit_findings(
         "ends": ends.len(),
         "resign": resign.len(),
         "changes": status.len(),
+        "as_of": crate::domain::text::chinese_date(config.term.end),
+        "seats": seats.seats,
+        "serving": seats.serving,
+        "vacancies": seats.vacancies,
         "absence_limit": t.unapproved_absence_limit,
         "dissatisfied_limit": crate::domain::text::fraction_percent(t.dissatisfied_share_limit),
         "rating_finding": config.rating.finding(t.dissatisfied_share_limit),

@@ -290,6 +290,17 @@ impl Archive {
         }
         out
     }
+
+    /// The delegates' indices with each group's delegates together: groups in the
+    /// order of [`Archive::groups`], roster order within a group. A delegate elected in
+    /// a by-election comes last in the roster but belongs with the group.
+    pub fn by_group(&self) -> Vec<usize> {
+        let groups = self.groups();
+        let rank = |g: &str| groups.iter().position(|x| x == g).unwrap_or(groups.len());
+        let mut order: Vec<usize> = (0..self.delegates.len()).collect();
+        order.sort_by_key(|i| rank(&self.delegates[*i].delegate.group));
+        order
+    }
 }
 
 fn days(d: NaiveDate) -> i32 {
@@ -805,6 +816,38 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, m, day).expect("date")
+    }
+
+    /// 赵 joined 乙组 in a by-election and stands last in the roster: listed by group,
+    /// he comes after 乙组's first delegate, before 丙组.
+    #[test]
+    fn by_group_keeps_a_by_elected_delegate_with_the_group() {
+        let in_group = |id: &str, g: &str| {
+            DelegateArchive::with_figures(
+                Delegate {
+                    group: g.into(),
+                    ..Delegate::sample(id)
+                },
+                &[],
+            )
+        };
+        let archive = Archive {
+            period: Period::year(2025),
+            delegates: vec![
+                in_group("甲", "甲组"),
+                in_group("乙", "乙组"),
+                in_group("丙", "丙组"),
+                in_group("丁", "甲组"),
+                in_group("赵", "乙组"),
+            ],
+            summary: DataFrame::empty(),
+        };
+        let ids: Vec<&str> = archive
+            .by_group()
+            .into_iter()
+            .map(|i| archive.delegates[i].delegate.id.as_str())
+            .collect();
+        assert_eq!(ids, ["甲", "丁", "乙", "赵", "丙"]);
     }
 
     fn att(

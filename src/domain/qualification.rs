@@ -173,8 +173,8 @@ pub struct Seats {
     pub vacancies: u32,
 }
 
-pub fn seats(
-    roster: &Roster,
+pub fn seats<'a>(
+    delegates: impl Iterator<Item = &'a Delegate> + Clone,
     configured: Option<u32>,
     term_start: NaiveDate,
     term_end: NaiveDate,
@@ -182,9 +182,8 @@ pub fn seats(
     ended_unrecorded: &[&str],
 ) -> Seats {
     let seats = configured.unwrap_or_else(|| {
-        roster
-            .delegates
-            .iter()
+        delegates
+            .clone()
             .filter(|d| d.elected.is_none_or(|e| e <= term_start))
             .count() as u32
     });
@@ -193,7 +192,7 @@ pub fn seats(
             && d.service_end(term_end) >= on
             && !ended_unrecorded.contains(&d.id.as_str())
     };
-    let serving = roster.delegates.iter().filter(|d| serving_on(d)).count() as u32;
+    let serving = delegates.filter(|d| serving_on(d)).count() as u32;
     Seats {
         seats,
         serving,
@@ -279,7 +278,7 @@ mod tests {
             .contains("第六届人民代表大会第二次会议（2023年1月7日）"));
         assert!(cs[1].kind.basis().ends_with("第六十二条第二项"));
         let s = seats(
-            &roster,
+            roster.delegates.iter(),
             None,
             d(2022, 1, 6),
             d(2027, 1, 5),
@@ -296,7 +295,7 @@ mod tests {
         );
         // A configured number of seats wins over the roster's count.
         let s = seats(
-            &roster,
+            roster.delegates.iter(),
             Some(5),
             d(2022, 1, 6),
             d(2027, 1, 5),
