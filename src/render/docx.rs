@@ -80,6 +80,9 @@ pub enum Block {
     /// A centred line in the body font (e.g. a table's caption).
     Centered(String),
     Table(TableBlock),
+    /// A table under a title row of its own ("曹玉兰（兴华街道）"), repeated with the
+    /// header on every page the table runs onto, so a continuation names whose it is.
+    Titled(String, TableBlock),
     /// A bound volume's 目录: one row per part, in order; the renderer adds a 页码 column
     /// of PAGEREF fields to each part's first line (see `render_bound`).
     Contents(TableBlock),
@@ -541,7 +544,14 @@ impl Writer {
     /// follows (the 落款).
     ///
     /// With `page_refs` (a 目录) a 页码 column is added, row k referring to part k.
-    fn table(&mut self, t: &TableBlock, keep_end: bool, page_refs: bool, width: usize) {
+    fn table(
+        &mut self,
+        t: &TableBlock,
+        banner: Option<&str>,
+        keep_end: bool,
+        page_refs: bool,
+        width: usize,
+    ) {
         let with_pages;
         let t = if page_refs {
             let mut c = t.clone();
@@ -570,13 +580,27 @@ impl Writer {
                 cell(self.new_paragraph(), lines, *w, plan.size, *a, true, false)
             })
             .collect();
-        let mut rows = vec![TableRow::new(cells)
-            .cant_split()
-            .row_height(HEADER_ROW_HEIGHT)
-            .height_rule(HeightRule::AtLeast)];
+        let header_row = |cells| {
+            TableRow::new(cells)
+                .cant_split()
+                .row_height(HEADER_ROW_HEIGHT)
+                .height_rule(HeightRule::AtLeast)
+        };
+        let mut rows = Vec::with_capacity(t.rows.len() + 2);
+        if let Some(title) = banner {
+            // One cell across the grid, marked as a header row like the column headers.
+            let total = plan.widths.iter().sum();
+            let lines = [title.to_string()];
+            let c = cell(self.new_paragraph(), &lines, total, plan.size, ColumnAlign::Center, true, false)
+                .grid_span(plan.widths.len());
+            rows.push(header_row(vec![c]));
+        }
+        rows.push(header_row(cells));
         for (k, r) in t.rows.iter().enumerate() {
+            // The first two rows stay together (no table starts with one row at a page
+            // foot), a 合计 row stays with the row above, the last with what follows.
             let keep = match t.rows.get(k + 1) {
-                Some(next) => layout::is_total_row(next),
+                Some(next) => k == 0 || layout::is_total_row(next),
                 None => keep_end,
             };
             let cells = plan
@@ -703,11 +727,12 @@ impl Writer {
                     t,
                 ),
                 Block::Table(t) if this_wide => {
-                    self.table(t, false, false, LANDSCAPE_WIDTH);
+                    self.table(t, None, false, false, LANDSCAPE_WIDTH);
                     self.end_section(true);
                 }
-                Block::Table(t) => self.table(t, keep, false, width),
-                Block::Contents(t) => self.table(t, keep, true, TEXT_WIDTH),
+                Block::Table(t) => self.table(t, None, keep, false, width),
+                Block::Titled(title, t) => self.table(t, Some(title), keep, false, width),
+                Block::Contents(t) => self.table(t, None, keep, true, TEXT_WIDTH),
                 Block::Form(f) => self.form(f),
                 Block::PageBreak => self.page_break(),
             }
@@ -913,7 +938,9 @@ fn page_number(p: Paragraph, odd: bool) -> Footer {
 /// Whether a block is a table that does not fit the upright page even in 小五.
 fn too_wide(b: &Block) -> bool {
     match b {
-        Block::Table(t) => layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).too_wide,
+        Block::Table(t) | Block::Titled(_, t) => {
+            layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).too_wide
+        }
         _ => false,
     }
 }
@@ -1033,7 +1060,7 @@ pub fn append_cited_sheets(doc: &mut Document, sheets: &[crate::render::xlsx::Ta
         .body
         .iter()
         .filter_map(|b| match b {
-            Block::Table(t) => Some((t.headers.clone(), t.rows.clone())),
+            Block::Table(t) | Block::Titled(_, t) => Some((t.headers.clone(), t.rows.clone())),
             _ => None,
         })
         .collect();

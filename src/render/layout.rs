@@ -318,11 +318,19 @@ struct Need {
 fn need(header: &str, cells: &[&str]) -> Need {
     let content = cells.iter().map(|c| text_width(c)).max().unwrap_or(0);
     let token = cells.iter().map(|c| token_width(c)).max().unwrap_or(0);
-    let header_word = words(header).into_iter().map(text_width).max().unwrap_or(0);
+    let header_word = header_min(header);
     let header_full = text_width(header);
     let long = content > SHORT_LIMIT || LONG_HEADERS.iter().any(|h| header.ends_with(h));
     let min = if long {
-        token.min(SHORT_LIMIT).max(LONG_MIN.min(content))
+        // Running text breaks between words, not only at spaces: a category phrase
+        // ("本届未经批准缺席区人代会") must not claim ten characters of the line.
+        let word = cells
+            .iter()
+            .flat_map(|c| words(c))
+            .map(text_width)
+            .max()
+            .unwrap_or(0);
+        word.min(token).min(SHORT_LIMIT).max(LONG_MIN.min(content))
     } else {
         content
     }
@@ -333,6 +341,27 @@ fn need(header: &str, cells: &[&str]) -> Need {
         full: content.max(header_full),
         header: header_full,
     }
+}
+
+/// The narrowest a header may be: broken only between words, and never leaving a line
+/// of one character ("未 / 报", "区 / 人代会出席率"), which reads as a stray mark.
+fn header_min(header: &str) -> u32 {
+    let ws = words(header);
+    let widest = ws.iter().map(|w| text_width(w)).max().unwrap_or(0);
+    // Candidate widths: every run of whole words, narrowest first.
+    let mut spans: Vec<u32> = (0..ws.len())
+        .flat_map(|i| (i + 1..=ws.len()).map(move |j| (i, j)))
+        .map(|(i, j)| text_width(&ws[i..j].concat()))
+        .filter(|w| *w >= widest)
+        .collect();
+    spans.sort_unstable();
+    spans
+        .into_iter()
+        .find(|w| {
+            let lines = wrap_words(header, *w);
+            lines.len() == 1 || lines.iter().all(|l| l.chars().count() >= 2)
+        })
+        .unwrap_or_else(|| text_width(header))
 }
 
 fn twips(thousandths: u32, size: usize) -> usize {
@@ -738,6 +767,53 @@ mod tests {
             break_title("示范区人大代表履职档案", line),
             s(&["示范区人大代表履职档案"])
         );
+    }
+
+    /// Two running-text columns: the one with more to say gets more of the line; a
+    /// category phrase without spaces does not claim ten characters as one token.
+    #[test]
+    fn running_text_shares_by_what_it_lacks() {
+        let headers = s(&["类别", "姓名", "代表编号", "代表小组", "情况"]);
+        let rows = vec![
+            s(&[
+                "本届未经批准缺席区人代会",
+                "董建平",
+                "D021",
+                "滨河街道",
+                "本届累计未经批准缺席区人代会2次，分别为区第六届人民代表大会第二次会议（2023年1月7日至1月9日）、区第六届人民代表大会第四次会议（2025年1月9日至1月11日）",
+            ]),
+            s(&["全年履职活动较少", "吕子涵", "D051", "翠屏街道", "全年闭会期间活动0次"]),
+        ];
+        let p = plan_table(&headers, &rows, 8845, &[]);
+        assert!(!p.too_wide);
+        assert!(p.widths[4] > 2 * p.widths[0], "{:?}", p.widths);
+    }
+
+    /// A header wraps only where no line is left with one character.
+    #[test]
+    fn headers_leave_no_line_of_one_character() {
+        assert_eq!(header_min("未报"), 2_000);
+        assert_eq!(header_min("审议发言"), 2_000);
+        assert_eq!(header_min("区人代会出席率"), text_width("区人代会"));
+        assert_eq!(header_min("应出席"), 3_000);
+        assert_eq!(header_min("率"), 1_000);
+        let h: Vec<String> = ["姓名", "代表小组", "应出席", "出席", "请假", "缺席", "未报"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows = vec![["欧阳明辉", "兴华街道", "6", "4", "2", "0", "0"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()];
+        let plan = plan_table(&h, &rows, 5_700, &[]);
+        assert!(!plan.too_wide);
+        for lines in &plan.headers {
+            assert!(
+                lines.len() == 1 || lines.iter().all(|l| l.chars().count() >= 2),
+                "{:?}",
+                plan.headers
+            );
+        }
     }
 
     /// A registered proper name is never split, though the segmenter sees a word

@@ -238,11 +238,12 @@ pub fn parse(text: &str, tables: &HashMap<String, TableBlock>, author: &str) -> 
             group.sort_by(|a, b| a.0.cmp(b.0));
             for (k, t) in group {
                 let caption = k.rsplit('/').next().unwrap_or(k);
-                target.push(Block::Centered(caption.to_string()));
                 if t.rows.is_empty() {
+                    target.push(Block::Centered(caption.to_string()));
                     target.push(Block::Para("（本期无记录。）".to_string()));
                 } else {
-                    target.push(Block::Table(t.clone()));
+                    // The title inside the table, repeated on a continuation page.
+                    target.push(Block::Titled(caption.to_string(), t.clone()));
                 }
             }
         } else if let Some(rest) = line.strip_prefix("@表格") {
