@@ -569,6 +569,15 @@ impl Writer {
             t
         };
         self.flush_page_break();
+        // Two tables back to back are one table to Word and LibreOffice (the second's
+        // header rows would repeat the first's): a short empty line keeps them apart.
+        if matches!(self.children.last(), Some(Child::Table(_))) {
+            let gap = Look {
+                line: LINE_TWIPS / 2,
+                ..Look::plain(FONT_BODY, SIZE_5)
+            };
+            self.paragraph(gap, "");
+        }
         let plan = layout::plan_table(&t.headers, &t.rows, width, &t.widths);
         self.has_fields |= page_refs;
         let cells: Vec<TableCell> = plan
@@ -577,7 +586,8 @@ impl Writer {
             .zip(&plan.widths)
             .zip(&plan.aligns)
             .map(|((lines, w), a)| {
-                cell(self.new_paragraph(), lines, *w, plan.size, *a, true, false)
+                // Heading rows keep with the first row: never alone at a page foot.
+                cell(self.new_paragraph(), lines, *w, plan.size, *a, true, true)
             })
             .collect();
         let header_row = |cells| {
@@ -591,16 +601,25 @@ impl Writer {
             // One cell across the grid, marked as a header row like the column headers.
             let total = plan.widths.iter().sum();
             let lines = [title.to_string()];
-            let c = cell(self.new_paragraph(), &lines, total, plan.size, ColumnAlign::Center, true, false)
-                .grid_span(plan.widths.len());
+            let c = cell(
+                self.new_paragraph(),
+                &lines,
+                total,
+                plan.size,
+                ColumnAlign::Center,
+                true,
+                true,
+            )
+            .grid_span(plan.widths.len());
             rows.push(header_row(vec![c]));
         }
         rows.push(header_row(cells));
         for (k, r) in t.rows.iter().enumerate() {
             // The first two rows stay together (no table starts with one row at a page
-            // foot), a 合计 row stays with the row above, the last with what follows.
+            // foot), and so do the last two (none ends with one row on a page of its
+            // own); a 合计 row stays with the row above, the last with what follows.
             let keep = match t.rows.get(k + 1) {
-                Some(next) => k == 0 || layout::is_total_row(next),
+                Some(next) => k == 0 || k + 2 == t.rows.len() || layout::is_total_row(next),
                 None => keep_end,
             };
             let cells = plan
