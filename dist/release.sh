@@ -3,11 +3,12 @@
 #
 #   bash dist/release.sh [linux-x86_64] [windows-x86_64] [linux-aarch64]
 #
-# (no argument: all three). Each lands in release/ as
-# lvzhi-<version>-<platform>.zip or .tar.gz. Then every build runs the sample
-# district's yearly and end-of-term jobs (Windows under Wine, ARM under qemu) and every
-# output file is compared byte for byte with the Linux x86_64 build's. The result is
-# printed and kept in release/检查结果.txt.
+# (no argument: all three). Each lands in release/ as lvzhi-<version>-<platform>.zip
+# or .tar.gz. Then every build runs the sample district's yearly, end-of-term,
+# quarterly and public jobs (Windows under Wine, ARM under qemu) and every output file
+# is compared byte for byte with the Linux x86_64 build's. The result is printed and
+# kept in release/检查结果.txt. Run it on a clean checkout: the packages take input/
+# and templates/ from the working tree.
 #
 # Linux builds link through zig against glibc 2.17 (UOS 20 and Kylin V10 ship 2.28);
 # Windows links with Debian's mingw-w64. Each target takes 30-60 minutes on 2 cores
@@ -115,8 +116,10 @@ run_sample() {
   esac
   (
     cd "$dir"
-    "${runner[@]}" "$bin" annual --year $YEAR --input input --output reports >stdout-annual.txt 2>stderr-annual.txt
-    "${runner[@]}" "$bin" term --input input --output reports >stdout-term.txt 2>stderr-term.txt
+    for job in "annual --year $YEAR" "term" "quarterly --year $YEAR --quarter 3" "public --year $YEAR"; do
+      set -- $job
+      "${runner[@]}" "$bin" "$@" --input input --output reports >"stdout-$1.txt" 2>"stderr-$1.txt"
+    done
   ) || { say "$t：运行示例区失败（见 $dir/stderr-*.txt）"; cp -r "$dir" "$OUT/failed-run-$t"; return 1; }
 }
 
@@ -125,7 +128,7 @@ compare() {
   local t=$1 ref="$WORK/run-linux-x86_64/reports" got="$WORK/run-$1/reports" n
   n=$(find "$ref" -type f | wc -l)
   if diff -r -q "$ref" "$got" >"$WORK/diff-$t.txt"; then
-    say "$t：示例区年度和届末工作的 $n 个输出文件与 linux-x86_64 逐字节相同"
+    say "$t：示例区年度、届末、季度和公开版工作的 $n 个输出文件与 linux-x86_64 逐字节相同"
   else
     say "$t：失败，$(wc -l <"$WORK/diff-$t.txt") 个文件与 linux-x86_64 不同："
     head -n 20 "$WORK/diff-$t.txt" | tee -a "$WORK/report"
