@@ -67,6 +67,7 @@ pub fn members_report(
         "period": p.label,
         "district": config.district.name,
         "standing_committee": config.district.standing_committee,
+        "congress": config.district.congress,
         "body": scope.name,
         "reporter": scope.reporter,
         "members": members.len(),

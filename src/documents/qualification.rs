@@ -227,14 +227,10 @@ fn changes_table(roster: &Roster, changes: &[Change]) -> TableBlock {
         .iter()
         .map(|c| {
             let (name, group) = name_and_group(roster, &c.delegate);
-            let mut how = c.kind.label();
-            if c.unrecorded {
-                how.push_str("（名册尚未登记）");
-            }
             vec![
                 name,
                 group,
-                how,
+                c.kind.label(),
                 chinese_date(c.date),
                 c.kind.basis(),
                 c.detail.clone(),
@@ -259,7 +255,7 @@ fn advice_table(roster: &Roster, advised: &[&ReportToVoters], config: &Config) -
                 group,
                 chinese_date(r.date),
                 config.rating.finding_detail(r),
-                "建议辞去代表职务（建议，非资格终止）".to_string(),
+                "建议辞去代表职务".to_string(),
             ]
         })
         .collect();

@@ -2,6 +2,7 @@
 //! with its legal basis and date, resignations advised kept apart as recommendations,
 //! and the seats the standing committee announces.
 
+use super::findings::{Finding, Severity};
 use super::model::{Delegate, Records, ReportToVoters, Roster};
 use super::rules;
 use chrono::NaiveDate;
@@ -148,6 +149,36 @@ pub fn changes(
 /// Resignations to advise (R8): evaluations in `[from, to]` that the rating scale flags
 /// (不满意 above the limit, or a verdict of 不称职), by delegate and date.
 /// Recommendations, not changes.
+/// A warning on the roster row of each delegate whose qualification ended by law
+/// (unapproved absences) while the roster still says 在任: the documents on
+/// qualification count the end, the others count the delegate as serving until the
+/// roster records it, so the clerk is told to record it.
+pub fn unrecorded_ends(roster: &Roster, records: &Records, limit: u32) -> Vec<Finding> {
+    changes(roster, records, NaiveDate::MIN, NaiveDate::MAX, limit)
+        .into_iter()
+        .filter(|c| c.unrecorded)
+        .filter_map(|c| {
+            let d = roster.by_id(&c.delegate)?;
+            let date = crate::domain::text::chinese_date(c.date);
+            Some(
+                Finding::at(Severity::Warning, &d.source)
+                    .column("代表状态")
+                    .value(d.status_label())
+                    .message(format!(
+                        "{}{}，依照{}的规定，代表资格自{date}起终止，名册中仍为在任",
+                        d.name,
+                        c.detail,
+                        c.kind.basis()
+                    ))
+                    .hint(format!(
+                        "请在代表名册中登记：代表状态填“资格终止”，状态变更日期填 {}。登记前，代表资格的报告和公告已按终止计算，其他文书仍按在任统计",
+                        c.date.format("%Y-%m-%d")
+                    )),
+            )
+        })
+        .collect()
+}
+
 pub fn resignations_advised(
     records: &Records,
     from: NaiveDate,
@@ -260,6 +291,15 @@ mod tests {
             ],
             ..Records::default()
         };
+        // D2's end is not on the roster: one warning on D2's row, telling what to enter.
+        let told = unrecorded_ends(&roster, &records, 2);
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(
+            told[0].message.contains("自2025年1月10日起终止"),
+            "{:?}",
+            told[0]
+        );
+        assert!(told[0].hint.contains("2025-01-10"), "{:?}", told[0]);
         let cs = changes(&roster, &records, d(2025, 1, 1), d(2025, 12, 31), 2);
         let got: Vec<(&str, ChangeKind, NaiveDate, bool)> = cs
             .iter()

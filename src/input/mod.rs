@@ -163,6 +163,12 @@ pub fn load(input: &Path, scope: &YearScope) -> Result<Dataset> {
     );
     records.commendations.extend(made);
     v.findings.extend(gaps);
+    v.findings
+        .extend(crate::domain::qualification::unrecorded_ends(
+            &roster,
+            &records,
+            config.thresholds.unapproved_absence_limit,
+        ));
     v.sort();
     Ok(Dataset {
         config,

@@ -1116,6 +1116,10 @@ pub fn append_cited_sheets(doc: &mut Document, sheets: &[crate::render::xlsx::Ta
 /// Renders a document to DOCX bytes.
 pub fn render(d: &Document) -> Result<Vec<u8>> {
     let mut w = Writer::new();
+    // Forms filled in by pen (the 述职评议 ballots, one sheet each) carry no page number.
+    if d.body.iter().any(|b| matches!(b, Block::Form(_))) {
+        w.footers = (Footer::new(), Footer::new());
+    }
     w.content(d);
     w.finish(d)
 }

@@ -96,8 +96,9 @@ fn jieba() -> &'static jieba_rs::Jieba {
 
 /// Terms of the people's congress that a line must not split ("代表 / 小组", "组成 /
 /// 人员"), added to the segmenter's general dictionary.
-const DOMAIN_WORDS: [&str; 19] = [
+const DOMAIN_WORDS: [&str; 20] = [
     "代表小组",
+    "常委会组成人员",
     "代表之家",
     "代表联络站",
     "联系群众",

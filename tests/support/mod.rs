@@ -437,6 +437,10 @@ pub fn docx_text(xml: &str) -> String {
             // Only <w:t> and <w:t xml:space=…> hold text; <w:tab/>, <w:tbl>, <w:tc>,
             // <w:tr> … are skipped over, not up to the next </w:t>.
             if !(after.starts_with("<w:t>") || after.starts_with("<w:t ")) {
+                // A tab in a run (a tab stop in <w:tabs> has attributes).
+                if after.starts_with("<w:tab/>") || after.starts_with("<w:tab />") {
+                    out.push('\t');
+                }
                 rest = &after[gt..];
                 continue;
             }
