@@ -134,7 +134,12 @@ fn the_yearly_report_quotes_the_new_figures_and_they_match_the_records() {
     );
     // The appendix's per-家站 sheet adds up to the same figures.
     let sheet = read_sheet(&out.join("2025年度代表履职情况附表.xlsx"), "家站联系群众");
-    let total = sheet.last().expect("合计 row");
+    // The 合计 row, above the sheet's note.
+    let total = sheet
+        .iter()
+        .rev()
+        .find(|r| r.first().is_some_and(|c| c == "合计"))
+        .expect("合计 row");
     assert_eq!(total[0], "合计");
     assert_eq!(total[2], people.to_string());
     assert_eq!(total[3], opinions.to_string());

@@ -88,6 +88,10 @@ pub fn station_table(records: &Records, period: &Period) -> Table {
         .map(|(s, t)| line(s, t))
         .collect();
     t.rows.push(line("合计", &totals(rows.iter().copied())));
+    t.notes.push(
+        "合计栏的“参加代表”按人计算，一名代表在几个家站参加接待的只计一次，因此少于各家站人数之和。"
+            .to_string(),
+    );
     t
 }
 

@@ -733,7 +733,15 @@ impl Writer {
             {
                 self.end_section(false);
             }
-            let kept = |look: Look| if keep { look.kept_with_next() } else { look };
+            // A sentence leading into a table stays on the table's page.
+            let leads_in = matches!(blocks.get(i + 1), Some(Block::Table(_) | Block::Titled(..)));
+            let kept = |look: Look| {
+                if keep || leads_in {
+                    look.kept_with_next()
+                } else {
+                    look
+                }
+            };
             match b {
                 Block::Heading(l, t) => self.paragraph(heading(*l), t),
                 Block::Para(t) => self.paragraph(kept(Look::body(FONT_BODY)), t),
