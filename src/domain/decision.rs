@@ -64,12 +64,13 @@ impl Verdict {
         }
     }
 
-    /// A cell's text; blank is 待定. Anything else is not a decision.
+    /// A cell's text; blank is 待定. A meeting's minutes say 同意 / 不同意 as often as
+    /// the dropdown's 列入 / 不列入: both are read. Anything else is not a decision.
     pub fn parse(s: &str) -> Option<Verdict> {
         match crate::domain::text::normalized_name(s).as_ref() {
             "" | "待定" => Some(Verdict::Pending),
-            "列入" => Some(Verdict::Listed),
-            "不列入" => Some(Verdict::NotListed),
+            "列入" | "同意" | "同意列入" => Some(Verdict::Listed),
+            "不列入" | "不同意" | "不同意列入" => Some(Verdict::NotListed),
             _ => None,
         }
     }
@@ -231,7 +232,9 @@ mod tests {
         assert_eq!(Verdict::parse(""), Some(Verdict::Pending));
         assert_eq!(Verdict::parse(" 列入 "), Some(Verdict::Listed));
         assert_eq!(Verdict::parse("不列入"), Some(Verdict::NotListed));
-        assert_eq!(Verdict::parse("同意"), None);
+        assert_eq!(Verdict::parse("同意"), Some(Verdict::Listed));
+        assert_eq!(Verdict::parse("不同意"), Some(Verdict::NotListed));
+        assert_eq!(Verdict::parse("通过"), None);
     }
 
     /// Worked example: delegates D1 列入, D2 不列入; suggestion S1 列入 with leads D3 and
