@@ -197,6 +197,7 @@ fn change_vars(roster: &Roster, changes: &[Change]) -> Vec<Value> {
                 "fact": fact(c),
                 "detail": c.detail,
                 "basis": c.kind.basis(),
+                "basis_short": c.kind.basis_short(),
                 "article": c.kind != ChangeKind::Died,
                 "date": chinese_date(c.date),
                 "unrecorded": c.unrecorded,
@@ -232,7 +233,7 @@ fn changes_table(roster: &Roster, changes: &[Change]) -> TableBlock {
                 group,
                 c.kind.label(),
                 chinese_date(c.date),
-                c.kind.basis(),
+                c.kind.basis_short(),
                 c.detail.clone(),
             ]
         })

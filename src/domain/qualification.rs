@@ -9,6 +9,9 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// How a qualification ended (or is to be reviewed).
+/// The law on delegates, by its full name.
+const LAW: &str = "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeKind {
     /// 未经批准两次不出席区人代会: ended by law (代表法 Art. 62(三)).
@@ -55,12 +58,14 @@ impl ChangeKind {
     /// The legal basis as a report states it. The items of 代表法 Art. 62: (一) 迁出或者
     /// 调离本行政区域, (二) 辞职被接受, (三) 未经批准两次不出席本级人民代表大会会议,
     /// (四) 被罢免. Death ends the qualification without an article.
+    /// The basis with the law by its short name (《代表法》), for a text that has
+    /// introduced it ("以下简称《代表法》") and for tables.
+    pub fn basis_short(&self) -> String {
+        self.basis().replace(LAW, "《代表法》")
+    }
+
     pub fn basis(&self) -> String {
-        let item = |n: &str| {
-            format!(
-                "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条第{n}项"
-            )
-        };
+        let item = |n: &str| format!("{LAW}第六十二条第{n}项");
         match self {
             ChangeKind::Transferred => item("一"),
             ChangeKind::Resigned => item("二"),
@@ -68,7 +73,7 @@ impl ChangeKind {
             ChangeKind::Recalled => item("四"),
             ChangeKind::Died => "代表去世，代表资格自然终止".into(),
             ChangeKind::Ended | ChangeKind::Other(_) => {
-                "《中华人民共和国全国人民代表大会和地方各级人民代表大会代表法》第六十二条（名册未注明具体情形，请核实）".into()
+                format!("{LAW}第六十二条（名册未注明具体情形，请核实）")
             }
         }
     }
