@@ -78,6 +78,9 @@ pub fn letters(
             "standing_committee": config.district.standing_committee,
             "liaison": config.units.liaison,
             "reasons": reasons,
+            // The closing asks for what is missing: a 述职 only of one who has not.
+            "reported": figures.reported_in_term,
+            "absent": absences > 0,
         });
         out.push(Letter {
             id: dl.id.clone(),
@@ -126,9 +129,13 @@ fn reason_text(r: &Reason, period: &str, meetings: &[String]) -> String {
             "{period}未经批准缺席会议{times}次：{}",
             meetings.join("、")
         ),
-        Reason::NotReported { months_left, limit } => format!(
-            "本届尚未向原选区选民述职，距本届任期届满已不足{limit}个月（约{months_left}个月）；按照规定，代表每届至少向选民述职一次"
-        ),
+        Reason::NotReported { months_left, limit } => {
+            // The nearer bound says it: "不足3个月" where 3 months are left, else the limit.
+            let under = (*months_left + 1).min(*limit);
+            format!(
+                "本届尚未向原选区选民述职，距本届任期届满已不足{under}个月；按照规定，代表每届至少向选民述职一次"
+            )
+        }
     }
 }
 
@@ -181,5 +188,19 @@ mod tests {
         assert_eq!(m(d(2025, 12, 31), d(2027, 1, 5)), 12);
         assert_eq!(m(d(2026, 1, 10), d(2027, 1, 5)), 11);
         assert_eq!(m(d(2027, 2, 1), d(2027, 1, 5)), 0);
+    }
+
+    /// The time left said once, by its nearer bound: 11 whole months left is "不足12
+    /// 个月", 2 is "不足3个月" (the rule's 12 would understate the urgency).
+    #[test]
+    fn time_left_is_said_once() {
+        let say = |months_left, limit| {
+            reason_text(&Reason::NotReported { months_left, limit }, "2025年度", &[])
+        };
+        let text = say(11, 12);
+        assert!(text.contains("已不足12个月；"), "{text}");
+        assert!(!text.contains("约"), "{text}");
+        assert!(say(2, 12).contains("已不足3个月；"));
+        assert!(say(0, 12).contains("已不足1个月；"));
     }
 }
