@@ -348,10 +348,16 @@ fn renomination_list(
     let mut counts: BTreeMap<Category, u32> = BTreeMap::new();
     let mut partial = 0;
     let mut suggested: Vec<&crate::domain::model::Delegate> = Vec::new();
-    // By group, a by-elected delegate with the group (the roster lists them last).
+    // By group, a by-elected delegate with the group (the roster lists them last). One
+    // who left during the term (resigned, recalled, moved, died) is no candidate.
+    let mut listed = 0;
     for i in archive.by_group() {
         let (d, (s, _, overall)) = (&archive.delegates[i], &scored[i]);
         let dl = &d.delegate;
+        if !dl.is_serving() {
+            continue;
+        }
+        listed += 1;
         let (served, full) = service_text(dl, config);
         if !full {
             partial += 1;
@@ -392,7 +398,8 @@ fn renomination_list(
         "term": config.term_name(),
         "district": config.district.name,
         "standing_committee": config.district.standing_committee,
-        "delegates": archive.delegates.len(),
+        "delegates": listed,
+        "departed": archive.delegates.len() - listed,
         "renominate": counts.get(&Category::Renominate).copied().unwrap_or(0),
         "study": counts.get(&Category::Study).copied().unwrap_or(0),
         "do_not": counts.get(&Category::DoNotRenominate).copied().unwrap_or(0),
