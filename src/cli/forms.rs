@@ -74,7 +74,8 @@ fn instructions(unit: &str, year: i32, sheets: &[&SheetSpec]) -> Table {
             .to_string(),
         "2. 代表编号和姓名至少填一项，须与代表名册一致；名册中有同名代表时必须填写代表编号。"
             .to_string(),
-        "3. 日期写成 2025-03-05、2025/3/5 或 2025年3月5日；只填写本年度的记录。".to_string(),
+        // Example dates in the year the forms are for.
+        format!("3. 日期写成 {year}-03-05、{year}/3/5 或 {year}年3月5日；只填写本年度的记录。"),
         "4. 带下拉箭头的列请从下拉列表中选择。".to_string(),
         "5. 同一名代表的同一次会议或活动只填一行；一名代表参加多次活动的，每次一行。".to_string(),
         "6. 出席情况：请假指经批准的请假；未经批准未到会填“缺席”。非组成人员参加会议填“列席”。"

@@ -168,9 +168,17 @@ fn cell_width(c: &Cell) -> usize {
     }
 }
 
-/// Column widths that fit the header and the content, within sensible bounds.
+/// The narrowest a running-text column is made (20 CJK characters a line), and the
+/// widest any other column grows.
+pub const RUNNING_MIN: f64 = 40.0;
+const COLUMN_MAX: usize = 60;
+
+/// Column widths that fit the header and the content. A column of running text (text
+/// wider than `RUNNING_MIN`) wraps: the running columns share what the other columns
+/// leave of an A4 portrait page, or failing `RUNNING_MIN` each, of a landscape one,
+/// and are never wider than their text.
 pub fn column_widths(t: &Table) -> Vec<f64> {
-    (0..t.headers.len())
+    let natural: Vec<f64> = (0..t.headers.len())
         .map(|i| {
             let content = t
                 .rows
@@ -179,10 +187,45 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
                 .map(cell_width)
                 .max()
                 .unwrap_or(0);
-            let w = display_width(&t.headers[i]).max(content) + 2;
-            w.clamp(6, 60) as f64
+            (display_width(&t.headers[i]).max(content) + 2).max(6) as f64
+        })
+        .collect();
+    let running = running_columns(&natural);
+    let fixed: f64 = natural
+        .iter()
+        .zip(&running)
+        .filter(|(_, r)| !**r)
+        .map(|(w, _)| w)
+        .sum();
+    let n_running = running.iter().filter(|r| **r).count();
+    // One column wider than the page (in the wider font) is not shrunk to fit the
+    // page by LibreOffice: it cannot be broken, so it counts as one page across.
+    let share = [Paper::A4Portrait, Paper::A4Landscape]
+        .into_iter()
+        .map(|p| {
+            let room =
+                (units_in(p.printable_mm(), natural.len()) - fixed) / n_running.max(1) as f64;
+            let whole = (p.printable_mm() * 96.0 / 25.4 - 5.0) / WIDE_UNIT_PX;
+            room.min(whole).floor()
+        })
+        .find(|share| *share >= RUNNING_MIN)
+        .unwrap_or(RUNNING_MIN);
+    natural
+        .iter()
+        .zip(&running)
+        .map(|(w, r)| {
+            if *r {
+                w.min(share)
+            } else {
+                w.min(COLUMN_MAX as f64)
+            }
         })
         .collect()
+}
+
+/// Which columns of these natural widths hold running text (and wrap).
+fn running_columns(natural: &[f64]) -> Vec<bool> {
+    natural.iter().map(|w| *w > RUNNING_MIN).collect()
 }
 
 /// A table with charts and more rows than this is still streamed (its charts then have
@@ -270,10 +313,12 @@ struct Styles {
     dec1: Format,
     title: Format,
     note: Format,
+    /// Text that wraps in its column (running text, or a line longer than the column).
+    wrap: Format,
 }
 
 impl Styles {
-    fn all(&self) -> [&Format; 7] {
+    fn all(&self) -> [&Format; 8] {
         [
             &self.header,
             &self.text,
@@ -282,14 +327,17 @@ impl Styles {
             &self.dec1,
             &self.title,
             &self.note,
+            &self.wrap,
         ]
     }
 
     fn new() -> Styles {
         let font = "宋体";
+        // Centred vertically: a row of one wrapped cell is several lines high.
         let text = Format::new()
             .set_font_name(font)
-            .set_border(FormatBorder::Thin);
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
         Styles {
             header: Format::new()
                 .set_font_name(font)
@@ -302,13 +350,15 @@ impl Styles {
             date: text.clone().set_num_format("yyyy-mm-dd"),
             pct: text.clone().set_num_format("0.0%"),
             dec1: text.clone().set_num_format("0.0"),
+            wrap: text.clone().set_text_wrap(),
             text,
             title: Format::new()
                 .set_font_name(font)
                 .set_bold()
                 .set_font_size(14)
                 .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             note: Format::new().set_font_name(font),
         }
     }
@@ -453,8 +503,10 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
         match sheet {
             Sheet::Table(t) => {
                 let t = renamed.as_ref().unwrap_or(t);
-                let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &column_widths(t))?;
-                write_table(ws, t, &styles)?;
+                let widths = column_widths(t);
+                let plan = print_plan(&widths, key_columns(&t.headers));
+                let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &widths, &plan)?;
+                write_table(ws, t, &styles, &widths, &plan)?;
                 for (spec, name) in t.charts.iter().zip(named.iter().skip(1)) {
                     let cs = wb.add_chartsheet();
                     cs.set_name(name)
@@ -465,11 +517,13 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
             }
             Sheet::Listing(l) => {
                 let widths = listing_widths(l);
+                let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
+                let plan = print_plan(&widths, key_columns(&headers));
                 for (part, name) in named.into_iter().enumerate() {
                     let first = part * part_rows;
                     let rows = (l.len - first.min(l.len)).min(part_rows);
-                    let ws = add_sheet(&mut wb, &name, true, &widths)?;
-                    write_listing_part(ws, l, first..first + rows, &styles)?;
+                    let ws = add_sheet(&mut wb, &name, true, &widths, &plan)?;
+                    write_listing_part(ws, l, first..first + rows, &styles, &widths)?;
                 }
             }
         }
@@ -490,7 +544,7 @@ fn streamed(t: &Table) -> bool {
     t.charts.is_empty() || t.rows.len() > CHARTED_ROWS_HELD
 }
 
-/// A new sheet, named, set up for A4 printing, with the given column widths. A
+/// A new sheet, named, set up for printing by its plan, with the given column widths. A
 /// streamed sheet goes to a temporary file row by row (inline strings), so memory stays
 /// flat; a sheet with charts keeps its cells (and the shared-string table) for the
 /// charts' data caches.
@@ -499,6 +553,7 @@ fn add_sheet<'w>(
     name: &str,
     streamed: bool,
     widths: &[f64],
+    plan: &PrintPlan,
 ) -> Result<&'w mut Worksheet> {
     let ws: &mut Worksheet = if streamed {
         wb.add_worksheet_with_constant_memory().with_context(|| {
@@ -512,35 +567,223 @@ fn add_sheet<'w>(
     };
     ws.set_name(name)
         .with_context(|| format!("工作表名「{name}」无效"))?;
-    print_setup(ws, widths);
+    print_setup(ws, plan)?;
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
     Ok(ws)
 }
 
-/// Column-width units (characters of the default font) an A4 page holds across
-/// between the margins: portrait 184 mm, landscape 271 mm, at about 1.9 mm a unit.
-pub const PORTRAIT_UNITS: f64 = 95.0;
+/// Side margins of every printed sheet, inches (12.7 mm).
+const SIDE_MARGIN_IN: f64 = 0.5;
 
-/// Whether a sheet of these column widths is printed landscape: wider than a portrait
-/// page, so that fitting it to the page width would shrink the text too far.
-pub fn is_wide(widths: &[f64]) -> bool {
-    widths.iter().sum::<f64>() > PORTRAIT_UNITS
+/// Pixels (at 96 an inch) a unit of column width takes with Excel's default font,
+/// Calibri 11, and with the wider font a computer without Calibri draws it in
+/// (LibreOffice on Linux: DejaVu Sans, a third wider). A plan that must hold on every
+/// reader's computer reckons with the wider.
+const UNIT_PX: f64 = 7.0;
+const WIDE_UNIT_PX: f64 = 9.33;
+
+/// A column's printed width in mm: a column `w` units wide is `px w + 5` pixels.
+fn column_mm(w: f64, px: f64) -> f64 {
+    (px * w + 5.0) * 25.4 / 96.0
 }
 
-/// A4, landscape when wide, every column on one page across (as many pages down as
-/// needed), 12.7 mm side margins, centred, page numbers in the footer. The header row
-/// repeats on every page (set in `write_headers`).
-fn print_setup(ws: &mut Worksheet, widths: &[f64]) {
-    ws.set_paper_size(9); // A4
-    if is_wide(widths) {
+/// The printed width of these columns, mm, at `px` pixels a unit.
+pub fn printed_mm(widths: &[f64], px: f64) -> f64 {
+    widths.iter().map(|w| column_mm(*w, px)).sum()
+}
+
+/// The column width (characters) of `n` columns that together print `mm` wide.
+fn units_in(mm: f64, n: usize) -> f64 {
+    (mm * 96.0 / 25.4 - 5.0 * n as f64) / UNIT_PX
+}
+
+/// The paper a sheet prints on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4Portrait,
+    A4Landscape,
+    A3Landscape,
+}
+
+impl Paper {
+    /// Width between the side margins, mm.
+    pub fn printable_mm(self) -> f64 {
+        let page = match self {
+            Paper::A4Portrait => 210.0,
+            Paper::A4Landscape => 297.0,
+            Paper::A3Landscape => 420.0,
+        };
+        page - 2.0 * SIDE_MARGIN_IN * 25.4
+    }
+
+    /// Excel's paper code: 9 is A4, 8 is A3.
+    fn code(self) -> u8 {
+        match self {
+            Paper::A3Landscape => 8,
+            _ => 9,
+        }
+    }
+}
+
+/// Body text size of every sheet, pt (Excel's default font size).
+pub const BODY_PT: f64 = 11.0;
+
+/// The smallest body text a sheet is shrunk to when fitted to the page width: below
+/// it a table prints across several pages instead.
+pub const MIN_PRINTED_PT: f64 = 8.0;
+
+/// How one sheet prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintPlan {
+    pub paper: Paper,
+    /// Every column on one page across, shrunk to the page width when wider (as many
+    /// pages down as needed). Otherwise the sheet prints at full size across several
+    /// pages, over then down, broken where the spreadsheet program finds the page full.
+    pub fit_width: bool,
+    /// Leading identifying columns repeated on every page across (several pages only).
+    pub repeat_cols: usize,
+    /// The columns the title spans: all of them on a fitted sheet; across several
+    /// pages, those of the first page (in the wider font) after the repeated ones,
+    /// which print on every page and would show a piece of it.
+    pub title: std::ops::Range<usize>,
+    /// The printed size of the body text in the wider font, pt (at least this).
+    pub printed_pt: f64,
+}
+
+/// How a table sheet of these column widths prints, its first `keys` columns naming
+/// the row. A4 portrait when it fits at full size; otherwise landscape, fitted to the
+/// width while the body text stays at `MIN_PRINTED_PT` or more on A4, or failing that
+/// on A3 (reckoned in the wider font, so it holds on every computer); wider still, at
+/// full size on A4 landscape across several pages, the key columns repeated on each
+/// (not when they would fill half a page).
+pub fn print_plan(widths: &[f64], keys: usize) -> PrintPlan {
+    let n = widths.len();
+    let wide = printed_mm(widths, WIDE_UNIT_PX);
+    let fitted = |paper: Paper| PrintPlan {
+        paper,
+        fit_width: true,
+        repeat_cols: 0,
+        title: 0..n,
+        printed_pt: BODY_PT * (paper.printable_mm() / wide).min(1.0),
+    };
+    if printed_mm(widths, UNIT_PX) <= Paper::A4Portrait.printable_mm() {
+        return fitted(Paper::A4Portrait);
+    }
+    for paper in [Paper::A4Landscape, Paper::A3Landscape] {
+        let plan = fitted(paper);
+        if plan.printed_pt >= MIN_PRINTED_PT {
+            return plan;
+        }
+    }
+    let paper = Paper::A4Landscape;
+    let room = paper.printable_mm();
+    let keys = keys.min(n);
+    let keys = if printed_mm(&widths[..keys], WIDE_UNIT_PX) * 2.0 > room {
+        0
+    } else {
+        keys
+    };
+    let first_page = (1..=n)
+        .take_while(|k| printed_mm(&widths[..*k], WIDE_UNIT_PX) <= room)
+        .last()
+        .unwrap_or(1);
+    PrintPlan {
+        paper,
+        fit_width: false,
+        repeat_cols: keys,
+        title: keys.min(n.saturating_sub(1))..first_page.max(keys + 1).min(n),
+        printed_pt: BODY_PT,
+    }
+}
+
+/// Headers that name a row's delegate or group: repeated on every page across.
+const KEY_HEADERS: [&str; 3] = ["代表编号", "姓名", "代表小组"];
+
+/// The leading columns whose headers name the row (代表编号, 姓名, 代表小组).
+pub fn key_columns(headers: &[String]) -> usize {
+    headers
+        .iter()
+        .take_while(|h| KEY_HEADERS.contains(&h.as_str()))
+        .count()
+}
+
+/// The width of one character at 11 pt in column-width units: a CJK glyph is a full
+/// em (about 2.1 digits of the default font), other text about half that.
+fn char_units(c: char) -> f64 {
+    if c.is_ascii() {
+        1.05
+    } else {
+        2.1
+    }
+}
+
+/// Lines a text wraps to in a column `width` characters wide with its font `scale`
+/// times the body size: broken at any character (CJK text has no spaces), each line
+/// of the text starting a new one. A text as wide as the natural width of its column
+/// (its display width and 2) takes one line.
+pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
+    let room = width.max(1.0);
+    s.split('\n')
+        .map(|line| {
+            let (mut lines, mut used) = (1, 0.0);
+            for c in line.chars() {
+                let w = char_units(c) * scale;
+                if used > 0.0 && used + w > room {
+                    lines += 1;
+                    used = 0.0;
+                }
+                used += w;
+            }
+            lines
+        })
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Height of one line of 11 pt body text, pt, and what a cell adds above and below.
+const LINE_PT: f64 = 14.5;
+const CELL_PAD_PT: f64 = 3.0;
+
+/// Height of one line of the 14 pt title, pt; a title row is never lower than
+/// `TITLE_MIN_PT`.
+const TITLE_LINE_PT: f64 = 19.0;
+const TITLE_MIN_PT: f64 = 28.0;
+
+/// Height of a row whose tallest cell wraps to `lines` lines of body text, when more
+/// than one (a one-line row keeps the default height).
+pub fn row_height(lines: usize) -> Option<f64> {
+    (lines > 1).then(|| lines as f64 * LINE_PT + CELL_PAD_PT)
+}
+
+/// Height of a title row that wraps to `lines` lines.
+pub fn title_height(lines: usize) -> f64 {
+    (lines as f64 * TITLE_LINE_PT + 2.0 * CELL_PAD_PT).max(TITLE_MIN_PT)
+}
+
+/// The printed setup of a sheet by its plan: paper and orientation, fitted to the
+/// width or at full size across several pages over then down with the key columns
+/// repeated, 12.7 mm
+/// side margins, centred, page numbers in the footer. The header row repeats on every
+/// page (set in `write_headers`).
+fn print_setup(ws: &mut Worksheet, plan: &PrintPlan) -> Result<()> {
+    ws.set_paper_size(plan.paper.code());
+    if plan.paper != Paper::A4Portrait {
         ws.set_landscape();
     }
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if plan.fit_width {
+        ws.set_print_fit_to_pages(1, 0);
+    } else {
+        ws.set_page_order(false);
+        if plan.repeat_cols > 0 {
+            ws.set_repeat_columns(0, plan.repeat_cols as u16 - 1)?;
+        }
+    }
+    ws.set_margins(SIDE_MARGIN_IN, SIDE_MARGIN_IN, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_center_horizontally(true);
     ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
 }
 
 fn write_headers(ws: &mut Worksheet, r: u32, headers: &[String], styles: &Styles) -> Result<()> {
@@ -560,6 +803,46 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
     )?)
 }
 
+/// Lines a cell takes in a column `width` wide: more than one only for text longer
+/// than the column (a quick bound on the bytes first: most cells are short).
+fn cell_lines(v: &Cell, width: f64) -> usize {
+    match v {
+        Cell::Text(s) if s.len() as f64 * 1.05 > width - 1.0 || s.contains('\n') => {
+            text_lines(s, width, 1.0)
+        }
+        _ => 1,
+    }
+}
+
+/// One data row: its height set first for the lines its longest text wraps to (a
+/// streamed sheet writes a row out when the next begins), then its cells, the text
+/// that wraps with the wrapping format.
+fn write_row(
+    ws: &mut Worksheet,
+    r: u32,
+    row: &[Cell],
+    widths: &[f64],
+    styles: &Styles,
+) -> Result<()> {
+    let lines: Vec<usize> = row
+        .iter()
+        .enumerate()
+        .map(|(c, v)| widths.get(c).map_or(1, |w| cell_lines(v, *w)))
+        .collect();
+    if let Some(h) = row_height(lines.iter().copied().max().unwrap_or(1)) {
+        ws.set_row_height(r, h)?;
+    }
+    for ((c, v), n) in row.iter().enumerate().zip(lines) {
+        match v {
+            Cell::Text(s) if n > 1 => {
+                ws.write_string_with_format(r, c as u16, &*cell_text(s), &styles.wrap)?;
+            }
+            _ => write_formatted(ws, r, c as u16, v, styles)?,
+        }
+    }
+    Ok(())
+}
+
 /// One cell with its full format (bordered, 宋体): the look of every ordinary sheet.
 fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
     match v {
@@ -574,26 +857,52 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// One table's sheet.
-fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
+/// A title in row 0 across the columns `span`: merged over them, wrapped, and the row
+/// as high as the lines it needs.
+fn write_title(
+    ws: &mut Worksheet,
+    title: &str,
+    widths: &[f64],
+    cols: std::ops::Range<usize>,
+    format: &Format,
+) -> Result<()> {
+    let text = cell_text(title);
+    let span = widths.get(cols.clone()).filter(|s| !s.is_empty());
+    let span = span.unwrap_or(&[RUNNING_MIN]);
+    // The merged cell also spans the columns' padding (5 px each).
+    let width = span.iter().sum::<f64>() + span.len().saturating_sub(1) as f64 * 5.0 / UNIT_PX;
+    ws.set_row_height(0, title_height(text_lines(&text, width, TITLE_SCALE)))?;
+    let first = cols.start as u16;
+    if span.len() > 1 {
+        ws.merge_range(0, first, 0, first + span.len() as u16 - 1, &text, format)?;
+    } else {
+        ws.write_string_with_format(0, first, &*text, format)?;
+    }
+    Ok(())
+}
+
+/// Size of the title font against the body's.
+const TITLE_SCALE: f64 = 14.0 / BODY_PT;
+
+/// One table's sheet. Its title spans the columns of the first page across, so that it
+/// prints whole and centred on it.
+fn write_table(
+    ws: &mut Worksheet,
+    t: &Table,
+    styles: &Styles,
+    widths: &[f64],
+    plan: &PrintPlan,
+) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
-        let last = t.headers.len().max(1) as u16 - 1;
-        if last > 0 {
-            ws.merge_range(0, 0, 0, last, &cell_text(title), &styles.title)?;
-        } else {
-            ws.write_string_with_format(0, 0, &*cell_text(title), &styles.title)?;
-        }
-        ws.set_row_height(0, 28)?;
+        write_title(ws, title, widths, plan.title.clone(), &styles.title)?;
         r = 1;
     }
     let header_row = r;
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
     for row in &t.rows {
-        for (c, v) in row.iter().enumerate() {
-            write_formatted(ws, r, c as u16, v, styles)?;
-        }
+        write_row(ws, r, row, widths, styles)?;
         r += 1;
     }
     if !t.rows.is_empty() && !t.headers.is_empty() {
@@ -612,6 +921,7 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
         .set_error_message("请从下拉列表中选择")?;
         ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
     }
+    // Notes stay single cells (a sign-off line of a sample form, read back as a note).
     for (nr, n) in (r + 1..).zip(t.notes.iter()) {
         ws.write_string_with_format(nr, 0, &*cell_text(n), &styles.note)?;
     }
@@ -684,6 +994,7 @@ fn write_listing_part(
     l: &Listing,
     rows: std::ops::Range<usize>,
     styles: &Styles,
+    widths: &[f64],
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
     write_headers(ws, 0, &headers, styles)?;
@@ -692,9 +1003,7 @@ fn write_listing_part(
     for (r, i) in (1u32..).zip(rows) {
         row.clear();
         (l.fill)(i, &mut row);
-        for (c, v) in row.iter().enumerate() {
-            write_formatted(ws, r, c as u16, v, styles)?;
-        }
+        write_row(ws, r, &row, widths, styles)?;
     }
     if count > 0 && !headers.is_empty() {
         ws.autofilter(0, 0, count as u32, headers.len() as u16 - 1)?;
