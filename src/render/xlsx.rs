@@ -359,7 +359,10 @@ impl Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter)
                 .set_text_wrap(),
-            note: Format::new().set_font_name(font),
+            note: Format::new()
+                .set_font_name(font)
+                .set_align(FormatAlign::Top)
+                .set_text_wrap(),
         }
     }
 }
@@ -730,7 +733,8 @@ pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
             let (mut lines, mut used) = (1, 0.0);
             for c in line.chars() {
                 let w = char_units(c) * scale;
-                if used > 0.0 && used + w > room {
+                // A hair over (a sum of 2.1s) still fits.
+                if used > 0.0 && used + w > room + 1e-9 {
                     lines += 1;
                     used = 0.0;
                 }
@@ -857,35 +861,45 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// A title in row 0 across the columns `span`: merged over them, wrapped, and the row
-/// as high as the lines it needs.
-fn write_title(
+/// Text in row `r` across the columns `cols` (a title, a note): merged over them,
+/// wrapped, and the row as high as `height` says for the lines it needs at `scale`
+/// times the body size.
+#[allow(clippy::too_many_arguments)] // one call each for the title and the notes
+fn write_spanning(
     ws: &mut Worksheet,
-    title: &str,
+    r: u32,
+    text: &str,
     widths: &[f64],
     cols: std::ops::Range<usize>,
     format: &Format,
+    scale: f64,
+    height: fn(usize) -> f64,
 ) -> Result<()> {
-    let text = cell_text(title);
+    let text = cell_text(text);
     let span = widths.get(cols.clone()).filter(|s| !s.is_empty());
     let span = span.unwrap_or(&[RUNNING_MIN]);
     // The merged cell also spans the columns' padding (5 px each).
     let width = span.iter().sum::<f64>() + span.len().saturating_sub(1) as f64 * 5.0 / UNIT_PX;
-    ws.set_row_height(0, title_height(text_lines(&text, width, TITLE_SCALE)))?;
+    ws.set_row_height(r, height(text_lines(&text, width, scale)))?;
     let first = cols.start as u16;
     if span.len() > 1 {
-        ws.merge_range(0, first, 0, first + span.len() as u16 - 1, &text, format)?;
+        ws.merge_range(r, first, r, first + span.len() as u16 - 1, &text, format)?;
     } else {
-        ws.write_string_with_format(0, first, &*text, format)?;
+        ws.write_string_with_format(r, first, &*text, format)?;
     }
     Ok(())
+}
+
+/// Height of a note row of `lines` lines.
+fn note_height(lines: usize) -> f64 {
+    lines as f64 * LINE_PT + CELL_PAD_PT
 }
 
 /// Size of the title font against the body's.
 const TITLE_SCALE: f64 = 14.0 / BODY_PT;
 
-/// One table's sheet. Its title spans the columns of the first page across, so that it
-/// prints whole and centred on it.
+/// One table's sheet. Its title and notes span the columns of the first page across,
+/// so that they print whole on it.
 fn write_table(
     ws: &mut Worksheet,
     t: &Table,
@@ -895,7 +909,17 @@ fn write_table(
 ) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
-        write_title(ws, title, widths, plan.title.clone(), &styles.title)?;
+        let (format, cols) = (&styles.title, plan.title.clone());
+        write_spanning(
+            ws,
+            0,
+            title,
+            widths,
+            cols,
+            format,
+            TITLE_SCALE,
+            title_height,
+        )?;
         r = 1;
     }
     let header_row = r;
@@ -921,9 +945,11 @@ fn write_table(
         .set_error_message("请从下拉列表中选择")?;
         ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
     }
-    // Notes stay single cells (a sign-off line of a sample form, read back as a note).
+    // A note spans the title's columns: text running on past them would be cut at
+    // the page's edge.
     for (nr, n) in (r + 1..).zip(t.notes.iter()) {
-        ws.write_string_with_format(nr, 0, &*cell_text(n), &styles.note)?;
+        let cols = plan.title.clone();
+        write_spanning(ws, nr, n, widths, cols, &styles.note, 1.0, note_height)?;
     }
     if t.hidden {
         ws.set_hidden(true);
@@ -1254,30 +1280,226 @@ mod tests {
         assert_eq!(Cell::Dec1(0.25).text(), "0.3");
     }
 
-    /// Wide sheets print landscape; every sheet fits its columns to the page width with
-    /// the header row repeated, centred, with page numbers.
+    /// A sheet of `n` columns under a title: 代表编号, 姓名, 代表小组 (10, 6, 10 wide),
+    /// then columns `w` wide.
+    fn keyed(sheet: &str, n: usize, w: usize) -> Table {
+        let mut t = Table::new(sheet, &[]);
+        t.headers = ["代表编号", "姓名", "代表小组"]
+            .into_iter()
+            .map(String::from)
+            .chain((3..n).map(|i| format!("{i:0>pad$}", pad = w - 2)))
+            .collect();
+        t.title = Some(format!("{sheet}的标题"));
+        t.rows.push((0..n).map(|i| Cell::Int(i as i64)).collect());
+        t
+    }
+
+    /// Worked examples of each plan (mm in the wider font, `WIDE_UNIT_PX` a unit):
+    /// 110 units print 286 mm wide, 10.4 pt on A4 landscape; 150 units print 390 mm,
+    /// 7.7 pt on A4 landscape but full size on A3; 24 columns of 15 print 921 mm, 4.7 pt
+    /// even on A3, so across several pages.
     #[test]
-    fn wide_sheets_print_landscape_fit_to_width() {
-        assert!(!is_wide(&[20.0, 30.0, 40.0]));
-        assert!(is_wide(&[20.0; 6]));
-        let narrow = group_table();
-        let mut wide = Table::new("宽表", &["代表编号"; 12]);
-        wide.rows.push(vec!["D001".into(); 12]);
-        wide.headers = (0..12).map(|i| format!("很长很长的表头第{i}列")).collect();
-        assert!(is_wide(&column_widths(&wide)));
-        let parts = xml_parts(&workbook(&[narrow, wide], "x").expect("writes"));
-        let narrow = &parts["xl/worksheets/sheet1.xml"];
-        let wide = &parts["xl/worksheets/sheet2.xml"];
-        for s in [narrow, wide] {
-            assert!(s.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{s}");
-            assert!(s.contains("fitToHeight=\"0\""), "{s}");
-            assert!(s.contains("horizontalCentered=\"1\""), "{s}");
-            assert!(s.contains("<pageMargins left=\"0.5\" right=\"0.5\""), "{s}");
-            assert!(s.contains("第 &amp;P 页"), "{s}");
+    fn print_plan_fits_while_readable_then_a3_then_several_pages() {
+        let narrow = print_plan(&[20.0, 30.0, 40.0], 0);
+        assert_eq!((narrow.paper, narrow.fit_width), (Paper::A4Portrait, true));
+        let a4 = print_plan(&[10.0; 11], 0);
+        assert_eq!((a4.paper, a4.fit_width), (Paper::A4Landscape, true));
+        assert!((a4.printed_pt - 10.4).abs() < 0.1, "{a4:?}");
+        let a3 = print_plan(&[10.0; 15], 0);
+        assert_eq!((a3.paper, a3.fit_width), (Paper::A3Landscape, true));
+        assert_eq!(a3.printed_pt, BODY_PT);
+        assert_eq!((a3.repeat_cols, a3.title.clone()), (0, 0..15));
+        let several = print_plan(&[15.0; 24], 3);
+        assert_eq!(
+            (several.paper, several.fit_width, several.repeat_cols),
+            (Paper::A4Landscape, false, 3)
+        );
+        assert_eq!(several.printed_pt, BODY_PT);
+        // The first page holds 271.6 mm: 7 columns of 38.4 mm; the title skips the
+        // repeated three.
+        assert_eq!(several.title, 3..7);
+        // Key columns filling half a page are not repeated.
+        let mut fat = vec![60.0, 60.0];
+        fat.extend([15.0; 30]);
+        assert_eq!(print_plan(&fat, 2).repeat_cols, 0);
+    }
+
+    /// Whatever the widths, a fitted plan never prints below `MIN_PRINTED_PT`, and the
+    /// plans run portrait, A4 landscape, A3, several pages as the sheet widens.
+    #[test]
+    fn print_plan_is_never_below_the_readable_size() {
+        let rank = |p: &PrintPlan| match (p.paper, p.fit_width) {
+            (Paper::A4Portrait, true) => 0,
+            (Paper::A4Landscape, true) => 1,
+            (Paper::A3Landscape, true) => 2,
+            _ => 3,
+        };
+        let mut last = 0;
+        for n in 1..80 {
+            let plan = print_plan(&vec![12.0; n], 1);
+            assert!(plan.printed_pt >= MIN_PRINTED_PT, "{n} columns: {plan:?}");
+            assert!(rank(&plan) >= last, "{n} columns: {plan:?}");
+            last = rank(&plan);
+            assert!(!plan.title.is_empty() && plan.title.end <= n, "{plan:?}");
         }
-        assert!(!narrow.contains("orientation=\"landscape\""));
-        assert!(wide.contains("orientation=\"landscape\""));
-        assert!(parts["xl/workbook.xml"].contains("_xlnm.Print_Titles"));
+        assert_eq!(last, 3, "the widest print across several pages");
+    }
+
+    #[test]
+    fn key_columns_are_the_leading_identifying_ones() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            key_columns(&h(&["代表编号", "姓名", "代表小组", "积分"])),
+            3
+        );
+        assert_eq!(key_columns(&h(&["代表小组", "代表数", "姓名"])), 1);
+        assert_eq!(key_columns(&h(&["姓名", "届别"])), 1);
+        assert_eq!(key_columns(&h(&["积分项", "每次分值"])), 0);
+    }
+
+    #[test]
+    fn text_lines_wrap_at_characters_and_at_line_breaks() {
+        assert_eq!(text_lines("代表", 10.0, 1.0), 1);
+        // 20 CJK characters are 42 units: two lines in 40, one in their natural 42.
+        let twenty = "代".repeat(20);
+        assert_eq!(text_lines(&twenty, 40.0, 1.0), 2);
+        assert_eq!(text_lines(&twenty, 42.0, 1.0), 1);
+        assert_eq!(text_lines(&twenty, 42.0, TITLE_SCALE), 2);
+        assert_eq!(text_lines("a\nb\nc", 40.0, 1.0), 3);
+        assert_eq!(text_lines("", 40.0, 1.0), 1);
+        assert_eq!(row_height(1), None);
+        assert_eq!(row_height(3), Some(3.0 * LINE_PT + CELL_PAD_PT));
+        assert_eq!(title_height(1), TITLE_MIN_PT);
+    }
+
+    /// A running-text column gets what the other columns leave of a portrait page (or
+    /// of a landscape one when that is too little), never more than its text or than
+    /// one page in the wider font; short columns keep their natural width.
+    #[test]
+    fn running_text_columns_share_the_page() {
+        let mut t = Table::new("表", &["类别", "姓名", "情况"]);
+        t.rows.push(vec![
+            "代表资格终止情形".into(),
+            "张三".into(),
+            "很长的情况说明".repeat(20).into(),
+        ]);
+        let w = column_widths(&t);
+        assert_eq!(w[..2], [18.0, 6.0]);
+        let room = (units_in(Paper::A4Portrait.printable_mm(), 3) - 24.0).floor();
+        assert_eq!(w[2], room, "{w:?}");
+        let mut guide = Table::new("填表说明", &["填表说明"]);
+        guide.rows.push(vec!["说明".repeat(100).into()]);
+        let w = column_widths(&guide)[0];
+        assert!(w >= RUNNING_MIN, "{w}");
+        assert!(
+            printed_mm(&[w], WIDE_UNIT_PX) <= Paper::A4Portrait.printable_mm(),
+            "{w}"
+        );
+        let mut short = Table::new("表", &["情况"]);
+        short.rows.push(vec!["代".repeat(25).into()]);
+        assert_eq!(
+            column_widths(&short),
+            vec![52.0],
+            "never wider than its text"
+        );
+    }
+
+    /// The parts and elements each plan writes: a portrait sheet fitted to the page, an
+    /// A3 one, and one across several pages with its key columns and header row
+    /// repeated, over then down; the title over the printed columns and wrapped; the
+    /// running text wrapped in a row as high as its lines.
+    #[test]
+    fn print_plans_in_the_workbook_xml() {
+        let mut narrow = group_table();
+        narrow.charts.clear();
+        narrow.headers.push("情况".into());
+        for r in narrow.rows.iter_mut() {
+            r.push("很长的情况说明".repeat(12).into());
+        }
+        let a3 = keyed("中表", 15, 10);
+        let several = keyed("宽表", 24, 15);
+        for t in [&a3, &several] {
+            assert_eq!(key_columns(&t.headers), 3);
+        }
+        let parts = xml_parts(&workbook(&[narrow, a3, several], "x").expect("writes"));
+        let sheets: Vec<&String> = (1..=5)
+            .filter_map(|i| parts.get(&format!("xl/worksheets/sheet{i}.xml")))
+            .collect();
+        let [narrow, a3, several] = sheets[..] else {
+            panic!("three worksheets: {:?}", parts.keys());
+        };
+        for s in [narrow, a3, several] {
+            assert!(s.contains("horizontalCentered=\"1\""), "printOptions: {s}");
+            assert!(
+                s.contains("<pageMargins left=\"0.5\" right=\"0.5\""),
+                "pageMargins: {s}"
+            );
+            assert!(s.contains("第 &amp;P 页，共 &amp;N 页"), "oddFooter: {s}");
+        }
+        for s in [narrow, a3] {
+            assert!(s.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheetPr: {s}");
+            assert!(s.contains("fitToHeight=\"0\""), "pageSetup: {s}");
+        }
+        assert!(narrow.contains("paperSize=\"9\""), "pageSetup: {narrow}");
+        assert!(
+            narrow.contains("orientation=\"portrait\""),
+            "pageSetup: {narrow}"
+        );
+        assert!(a3.contains("paperSize=\"8\""), "pageSetup: {a3}");
+        assert!(a3.contains("orientation=\"landscape\""), "pageSetup: {a3}");
+        assert!(
+            a3.contains("<mergeCell ref=\"A1:O1\"/>"),
+            "mergeCells: {a3}"
+        );
+        assert!(!several.contains("fitToPage"), "sheetPr: {several}");
+        assert!(several.contains("paperSize=\"9\""), "pageSetup: {several}");
+        assert!(
+            several.contains("orientation=\"landscape\""),
+            "pageSetup: {several}"
+        );
+        assert!(
+            several.contains("pageOrder=\"overThenDown\""),
+            "pageSetup: {several}"
+        );
+        // The title skips the repeated columns A:C and ends with the first page.
+        let plan = print_plan(&column_widths(&keyed("宽表", 24, 15)), 3);
+        let last = rust_xlsxwriter::utility::column_number_to_name(plan.title.end as u16 - 1);
+        assert!(
+            several.contains(&format!("<mergeCell ref=\"D1:{last}1\"/>")),
+            "mergeCells: {several}"
+        );
+        let book = &parts["xl/workbook.xml"];
+        assert!(
+            book.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">宽表!$A:$C,宽表!$2:$2</definedName>"),
+            "definedName: {book}"
+        );
+        assert!(
+            book.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">各组!$2:$2</definedName>"),
+            "definedName: {book}"
+        );
+        // Row 3 (a data row) wraps its 84-character text in lines of about 40.
+        let row3 = &narrow[narrow.find("<row r=\"3\"").expect("row 3")..];
+        let row3 = &row3[..row3.find('>').expect("row tag")];
+        assert!(row3.contains("customHeight=\"1\""), "row: {row3}");
+        let styles = &parts["xl/styles.xml"];
+        assert!(
+            styles.matches("wrapText=\"1\"").count() >= 3,
+            "header, title, text: {styles}"
+        );
+        let e3 = cell_xml(narrow, "E3");
+        let wrap_xf = styles
+            .split("<cellXfs")
+            .nth(1)
+            .and_then(|x| {
+                x.split("<xf ").skip(1).position(|xf| {
+                    xf.contains("wrapText=\"1\"")
+                        && !xf.contains("bold")
+                        && xf.contains("borderId=\"1\"")
+                        && !xf.contains("applyFill")
+                })
+            })
+            .expect("a wrapping body format");
+        assert!(e3.contains(&format!("s=\"{wrap_xf}\"")), "E3: {e3}");
     }
 
     #[test]
