@@ -359,10 +359,7 @@ impl Styles {
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter)
                 .set_text_wrap(),
-            note: Format::new()
-                .set_font_name(font)
-                .set_align(FormatAlign::Top)
-                .set_text_wrap(),
+            note: Format::new().set_font_name(font),
         }
     }
 }
@@ -647,10 +644,14 @@ pub struct PrintPlan {
     pub fit_width: bool,
     /// Leading identifying columns repeated on every page across (several pages only).
     pub repeat_cols: usize,
-    /// The columns the title spans: all of them on a fitted sheet; across several
-    /// pages, those of the first page (in the wider font) after the repeated ones,
-    /// which print on every page and would show a piece of it.
+    /// The columns the title spans: all of them on a fitted sheet, those of the first
+    /// page (in the wider font) across several pages. There the title prints in the
+    /// page header of every page instead: the repeated columns would print a piece of
+    /// it on each.
     pub title: std::ops::Range<usize>,
+    /// The columns the notes below the table span: the title's, after the repeated
+    /// ones across several pages.
+    pub notes: std::ops::Range<usize>,
     /// The printed size of the body text in the wider font, pt (at least this).
     pub printed_pt: f64,
 }
@@ -669,6 +670,7 @@ pub fn print_plan(widths: &[f64], keys: usize) -> PrintPlan {
         fit_width: true,
         repeat_cols: 0,
         title: 0..n,
+        notes: 0..n,
         printed_pt: BODY_PT * (paper.printable_mm() / wide).min(1.0),
     };
     if printed_mm(widths, UNIT_PX) <= Paper::A4Portrait.printable_mm() {
@@ -696,7 +698,8 @@ pub fn print_plan(widths: &[f64], keys: usize) -> PrintPlan {
         paper,
         fit_width: false,
         repeat_cols: keys,
-        title: keys.min(n.saturating_sub(1))..first_page.max(keys + 1).min(n),
+        title: 0..first_page,
+        notes: keys.min(n.saturating_sub(1))..first_page.max(keys + 1).min(n),
         printed_pt: BODY_PT,
     }
 }
@@ -722,28 +725,33 @@ fn char_units(c: char) -> f64 {
     }
 }
 
-/// Lines a text wraps to in a column `width` characters wide with its font `scale`
-/// times the body size: broken at any character (CJK text has no spaces), each line
-/// of the text starting a new one. A text as wide as the natural width of its column
-/// (its display width and 2) takes one line.
-pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
+/// The lines a text wraps to in a column `width` characters wide with its font
+/// `scale` times the body size: broken at any character (CJK text has no spaces), each
+/// line of the text starting a new one. A text as wide as the natural width of its
+/// column (its display width and 2) takes one line.
+pub fn wrap_text(s: &str, width: f64, scale: f64) -> Vec<String> {
     let room = width.max(1.0);
-    s.split('\n')
-        .map(|line| {
-            let (mut lines, mut used) = (1, 0.0);
-            for c in line.chars() {
-                let w = char_units(c) * scale;
-                // A hair over (a sum of 2.1s) still fits.
-                if used > 0.0 && used + w > room + 1e-9 {
-                    lines += 1;
-                    used = 0.0;
-                }
-                used += w;
+    let mut out = Vec::new();
+    for line in s.split('\n') {
+        let (mut cur, mut used) = (String::new(), 0.0);
+        for c in line.chars() {
+            let w = char_units(c) * scale;
+            // A hair over (a sum of 2.1s) still fits.
+            if used > 0.0 && used + w > room + 1e-9 {
+                out.push(std::mem::take(&mut cur));
+                used = 0.0;
             }
-            lines
-        })
-        .sum::<usize>()
-        .max(1)
+            cur.push(c);
+            used += w;
+        }
+        out.push(cur);
+    }
+    out
+}
+
+/// How many lines `wrap_text` makes.
+pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
+    wrap_text(s, width, scale).len()
 }
 
 /// Height of one line of 11 pt body text, pt, and what a cell adds above and below.
@@ -861,45 +869,42 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// Text in row `r` across the columns `cols` (a title, a note): merged over them,
-/// wrapped, and the row as high as `height` says for the lines it needs at `scale`
-/// times the body size.
-#[allow(clippy::too_many_arguments)] // one call each for the title and the notes
-fn write_spanning(
+/// The title in row 0 across the columns `cols`: merged over them, wrapped, and the
+/// row as high as the lines it needs.
+fn write_title(
     ws: &mut Worksheet,
-    r: u32,
-    text: &str,
+    title: &str,
     widths: &[f64],
     cols: std::ops::Range<usize>,
     format: &Format,
-    scale: f64,
-    height: fn(usize) -> f64,
 ) -> Result<()> {
-    let text = cell_text(text);
+    let text = cell_text(title);
     let span = widths.get(cols.clone()).filter(|s| !s.is_empty());
     let span = span.unwrap_or(&[RUNNING_MIN]);
-    // The merged cell also spans the columns' padding (5 px each).
-    let width = span.iter().sum::<f64>() + span.len().saturating_sub(1) as f64 * 5.0 / UNIT_PX;
-    ws.set_row_height(r, height(text_lines(&text, width, scale)))?;
+    ws.set_row_height(
+        0,
+        title_height(text_lines(&text, span_width(span), TITLE_SCALE)),
+    )?;
     let first = cols.start as u16;
     if span.len() > 1 {
-        ws.merge_range(r, first, r, first + span.len() as u16 - 1, &text, format)?;
+        ws.merge_range(0, first, 0, first + span.len() as u16 - 1, &text, format)?;
     } else {
-        ws.write_string_with_format(r, first, &*text, format)?;
+        ws.write_string_with_format(0, first, &*text, format)?;
     }
     Ok(())
 }
 
-/// Height of a note row of `lines` lines.
-fn note_height(lines: usize) -> f64 {
-    lines as f64 * LINE_PT + CELL_PAD_PT
+/// The width of adjacent columns together: they also span the padding (5 px) between.
+fn span_width(span: &[f64]) -> f64 {
+    span.iter().sum::<f64>() + span.len().saturating_sub(1) as f64 * 5.0 / UNIT_PX
 }
 
 /// Size of the title font against the body's.
 const TITLE_SCALE: f64 = 14.0 / BODY_PT;
 
 /// One table's sheet. Its title and notes span the columns of the first page across,
-/// so that they print whole on it.
+/// so that they print whole on it; across several pages the title prints in the page
+/// header of each page instead (outside the print area).
 fn write_table(
     ws: &mut Worksheet,
     t: &Table,
@@ -909,17 +914,7 @@ fn write_table(
 ) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
-        let (format, cols) = (&styles.title, plan.title.clone());
-        write_spanning(
-            ws,
-            0,
-            title,
-            widths,
-            cols,
-            format,
-            TITLE_SCALE,
-            title_height,
-        )?;
+        write_title(ws, title, widths, plan.title.clone(), &styles.title)?;
         r = 1;
     }
     let header_row = r;
@@ -945,16 +940,53 @@ fn write_table(
         .set_error_message("请从下拉列表中选择")?;
         ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
     }
-    // A note spans the title's columns: text running on past them would be cut at
-    // the page's edge.
-    for (nr, n) in (r + 1..).zip(t.notes.iter()) {
-        let cols = plan.title.clone();
-        write_spanning(ws, nr, n, widths, cols, &styles.note, 1.0, note_height)?;
+    // A note is broken into rows as wide as its columns: text running on past them
+    // would be cut at the page's edge. Not merged: a list read back (a decided draft)
+    // would see the note in every column of the merge.
+    let width = span_width(widths.get(plan.notes.clone()).unwrap_or_default());
+    let width = if width > 0.0 { width } else { RUNNING_MIN };
+    let mut nr = r + 1;
+    for n in &t.notes {
+        for line in wrap_text(&cell_text(n), width, 1.0) {
+            ws.write_string_with_format(nr, plan.notes.start as u16, &line, &styles.note)?;
+            nr += 1;
+        }
+    }
+    if let Some(title) = t.title.as_ref().filter(|_| !plan.fit_width) {
+        ws.set_header(page_header(title));
+        let last_row = nr.max(r + 1) - 1;
+        let last_col = t.headers.len().max(1) as u16 - 1;
+        ws.set_print_area(header_row, 0, last_row, last_col)?;
     }
     if t.hidden {
         ws.set_hidden(true);
     }
     Ok(())
+}
+
+/// Excel's longest page header, in UTF-16 units.
+const PAGE_HEADER_MAX: usize = 255;
+
+/// A title as a page header: centred, bold 14 pt 宋体, `&` doubled (a field code
+/// otherwise), cut to what Excel holds.
+pub fn page_header(title: &str) -> String {
+    let font = "&C&\"宋体,Bold\"&14";
+    let room = PAGE_HEADER_MAX - font.encode_utf16().count();
+    let mut out = font.to_string();
+    let mut used = 0;
+    for c in title.chars() {
+        let piece = if c == '&' {
+            "&&".to_string()
+        } else {
+            c.to_string()
+        };
+        used += piece.encode_utf16().count();
+        if used > room {
+            break;
+        }
+        out.push_str(&piece);
+    }
+    out
 }
 
 /// A table's chart, drawn from its data rows: a column chart's value axis starts at 0,
@@ -1308,16 +1340,19 @@ mod tests {
         let a3 = print_plan(&[10.0; 15], 0);
         assert_eq!((a3.paper, a3.fit_width), (Paper::A3Landscape, true));
         assert_eq!(a3.printed_pt, BODY_PT);
-        assert_eq!((a3.repeat_cols, a3.title.clone()), (0, 0..15));
+        assert_eq!(
+            (a3.repeat_cols, a3.title.clone(), a3.notes.clone()),
+            (0, 0..15, 0..15)
+        );
         let several = print_plan(&[15.0; 24], 3);
         assert_eq!(
             (several.paper, several.fit_width, several.repeat_cols),
             (Paper::A4Landscape, false, 3)
         );
         assert_eq!(several.printed_pt, BODY_PT);
-        // The first page holds 271.6 mm: 7 columns of 38.4 mm; the title skips the
+        // The first page holds 271.6 mm: 7 columns of 38.4 mm; the notes skip the
         // repeated three.
-        assert_eq!(several.title, 3..7);
+        assert_eq!((several.title.clone(), several.notes.clone()), (0..7, 3..7));
         // Key columns filling half a page are not repeated.
         let mut fat = vec![60.0, 60.0];
         fat.extend([15.0; 30]);
@@ -1358,6 +1393,14 @@ mod tests {
     }
 
     #[test]
+    fn page_headers_double_ampersands_and_fit_excels_limit() {
+        assert_eq!(page_header("甲&乙"), "&C&\"宋体,Bold\"&14甲&&乙");
+        let long = page_header(&"&".repeat(300));
+        assert!(long.encode_utf16().count() <= PAGE_HEADER_MAX, "{long}");
+        assert!(long.ends_with("&&"), "never half an escape");
+    }
+
+    #[test]
     fn text_lines_wrap_at_characters_and_at_line_breaks() {
         assert_eq!(text_lines("代表", 10.0, 1.0), 1);
         // 20 CJK characters are 42 units: two lines in 40, one in their natural 42.
@@ -1367,6 +1410,8 @@ mod tests {
         assert_eq!(text_lines(&twenty, 42.0, TITLE_SCALE), 2);
         assert_eq!(text_lines("a\nb\nc", 40.0, 1.0), 3);
         assert_eq!(text_lines("", 40.0, 1.0), 1);
+        assert_eq!(wrap_text("甲乙丙丁", 4.2, 1.0), ["甲乙", "丙丁"]);
+        assert_eq!(wrap_text("ab\n甲", 4.2, 1.0), ["ab", "甲"]);
         assert_eq!(row_height(1), None);
         assert_eq!(row_height(3), Some(3.0 * LINE_PT + CELL_PAD_PT));
         assert_eq!(title_height(1), TITLE_MIN_PT);
@@ -1417,7 +1462,34 @@ mod tests {
             r.push("很长的情况说明".repeat(12).into());
         }
         let a3 = keyed("中表", 15, 10);
-        let several = keyed("宽表", 24, 15);
+        let mut several = keyed("宽表", 24, 15);
+        let note = "说明：积分按规则计算，如有出入请与代表联络室联系。".repeat(4);
+        several.notes.push(note.clone());
+        let bytes = workbook(&[narrow.clone(), a3.clone(), several.clone()], "x").expect("writes");
+        // The note is broken into rows of the first page's columns after the repeated
+        // ones (D on), unmerged: a list read back sees it in no other column.
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let r = wb.worksheet_range("宽表").expect("sheet");
+        let note_rows: Vec<String> = (4..r.height() as u32)
+            .map(|row| {
+                r.get_value((row, 3))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert!(note_rows.len() > 1, "{note_rows:?}");
+        assert_eq!(note_rows.concat(), note);
+        for row in 4..r.height() as u32 {
+            for c in [0, 1, 2, 4] {
+                assert!(
+                    r.get_value((row, c))
+                        .is_none_or(|v| v.to_string().is_empty()),
+                    "{row},{c}"
+                );
+            }
+        }
+        let last_note_row = 4 + note_rows.len();
         for t in [&a3, &several] {
             assert_eq!(key_columns(&t.headers), 3);
         }
@@ -1461,14 +1533,27 @@ mod tests {
             several.contains("pageOrder=\"overThenDown\""),
             "pageSetup: {several}"
         );
-        // The title skips the repeated columns A:C and ends with the first page.
+        // The title spans the first page on screen, and prints in the page header of
+        // every page, outside the print area (the repeated columns would show a piece).
         let plan = print_plan(&column_widths(&keyed("宽表", 24, 15)), 3);
         let last = rust_xlsxwriter::utility::column_number_to_name(plan.title.end as u16 - 1);
         assert!(
-            several.contains(&format!("<mergeCell ref=\"D1:{last}1\"/>")),
+            several.contains(&format!("<mergeCell ref=\"A1:{last}1\"/>")),
             "mergeCells: {several}"
         );
+        assert!(
+            several.contains("<oddHeader>&amp;C&amp;\"宋体,Bold\"&amp;14宽表的标题</oddHeader>"),
+            "oddHeader: {several}"
+        );
+        assert!(
+            !a3.contains("<oddHeader>"),
+            "a fitted sheet prints its title row: {a3}"
+        );
         let book = &parts["xl/workbook.xml"];
+        assert!(
+            book.contains(&format!("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"2\">宽表!$A$2:$X${last_note_row}</definedName>")),
+            "definedName: {book}"
+        );
         assert!(
             book.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">宽表!$A:$C,宽表!$2:$2</definedName>"),
             "definedName: {book}"
