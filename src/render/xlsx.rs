@@ -726,20 +726,36 @@ fn char_units(c: char) -> f64 {
 }
 
 /// The lines a text wraps to in a column `width` characters wide with its font
-/// `scale` times the body size: broken at any character (CJK text has no spaces), each
-/// line of the text starting a new one. A text as wide as the natural width of its
-/// column (its display width and 2) takes one line.
+/// `scale` times the body size, as Excel wraps: CJK text at any character, a word of
+/// Latin letters, digits or signs kept whole (`lvzhi`, `2025-03-05`) unless it fills a
+/// line alone; each line of the text starts a new one. A text as wide as the natural
+/// width of its column (its display width and 2) takes one line.
 pub fn wrap_text(s: &str, width: f64, scale: f64) -> Vec<String> {
     let room = width.max(1.0);
+    let units = |t: &str| t.chars().map(|c| char_units(c) * scale).sum::<f64>();
     let mut out = Vec::new();
     for line in s.split('\n') {
         let (mut cur, mut used) = (String::new(), 0.0);
         for c in line.chars() {
             let w = char_units(c) * scale;
-            // A hair over (a sum of 2.1s) still fits.
-            if used > 0.0 && used + w > room + 1e-9 {
+            // A hair over (a sum of 2.1s) still fits; closing punctuation never starts
+            // a line (it hangs at the end of this one, as Excel and WPS print it).
+            if used > 0.0 && used + w > room + 1e-9 && !NO_LINE_START.contains(c) {
+                // The word in progress moves to the next line whole.
+                let start = if c.is_ascii_graphic() {
+                    cur.rfind(|p: char| !p.is_ascii_graphic())
+                        .map_or(0, |i| i + cur[i..].chars().next().map_or(1, char::len_utf8))
+                } else {
+                    cur.len()
+                };
+                let carry = if start == 0 {
+                    String::new()
+                } else {
+                    cur.split_off(start)
+                };
                 out.push(std::mem::take(&mut cur));
-                used = 0.0;
+                used = units(&carry);
+                cur = carry;
             }
             cur.push(c);
             used += w;
@@ -748,6 +764,9 @@ pub fn wrap_text(s: &str, width: f64, scale: f64) -> Vec<String> {
     }
     out
 }
+
+/// Punctuation that never begins a line of Chinese text.
+const NO_LINE_START: &str = "，。、；：？！）」』”’》〉】…％";
 
 /// How many lines `wrap_text` makes.
 pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
@@ -1412,6 +1431,18 @@ mod tests {
         assert_eq!(text_lines("", 40.0, 1.0), 1);
         assert_eq!(wrap_text("甲乙丙丁", 4.2, 1.0), ["甲乙", "丙丁"]);
         assert_eq!(wrap_text("ab\n甲", 4.2, 1.0), ["ab", "甲"]);
+        // A Latin word moves whole to the next line, unless it fills a line alone.
+        assert_eq!(
+            wrap_text("运行 lvzhi commend", 12.0, 1.0),
+            ["运行 lvzhi ", "commend"]
+        );
+        assert_eq!(wrap_text("甲乙lvzhi", 8.0, 1.0), ["甲乙", "lvzhi"]);
+        assert_eq!(wrap_text("abcdefgh", 4.3, 1.0), ["abcd", "efgh"]);
+        assert_eq!(
+            wrap_text("甲乙，丙", 4.2, 1.0),
+            ["甲乙，", "丙"],
+            "no line starts with ，"
+        );
         assert_eq!(row_height(1), None);
         assert_eq!(row_height(3), Some(3.0 * LINE_PT + CELL_PAD_PT));
         assert_eq!(title_height(1), TITLE_MIN_PT);
