@@ -275,3 +275,25 @@ pub fn run(a: &FormsArgs) -> Result<String> {
         a.folders.output.join(&dir).display()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The instructions' example dates lie in the year the forms are for (#18: they
+    /// were last year's).
+    #[test]
+    fn example_dates_are_in_the_forms_year() {
+        let t = instructions("甲街道", 2031, &[&header::ATTENDANCE]);
+        let text: Vec<String> = xlsx::texts(&t.rows).concat();
+        let dates = text
+            .iter()
+            .find(|l| l.starts_with("3. 日期写成"))
+            .expect("the dates line");
+        assert!(
+            dates.contains("2031-03-05、2031/3/5 或 2031年3月5日"),
+            "{dates}"
+        );
+        assert!(!text.iter().any(|l| l.contains("2025")), "{text:#?}");
+    }
+}

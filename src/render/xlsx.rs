@@ -785,7 +785,7 @@ const TITLE_MIN_PT: f64 = 28.0;
 /// Height of a row whose tallest cell wraps to `lines` lines of body text, when more
 /// than one (a one-line row keeps the default height).
 pub fn row_height(lines: usize) -> Option<f64> {
-    (lines > 1).then(|| lines as f64 * LINE_PT + CELL_PAD_PT)
+    (lines > 1).then_some(lines as f64 * LINE_PT + CELL_PAD_PT)
 }
 
 /// Height of a title row that wraps to `lines` lines.
