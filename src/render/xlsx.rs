@@ -731,38 +731,45 @@ fn char_units(c: char) -> f64 {
 /// line alone; each line of the text starts a new one. A text as wide as the natural
 /// width of its column (its display width and 2) takes one line.
 pub fn wrap_text(s: &str, width: f64, scale: f64) -> Vec<String> {
+    let mut out = Vec::new();
+    wrap_ranges(s, width, scale, |r| out.push(s[r].to_string()));
+    out
+}
+
+/// `wrap_text` as the byte ranges of its lines, handed to `line` one by one (counting
+/// the lines of every cell of a long listing allocates nothing).
+fn wrap_ranges(s: &str, width: f64, scale: f64, mut line: impl FnMut(std::ops::Range<usize>)) {
     let room = width.max(1.0);
     let units = |t: &str| t.chars().map(|c| char_units(c) * scale).sum::<f64>();
-    let mut out = Vec::new();
-    for line in s.split('\n') {
-        let (mut cur, mut used) = (String::new(), 0.0);
-        for c in line.chars() {
-            let w = char_units(c) * scale;
+    let mut offset = 0;
+    for text in s.split('\n') {
+        let (mut start, mut used) = (offset, 0.0);
+        for (i, c) in text.char_indices() {
+            let (at, w) = (offset + i, char_units(c) * scale);
             // A hair over (a sum of 2.1s) still fits; closing punctuation never starts
             // a line (it hangs at the end of this one, as Excel and WPS print it).
             if used > 0.0 && used + w > room + 1e-9 && !NO_LINE_START.contains(c) {
-                // The word in progress moves to the next line whole.
-                let start = if c.is_ascii_graphic() {
-                    cur.rfind(|p: char| !p.is_ascii_graphic())
-                        .map_or(0, |i| i + cur[i..].chars().next().map_or(1, char::len_utf8))
+                // The word in progress moves to the next line whole, unless it is the
+                // whole line.
+                let word = if c.is_ascii_graphic() {
+                    s[start..at]
+                        .rfind(|p: char| !p.is_ascii_graphic())
+                        .map_or(start, |k| {
+                            start + k + s[start + k..].chars().next().map_or(1, char::len_utf8)
+                        })
                 } else {
-                    cur.len()
+                    at
                 };
-                let carry = if start == 0 {
-                    String::new()
-                } else {
-                    cur.split_off(start)
-                };
-                out.push(std::mem::take(&mut cur));
-                used = units(&carry);
-                cur = carry;
+                let cut = if word == start { at } else { word };
+                line(start..cut);
+                start = cut;
+                used = units(&s[cut..at]);
             }
-            cur.push(c);
             used += w;
         }
-        out.push(cur);
+        line(start..offset + text.len());
+        offset += text.len() + 1;
     }
-    out
 }
 
 /// Punctuation that never begins a line of Chinese text.
@@ -770,7 +777,9 @@ const NO_LINE_START: &str = "，。、；：？！）」』”’》〉】…％
 
 /// How many lines `wrap_text` makes.
 pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
-    wrap_text(s, width, scale).len()
+    let mut n = 0;
+    wrap_ranges(s, width, scale, |_| n += 1);
+    n
 }
 
 /// Height of one line of 11 pt body text, pt, and what a cell adds above and below.
@@ -855,17 +864,14 @@ fn write_row(
     widths: &[f64],
     styles: &Styles,
 ) -> Result<()> {
-    let lines: Vec<usize> = row
-        .iter()
-        .enumerate()
-        .map(|(c, v)| widths.get(c).map_or(1, |w| cell_lines(v, *w)))
-        .collect();
-    if let Some(h) = row_height(lines.iter().copied().max().unwrap_or(1)) {
+    let lines = |c: usize, v: &Cell| widths.get(c).map_or(1, |w| cell_lines(v, *w));
+    let most = (0..row.len()).map(|c| lines(c, &row[c])).max().unwrap_or(1);
+    if let Some(h) = row_height(most) {
         ws.set_row_height(r, h)?;
     }
-    for ((c, v), n) in row.iter().enumerate().zip(lines) {
+    for (c, v) in row.iter().enumerate() {
         match v {
-            Cell::Text(s) if n > 1 => {
+            Cell::Text(s) if most > 1 && lines(c, v) > 1 => {
                 ws.write_string_with_format(r, c as u16, &*cell_text(s), &styles.wrap)?;
             }
             _ => write_formatted(ws, r, c as u16, v, styles)?,
@@ -971,7 +977,10 @@ fn write_table(
             nr += 1;
         }
     }
-    if let Some(title) = t.title.as_ref().filter(|_| !plan.fit_width) {
+    // A form to be filled in (rows to come below its own) keeps its title row in
+    // print: a print area would leave out the rows the user adds.
+    let filled = t.input_rows as usize <= t.rows.len();
+    if let Some(title) = t.title.as_ref().filter(|_| !plan.fit_width && filled) {
         ws.set_header(page_header(title));
         let last_row = nr.max(r + 1) - 1;
         let last_col = t.headers.len().max(1) as u16 - 1;
@@ -1409,6 +1418,28 @@ mod tests {
         assert_eq!(key_columns(&h(&["代表小组", "代表数", "姓名"])), 1);
         assert_eq!(key_columns(&h(&["姓名", "届别"])), 1);
         assert_eq!(key_columns(&h(&["积分项", "每次分值"])), 0);
+    }
+
+    /// A blank form across several pages sets no print area (the rows the user adds
+    /// would be left out), so its title stays in its row, not in the page header.
+    #[test]
+    fn a_form_to_fill_in_keeps_all_its_rows_in_print() {
+        let mut form = keyed("宽表", 24, 15);
+        form.rows.clear();
+        form.input_rows = 1000;
+        let parts = xml_parts(&workbook(&[form], "x").expect("writes"));
+        let sheet = &parts["xl/worksheets/sheet1.xml"];
+        assert!(
+            sheet.contains("pageOrder=\"overThenDown\""),
+            "pageSetup: {sheet}"
+        );
+        assert!(!sheet.contains("<oddHeader>"), "oddHeader: {sheet}");
+        let book = &parts["xl/workbook.xml"];
+        assert!(!book.contains("_xlnm.Print_Area"), "definedName: {book}");
+        assert!(
+            book.contains("宽表!$A:$C,宽表!$2:$2"),
+            "definedName: {book}"
+        );
     }
 
     #[test]
