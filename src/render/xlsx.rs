@@ -175,8 +175,8 @@ const COLUMN_MAX: usize = 60;
 
 /// Column widths that fit the header and the content. A column of running text (text
 /// wider than `RUNNING_MIN`) wraps: the running columns share what the other columns
-/// leave of an A4 portrait page, or failing `RUNNING_MIN` each, of a landscape one,
-/// and are never wider than their text.
+/// leave of an A4 portrait page, or failing `RUNNING_MIN` each, of a landscape one
+/// (and failing that are `COLUMN_MAX` wide), and are never wider than their text.
 pub fn column_widths(t: &Table) -> Vec<f64> {
     let natural: Vec<f64> = (0..t.headers.len())
         .map(|i| {
@@ -209,7 +209,9 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
             room.min(whole).floor()
         })
         .find(|share| *share >= RUNNING_MIN)
-        .unwrap_or(RUNNING_MIN);
+        // A sheet too wide for either page prints across several anyway: its running
+        // text gets the widest column, so that its rows stay low.
+        .unwrap_or(COLUMN_MAX as f64);
     natural
         .iter()
         .zip(&running)
@@ -804,9 +806,8 @@ pub fn title_height(lines: usize) -> f64 {
 
 /// The printed setup of a sheet by its plan: paper and orientation, fitted to the
 /// width or at full size across several pages over then down with the key columns
-/// repeated, 12.7 mm
-/// side margins, centred, page numbers in the footer. The header row repeats on every
-/// page (set in `write_headers`).
+/// repeated, 12.7 mm side margins, centred, page numbers in the footer. The header row
+/// repeats on every page (set in `write_headers`).
 fn print_setup(ws: &mut Worksheet, plan: &PrintPlan) -> Result<()> {
     ws.set_paper_size(plan.paper.code());
     if plan.paper != Paper::A4Portrait {
