@@ -997,9 +997,14 @@ fn write_table(
 const PAGE_HEADER_MAX: usize = 255;
 
 /// A title as a page header: centred, bold 14 pt 宋体, `&` doubled (a field code
-/// otherwise), cut to what Excel holds.
+/// otherwise), cut to what Excel holds. A title starting with a digit is set off from
+/// the size by a space: `&142025年…` would be a font size of 142025.
 pub fn page_header(title: &str) -> String {
-    let font = "&C&\"宋体,Bold\"&14";
+    let font = if title.starts_with(|c: char| c.is_ascii_digit()) {
+        "&C&\"宋体,Bold\"&14 "
+    } else {
+        "&C&\"宋体,Bold\"&14"
+    };
     let room = PAGE_HEADER_MAX - font.encode_utf16().count();
     let mut out = font.to_string();
     let mut used = 0;
@@ -1446,6 +1451,11 @@ mod tests {
     #[test]
     fn page_headers_double_ampersands_and_fit_excels_limit() {
         assert_eq!(page_header("甲&乙"), "&C&\"宋体,Bold\"&14甲&&乙");
+        assert_eq!(
+            page_header("2025年第三季度"),
+            "&C&\"宋体,Bold\"&14 2025年第三季度",
+            "a leading digit is not read as part of the font size"
+        );
         let long = page_header(&"&".repeat(300));
         assert!(long.encode_utf16().count() <= PAGE_HEADER_MAX, "{long}");
         assert!(long.ends_with("&&"), "never half an escape");
