@@ -584,7 +584,7 @@ const SIDE_MARGIN_IN: f64 = 0.5;
 /// (LibreOffice on Linux: DejaVu Sans, a third wider). A plan that must hold on every
 /// reader's computer reckons with the wider.
 const UNIT_PX: f64 = 7.0;
-const WIDE_UNIT_PX: f64 = 9.33;
+pub const WIDE_UNIT_PX: f64 = 9.33;
 
 /// A column's printed width in mm: a column `w` units wide is `px w + 5` pixels.
 fn column_mm(w: f64, px: f64) -> f64 {
