@@ -74,7 +74,8 @@ fn instructions(unit: &str, year: i32, sheets: &[&SheetSpec]) -> Table {
             .to_string(),
         "2. 代表编号和姓名至少填一项，须与代表名册一致；名册中有同名代表时必须填写代表编号。"
             .to_string(),
-        "3. 日期写成 2025-03-05、2025/3/5 或 2025年3月5日；只填写本年度的记录。".to_string(),
+        // Example dates in the year the forms are for.
+        format!("3. 日期写成 {year}-03-05、{year}/3/5 或 {year}年3月5日；只填写本年度的记录。"),
         "4. 带下拉箭头的列请从下拉列表中选择。".to_string(),
         "5. 同一名代表的同一次会议或活动只填一行；一名代表参加多次活动的，每次一行。".to_string(),
         "6. 出席情况：请假指经批准的请假；未经批准未到会填“缺席”。非组成人员参加会议填“列席”。"
@@ -273,4 +274,26 @@ pub fn run(a: &FormsArgs) -> Result<String> {
         units.len(),
         a.folders.output.join(&dir).display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The instructions' example dates lie in the year the forms are for (#18: they
+    /// were last year's).
+    #[test]
+    fn example_dates_are_in_the_forms_year() {
+        let t = instructions("甲街道", 2031, &[&header::ATTENDANCE]);
+        let text: Vec<String> = xlsx::texts(&t.rows).concat();
+        let dates = text
+            .iter()
+            .find(|l| l.starts_with("3. 日期写成"))
+            .expect("the dates line");
+        assert!(
+            dates.contains("2031-03-05、2031/3/5 或 2031年3月5日"),
+            "{dates}"
+        );
+        assert!(!text.iter().any(|l| l.contains("2025")), "{text:#?}");
+    }
 }

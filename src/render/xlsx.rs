@@ -168,9 +168,17 @@ fn cell_width(c: &Cell) -> usize {
     }
 }
 
-/// Column widths that fit the header and the content, within sensible bounds.
+/// The narrowest a running-text column is made (20 CJK characters a line), and the
+/// widest any other column grows.
+pub const RUNNING_MIN: f64 = 40.0;
+const COLUMN_MAX: usize = 60;
+
+/// Column widths that fit the header and the content. A column of running text (text
+/// wider than `RUNNING_MIN`) wraps: the running columns share what the other columns
+/// leave of an A4 portrait page, or failing `RUNNING_MIN` each, of a landscape one
+/// (and failing that are `COLUMN_MAX` wide), and are never wider than their text.
 pub fn column_widths(t: &Table) -> Vec<f64> {
-    (0..t.headers.len())
+    let natural: Vec<f64> = (0..t.headers.len())
         .map(|i| {
             let content = t
                 .rows
@@ -179,10 +187,47 @@ pub fn column_widths(t: &Table) -> Vec<f64> {
                 .map(cell_width)
                 .max()
                 .unwrap_or(0);
-            let w = display_width(&t.headers[i]).max(content) + 2;
-            w.clamp(6, 60) as f64
+            (display_width(&t.headers[i]).max(content) + 2).max(6) as f64
+        })
+        .collect();
+    let running = running_columns(&natural);
+    let fixed: f64 = natural
+        .iter()
+        .zip(&running)
+        .filter(|(_, r)| !**r)
+        .map(|(w, _)| w)
+        .sum();
+    let n_running = running.iter().filter(|r| **r).count();
+    // One column wider than the page (in the wider font) is not shrunk to fit the
+    // page by LibreOffice: it cannot be broken, so it counts as one page across.
+    let share = [Paper::A4Portrait, Paper::A4Landscape]
+        .into_iter()
+        .map(|p| {
+            let room =
+                (units_in(p.printable_mm(), natural.len()) - fixed) / n_running.max(1) as f64;
+            let whole = (p.printable_mm() * 96.0 / 25.4 - 5.0) / WIDE_UNIT_PX;
+            room.min(whole).floor()
+        })
+        .find(|share| *share >= RUNNING_MIN)
+        // A sheet too wide for either page prints across several anyway: its running
+        // text gets the widest column, so that its rows stay low.
+        .unwrap_or(COLUMN_MAX as f64);
+    natural
+        .iter()
+        .zip(&running)
+        .map(|(w, r)| {
+            if *r {
+                w.min(share)
+            } else {
+                w.min(COLUMN_MAX as f64)
+            }
         })
         .collect()
+}
+
+/// Which columns of these natural widths hold running text (and wrap).
+fn running_columns(natural: &[f64]) -> Vec<bool> {
+    natural.iter().map(|w| *w > RUNNING_MIN).collect()
 }
 
 /// A table with charts and more rows than this is still streamed (its charts then have
@@ -270,10 +315,12 @@ struct Styles {
     dec1: Format,
     title: Format,
     note: Format,
+    /// Text that wraps in its column (running text, or a line longer than the column).
+    wrap: Format,
 }
 
 impl Styles {
-    fn all(&self) -> [&Format; 7] {
+    fn all(&self) -> [&Format; 8] {
         [
             &self.header,
             &self.text,
@@ -282,14 +329,17 @@ impl Styles {
             &self.dec1,
             &self.title,
             &self.note,
+            &self.wrap,
         ]
     }
 
     fn new() -> Styles {
         let font = "宋体";
+        // Centred vertically: a row of one wrapped cell is several lines high.
         let text = Format::new()
             .set_font_name(font)
-            .set_border(FormatBorder::Thin);
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
         Styles {
             header: Format::new()
                 .set_font_name(font)
@@ -302,13 +352,15 @@ impl Styles {
             date: text.clone().set_num_format("yyyy-mm-dd"),
             pct: text.clone().set_num_format("0.0%"),
             dec1: text.clone().set_num_format("0.0"),
+            wrap: text.clone().set_text_wrap(),
             text,
             title: Format::new()
                 .set_font_name(font)
                 .set_bold()
                 .set_font_size(14)
                 .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             note: Format::new().set_font_name(font),
         }
     }
@@ -453,8 +505,10 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
         match sheet {
             Sheet::Table(t) => {
                 let t = renamed.as_ref().unwrap_or(t);
-                let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &column_widths(t))?;
-                write_table(ws, t, &styles)?;
+                let widths = column_widths(t);
+                let plan = print_plan(&widths, key_columns(&t.headers));
+                let ws = add_sheet(&mut wb, &t.sheet, streamed(t), &widths, &plan)?;
+                write_table(ws, t, &styles, &widths, &plan)?;
                 for (spec, name) in t.charts.iter().zip(named.iter().skip(1)) {
                     let cs = wb.add_chartsheet();
                     cs.set_name(name)
@@ -465,11 +519,13 @@ fn workbook_split(sheets: &[Sheet], title: &str, part_rows: usize) -> Result<Vec
             }
             Sheet::Listing(l) => {
                 let widths = listing_widths(l);
+                let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
+                let plan = print_plan(&widths, key_columns(&headers));
                 for (part, name) in named.into_iter().enumerate() {
                     let first = part * part_rows;
                     let rows = (l.len - first.min(l.len)).min(part_rows);
-                    let ws = add_sheet(&mut wb, &name, true, &widths)?;
-                    write_listing_part(ws, l, first..first + rows, &styles)?;
+                    let ws = add_sheet(&mut wb, &name, true, &widths, &plan)?;
+                    write_listing_part(ws, l, first..first + rows, &styles, &widths)?;
                 }
             }
         }
@@ -490,7 +546,7 @@ fn streamed(t: &Table) -> bool {
     t.charts.is_empty() || t.rows.len() > CHARTED_ROWS_HELD
 }
 
-/// A new sheet, named, set up for A4 printing, with the given column widths. A
+/// A new sheet, named, set up for printing by its plan, with the given column widths. A
 /// streamed sheet goes to a temporary file row by row (inline strings), so memory stays
 /// flat; a sheet with charts keeps its cells (and the shared-string table) for the
 /// charts' data caches.
@@ -499,6 +555,7 @@ fn add_sheet<'w>(
     name: &str,
     streamed: bool,
     widths: &[f64],
+    plan: &PrintPlan,
 ) -> Result<&'w mut Worksheet> {
     let ws: &mut Worksheet = if streamed {
         wb.add_worksheet_with_constant_memory().with_context(|| {
@@ -512,35 +569,262 @@ fn add_sheet<'w>(
     };
     ws.set_name(name)
         .with_context(|| format!("工作表名「{name}」无效"))?;
-    print_setup(ws, widths);
+    print_setup(ws, plan)?;
     for (i, w) in widths.iter().enumerate() {
         ws.set_column_width(i as u16, *w)?;
     }
     Ok(ws)
 }
 
-/// Column-width units (characters of the default font) an A4 page holds across
-/// between the margins: portrait 184 mm, landscape 271 mm, at about 1.9 mm a unit.
-pub const PORTRAIT_UNITS: f64 = 95.0;
+/// Side margins of every printed sheet, inches (12.7 mm).
+const SIDE_MARGIN_IN: f64 = 0.5;
 
-/// Whether a sheet of these column widths is printed landscape: wider than a portrait
-/// page, so that fitting it to the page width would shrink the text too far.
-pub fn is_wide(widths: &[f64]) -> bool {
-    widths.iter().sum::<f64>() > PORTRAIT_UNITS
+/// Pixels (at 96 an inch) a unit of column width takes with Excel's default font,
+/// Calibri 11, and with the wider font a computer without Calibri draws it in
+/// (LibreOffice on Linux: DejaVu Sans, a third wider). A plan that must hold on every
+/// reader's computer reckons with the wider.
+const UNIT_PX: f64 = 7.0;
+pub const WIDE_UNIT_PX: f64 = 9.33;
+
+/// A column's printed width in mm: a column `w` units wide is `px w + 5` pixels.
+fn column_mm(w: f64, px: f64) -> f64 {
+    (px * w + 5.0) * 25.4 / 96.0
 }
 
-/// A4, landscape when wide, every column on one page across (as many pages down as
-/// needed), 12.7 mm side margins, centred, page numbers in the footer. The header row
+/// The printed width of these columns, mm, at `px` pixels a unit.
+pub fn printed_mm(widths: &[f64], px: f64) -> f64 {
+    widths.iter().map(|w| column_mm(*w, px)).sum()
+}
+
+/// The column width (characters) of `n` columns that together print `mm` wide.
+fn units_in(mm: f64, n: usize) -> f64 {
+    (mm * 96.0 / 25.4 - 5.0 * n as f64) / UNIT_PX
+}
+
+/// The paper a sheet prints on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4Portrait,
+    A4Landscape,
+    A3Landscape,
+}
+
+impl Paper {
+    /// Width between the side margins, mm.
+    pub fn printable_mm(self) -> f64 {
+        let page = match self {
+            Paper::A4Portrait => 210.0,
+            Paper::A4Landscape => 297.0,
+            Paper::A3Landscape => 420.0,
+        };
+        page - 2.0 * SIDE_MARGIN_IN * 25.4
+    }
+
+    /// Excel's paper code: 9 is A4, 8 is A3.
+    fn code(self) -> u8 {
+        match self {
+            Paper::A3Landscape => 8,
+            _ => 9,
+        }
+    }
+}
+
+/// Body text size of every sheet, pt (Excel's default font size).
+pub const BODY_PT: f64 = 11.0;
+
+/// The smallest body text a sheet is shrunk to when fitted to the page width: below
+/// it a table prints across several pages instead.
+pub const MIN_PRINTED_PT: f64 = 8.0;
+
+/// How one sheet prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintPlan {
+    pub paper: Paper,
+    /// Every column on one page across, shrunk to the page width when wider (as many
+    /// pages down as needed). Otherwise the sheet prints at full size across several
+    /// pages, over then down, broken where the spreadsheet program finds the page full.
+    pub fit_width: bool,
+    /// Leading identifying columns repeated on every page across (several pages only).
+    pub repeat_cols: usize,
+    /// The columns the title spans: all of them on a fitted sheet, those of the first
+    /// page (in the wider font) across several pages. There the title prints in the
+    /// page header of every page instead: the repeated columns would print a piece of
+    /// it on each.
+    pub title: std::ops::Range<usize>,
+    /// The columns the notes below the table span: the title's, after the repeated
+    /// ones across several pages.
+    pub notes: std::ops::Range<usize>,
+    /// The printed size of the body text in the wider font, pt (at least this).
+    pub printed_pt: f64,
+}
+
+/// How a table sheet of these column widths prints, its first `keys` columns naming
+/// the row. A4 portrait when it fits at full size; otherwise landscape, fitted to the
+/// width while the body text stays at `MIN_PRINTED_PT` or more on A4, or failing that
+/// on A3 (reckoned in the wider font, so it holds on every computer); wider still, at
+/// full size on A4 landscape across several pages, the key columns repeated on each
+/// (not when they would fill half a page).
+pub fn print_plan(widths: &[f64], keys: usize) -> PrintPlan {
+    let n = widths.len();
+    let wide = printed_mm(widths, WIDE_UNIT_PX);
+    let fitted = |paper: Paper| PrintPlan {
+        paper,
+        fit_width: true,
+        repeat_cols: 0,
+        title: 0..n,
+        notes: 0..n,
+        printed_pt: BODY_PT * (paper.printable_mm() / wide).min(1.0),
+    };
+    if printed_mm(widths, UNIT_PX) <= Paper::A4Portrait.printable_mm() {
+        return fitted(Paper::A4Portrait);
+    }
+    for paper in [Paper::A4Landscape, Paper::A3Landscape] {
+        let plan = fitted(paper);
+        if plan.printed_pt >= MIN_PRINTED_PT {
+            return plan;
+        }
+    }
+    let paper = Paper::A4Landscape;
+    let room = paper.printable_mm();
+    let keys = keys.min(n);
+    let keys = if printed_mm(&widths[..keys], WIDE_UNIT_PX) * 2.0 > room {
+        0
+    } else {
+        keys
+    };
+    let first_page = (1..=n)
+        .take_while(|k| printed_mm(&widths[..*k], WIDE_UNIT_PX) <= room)
+        .last()
+        .unwrap_or(1);
+    PrintPlan {
+        paper,
+        fit_width: false,
+        repeat_cols: keys,
+        title: 0..first_page,
+        notes: keys.min(n.saturating_sub(1))..first_page.max(keys + 1).min(n),
+        printed_pt: BODY_PT,
+    }
+}
+
+/// Headers that name a row's delegate or group: repeated on every page across.
+const KEY_HEADERS: [&str; 3] = ["代表编号", "姓名", "代表小组"];
+
+/// The leading columns whose headers name the row (代表编号, 姓名, 代表小组).
+pub fn key_columns(headers: &[String]) -> usize {
+    headers
+        .iter()
+        .take_while(|h| KEY_HEADERS.contains(&h.as_str()))
+        .count()
+}
+
+/// The width of one character at 11 pt in column-width units: a CJK glyph is a full
+/// em (about 2.1 digits of the default font), other text about half that.
+fn char_units(c: char) -> f64 {
+    if c.is_ascii() {
+        1.05
+    } else {
+        2.1
+    }
+}
+
+/// The lines a text wraps to in a column `width` characters wide with its font
+/// `scale` times the body size, as Excel wraps: CJK text at any character, a word of
+/// Latin letters, digits or signs kept whole (`lvzhi`, `2025-03-05`) unless it fills a
+/// line alone; each line of the text starts a new one. A text as wide as the natural
+/// width of its column (its display width and 2) takes one line.
+pub fn wrap_text(s: &str, width: f64, scale: f64) -> Vec<String> {
+    let mut out = Vec::new();
+    wrap_ranges(s, width, scale, |r| out.push(s[r].to_string()));
+    out
+}
+
+/// `wrap_text` as the byte ranges of its lines, handed to `line` one by one (counting
+/// the lines of every cell of a long listing allocates nothing).
+fn wrap_ranges(s: &str, width: f64, scale: f64, mut line: impl FnMut(std::ops::Range<usize>)) {
+    let room = width.max(1.0);
+    let units = |t: &str| t.chars().map(|c| char_units(c) * scale).sum::<f64>();
+    let mut offset = 0;
+    for text in s.split('\n') {
+        let (mut start, mut used) = (offset, 0.0);
+        for (i, c) in text.char_indices() {
+            let (at, w) = (offset + i, char_units(c) * scale);
+            // A hair over (a sum of 2.1s) still fits; closing punctuation never starts
+            // a line (it hangs at the end of this one, as Excel and WPS print it).
+            if used > 0.0 && used + w > room + 1e-9 && !NO_LINE_START.contains(c) {
+                // The word in progress moves to the next line whole, unless it is the
+                // whole line.
+                let word = if c.is_ascii_graphic() {
+                    s[start..at]
+                        .rfind(|p: char| !p.is_ascii_graphic())
+                        .map_or(start, |k| {
+                            start + k + s[start + k..].chars().next().map_or(1, char::len_utf8)
+                        })
+                } else {
+                    at
+                };
+                let cut = if word == start { at } else { word };
+                line(start..cut);
+                start = cut;
+                used = units(&s[cut..at]);
+            }
+            used += w;
+        }
+        line(start..offset + text.len());
+        offset += text.len() + 1;
+    }
+}
+
+/// Punctuation that never begins a line of Chinese text.
+const NO_LINE_START: &str = "，。、；：？！）」』”’》〉】…％";
+
+/// How many lines `wrap_text` makes.
+pub fn text_lines(s: &str, width: f64, scale: f64) -> usize {
+    let mut n = 0;
+    wrap_ranges(s, width, scale, |_| n += 1);
+    n
+}
+
+/// Height of one line of 11 pt body text, pt, and what a cell adds above and below.
+const LINE_PT: f64 = 14.5;
+const CELL_PAD_PT: f64 = 3.0;
+
+/// Height of one line of the 14 pt title, pt; a title row is never lower than
+/// `TITLE_MIN_PT`.
+const TITLE_LINE_PT: f64 = 19.0;
+const TITLE_MIN_PT: f64 = 28.0;
+
+/// Height of a row whose tallest cell wraps to `lines` lines of body text, when more
+/// than one (a one-line row keeps the default height).
+pub fn row_height(lines: usize) -> Option<f64> {
+    (lines > 1).then_some(lines as f64 * LINE_PT + CELL_PAD_PT)
+}
+
+/// Height of a title row that wraps to `lines` lines.
+pub fn title_height(lines: usize) -> f64 {
+    (lines as f64 * TITLE_LINE_PT + 2.0 * CELL_PAD_PT).max(TITLE_MIN_PT)
+}
+
+/// The printed setup of a sheet by its plan: paper and orientation, fitted to the
+/// width or at full size across several pages over then down with the key columns
+/// repeated, 12.7 mm side margins, centred, page numbers in the footer. The header row
 /// repeats on every page (set in `write_headers`).
-fn print_setup(ws: &mut Worksheet, widths: &[f64]) {
-    ws.set_paper_size(9); // A4
-    if is_wide(widths) {
+fn print_setup(ws: &mut Worksheet, plan: &PrintPlan) -> Result<()> {
+    ws.set_paper_size(plan.paper.code());
+    if plan.paper != Paper::A4Portrait {
         ws.set_landscape();
     }
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if plan.fit_width {
+        ws.set_print_fit_to_pages(1, 0);
+    } else {
+        ws.set_page_order(false);
+        if plan.repeat_cols > 0 {
+            ws.set_repeat_columns(0, plan.repeat_cols as u16 - 1)?;
+        }
+    }
+    ws.set_margins(SIDE_MARGIN_IN, SIDE_MARGIN_IN, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_center_horizontally(true);
     ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
 }
 
 fn write_headers(ws: &mut Worksheet, r: u32, headers: &[String], styles: &Styles) -> Result<()> {
@@ -560,6 +844,43 @@ fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
     )?)
 }
 
+/// Lines a cell takes in a column `width` wide: more than one only for text longer
+/// than the column (a quick bound on the bytes first: most cells are short).
+fn cell_lines(v: &Cell, width: f64) -> usize {
+    match v {
+        Cell::Text(s) if s.len() as f64 * 1.05 > width - 1.0 || s.contains('\n') => {
+            text_lines(s, width, 1.0)
+        }
+        _ => 1,
+    }
+}
+
+/// One data row: its height set first for the lines its longest text wraps to (a
+/// streamed sheet writes a row out when the next begins), then its cells, the text
+/// that wraps with the wrapping format.
+fn write_row(
+    ws: &mut Worksheet,
+    r: u32,
+    row: &[Cell],
+    widths: &[f64],
+    styles: &Styles,
+) -> Result<()> {
+    let lines = |c: usize, v: &Cell| widths.get(c).map_or(1, |w| cell_lines(v, *w));
+    let most = (0..row.len()).map(|c| lines(c, &row[c])).max().unwrap_or(1);
+    if let Some(h) = row_height(most) {
+        ws.set_row_height(r, h)?;
+    }
+    for (c, v) in row.iter().enumerate() {
+        match v {
+            Cell::Text(s) if most > 1 && lines(c, v) > 1 => {
+                ws.write_string_with_format(r, c as u16, &*cell_text(s), &styles.wrap)?;
+            }
+            _ => write_formatted(ws, r, c as u16, v, styles)?,
+        }
+    }
+    Ok(())
+}
+
 /// One cell with its full format (bordered, 宋体): the look of every ordinary sheet.
 fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles) -> Result<()> {
     match v {
@@ -574,26 +895,59 @@ fn write_formatted(ws: &mut Worksheet, r: u32, c: u16, v: &Cell, styles: &Styles
     Ok(())
 }
 
-/// One table's sheet.
-fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
+/// The title in row 0 across the columns `cols`: merged over them, wrapped, and the
+/// row as high as the lines it needs.
+fn write_title(
+    ws: &mut Worksheet,
+    title: &str,
+    widths: &[f64],
+    cols: std::ops::Range<usize>,
+    format: &Format,
+) -> Result<()> {
+    let text = cell_text(title);
+    let span = widths.get(cols.clone()).filter(|s| !s.is_empty());
+    let span = span.unwrap_or(&[RUNNING_MIN]);
+    ws.set_row_height(
+        0,
+        title_height(text_lines(&text, span_width(span), TITLE_SCALE)),
+    )?;
+    let first = cols.start as u16;
+    if span.len() > 1 {
+        ws.merge_range(0, first, 0, first + span.len() as u16 - 1, &text, format)?;
+    } else {
+        ws.write_string_with_format(0, first, &*text, format)?;
+    }
+    Ok(())
+}
+
+/// The width of adjacent columns together: they also span the padding (5 px) between.
+fn span_width(span: &[f64]) -> f64 {
+    span.iter().sum::<f64>() + span.len().saturating_sub(1) as f64 * 5.0 / UNIT_PX
+}
+
+/// Size of the title font against the body's.
+const TITLE_SCALE: f64 = 14.0 / BODY_PT;
+
+/// One table's sheet. Its title and notes span the columns of the first page across,
+/// so that they print whole on it; across several pages the title prints in the page
+/// header of each page instead (outside the print area).
+fn write_table(
+    ws: &mut Worksheet,
+    t: &Table,
+    styles: &Styles,
+    widths: &[f64],
+    plan: &PrintPlan,
+) -> Result<()> {
     let mut r: u32 = 0;
     if let Some(title) = &t.title {
-        let last = t.headers.len().max(1) as u16 - 1;
-        if last > 0 {
-            ws.merge_range(0, 0, 0, last, &cell_text(title), &styles.title)?;
-        } else {
-            ws.write_string_with_format(0, 0, &*cell_text(title), &styles.title)?;
-        }
-        ws.set_row_height(0, 28)?;
+        write_title(ws, title, widths, plan.title.clone(), &styles.title)?;
         r = 1;
     }
     let header_row = r;
     write_headers(ws, r, &t.headers, styles)?;
     r += 1;
     for row in &t.rows {
-        for (c, v) in row.iter().enumerate() {
-            write_formatted(ws, r, c as u16, v, styles)?;
-        }
+        write_row(ws, r, row, widths, styles)?;
         r += 1;
     }
     if !t.rows.is_empty() && !t.headers.is_empty() {
@@ -612,13 +966,61 @@ fn write_table(ws: &mut Worksheet, t: &Table, styles: &Styles) -> Result<()> {
         .set_error_message("请从下拉列表中选择")?;
         ws.add_data_validation(header_row + 1, *c as u16, last_input, *c as u16, &dv)?;
     }
-    for (nr, n) in (r + 1..).zip(t.notes.iter()) {
-        ws.write_string_with_format(nr, 0, &*cell_text(n), &styles.note)?;
+    // A note is broken into rows as wide as its columns: text running on past them
+    // would be cut at the page's edge. Not merged: a list read back (a decided draft)
+    // would see the note in every column of the merge.
+    let width = span_width(widths.get(plan.notes.clone()).unwrap_or_default());
+    let width = if width > 0.0 { width } else { RUNNING_MIN };
+    let mut nr = r + 1;
+    for n in &t.notes {
+        for line in wrap_text(&cell_text(n), width, 1.0) {
+            ws.write_string_with_format(nr, plan.notes.start as u16, &line, &styles.note)?;
+            nr += 1;
+        }
+    }
+    // A form to be filled in (rows to come below its own) keeps its title row in
+    // print: a print area would leave out the rows the user adds.
+    let filled = t.input_rows as usize <= t.rows.len();
+    if let Some(title) = t.title.as_ref().filter(|_| !plan.fit_width && filled) {
+        ws.set_header(page_header(title));
+        let last_row = nr.max(r + 1) - 1;
+        let last_col = t.headers.len().max(1) as u16 - 1;
+        ws.set_print_area(header_row, 0, last_row, last_col)?;
     }
     if t.hidden {
         ws.set_hidden(true);
     }
     Ok(())
+}
+
+/// Excel's longest page header, in UTF-16 units.
+const PAGE_HEADER_MAX: usize = 255;
+
+/// A title as a page header: centred, bold 14 pt 宋体, `&` doubled (a field code
+/// otherwise), cut to what Excel holds. A title starting with a digit is set off from
+/// the size by a space: `&142025年…` would be a font size of 142025.
+pub fn page_header(title: &str) -> String {
+    let font = if title.starts_with(|c: char| c.is_ascii_digit()) {
+        "&C&\"宋体,Bold\"&14 "
+    } else {
+        "&C&\"宋体,Bold\"&14"
+    };
+    let room = PAGE_HEADER_MAX - font.encode_utf16().count();
+    let mut out = font.to_string();
+    let mut used = 0;
+    for c in title.chars() {
+        let piece = if c == '&' {
+            "&&".to_string()
+        } else {
+            c.to_string()
+        };
+        used += piece.encode_utf16().count();
+        if used > room {
+            break;
+        }
+        out.push_str(&piece);
+    }
+    out
 }
 
 /// A table's chart, drawn from its data rows: a column chart's value axis starts at 0,
@@ -684,6 +1086,7 @@ fn write_listing_part(
     l: &Listing,
     rows: std::ops::Range<usize>,
     styles: &Styles,
+    widths: &[f64],
 ) -> Result<()> {
     let headers: Vec<String> = l.columns.iter().map(|(h, _)| h.clone()).collect();
     write_headers(ws, 0, &headers, styles)?;
@@ -692,9 +1095,7 @@ fn write_listing_part(
     for (r, i) in (1u32..).zip(rows) {
         row.clear();
         (l.fill)(i, &mut row);
-        for (c, v) in row.iter().enumerate() {
-            write_formatted(ws, r, c as u16, v, styles)?;
-        }
+        write_row(ws, r, &row, widths, styles)?;
     }
     if count > 0 && !headers.is_empty() {
         ws.autofilter(0, 0, count as u32, headers.len() as u16 - 1)?;
@@ -945,30 +1346,318 @@ mod tests {
         assert_eq!(Cell::Dec1(0.25).text(), "0.3");
     }
 
-    /// Wide sheets print landscape; every sheet fits its columns to the page width with
-    /// the header row repeated, centred, with page numbers.
+    /// A sheet of `n` columns under a title: 代表编号, 姓名, 代表小组 (10, 6, 10 wide),
+    /// then columns `w` wide.
+    fn keyed(sheet: &str, n: usize, w: usize) -> Table {
+        let mut t = Table::new(sheet, &[]);
+        t.headers = ["代表编号", "姓名", "代表小组"]
+            .into_iter()
+            .map(String::from)
+            .chain((3..n).map(|i| format!("{i:0>pad$}", pad = w - 2)))
+            .collect();
+        t.title = Some(format!("{sheet}的标题"));
+        t.rows.push((0..n).map(|i| Cell::Int(i as i64)).collect());
+        t
+    }
+
+    /// Worked examples of each plan (mm in the wider font, `WIDE_UNIT_PX` a unit):
+    /// 110 units print 286 mm wide, 10.4 pt on A4 landscape; 150 units print 390 mm,
+    /// 7.7 pt on A4 landscape but full size on A3; 24 columns of 15 print 921 mm, 4.7 pt
+    /// even on A3, so across several pages.
     #[test]
-    fn wide_sheets_print_landscape_fit_to_width() {
-        assert!(!is_wide(&[20.0, 30.0, 40.0]));
-        assert!(is_wide(&[20.0; 6]));
-        let narrow = group_table();
-        let mut wide = Table::new("宽表", &["代表编号"; 12]);
-        wide.rows.push(vec!["D001".into(); 12]);
-        wide.headers = (0..12).map(|i| format!("很长很长的表头第{i}列")).collect();
-        assert!(is_wide(&column_widths(&wide)));
-        let parts = xml_parts(&workbook(&[narrow, wide], "x").expect("writes"));
-        let narrow = &parts["xl/worksheets/sheet1.xml"];
-        let wide = &parts["xl/worksheets/sheet2.xml"];
-        for s in [narrow, wide] {
-            assert!(s.contains("<pageSetUpPr fitToPage=\"1\"/>"), "{s}");
-            assert!(s.contains("fitToHeight=\"0\""), "{s}");
-            assert!(s.contains("horizontalCentered=\"1\""), "{s}");
-            assert!(s.contains("<pageMargins left=\"0.5\" right=\"0.5\""), "{s}");
-            assert!(s.contains("第 &amp;P 页"), "{s}");
+    fn print_plan_fits_while_readable_then_a3_then_several_pages() {
+        let narrow = print_plan(&[20.0, 30.0, 40.0], 0);
+        assert_eq!((narrow.paper, narrow.fit_width), (Paper::A4Portrait, true));
+        let a4 = print_plan(&[10.0; 11], 0);
+        assert_eq!((a4.paper, a4.fit_width), (Paper::A4Landscape, true));
+        assert!((a4.printed_pt - 10.4).abs() < 0.1, "{a4:?}");
+        let a3 = print_plan(&[10.0; 15], 0);
+        assert_eq!((a3.paper, a3.fit_width), (Paper::A3Landscape, true));
+        assert_eq!(a3.printed_pt, BODY_PT);
+        assert_eq!(
+            (a3.repeat_cols, a3.title.clone(), a3.notes.clone()),
+            (0, 0..15, 0..15)
+        );
+        let several = print_plan(&[15.0; 24], 3);
+        assert_eq!(
+            (several.paper, several.fit_width, several.repeat_cols),
+            (Paper::A4Landscape, false, 3)
+        );
+        assert_eq!(several.printed_pt, BODY_PT);
+        // The first page holds 271.6 mm: 7 columns of 38.4 mm; the notes skip the
+        // repeated three.
+        assert_eq!((several.title.clone(), several.notes.clone()), (0..7, 3..7));
+        // Key columns filling half a page are not repeated.
+        let mut fat = vec![60.0, 60.0];
+        fat.extend([15.0; 30]);
+        assert_eq!(print_plan(&fat, 2).repeat_cols, 0);
+    }
+
+    /// Whatever the widths, a fitted plan never prints below `MIN_PRINTED_PT`, and the
+    /// plans run portrait, A4 landscape, A3, several pages as the sheet widens.
+    #[test]
+    fn print_plan_is_never_below_the_readable_size() {
+        let rank = |p: &PrintPlan| match (p.paper, p.fit_width) {
+            (Paper::A4Portrait, true) => 0,
+            (Paper::A4Landscape, true) => 1,
+            (Paper::A3Landscape, true) => 2,
+            _ => 3,
+        };
+        let mut last = 0;
+        for n in 1..80 {
+            let plan = print_plan(&vec![12.0; n], 1);
+            assert!(plan.printed_pt >= MIN_PRINTED_PT, "{n} columns: {plan:?}");
+            assert!(rank(&plan) >= last, "{n} columns: {plan:?}");
+            last = rank(&plan);
+            assert!(!plan.title.is_empty() && plan.title.end <= n, "{plan:?}");
         }
-        assert!(!narrow.contains("orientation=\"landscape\""));
-        assert!(wide.contains("orientation=\"landscape\""));
-        assert!(parts["xl/workbook.xml"].contains("_xlnm.Print_Titles"));
+        assert_eq!(last, 3, "the widest print across several pages");
+    }
+
+    #[test]
+    fn key_columns_are_the_leading_identifying_ones() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            key_columns(&h(&["代表编号", "姓名", "代表小组", "积分"])),
+            3
+        );
+        assert_eq!(key_columns(&h(&["代表小组", "代表数", "姓名"])), 1);
+        assert_eq!(key_columns(&h(&["姓名", "届别"])), 1);
+        assert_eq!(key_columns(&h(&["积分项", "每次分值"])), 0);
+    }
+
+    /// A blank form across several pages sets no print area (the rows the user adds
+    /// would be left out), so its title stays in its row, not in the page header.
+    #[test]
+    fn a_form_to_fill_in_keeps_all_its_rows_in_print() {
+        let mut form = keyed("宽表", 24, 15);
+        form.rows.clear();
+        form.input_rows = 1000;
+        let parts = xml_parts(&workbook(&[form], "x").expect("writes"));
+        let sheet = &parts["xl/worksheets/sheet1.xml"];
+        assert!(
+            sheet.contains("pageOrder=\"overThenDown\""),
+            "pageSetup: {sheet}"
+        );
+        assert!(!sheet.contains("<oddHeader>"), "oddHeader: {sheet}");
+        let book = &parts["xl/workbook.xml"];
+        assert!(!book.contains("_xlnm.Print_Area"), "definedName: {book}");
+        assert!(
+            book.contains("宽表!$A:$C,宽表!$2:$2"),
+            "definedName: {book}"
+        );
+    }
+
+    #[test]
+    fn page_headers_double_ampersands_and_fit_excels_limit() {
+        assert_eq!(page_header("甲&乙"), "&C&\"宋体,Bold\"&14甲&&乙");
+        assert_eq!(
+            page_header("2025年第三季度"),
+            "&C&\"宋体,Bold\"&14 2025年第三季度",
+            "a leading digit is not read as part of the font size"
+        );
+        let long = page_header(&"&".repeat(300));
+        assert!(long.encode_utf16().count() <= PAGE_HEADER_MAX, "{long}");
+        assert!(long.ends_with("&&"), "never half an escape");
+    }
+
+    #[test]
+    fn text_lines_wrap_at_characters_and_at_line_breaks() {
+        assert_eq!(text_lines("代表", 10.0, 1.0), 1);
+        // 20 CJK characters are 42 units: two lines in 40, one in their natural 42.
+        let twenty = "代".repeat(20);
+        assert_eq!(text_lines(&twenty, 40.0, 1.0), 2);
+        assert_eq!(text_lines(&twenty, 42.0, 1.0), 1);
+        assert_eq!(text_lines(&twenty, 42.0, TITLE_SCALE), 2);
+        assert_eq!(text_lines("a\nb\nc", 40.0, 1.0), 3);
+        assert_eq!(text_lines("", 40.0, 1.0), 1);
+        assert_eq!(wrap_text("甲乙丙丁", 4.2, 1.0), ["甲乙", "丙丁"]);
+        assert_eq!(wrap_text("ab\n甲", 4.2, 1.0), ["ab", "甲"]);
+        // A Latin word moves whole to the next line, unless it fills a line alone.
+        assert_eq!(
+            wrap_text("运行 lvzhi commend", 12.0, 1.0),
+            ["运行 lvzhi ", "commend"]
+        );
+        assert_eq!(wrap_text("甲乙lvzhi", 8.0, 1.0), ["甲乙", "lvzhi"]);
+        assert_eq!(wrap_text("abcdefgh", 4.3, 1.0), ["abcd", "efgh"]);
+        assert_eq!(
+            wrap_text("甲乙，丙", 4.2, 1.0),
+            ["甲乙，", "丙"],
+            "no line starts with ，"
+        );
+        assert_eq!(row_height(1), None);
+        assert_eq!(row_height(3), Some(3.0 * LINE_PT + CELL_PAD_PT));
+        assert_eq!(title_height(1), TITLE_MIN_PT);
+    }
+
+    /// A running-text column gets what the other columns leave of a portrait page (or
+    /// of a landscape one when that is too little), never more than its text or than
+    /// one page in the wider font; short columns keep their natural width.
+    #[test]
+    fn running_text_columns_share_the_page() {
+        let mut t = Table::new("表", &["类别", "姓名", "情况"]);
+        t.rows.push(vec![
+            "代表资格终止情形".into(),
+            "张三".into(),
+            "很长的情况说明".repeat(20).into(),
+        ]);
+        let w = column_widths(&t);
+        assert_eq!(w[..2], [18.0, 6.0]);
+        let room = (units_in(Paper::A4Portrait.printable_mm(), 3) - 24.0).floor();
+        assert_eq!(w[2], room, "{w:?}");
+        let mut guide = Table::new("填表说明", &["填表说明"]);
+        guide.rows.push(vec!["说明".repeat(100).into()]);
+        let w = column_widths(&guide)[0];
+        assert!(w >= RUNNING_MIN, "{w}");
+        assert!(
+            printed_mm(&[w], WIDE_UNIT_PX) <= Paper::A4Portrait.printable_mm(),
+            "{w}"
+        );
+        let mut short = Table::new("表", &["情况"]);
+        short.rows.push(vec!["代".repeat(25).into()]);
+        assert_eq!(
+            column_widths(&short),
+            vec![52.0],
+            "never wider than its text"
+        );
+    }
+
+    /// The parts and elements each plan writes: a portrait sheet fitted to the page, an
+    /// A3 one, and one across several pages with its key columns and header row
+    /// repeated, over then down; the title over the printed columns and wrapped; the
+    /// running text wrapped in a row as high as its lines.
+    #[test]
+    fn print_plans_in_the_workbook_xml() {
+        let mut narrow = group_table();
+        narrow.charts.clear();
+        narrow.headers.push("情况".into());
+        for r in narrow.rows.iter_mut() {
+            r.push("很长的情况说明".repeat(12).into());
+        }
+        let a3 = keyed("中表", 15, 10);
+        let mut several = keyed("宽表", 24, 15);
+        let note = "说明：积分按规则计算，如有出入请与代表联络室联系。".repeat(4);
+        several.notes.push(note.clone());
+        let bytes = workbook(&[narrow.clone(), a3.clone(), several.clone()], "x").expect("writes");
+        // The note is broken into rows of the first page's columns after the repeated
+        // ones (D on), unmerged: a list read back sees it in no other column.
+        use calamine::Reader;
+        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).expect("reads");
+        let r = wb.worksheet_range("宽表").expect("sheet");
+        let note_rows: Vec<String> = (4..r.height() as u32)
+            .map(|row| {
+                r.get_value((row, 3))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert!(note_rows.len() > 1, "{note_rows:?}");
+        assert_eq!(note_rows.concat(), note);
+        for row in 4..r.height() as u32 {
+            for c in [0, 1, 2, 4] {
+                assert!(
+                    r.get_value((row, c))
+                        .is_none_or(|v| v.to_string().is_empty()),
+                    "{row},{c}"
+                );
+            }
+        }
+        let last_note_row = 4 + note_rows.len();
+        for t in [&a3, &several] {
+            assert_eq!(key_columns(&t.headers), 3);
+        }
+        let parts = xml_parts(&workbook(&[narrow, a3, several], "x").expect("writes"));
+        let sheets: Vec<&String> = (1..=5)
+            .filter_map(|i| parts.get(&format!("xl/worksheets/sheet{i}.xml")))
+            .collect();
+        let [narrow, a3, several] = sheets[..] else {
+            panic!("three worksheets: {:?}", parts.keys());
+        };
+        for s in [narrow, a3, several] {
+            assert!(s.contains("horizontalCentered=\"1\""), "printOptions: {s}");
+            assert!(
+                s.contains("<pageMargins left=\"0.5\" right=\"0.5\""),
+                "pageMargins: {s}"
+            );
+            assert!(s.contains("第 &amp;P 页，共 &amp;N 页"), "oddFooter: {s}");
+        }
+        for s in [narrow, a3] {
+            assert!(s.contains("<pageSetUpPr fitToPage=\"1\"/>"), "sheetPr: {s}");
+            assert!(s.contains("fitToHeight=\"0\""), "pageSetup: {s}");
+        }
+        assert!(narrow.contains("paperSize=\"9\""), "pageSetup: {narrow}");
+        assert!(
+            narrow.contains("orientation=\"portrait\""),
+            "pageSetup: {narrow}"
+        );
+        assert!(a3.contains("paperSize=\"8\""), "pageSetup: {a3}");
+        assert!(a3.contains("orientation=\"landscape\""), "pageSetup: {a3}");
+        assert!(
+            a3.contains("<mergeCell ref=\"A1:O1\"/>"),
+            "mergeCells: {a3}"
+        );
+        assert!(!several.contains("fitToPage"), "sheetPr: {several}");
+        assert!(several.contains("paperSize=\"9\""), "pageSetup: {several}");
+        assert!(
+            several.contains("orientation=\"landscape\""),
+            "pageSetup: {several}"
+        );
+        assert!(
+            several.contains("pageOrder=\"overThenDown\""),
+            "pageSetup: {several}"
+        );
+        // The title spans the first page on screen, and prints in the page header of
+        // every page, outside the print area (the repeated columns would show a piece).
+        let plan = print_plan(&column_widths(&keyed("宽表", 24, 15)), 3);
+        let last = rust_xlsxwriter::utility::column_number_to_name(plan.title.end as u16 - 1);
+        assert!(
+            several.contains(&format!("<mergeCell ref=\"A1:{last}1\"/>")),
+            "mergeCells: {several}"
+        );
+        assert!(
+            several.contains("<oddHeader>&amp;C&amp;\"宋体,Bold\"&amp;14宽表的标题</oddHeader>"),
+            "oddHeader: {several}"
+        );
+        assert!(
+            !a3.contains("<oddHeader>"),
+            "a fitted sheet prints its title row: {a3}"
+        );
+        let book = &parts["xl/workbook.xml"];
+        assert!(
+            book.contains(&format!("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"2\">宽表!$A$2:$X${last_note_row}</definedName>")),
+            "definedName: {book}"
+        );
+        assert!(
+            book.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">宽表!$A:$C,宽表!$2:$2</definedName>"),
+            "definedName: {book}"
+        );
+        assert!(
+            book.contains("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">各组!$2:$2</definedName>"),
+            "definedName: {book}"
+        );
+        // Row 3 (a data row) wraps its 84-character text in lines of about 40.
+        let row3 = &narrow[narrow.find("<row r=\"3\"").expect("row 3")..];
+        let row3 = &row3[..row3.find('>').expect("row tag")];
+        assert!(row3.contains("customHeight=\"1\""), "row: {row3}");
+        let styles = &parts["xl/styles.xml"];
+        assert!(
+            styles.matches("wrapText=\"1\"").count() >= 3,
+            "header, title, text: {styles}"
+        );
+        let e3 = cell_xml(narrow, "E3");
+        let wrap_xf = styles
+            .split("<cellXfs")
+            .nth(1)
+            .and_then(|x| {
+                x.split("<xf ").skip(1).position(|xf| {
+                    xf.contains("wrapText=\"1\"")
+                        && !xf.contains("bold")
+                        && xf.contains("borderId=\"1\"")
+                        && !xf.contains("applyFill")
+                })
+            })
+            .expect("a wrapping body format");
+        assert!(e3.contains(&format!("s=\"{wrap_xf}\"")), "E3: {e3}");
     }
 
     #[test]
