@@ -617,9 +617,15 @@ impl Writer {
         for (k, r) in t.rows.iter().enumerate() {
             // The first two rows stay together (no table starts with one row at a page
             // foot), and so do the last two (none ends with one row on a page of its
-            // own); a 合计 row stays with the row above, the last with what follows.
+            // own); a 合计 row stays with the rows above, the last with what follows.
+            // Under a 合计 row, two data rows go with it.
+            let tail = if t.rows.last().is_some_and(|r| layout::is_total_row(r)) {
+                3
+            } else {
+                2
+            };
             let keep = match t.rows.get(k + 1) {
-                Some(next) => k == 0 || k + 2 == t.rows.len() || layout::is_total_row(next),
+                Some(next) => k == 0 || k + tail >= t.rows.len() || layout::is_total_row(next),
                 None => keep_end,
             };
             let cells = plan
