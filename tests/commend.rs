@@ -374,7 +374,10 @@ fn qualification_report_and_notice_state_basis_dates_and_seats() {
     assert!(report.contains(seats), "{report}");
     assert!(report.contains("代表资格有关情况表"), "{report}");
     let notice = docx_body(&out.join("2025年度代表资格和代表名额公告.docx"));
-    assert!(notice.contains("测试区人大常委会公告"), "{notice}");
+    assert!(
+        notice.contains("测试区人民代表大会常务委员会公告"),
+        "{notice}"
+    );
     assert!(notice.contains(seats), "{notice}");
     assert!(notice.contains("代表阿依古丽·买买提"), "{notice}");
     assert!(!notice.contains("李四"), "{notice}");

@@ -296,7 +296,7 @@ pub fn stage_reminders(
     let cover = reminders::cover(&letters, &data.config, label, docs.author);
     stage.write(
         dir.join(safe_file(&format!("{label}履职提醒函"), "docx")),
-        &docx::render_bound(&cover, &parts)?,
+        &docx::render_letters(&cover, &parts)?,
     )?;
     Ok(letters.len())
 }

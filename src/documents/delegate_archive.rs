@@ -166,11 +166,12 @@ fn meeting_tables(by: &ByDelegate, id: &str, period: &Period) -> Vec<(String, Ta
                 ]
             })
             .collect();
-        let t = TableBlock::new(
-            &["日期", "会议名称", "出席情况", "备注"],
-            rows,
-            &[8, 13, 4, 5],
-        );
+        let what = if k == MeetingKind::Training {
+            "培训名称"
+        } else {
+            "会议名称"
+        };
+        let t = TableBlock::new(&["日期", what, "出席情况", "备注"], rows, &[8, 13, 4, 5]);
         (name.to_string(), t)
     })
     .collect()

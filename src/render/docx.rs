@@ -617,9 +617,15 @@ impl Writer {
         for (k, r) in t.rows.iter().enumerate() {
             // The first two rows stay together (no table starts with one row at a page
             // foot), and so do the last two (none ends with one row on a page of its
-            // own); a 合计 row stays with the row above, the last with what follows.
+            // own); a 合计 row stays with the rows above, the last with what follows.
+            // Under a 合计 row, two data rows go with it.
+            let tail = if t.rows.last().is_some_and(|r| layout::is_total_row(r)) {
+                3
+            } else {
+                2
+            };
             let keep = match t.rows.get(k + 1) {
-                Some(next) => k == 0 || k + 2 == t.rows.len() || layout::is_total_row(next),
+                Some(next) => k == 0 || k + tail >= t.rows.len() || layout::is_total_row(next),
                 None => keep_end,
             };
             let cells = plan
@@ -1139,10 +1145,23 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
 /// numbers start at 1 on the first part and run on to the end. Each part's first line
 /// carries a bookmark the 目录's PAGEREF fields point to.
 pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
+    bound(cover, parts, true)
+}
+
+/// Letters sent one by one (提醒函) after the office's cover list: each starts on a new
+/// page, and no page carries a number (a letter's recipient would see "— 7 —").
+pub fn render_letters(cover: &Document, letters: &[Document]) -> Result<Vec<u8>> {
+    bound(cover, letters, false)
+}
+
+fn bound(cover: &Document, parts: &[Document], numbered: bool) -> Result<Vec<u8>> {
     let mut w = Writer::new();
+    if !numbered {
+        w.footers = (Footer::new(), Footer::new());
+    }
     w.content(cover);
     w.end_unnumbered_section();
-    w.number_from_one = true;
+    w.number_from_one = numbered;
     for (k, p) in parts.iter().enumerate() {
         if k > 0 {
             w.page_break();
@@ -1302,6 +1321,32 @@ mod tests {
     /// Page breaks: paragraphs holding a break, and paragraphs starting a new page.
     fn breaks(xml: &str) -> usize {
         xml.matches("<w:br w:type=\"page\" />").count() + xml.matches("<w:pageBreakBefore").count()
+    }
+
+    /// Letters carry no page number; a bound volume's parts do.
+    #[test]
+    fn letters_are_unnumbered_and_a_volume_is_numbered() {
+        let part = sample_document();
+        let cover = Document {
+            title: "提醒函".into(),
+            subtitle: None,
+            body: vec![Block::Para("共2份。".into())],
+            signature: None,
+            attachments: Vec::new(),
+            author: part.author.clone(),
+            print_title: true,
+        };
+        let footers = |bytes: &[u8]| -> String {
+            parts(bytes)
+                .iter()
+                .filter(|(n, _)| n.starts_with("word/footer"))
+                .map(|(_, x)| String::from_utf8_lossy(x).into_owned())
+                .collect()
+        };
+        let letters = render_letters(&cover, &[part.clone(), part.clone()]).expect("render");
+        assert!(!footers(&letters).contains("PAGE"), "{}", footers(&letters));
+        let volume = render_bound(&cover, &[part.clone(), part]).expect("render");
+        assert!(footers(&volume).contains("PAGE"));
     }
 
     #[test]
