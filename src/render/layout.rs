@@ -183,7 +183,9 @@ fn kept_spans(s: &str) -> Vec<(usize, usize)> {
         return Vec::new();
     };
     let mut spans = Vec::new();
-    for name in kept.iter() {
+    // Longest first: a name longer than the text cannot be in it, and most headers are
+    // shorter than every name.
+    for name in kept.iter().skip_while(|n| n.len() > s.len()) {
         spans.extend(
             s.match_indices(name.as_str())
                 .map(|(i, m)| (i, i + m.len())),
@@ -195,9 +197,14 @@ fn kept_spans(s: &str) -> Vec<(usize, usize)> {
 /// Greedy lines of at most `width` (thousandths of an em), broken only between words.
 /// A word wider than the line stands alone on its line.
 pub fn wrap_words(s: &str, width: u32) -> Vec<String> {
+    wrap_at(&words(s), width)
+}
+
+/// Greedy lines of at most `width` made of the given words.
+fn wrap_at(words: &[&str], width: u32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    for w in words(s) {
+    for &w in words {
         if !line.is_empty() && text_width(&line) + text_width(w) > width {
             lines.push(std::mem::take(&mut line));
         }
@@ -364,7 +371,7 @@ fn header_min(header: &str) -> u32 {
     spans
         .into_iter()
         .find(|w| {
-            let lines = wrap_words(header, *w);
+            let lines = wrap_at(&ws, *w);
             lines.len() == 1 || lines.iter().all(|l| l.chars().count() >= 2)
         })
         .unwrap_or_else(|| text_width(header))
