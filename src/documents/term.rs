@@ -534,8 +534,14 @@ fn structure_table(
     suggested: &[&crate::domain::model::Delegate],
     config: &Config,
 ) -> Table {
-    let all: Vec<&crate::domain::model::Delegate> =
-        archive.delegates.iter().map(|d| &d.delegate).collect();
+    // Compared with the delegates in office, the list's own population (one who left
+    // is no candidate and not on the list).
+    let all: Vec<&crate::domain::model::Delegate> = archive
+        .delegates
+        .iter()
+        .map(|d| &d.delegate)
+        .filter(|d| d.is_serving())
+        .collect();
     let lines = crate::domain::structure::lines(&config.structure.occupations, config.term.end);
     let (na, ns) = (all.len() as u32, suggested.len() as u32);
     let share = |n: u32, of: u32| {
@@ -556,7 +562,7 @@ fn structure_table(
     };
     let mut t = Table::new(
         "代表结构",
-        &["类别", "本届代表", "占比", "建议继续提名", "占比"],
+        &["类别", "本届在任代表", "占比", "建议继续提名", "占比"],
     );
     t.rows.push(line("代表人数".into(), na, ns));
     for (name, a, s) in crate::domain::structure::counts(&lines, &all, suggested) {
