@@ -319,7 +319,7 @@ fn report_tables(
     typed.insert(
         "各家站联系群众情况".to_string(),
         (
-            super::contact::station_table(y.records, p),
+            super::contact::station_table(y.records, p, &y.groups),
             super::contact::STATION_WIDTHS.to_vec(),
         ),
     );
@@ -342,6 +342,8 @@ struct Year<'a> {
     config: &'a Config,
     all: Vec<&'a DelegateArchive>,
     serving_at_end: Vec<&'a DelegateArchive>,
+    /// The groups in roster order (`Archive::groups`).
+    groups: Vec<String>,
     records: &'a Records,
     history: &'a Records,
 }
@@ -374,6 +376,7 @@ impl<'a> Year<'a> {
             config,
             all,
             serving_at_end,
+            groups: archive.groups(),
             records,
             history,
         }

@@ -65,7 +65,9 @@ pub fn contacts(records: &Records, period: &Period, all_delegates: u32) -> Conta
 }
 
 /// 各家站联系群众情况: one row per 家站 and a 合计 row.
-pub fn station_table(records: &Records, period: &Period) -> Table {
+/// Rows in the order of the groups (`groups`, the roster's) whose name a 家站's name
+/// begins with ("东湖镇代表之家" with 东湖镇), the rest after them, by name.
+pub fn station_table(records: &Records, period: &Period, groups: &[String]) -> Table {
     let rows = in_period(records, period);
     let mut headers = vec!["家站/联络站", "接待次数", "接待群众人次", "意见建议条数"];
     headers.extend(ContactHandling::ALL.iter().map(|h| h.label()));
@@ -83,10 +85,16 @@ pub fn station_table(records: &Records, period: &Period) -> Table {
         r
     };
     let mut t = Table::new("家站联系群众", &headers);
-    t.rows = by_station(rows.iter().copied())
-        .iter()
-        .map(|(s, t)| line(s, t))
-        .collect();
+    let mut stations = by_station(rows.iter().copied());
+    let rank = |name: &str| {
+        groups
+            .iter()
+            .position(|g| !g.is_empty() && name.starts_with(g.as_str()))
+            .unwrap_or(groups.len())
+    };
+    // Stable: by name within a group, as `by_station` gives them.
+    stations.sort_by_key(|(name, _)| rank(name));
+    t.rows = stations.iter().map(|(s, t)| line(s, t)).collect();
     t.rows.push(line("合计", &totals(rows.iter().copied())));
     t.notes.push(
         "合计栏的“参加代表”按人计算，一名代表在几个家站参加接待的只计一次，因此少于各家站人数之和。"
@@ -102,12 +110,40 @@ pub const STATION_WIDTHS: [u32; 8] = [10, 4, 5, 5, 4, 4, 5, 4];
 mod tests {
     use super::*;
 
+    /// 家站 rows follow the roster's groups their names begin with; the rest after.
+    #[test]
+    fn stations_follow_the_groups() {
+        let row = crate::domain::contact::tests::row;
+        let records = Records {
+            contacts: vec![
+                row("其他联络站", &["D1"], 1, 0, None),
+                row("乙镇代表之家", &["D2"], 1, 0, None),
+                row("甲镇代表联络站", &["D3"], 1, 0, None),
+                row("甲镇代表之家", &["D4"], 1, 0, None),
+            ],
+            ..Records::default()
+        };
+        let groups = ["甲镇".to_string(), "乙镇".to_string()];
+        let t = station_table(&records, &Period::year(2025), &groups);
+        let names: Vec<String> = t.rows.iter().map(|r| r[0].text()).collect();
+        assert_eq!(
+            names,
+            [
+                "甲镇代表之家",
+                "甲镇代表联络站",
+                "乙镇代表之家",
+                "其他联络站",
+                "合计"
+            ]
+        );
+    }
+
     #[test]
     fn no_sheet_is_not_recorded() {
         let c = contacts(&Records::default(), &Period::year(2025), 10);
         assert!(!c.recorded);
         assert_eq!(c.on_the_spot_pct, "—");
-        let t = station_table(&Records::default(), &Period::year(2025));
+        let t = station_table(&Records::default(), &Period::year(2025), &[]);
         let total: Vec<String> = t.rows.iter().flatten().map(Cell::text).collect();
         assert_eq!(total, ["合计", "0", "0", "0", "0", "0", "0", "0"]);
     }

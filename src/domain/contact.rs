@@ -121,10 +121,10 @@ pub fn by_station<'a>(rows: impl IntoIterator<Item = &'a Contact>) -> Vec<(Strin
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn row(
+    pub(crate) fn row(
         station: &str,
         who: &[&str],
         people: u32,
