@@ -15,7 +15,7 @@ use crate::render::docx::TableBlock;
 use crate::render::template;
 use crate::render::xlsx::{Cell, Dropdown, Table};
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Whose members a report covers.
 pub enum Body<'a> {
@@ -54,7 +54,14 @@ pub fn members_report(
     let total = MemberFigures::total(&figures);
     let rule = &config.members;
     let (low_table, low_attendance) = low_attendance(&members, &figures, rule);
-    let mut tables = detail_tables(&scope, &members, own_of);
+    // The body's meetings held, each once, to show the ones a member has no record of.
+    let mut held: BTreeMap<_, (chrono::NaiveDate, &str)> = BTreeMap::new();
+    for a in records.attendance.iter().filter(|a| scope.own_meeting(a)) {
+        held.entry(crate::input::meeting_key(a))
+            .or_insert((a.date, a.meeting.as_str()));
+    }
+    let held: Vec<(chrono::NaiveDate, &str)> = held.into_values().collect();
+    let mut tables = detail_tables(&scope, &members, own_of, &held);
     tables.insert(
         "组成人员履职情况".to_string(),
         members_table(&members, &figures, &total),
@@ -117,6 +124,7 @@ fn detail_tables<'r>(
     scope: &Scope,
     members: &[&DelegateArchive],
     own_of: impl Fn(&str) -> &'r OwnRecords<'r>,
+    held: &[(chrono::NaiveDate, &str)],
 ) -> HashMap<String, TableBlock> {
     members
         .iter()
@@ -128,7 +136,7 @@ fn detail_tables<'r>(
                 d.delegate.name,
                 d.delegate.group
             );
-            (key, scope.detail(own_of(&d.delegate.id)))
+            (key, scope.detail(own_of(&d.delegate.id), held, d.served))
         })
         .collect()
 }
@@ -279,7 +287,24 @@ impl<'a> Scope<'a> {
     }
 
     /// One member's meetings and organised activities, by date.
-    fn detail(&self, own: &OwnRecords) -> TableBlock {
+    /// One member's rows: their meeting records, the meetings held while they served
+    /// that nobody reported for them (未报, as the statistics count them), and the
+    /// activities the body organised.
+    fn detail(
+        &self,
+        own: &OwnRecords,
+        held: &[(chrono::NaiveDate, &str)],
+        served: (chrono::NaiveDate, chrono::NaiveDate),
+    ) -> TableBlock {
+        let recorded: BTreeSet<chrono::NaiveDate> = own.attendance.iter().map(|r| r.date).collect();
+        let unreported = held
+            .iter()
+            .filter(|(date, _)| *date >= served.0 && *date <= served.1)
+            .filter(|(date, _)| !recorded.contains(date))
+            .map(|(date, name)| {
+                let kind = self.kind.label().to_string();
+                (*date, kind, name.to_string(), "未报".to_string())
+            });
         let mut items: Vec<(chrono::NaiveDate, String, String, String)> = own
             .attendance
             .iter()
@@ -287,6 +312,7 @@ impl<'a> Scope<'a> {
                 let what = (self.kind.label().to_string(), r.meeting.clone());
                 (r.date, what.0, what.1, r.presence.label().to_string())
             })
+            .chain(unreported)
             .chain(own.activities.iter().map(|r| {
                 let what = (r.kind.label().to_string(), r.name.clone());
                 (r.date, what.0, what.1, "参加".to_string())
