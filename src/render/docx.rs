@@ -1323,19 +1323,24 @@ mod tests {
         xml.matches("<w:br w:type=\"page\" />").count() + xml.matches("<w:pageBreakBefore").count()
     }
 
+    /// A cover (or cover list) of one block, by the sample document's author.
+    fn cover_of(title: &str, block: Block, print_title: bool) -> Document {
+        Document {
+            title: title.into(),
+            subtitle: None,
+            body: vec![block],
+            signature: None,
+            attachments: Vec::new(),
+            author: sample_document().author,
+            print_title,
+        }
+    }
+
     /// Letters carry no page number; a bound volume's parts do.
     #[test]
     fn letters_are_unnumbered_and_a_volume_is_numbered() {
         let part = sample_document();
-        let cover = Document {
-            title: "提醒函".into(),
-            subtitle: None,
-            body: vec![Block::Para("共2份。".into())],
-            signature: None,
-            attachments: Vec::new(),
-            author: part.author.clone(),
-            print_title: true,
-        };
+        let cover = cover_of("提醒函", Block::Para("共2份。".into()), true);
         let footers = |bytes: &[u8]| -> String {
             parts(bytes)
                 .iter()
@@ -1352,15 +1357,11 @@ mod tests {
     #[test]
     fn a_bound_volume_holds_each_part_as_rendered_with_paragraph_ids_unique() {
         let part = sample_document();
-        let cover = Document {
-            title: "示范区人大代表履职档案·兴华街道".into(),
-            subtitle: None,
-            body: vec![Block::Title("兴华街道代表小组".into())],
-            signature: None,
-            attachments: Vec::new(),
-            author: part.author.clone(),
-            print_title: false,
-        };
+        let cover = cover_of(
+            "示范区人大代表履职档案·兴华街道",
+            Block::Title("兴华街道代表小组".into()),
+            false,
+        );
         let volume = parts(&render_bound(&cover, &[part.clone(), part.clone()]).expect("render"));
         let doc = String::from_utf8_lossy(&volume["word/document.xml"]).into_owned();
         let single =
@@ -1476,22 +1477,18 @@ mod tests {
     #[test]
     fn a_volume_catalogue_refers_to_its_parts() {
         let part = sample_document();
-        let cover = Document {
-            title: "示范区人大代表履职档案·兴华街道".into(),
-            subtitle: None,
-            body: vec![Block::Contents(TableBlock::new(
+        let cover = cover_of(
+            "示范区人大代表履职档案·兴华街道",
+            Block::Contents(TableBlock::new(
                 &["序号", "姓名"],
                 vec![
                     vec!["1".into(), "张三".into()],
                     vec!["2".into(), "李四".into()],
                 ],
                 &[],
-            ))],
-            signature: None,
-            attachments: Vec::new(),
-            author: part.author.clone(),
-            print_title: false,
-        };
+            )),
+            false,
+        );
         let p = parts(&render_bound(&cover, &[part.clone(), part]).expect("render"));
         let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
         for k in 1..=2 {
