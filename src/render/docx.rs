@@ -739,8 +739,12 @@ impl Writer {
             {
                 self.end_section(false);
             }
-            // A sentence leading into a table stays on the table's page.
-            let leads_in = matches!(blocks.get(i + 1), Some(Block::Table(_) | Block::Titled(..)));
+            // A sentence leading into a table stays on the table's page, and so does one
+            // before a note that leads into it (the archive's A–D note).
+            let table_at =
+                |k: usize| matches!(blocks.get(k), Some(Block::Table(_) | Block::Titled(..)));
+            let leads_in = table_at(i + 1)
+                || (matches!(blocks.get(i + 1), Some(Block::Para(_))) && table_at(i + 2));
             let kept = |look: Look| {
                 if keep || leads_in {
                     look.kept_with_next()
@@ -1334,6 +1338,36 @@ mod tests {
             author: sample_document().author,
             print_title,
         }
+    }
+
+    /// A sentence leading into a table, and one leading into a note before a table,
+    /// keep with what follows; a paragraph after a table does not need to.
+    #[test]
+    fn lead_in_sentences_keep_with_their_table() {
+        let mut d = sample_document();
+        d.body = vec![
+            Block::Para("领衔提出1件。".into()),
+            Block::Para("注：分类说明。".into()),
+            Block::Table(TableBlock::new(
+                &["姓名", "次数"],
+                vec![vec!["张三".into(), "1".into()]; 3],
+                &[],
+            )),
+            Block::Para("其后一段。".into()),
+            Block::Para("最后一段。".into()),
+        ];
+        d.signature = None;
+        let xml =
+            String::from_utf8_lossy(&parts(&render(&d).expect("render"))["word/document.xml"])
+                .into_owned();
+        let para_of = |text: &str| {
+            let at = xml.find(text).expect("text");
+            let start = xml[..at].rfind("<w:p ").expect("paragraph");
+            xml[start..at].to_string()
+        };
+        assert!(para_of("领衔提出1件。").contains("<w:keepNext />"));
+        assert!(para_of("注：分类说明。").contains("<w:keepNext />"));
+        assert!(!para_of("其后一段。").contains("<w:keepNext />"));
     }
 
     /// Letters carry no page number; a bound volume's parts do.
