@@ -35,7 +35,7 @@ impl Qualification {
     pub fn new(roster: &Roster, records: &Records, config: &Config, span: &Span) -> Self {
         let t = &config.thresholds;
         let changes = q::changes(
-            roster,
+            &roster.delegates,
             records,
             span.from,
             span.to,
@@ -44,11 +44,7 @@ impl Qualification {
         let advised = q::resignations_advised(records, span.from, span.to, |r| {
             config.rating.flags(r, t.dissatisfied_share_limit)
         });
-        let unrecorded: Vec<&str> = changes
-            .iter()
-            .filter(|c| c.unrecorded)
-            .map(|c| c.delegate.as_str())
-            .collect();
+        let unrecorded = q::unrecorded(&changes);
         let as_of = span.to.min(config.term.end);
         let seats = q::seats(
             roster.delegates.iter(),

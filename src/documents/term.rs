@@ -719,25 +719,21 @@ fn exit_findings(
     let status = changes(archive);
     // The seats at the end of the term, as the 公告 counts them: a qualification ended
     // by law (part 一) and not yet on the roster is no longer a serving delegate.
-    let unrecorded: Vec<&str> = archive
-        .delegates
-        .iter()
-        .map(|d| &d.delegate)
-        .filter(|d| d.status_date.is_none())
-        .filter(|d| {
-            absences.get(&d.id).is_some_and(|l| {
-                rules::qualification_ends(l.len() as u32, t.unapproved_absence_limit)
-            })
-        })
-        .map(|d| d.id.as_str())
-        .collect();
+    let delegates = || archive.delegates.iter().map(|d| &d.delegate);
+    let ended = crate::domain::qualification::changes(
+        delegates(),
+        records,
+        NaiveDate::MIN,
+        NaiveDate::MAX,
+        t.unapproved_absence_limit,
+    );
     let seats = crate::domain::qualification::seats(
-        archive.delegates.iter().map(|d| &d.delegate),
+        delegates(),
         config.district.seats,
         config.term.start,
         config.term.end,
         config.term.end,
-        &unrecorded,
+        &crate::domain::qualification::unrecorded(&ended),
     );
     let vars = json!({
         "term": config.term_name(),

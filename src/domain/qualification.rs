@@ -95,8 +95,8 @@ pub struct Change {
 /// and serving delegates whose `limit`-th unapproved congress absence (ending the
 /// qualification by law) falls in it. A roster 资格终止 backed by the absences is given
 /// their cause. Oldest first.
-pub fn changes(
-    roster: &Roster,
+pub fn changes<'a>(
+    delegates: impl IntoIterator<Item = &'a Delegate>,
     records: &Records,
     from: NaiveDate,
     to: NaiveDate,
@@ -117,7 +117,7 @@ pub fn changes(
         Some((nth.1, format!("未经批准缺席{when}")))
     };
     let mut out = Vec::new();
-    for d in &roster.delegates {
+    for d in delegates {
         let by_absence = ended_by_absence(&d.id);
         if let (false, Some(date)) = (d.is_serving(), d.status_date) {
             let mut kind = ChangeKind::from_status(&d.status);
@@ -151,15 +151,21 @@ pub fn changes(
     out
 }
 
-/// Resignations to advise (R8): evaluations in `[from, to]` that the rating scale flags
-/// (不满意 above the limit, or a verdict of 不称职), by delegate and date.
-/// Recommendations, not changes.
+/// The delegates whose qualification ended by law without the roster recording it.
+pub fn unrecorded(changes: &[Change]) -> Vec<&str> {
+    changes
+        .iter()
+        .filter(|c| c.unrecorded)
+        .map(|c| c.delegate.as_str())
+        .collect()
+}
+
 /// A warning on the roster row of each delegate whose qualification ended by law
 /// (unapproved absences) while the roster still says 在任: the documents on
 /// qualification count the end, the others count the delegate as serving until the
 /// roster records it, so the clerk is told to record it.
 pub fn unrecorded_ends(roster: &Roster, records: &Records, limit: u32) -> Vec<Finding> {
-    changes(roster, records, NaiveDate::MIN, NaiveDate::MAX, limit)
+    changes(&roster.delegates, records, NaiveDate::MIN, NaiveDate::MAX, limit)
         .into_iter()
         .filter(|c| c.unrecorded)
         .filter_map(|c| {
@@ -184,6 +190,9 @@ pub fn unrecorded_ends(roster: &Roster, records: &Records, limit: u32) -> Vec<Fi
         .collect()
 }
 
+/// Resignations to advise (R8): evaluations in `[from, to]` that the rating scale flags
+/// (不满意 above the limit, or a verdict of 不称职), by delegate and date.
+/// Recommendations, not changes.
 pub fn resignations_advised(
     records: &Records,
     from: NaiveDate,
@@ -305,7 +314,13 @@ mod tests {
             told[0]
         );
         assert!(told[0].hint.contains("2025-01-10"), "{:?}", told[0]);
-        let cs = changes(&roster, &records, d(2025, 1, 1), d(2025, 12, 31), 2);
+        let cs = changes(
+            &roster.delegates,
+            &records,
+            d(2025, 1, 1),
+            d(2025, 12, 31),
+            2,
+        );
         let got: Vec<(&str, ChangeKind, NaiveDate, bool)> = cs
             .iter()
             .map(|c| (c.delegate.as_str(), c.kind.clone(), c.date, c.unrecorded))
