@@ -1,6 +1,6 @@
 //! Work spread over the machine's cores with order kept, so that results (and the bytes
-//! written from them) are the same as a single-threaded run. `map` renders documents;
-//! `map_dynamic` and `join` serve reading the input (`input::ingest`).
+//! written from them) are the same as a single-threaded run: reading the input files
+//! (`input::load`) and rendering the documents (`cli::shared::stage_archive`).
 
 /// Threads for `n` items: the machine's cores (or `LVZHI_THREADS`), no more than the
 /// items.
@@ -24,44 +24,10 @@ fn threads_from(v: Option<&str>) -> Option<usize> {
     v?.trim().parse::<usize>().ok().filter(|&n| n > 0)
 }
 
-/// Maps `f` over `items` on up to `cores()` threads; results in input order.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = threads_for(items.len());
-    if threads <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles.into_iter().flat_map(join_handle).collect()
-    })
-}
-
-/// Runs `a` on a second thread while `b` runs on this one; returns both results. A
-/// panic in `a` is passed on as it was.
-pub fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    if cores() <= 1 {
-        return (a(), b());
-    }
-    std::thread::scope(|s| {
-        let a = s.spawn(a);
-        let b = b();
-        (join_handle(a), b)
-    })
-}
-
-fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-}
-
 /// Maps `f` over `items` on up to `cores()` threads that each take the
 /// next item when free (items of very different sizes stay balanced); results in input
 /// order.
-pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads_for(items.len());
     if threads <= 1 {
         return items.iter().map(&f).collect();
@@ -88,6 +54,10 @@ pub fn map_dynamic<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+fn join_handle<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -106,10 +76,9 @@ mod tests {
             x * 3
         };
         assert_eq!(
-            super::map_dynamic(&v[..100], slow),
+            super::map(&v[..100], slow),
             v[..100].iter().map(|x| x * 3).collect::<Vec<_>>()
         );
-        assert!(super::map_dynamic(&Vec::<u32>::new(), |x| *x).is_empty());
     }
 
     #[test]
@@ -120,11 +89,5 @@ mod tests {
         assert_eq!(super::threads_from(Some("两个")), None);
         assert_eq!(super::threads_from(Some("-2")), None);
         assert_eq!(super::threads_from(None), None);
-    }
-
-    #[test]
-    fn join_returns_both_results() {
-        let v = [1, 2, 3];
-        assert_eq!(super::join(|| v.iter().sum::<i32>(), || v.len()), (6, 3));
     }
 }

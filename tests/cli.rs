@@ -1463,12 +1463,13 @@ fn every_document_kind_prints_right_the_first_time() {
             .expect("pdftotext");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let flat_lines: Vec<String> = text.lines().map(squeeze).collect();
-        let xml = unzip(docx)
-            .remove("word/document.xml")
-            .expect("document.xml");
+        let mut parts = unzip(docx);
+        let xml = parts.remove("word/document.xml").expect("document.xml");
+        let sizes = style_sizes(&parts.remove("word/styles.xml").expect("styles.xml"));
         layout_problems(
             &name,
             &xml,
+            &sizes,
             &text,
             &flat_lines,
             &mut problems,
@@ -1503,9 +1504,40 @@ fn runs_text(xml: &str) -> String {
     out
 }
 
+/// The font size (half-points) each paragraph style of `styles.xml` sets.
+fn style_sizes(styles: &str) -> std::collections::HashMap<String, usize> {
+    styles
+        .split("<w:style ")
+        .skip(1)
+        .filter_map(|s| {
+            let s = s.split("</w:style>").next()?;
+            let id = s.split("w:styleId=\"").nth(1)?.split('"').next()?;
+            let size = s
+                .split("<w:sz w:val=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((id.to_string(), size))
+        })
+        .collect()
+}
+
+/// The size of a cell's text: its run's own, else its paragraph style's, else the
+/// document default (三号).
+fn cell_size(cell: &str, sizes: &std::collections::HashMap<String, usize>) -> usize {
+    let attr = |key: &str| cell.split(key).nth(1).and_then(|s| s.split('"').next());
+    attr("<w:sz w:val=\"")
+        .and_then(|s| s.parse().ok())
+        .or_else(|| sizes.get(attr("<w:pStyle w:val=\"")?).copied())
+        .unwrap_or(32)
+}
+
 fn layout_problems(
     name: &str,
     xml: &str,
+    sizes: &std::collections::HashMap<String, usize>,
     text: &str,
     flat_lines: &[String],
     problems: &mut Vec<String>,
@@ -1552,11 +1584,7 @@ fn layout_problems(
             for (i, cell) in row.split("<w:tc>").skip(1).enumerate() {
                 let cell = cell.split("</w:tc>").next().unwrap_or_default();
                 let t = runs_text(cell);
-                let size: usize = cell
-                    .split("<w:sz w:val=\"")
-                    .nth(1)
-                    .and_then(|s| s.split('"').next()?.parse().ok())
-                    .unwrap_or(32);
+                let size = cell_size(cell, sizes);
                 let short = tokens(&t).count() == 1 && text_width(&t) <= 10_000;
                 if !short || t.chars().count() < 2 {
                     continue;

@@ -2,7 +2,7 @@
 //! delegate's DOCX), the report to the standing committee and its 附表, into
 //! `reports/<year>/`.
 
-use super::shared::{stage_archive, DocOptions, Docs};
+use super::shared::{stage_archive, DocOptions, Docs, Other};
 use super::{load, pick_year, print_validation, Folders};
 use crate::documents::annual;
 use crate::documents::chair::{self, Body};
@@ -41,7 +41,7 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
     data.validation = data.validation.for_year(year);
     let dir = PathBuf::from(year.to_string());
     let period = Period::year(year);
-    let (mut stage, report_path, archive) =
+    let (stage, report_path, archive) =
         super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
     let date = super::doc_date(
         &a.docs.date,
@@ -49,7 +49,6 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
     )?;
     let history = &data.records;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let delegates = stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
 
     let mut view = annual::build(
         &archive,
@@ -82,59 +81,59 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
         author: &author,
         date: crate::domain::text::chinese_date(date),
     };
-    let title = docs.write_view(
-        &mut stage,
-        &dir,
-        annual::report(&view, &archive, &data.roster.groups())?,
-    )?;
-    // The chairperson's-meeting package.
-    let chair_dir = dir.join("主任会议");
-    let mut chair_docs = vec![chair::members_report(
-        &Body::StandingCommittee,
-        &archive,
-        &data.records,
-        &data.config,
-    )];
-    for c in &data.config.units.special_committees {
-        chair_docs.push(chair::members_report(
-            &Body::Committee(c),
-            &archive,
-            &data.records,
-            &data.config,
-        ));
-    }
-    chair_docs.push(chair::reports_to_voters(
-        &view,
-        &archive,
-        &data.records,
-        history,
-        &data.config,
-    ));
-    chair_docs.push(chair::outstanding_delegates(
-        &archive,
-        &data.records,
-        &rules.0,
-        &data.config,
-    ));
-    let max = data.config.thresholds.outstanding_suggestions_max as usize;
-    chair_docs.push(chair::outstanding_suggestions(
-        &archive,
-        &data.records,
-        &data.config,
-        max,
-    ));
-    for doc in chair_docs {
-        docs.write_view(&mut stage, &chair_dir, doc)?;
-    }
-    super::shared::stage_qualification(&mut stage, &docs, &dir.join("代表资格"), &data, &period)?;
-    super::shared::stage_reminders(
-        &mut stage,
-        &docs,
-        date,
-        &dir.join("提醒函"),
-        &archive,
-        &data,
-    )?;
+    // The report, the chairperson's-meeting package, the qualification documents and
+    // the letters: each built and written in the archive's parallel map.
+    let (delegates, title) = {
+        let stage = &stage;
+        let title = std::sync::OnceLock::new();
+        let chair_dir = dir.join("主任会议");
+        let max = data.config.thresholds.outstanding_suggestions_max as usize;
+        let bodies: Vec<Body> = std::iter::once(Body::StandingCommittee)
+            .chain(
+                data.config
+                    .units
+                    .special_committees
+                    .iter()
+                    .map(|c| Body::Committee(c)),
+            )
+            .collect();
+        let mut others: Vec<Other> = vec![Box::new(|| {
+            let report = annual::report(&view, &archive, &data.roster.groups())?;
+            let _ = title.set(docs.write_view(stage, &dir, report)?);
+            Ok(())
+        })];
+        for body in &bodies {
+            others.push(Box::new(|| {
+                let doc = chair::members_report(body, &archive, &data.records, &data.config);
+                docs.write_view(stage, &chair_dir, doc).map(drop)
+            }));
+        }
+        others.push(Box::new(|| {
+            let doc =
+                chair::reports_to_voters(&view, &archive, &data.records, history, &data.config);
+            docs.write_view(stage, &chair_dir, doc).map(drop)
+        }));
+        others.push(Box::new(|| {
+            let doc = chair::outstanding_delegates(&archive, &data.records, &rules.0, &data.config);
+            docs.write_view(stage, &chair_dir, doc).map(drop)
+        }));
+        others.push(Box::new(|| {
+            let doc = chair::outstanding_suggestions(&archive, &data.records, &data.config, max);
+            docs.write_view(stage, &chair_dir, doc).map(drop)
+        }));
+        others.push(Box::new(|| {
+            super::shared::stage_qualification(stage, &docs, &dir.join("代表资格"), &data, &period)
+        }));
+        others.push(Box::new(|| {
+            super::shared::stage_reminders(stage, &docs, date, &dir.join("提醒函"), &archive, &data)
+                .map(drop)
+        }));
+        let delegates = stage_archive(
+            stage, &dir, &archive, &data, &rules, &a.docs, false, &others,
+        )?;
+        drop(others);
+        (delegates, title.into_inner().unwrap_or_default())
+    };
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report_path);
     Ok(format!(

@@ -32,15 +32,15 @@ pub fn run(a: &ArchiveArgs) -> Result<String> {
     let span = super::Span::pick(&a.folders.input, a.year, a.term)?;
     let data = load(&a.folders, &span.scope())?;
     let (period, dir) = (span.period(&data.config), span.dir(&data.config));
-    let (mut stage, report, archive) =
+    let (stage, report, archive) =
         super::start_with_archive(&a.folders, &data, &dir, a.exclude_errors, &period)?;
     let errors = data.validation.count(Severity::Error);
     let rules = ScoreRules::load(&a.folders.input)?;
     let delegates = archive.delegates.len();
     if a.summary_only {
-        write_all(&mut stage, summary_files(&dir, &archive, &data, &rules)?)?;
+        write_all(&stage, summary_files(&dir, &archive, &data, &rules)?)?;
     } else {
-        stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, false)?;
+        stage_archive(&stage, &dir, &archive, &data, &rules, &a.docs, false, &[])?;
     }
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report);

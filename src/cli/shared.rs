@@ -40,12 +40,7 @@ impl Docs<'_> {
     /// Stages a document's editions: the Word file named by its title, and the workbook
     /// named by `view.workbook` or else that title. Returns the Word title, or else the
     /// workbook's name.
-    pub fn write_view(
-        &self,
-        stage: &mut Staging,
-        dir: &Path,
-        view: DocumentView,
-    ) -> Result<String> {
+    pub fn write_view(&self, stage: &Staging, dir: &Path, view: DocumentView) -> Result<String> {
         let doc = match view.word {
             Some(Word::Template {
                 name,
@@ -88,7 +83,7 @@ impl Docs<'_> {
 /// Output files with their paths, in the order they are written.
 pub type Files = Vec<(PathBuf, Vec<u8>)>;
 
-pub fn write_all(stage: &mut Staging, files: Files) -> Result<()> {
+pub fn write_all(stage: &Staging, files: Files) -> Result<()> {
     for (path, bytes) in files {
         stage.write(path, &bytes)?;
     }
@@ -143,27 +138,35 @@ pub fn summary_files(
     Ok(files)
 }
 
-/// One DOCX of the archive.
+/// A document the caller renders and stages itself (a report, a list): run in the same
+/// parallel map as the archive's documents, so that no core waits for the others.
+pub type Other<'a> = Box<dyn Fn() -> Result<()> + Sync + 'a>;
+
+/// One unit of the parallel map of `stage_archive`.
 enum Job<'a> {
-    /// A delegate's archive, in the folder of their group.
-    Archive(&'a str, &'a DelegateArchive),
     /// A group's bound volume (装订成册): its cover, then each member's archive.
     Volume(&'a str, &'a [&'a DelegateArchive]),
+    /// The summary workbook, its Parquet twins and the scores.
+    Summary,
+    Other(&'a Other<'a>),
+    /// A delegate's archive, in the folder of their group.
+    Archive(&'a str, &'a DelegateArchive),
 }
 
 /// Stages the archive: the summary files and one DOCX archive per delegate under a
-/// folder per group, and with `volumes` one bound volume per group. Returns the number
-/// of archive documents.
+/// folder per group, and with `volumes` one bound volume per group; and the caller's
+/// `others` alongside. Returns the number of archive documents.
+#[allow(clippy::too_many_arguments)] // the archive's inputs, the caller's documents
 pub fn stage_archive(
-    stage: &mut Staging,
+    stage: &Staging,
     dir: &Path,
     archive: &Archive,
     data: &Dataset,
     rules: &(ScoreRules, String),
     docs: &DocOptions,
     volumes: bool,
+    others: &[Other<'_>],
 ) -> Result<usize> {
-    write_all(stage, summary_files(dir, archive, data, rules)?)?;
     let tmpl = template::load(&docs.templates, template::DELEGATE_ARCHIVE)?;
     let prepared = template::Prepared::new(&tmpl)?;
     let by = delegate_archive::ByDelegate::new(&data.records);
@@ -180,19 +183,24 @@ pub fn stage_archive(
         _ => anyhow::bail!("代表履职档案没有 Word 文本"),
     };
     let groups = groups_in_order(archive, data);
+    // The largest first (a volume, the summary workbook), so that the threads finish
+    // together.
     let mut jobs = Vec::new();
+    if volumes {
+        jobs.extend(groups.iter().map(|(g, m)| Job::Volume(g, m)));
+    }
+    jobs.push(Job::Summary);
+    jobs.extend(others.iter().map(Job::Other));
     for (group, members) in &groups {
         jobs.extend(members.iter().map(|d| Job::Archive(group, d)));
-        if volumes {
-            jobs.push(Job::Volume(group, members));
-        }
     }
     // Documents are independent: rendered on all cores, each staged as soon as it is
     // done so that no more than one per thread is held in memory (paths are fixed, so
     // the files do not depend on the order).
-    let stage = &*stage;
     let staged = crate::par::map(&jobs, |job| -> Result<()> {
         let (path, bytes) = match job {
+            Job::Summary => return write_all(stage, summary_files(dir, archive, data, rules)?),
+            Job::Other(f) => return f(),
             Job::Archive(group, d) => {
                 let name = safe_file(&format!("{}_{}", d.delegate.id, d.delegate.name), "docx");
                 let bytes = docx::render(&archive_doc(d)?)?;
@@ -213,6 +221,7 @@ pub fn stage_archive(
         };
         stage.write(path, &bytes)
     });
+    // The first error in job order, whichever thread met it first.
     staged.into_iter().collect::<Result<()>>()?;
     Ok(archive.delegates.len())
 }
@@ -247,7 +256,7 @@ fn groups_in_order<'a>(
 /// The credentials committee's report on the qualification changes of `period` and the
 /// standing committee's 公告 of the seats (R8), into `dir`.
 pub fn stage_qualification(
-    stage: &mut Staging,
+    stage: &Staging,
     docs: &Docs,
     dir: &Path,
     data: &Dataset,
@@ -270,7 +279,7 @@ pub fn stage_qualification(
 /// The 提醒 letters of the archive's period, dated `date`: one page per delegate after a
 /// cover listing them, into `dir`. Returns the number of letters (none: no file).
 pub fn stage_reminders(
-    stage: &mut Staging,
+    stage: &Staging,
     docs: &Docs,
     date: chrono::NaiveDate,
     dir: &Path,

@@ -75,7 +75,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     }
     super::shared::stage_qualification(&mut stage, &docs, &dir, &data, &period)?;
     // Each group's archives and its bound volume.
-    stage_archive(&mut stage, &dir, &archive, &data, &rules, &a.docs, true)?;
+    stage_archive(&stage, &dir, &archive, &data, &rules, &a.docs, true, &[])?;
     let groups = data.roster.groups();
     stage.commit()?;
     print_validation(&a.folders, &data.validation, &report_path);

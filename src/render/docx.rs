@@ -11,8 +11,8 @@ use docx_rs::{
     create_footer_rid, AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType,
     Docx, FieldCharType, Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
     LineSpacingType, PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run,
-    RunFonts, SectionProperty, SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins,
-    TableRow, VAlignType, WidthType,
+    RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Table as DocxTable, TableCell,
+    TableCellMargins, TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -323,8 +323,9 @@ pub fn column_widths(t: &TableBlock) -> Vec<usize> {
     layout::plan_table(&t.headers, &t.rows, TEXT_WIDTH, &t.widths).widths
 }
 
-/// A run of one or more lines, broken by line breaks (a wrapped table header).
-fn lines_run(lines: &[String], font: &str, size: usize) -> Run {
+/// A run of one or more lines, broken by line breaks (a wrapped table header), in the
+/// paragraph's own font and size.
+fn lines_run_plain(lines: &[String]) -> Run {
     let mut r = Run::new();
     for (i, l) in lines.iter().enumerate() {
         if i > 0 {
@@ -332,6 +333,13 @@ fn lines_run(lines: &[String], font: &str, size: usize) -> Run {
         }
         r = r.add_text(l);
     }
+    r
+}
+
+/// The same in a given font and size (written only where they differ from the
+/// document defaults).
+fn lines_run(lines: &[String], font: &str, size: usize) -> Run {
+    let mut r = lines_run_plain(lines);
     if font != FONT_BODY {
         r = r.fonts(fonts(font));
     }
@@ -346,7 +354,46 @@ fn cell_line(size: usize) -> i32 {
     (size as i32 * 10 * 10 / 7).min(300)
 }
 
-/// A table cell: off the character grid, aligned by its column, kept with the next row
+/// The paragraph style of table text (`header`: the column headers, 黑体 centred) in
+/// `size`: off the character grid, exact line height. Every table cell uses one of
+/// these, so that a cell's XML carries only its text, width and alignment: an
+/// archive's `document.xml` is about a third smaller and quicker to build than with
+/// the font, size and spacing written into every cell.
+fn table_style_id(size: usize, header: bool) -> String {
+    format!("lvzhiTable{}{size}", if header { "Head" } else { "Text" })
+}
+
+/// The table text styles of every size a table plan may choose.
+fn table_styles() -> Vec<Style> {
+    let mut styles = Vec::new();
+    for size in layout::TABLE_SIZES {
+        for header in [false, true] {
+            let name = format!(
+                "表格{}（{}）",
+                if header { "表头" } else { "文字" },
+                if size == SIZE_5 { "五号" } else { "小五" }
+            );
+            let mut s = Style::new(table_style_id(size, header), StyleType::Paragraph)
+                .name(name)
+                .size(size)
+                .snap_to_grid(false)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Exact)
+                        .line(cell_line(size)),
+                );
+            s = if header {
+                s.fonts(fonts(FONT_HEI)).align(AlignmentType::Center)
+            } else {
+                s.align(AlignmentType::Left)
+            };
+            styles.push(s);
+        }
+    }
+    styles
+}
+
+/// A table cell in its table style, aligned by its column, kept with the next row
 /// when asked (the row above a 合计 row, the last row before the 落款).
 fn cell(
     p: Paragraph,
@@ -357,22 +404,16 @@ fn cell(
     header: bool,
     keep_next: bool,
 ) -> TableCell {
-    let font = if header { FONT_HEI } else { FONT_BODY };
-    let align = match align {
-        _ if header => AlignmentType::Center,
-        ColumnAlign::Center => AlignmentType::Center,
-        ColumnAlign::Right => AlignmentType::Right,
-        ColumnAlign::Left => AlignmentType::Left,
-    };
     let mut p = p
-        .add_run(lines_run(lines, font, size))
-        .align(align)
-        .snap_to_grid(false)
-        .line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(cell_line(size)),
-        );
+        .style(&table_style_id(size, header))
+        .add_run(lines_run_plain(lines));
+    // The style aligns headers centred and text left; other alignments are the cell's.
+    match align {
+        _ if header => {}
+        ColumnAlign::Left => {}
+        ColumnAlign::Center => p = p.align(AlignmentType::Center),
+        ColumnAlign::Right => p = p.align(AlignmentType::Right),
+    }
     if keep_next {
         p = p.keep_next(true);
     }
@@ -886,6 +927,9 @@ impl Writer {
             .updated_at(FIXED_TIME)
             .footer(odd)
             .even_footer(even);
+        let doc = table_styles()
+            .into_iter()
+            .fold(doc, |doc, s| doc.add_style(s));
         // The 22-line grid, through the public `document` field (docx-rs 0.4 has no
         // `Docx::doc_grid`).
         let mut doc = doc;
@@ -1004,27 +1048,17 @@ fn part_bookmark(k: usize) -> String {
 /// document asks them to on opening (`w:updateFields`, see `UPDATE_FIELDS`). Its stored
 /// result is a dash until then, never a guessed number.
 fn page_ref_cell(p: Paragraph, bookmark: &str, width: usize, size: usize, keep: bool) -> TableCell {
-    let field = |r: Run| r.size(size);
     let p = p
-        .add_run(field(
-            Run::new().add_field_char(FieldCharType::Begin, false),
-        ))
-        .add_run(field(Run::new().add_instr_text(InstrText::PAGEREF(
-            InstrPAGEREF::new(bookmark).hyperlink(),
-        ))))
-        .add_run(field(
-            Run::new().add_field_char(FieldCharType::Separate, false),
-        ))
-        .add_run(field(Run::new().add_text("—")))
-        .add_run(field(Run::new().add_field_char(FieldCharType::End, false)))
+        .style(&table_style_id(size, false))
+        .add_run(Run::new().add_field_char(FieldCharType::Begin, false))
+        .add_run(
+            Run::new().add_instr_text(InstrText::PAGEREF(InstrPAGEREF::new(bookmark).hyperlink())),
+        )
+        .add_run(Run::new().add_field_char(FieldCharType::Separate, false))
+        .add_run(Run::new().add_text("—"))
+        .add_run(Run::new().add_field_char(FieldCharType::End, false))
         .align(AlignmentType::Right)
-        .snap_to_grid(false)
-        .keep_next(keep)
-        .line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(cell_line(size)),
-        );
+        .keep_next(keep);
     TableCell::new()
         .add_paragraph(p)
         .width(width, WidthType::Dxa)
