@@ -8,11 +8,12 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    create_footer_rid, AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType,
-    Docx, FieldCharType, Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run,
-    RunFonts, SectionProperty, SpecialIndentType, Table as DocxTable, TableCell, TableCellMargins,
-    TableRow, VAlignType, WidthType,
+    create_footer_rid, create_header_rid, AlignmentType, BreakType, BuildXML,
+    CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, Header,
+    HeaderReference, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run, RunFonts,
+    SectionProperty, SectionType, SpecialIndentType, Table as DocxTable, TableCell,
+    TableCellMargins, TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -427,6 +428,14 @@ struct Writer {
     final_landscape: bool,
     /// Nothing follows the last section break yet (a page break would add a blank page).
     section_ended: bool,
+    /// The header parts, `header{n}.xml` being `headers[n - 1]` (see `pack`).
+    headers: Vec<Header>,
+    /// The running head of the sections from here on (a volume's part): the numbers of
+    /// its odd- and even-page header parts.
+    head: Option<(usize, usize)>,
+    /// The next section that ends starts on an odd page (a volume's part, for binding
+    /// printed on both sides: Word, WPS and LibreOffice insert the blank page).
+    odd_start: bool,
     /// The next paragraph starts a new page.
     break_pending: bool,
 }
@@ -443,6 +452,9 @@ impl Writer {
             final_landscape: false,
             section_ended: false,
             break_pending: false,
+            headers: Vec::new(),
+            head: None,
+            odd_start: false,
         };
         let odd = page_number(w.new_paragraph(), true);
         let even = page_number(w.new_paragraph(), false);
@@ -514,6 +526,7 @@ impl Writer {
         if std::mem::take(&mut self.number_from_one) {
             sect = sect.page_num_type(PageNumType::new().start(1));
         }
+        self.head_and_start(&mut sect);
         let p = self
             .new_paragraph()
             .line_spacing(exact(LINE_TWIPS))
@@ -522,6 +535,32 @@ impl Writer {
         self.section_ended = true;
         // The section break starts the new page.
         self.break_pending = false;
+    }
+
+    /// Starts a volume's part under its own running head, on an odd page: the section
+    /// ending next starts on an odd page, and every section from here on carries `head`.
+    fn start_part(&mut self, head: &str) {
+        let odd = running_head(self.new_paragraph(), head, true);
+        let even = running_head(self.new_paragraph(), head, false);
+        self.headers.push(odd);
+        self.headers.push(even);
+        let n = self.headers.len();
+        self.head = Some((n - 1, n));
+        self.odd_start = true;
+    }
+
+    /// The running head's header references and an odd-page start, when due, on the
+    /// properties of the section that ends now.
+    fn head_and_start(&mut self, sect: &mut SectionProperty) {
+        if let Some((odd, even)) = self.head {
+            // References only: the parts themselves are the document's (see `pack`).
+            sect.header_reference = Some(HeaderReference::new("default", create_header_rid(odd)));
+            sect.even_header_reference =
+                Some(HeaderReference::new("even", create_header_rid(even)));
+        }
+        if std::mem::take(&mut self.odd_start) {
+            sect.section_type = Some(SectionType::OddPage);
+        }
     }
 
     fn page_break(&mut self) {
@@ -873,8 +912,8 @@ impl Writer {
     }
 
     /// The docx-rs document: page setup, default fonts, footers and the content.
-    fn docx(self) -> Docx {
-        let (odd, even) = self.footers;
+    fn docx(mut self) -> Docx {
+        let (odd, even) = std::mem::replace(&mut self.footers, (Footer::new(), Footer::new()));
         let number_from_one = self.number_from_one;
         let final_landscape = self.final_landscape;
         let doc = Docx::new()
@@ -901,6 +940,13 @@ impl Writer {
         // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
         // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
         // LibreOffice alike.
+        // The last section is the document's own: the last part's running head.
+        self.head_and_start(&mut doc.document.section_property);
+        // The header parts by number, filled in after building (see `pack`).
+        for _ in 0..self.headers.len() {
+            doc.content_type = doc.content_type.add_header();
+        }
+        doc.document_rels.header_count = self.headers.len();
         let mut doc = doc.default_spacing(CHAR_CONDENSE);
         doc.settings = doc
             .settings
@@ -916,7 +962,14 @@ impl Writer {
     fn pack(mut self, d: &Document) -> Result<Vec<u8>> {
         self.flush_page_break();
         let self_has_fields = self.has_fields;
+        // docx-rs writes the header parts it collects sorted by rId as text
+        // ("rIdHeader10" before "rIdHeader2"), so with ten or more a section would show
+        // another's: the parts are written here in their number's order instead, each
+        // as docx-rs builds it, and docx-rs collects none (the sections only refer).
+        let headers: Vec<Vec<u8>> = self.headers.iter().map(|h| h.build()).collect();
         let mut xml = self.docx().build();
+        anyhow::ensure!(xml.headers.is_empty(), "docx-rs collected a header part");
+        xml.headers = headers;
         xml.document = String::from_utf8_lossy(&xml.document)
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
             .into_bytes();
@@ -1142,31 +1195,50 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
     w.finish(d)
 }
 
+/// One delegate's archive in a bound volume, under its running head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The line at the head of every page of the part ("履职档案　张三（D012）").
+    pub head: String,
+    pub document: Document,
+}
+
 /// Renders a bound volume (装订成册) as one document: the cover document's content, then
-/// each part's content on new pages, page numbers running through the volume.
+/// each part's content, page numbers running through the volume.
 ///
-/// The cover (and its 目录) form a section of their own without page numbers; the
-/// numbers start at 1 on the first part and run on to the end. Each part's first line
-/// carries a bookmark the 目录's PAGEREF fields point to.
-pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
-    bound(cover, parts, true)
+/// The cover (and its 目录) form a section of their own without page numbers or head;
+/// the numbers start at 1 on the first part and run on to the end. Each part starts on
+/// an odd page (a section break of type oddPage: Word, WPS and LibreOffice add a blank
+/// page before it when needed) and its sections carry its running head, odd and even
+/// pages each a header part of their own. Each part's first line carries a bookmark the
+/// 目录's PAGEREF fields point to.
+pub fn render_bound(cover: &Document, parts: &[Part]) -> Result<Vec<u8>> {
+    let mut w = Writer::new();
+    w.content(cover);
+    w.end_unnumbered_section();
+    w.number_from_one = true;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            // The section break ends the previous part under its own head (landscape
+            // when it ends on a wide attachment).
+            let landscape = std::mem::take(&mut w.final_landscape);
+            w.end_section(landscape);
+        }
+        w.start_part(&p.head);
+        w.bookmark = Some((k + 1, part_bookmark(k)));
+        w.content(&p.document);
+    }
+    w.finish(cover)
 }
 
 /// Letters sent one by one (提醒函) after the office's cover list: each starts on a new
 /// page, and no page carries a number (a letter's recipient would see "— 7 —").
 pub fn render_letters(cover: &Document, letters: &[Document]) -> Result<Vec<u8>> {
-    bound(cover, letters, false)
-}
-
-fn bound(cover: &Document, parts: &[Document], numbered: bool) -> Result<Vec<u8>> {
     let mut w = Writer::new();
-    if !numbered {
-        w.footers = (Footer::new(), Footer::new());
-    }
+    w.footers = (Footer::new(), Footer::new());
     w.content(cover);
     w.end_unnumbered_section();
-    w.number_from_one = numbered;
-    for (k, p) in parts.iter().enumerate() {
+    for (k, p) in letters.iter().enumerate() {
         if k > 0 {
             w.page_break();
         }
@@ -1174,6 +1246,17 @@ fn bound(cover: &Document, parts: &[Document], numbered: bool) -> Result<Vec<u8>
         w.content(p);
     }
     w.finish(cover)
+}
+
+/// A volume part's running head: 小四 仿宋 at the outer edge (right on odd pages, left
+/// on even, like the page number), so that a page holding only a table's tail still
+/// names its delegate once bound.
+fn running_head(p: Paragraph, text: &str, odd: bool) -> Header {
+    let look = Look {
+        line: 360,
+        ..Look::plain(FONT_BODY, SIZE_SMALL_4).aligned(if odd { Align::Right } else { Align::Left })
+    };
+    Header::new().add_paragraph(look.paragraph(p, text))
 }
 
 #[cfg(test)]
