@@ -1423,6 +1423,120 @@ mod tests {
         }
     }
 
+    /// Part `k` of a volume under its running head.
+    fn part_of(k: usize, document: Document) -> Part {
+        Part {
+            head: format!("履职档案　代表{k}（D{k:03}）"),
+            document,
+        }
+    }
+
+    /// The text of an XML part's runs.
+    fn xml_text(xml: &str) -> String {
+        xml.split("<w:t xml:space=\"preserve\">")
+            .skip(1)
+            .filter_map(|s| s.split_once("</w:t>").map(|(t, _)| t.to_string()))
+            .collect()
+    }
+
+    /// The value of `attr="…"` in `element`.
+    fn attr_of<'x>(element: &'x str, attr: &str) -> Option<&'x str> {
+        let at = element.find(&format!("{attr}=\""))? + attr.len() + 2;
+        element[at..].split('"').next()
+    }
+
+    /// Twelve parts, so that header parts 10 and up exist (docx-rs alone would write
+    /// them out of order); part 11 holds a table too wide for the upright page, so it
+    /// has three sections. Every section of part k refers, through the relationships,
+    /// to header parts naming delegate k (right on odd pages, left on even) and to the
+    /// page-number footers; each part's first section starts on an odd page, the others
+    /// on the next page; the cover's section has neither head nor number.
+    #[test]
+    fn every_section_of_a_volume_part_carries_its_head_and_parts_start_on_odd_pages() {
+        let wide_table = TableBlock::new(
+            &["代表姓名及所在选区"; 18],
+            vec![vec!["2025年12月31日区人大常委会".to_string(); 18]; 3],
+            &[],
+        );
+        assert!(too_wide(&Block::Table(wide_table.clone())));
+        let volume: Vec<Part> = (1..=12)
+            .map(|k| {
+                let mut d = sample_document();
+                if k == 11 {
+                    d.body.push(Block::Table(wide_table.clone()));
+                }
+                part_of(k, d)
+            })
+            .collect();
+        let cover = cover_of(
+            "示范区人大代表履职档案·兴华街道",
+            Block::Title("封面".into()),
+            false,
+        );
+        let p = parts(&render_bound(&cover, &volume).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        let rels = String::from_utf8_lossy(&p["word/_rels/document.xml.rels"]).into_owned();
+        let target = |rid: &str| -> String {
+            let rel = rels
+                .split("<Relationship ")
+                .find(|r| attr_of(r, "Id") == Some(rid))
+                .unwrap_or_else(|| panic!("no relationship {rid}"));
+            format!("word/{}", attr_of(rel, "Target").unwrap_or_default())
+        };
+        let reference = |sect: &str, kind: &str, kind_type: &str| -> Option<String> {
+            sect.split(&format!("<w:{kind}Reference "))
+                .skip(1)
+                .find(|r| attr_of(r, "w:type") == Some(kind_type))
+                .and_then(|r| attr_of(r, "r:id"))
+                .map(str::to_string)
+        };
+        let mut at = 0;
+        let mut seen = vec![0; 13];
+        for chunk in doc.split("<w:sectPr>").skip(1) {
+            let sect = chunk.split("</w:sectPr>").next().unwrap_or_default();
+            at += doc[at..].find(sect).expect("section");
+            // The part a section belongs to: the last part started before it.
+            let k = doc[..at].matches("w:name=\"_lvzhi_part_").count();
+            seen[k] += 1;
+            let odd = sect.contains("<w:type w:val=\"oddPage\" />");
+            if k == 0 {
+                assert!(!sect.contains("Reference") && !odd, "cover: {sect}");
+                continue;
+            }
+            assert_eq!(odd, seen[k] == 1, "part {k} section {}: {sect}", seen[k]);
+            assert_eq!(sect.contains("w:start=\"1\""), k == 1 && seen[k] == 1);
+            for (kind_type, align) in [("default", "right"), ("even", "left")] {
+                let rid = reference(sect, "header", kind_type).expect("header reference");
+                let head = String::from_utf8_lossy(&p[&target(&rid)]).into_owned();
+                assert_eq!(
+                    xml_text(&head),
+                    format!("履职档案　代表{k}（D{k:03}）"),
+                    "{rid}"
+                );
+                assert!(
+                    head.contains(&format!("<w:jc w:val=\"{align}\" />")),
+                    "{head}"
+                );
+                let rid = reference(sect, "footer", kind_type).expect("footer reference");
+                let foot = String::from_utf8_lossy(&p[&target(&rid)]).into_owned();
+                assert!(foot.contains("PAGE"), "{foot}");
+            }
+        }
+        let mut expected = vec![1; 13];
+        expected[11] = 3;
+        assert_eq!(seen, expected, "sections per part (0: the cover)");
+        assert_eq!(doc.matches("w:orient=\"landscape\"").count(), 1);
+        // 24 header parts, all declared; odd and even pages have heads of their own.
+        let types = String::from_utf8_lossy(&p["[Content_Types].xml"]).into_owned();
+        for n in 1..=24 {
+            assert!(p.contains_key(&format!("word/header{n}.xml")), "{n}");
+            assert!(types.contains(&format!("/word/header{n}.xml")), "{n}");
+        }
+        assert!(!p.contains_key("word/header25.xml"));
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(settings.contains("evenAndOddHeaders"), "{settings}");
+    }
+
     /// A sentence leading into a table, and one leading into a note before a table,
     /// keep with what follows; a paragraph after a table does not need to.
     #[test]
@@ -1467,7 +1581,8 @@ mod tests {
         };
         let letters = render_letters(&cover, &[part.clone(), part.clone()]).expect("render");
         assert!(!footers(&letters).contains("PAGE"), "{}", footers(&letters));
-        let volume = render_bound(&cover, &[part.clone(), part]).expect("render");
+        let volume =
+            render_bound(&cover, &[part_of(1, part.clone()), part_of(2, part)]).expect("render");
         assert!(footers(&volume).contains("PAGE"));
     }
 
@@ -1479,7 +1594,13 @@ mod tests {
             Block::Title("兴华街道代表小组".into()),
             false,
         );
-        let volume = parts(&render_bound(&cover, &[part.clone(), part.clone()]).expect("render"));
+        let volume = parts(
+            &render_bound(
+                &cover,
+                &[part_of(1, part.clone()), part_of(2, part.clone())],
+            )
+            .expect("render"),
+        );
         let doc = String::from_utf8_lossy(&volume["word/document.xml"]).into_owned();
         let single =
             String::from_utf8_lossy(&parts(&render(&part).expect("render"))["word/document.xml"])
@@ -1494,10 +1615,11 @@ mod tests {
             text(&doc),
             format!("兴华街道代表小组{}{}", text(&single), text(&single))
         );
-        assert_eq!(breaks(&doc), 2 * breaks(&single) + 1);
+        // The second part starts with a section break, not a page break.
+        assert_eq!(breaks(&doc), 2 * breaks(&single));
         // The cover is a section of its own, without a footer; numbering starts at 1 on
         // the first part, whose first line the 目录 can refer to.
-        assert_eq!(doc.matches("<w:sectPr>").count(), 2);
+        assert_eq!(doc.matches("<w:sectPr>").count(), 3);
         let cover_section = doc.split("<w:sectPr>").nth(1).unwrap_or_default();
         assert!(!cover_section
             .split("</w:sectPr>")
@@ -1511,9 +1633,14 @@ mod tests {
         assert!(
             doc.contains("w:name=\"_lvzhi_part_1\"") && doc.contains("w:name=\"_lvzhi_part_2\"")
         );
-        let mut ids = para_ids(&volume["word/footer1.xml"]);
-        ids.extend(para_ids(&volume["word/footer2.xml"]));
-        ids.extend(para_ids(&volume["word/document.xml"]));
+        // Footers, then the running heads numbered where each part starts.
+        let mut ids: Vec<String> = volume
+            .iter()
+            .filter(|(n, _)| n.starts_with("word/header") || n.starts_with("word/footer"))
+            .flat_map(|(_, x)| para_ids(x))
+            .chain(para_ids(&volume["word/document.xml"]))
+            .collect();
+        ids.sort();
         let expected: Vec<String> = (1..=ids.len()).map(|i| format!("{i:08x}")).collect();
         assert_eq!(ids, expected);
     }
@@ -1606,7 +1733,9 @@ mod tests {
             )),
             false,
         );
-        let p = parts(&render_bound(&cover, &[part.clone(), part]).expect("render"));
+        let p = parts(
+            &render_bound(&cover, &[part_of(1, part.clone()), part_of(2, part)]).expect("render"),
+        );
         let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
         for k in 1..=2 {
             assert!(doc.contains(&format!("PAGEREF _lvzhi_part_{k} \\h")), "{k}");
