@@ -488,6 +488,16 @@ impl Writer {
         self.section_ended = false;
     }
 
+    /// The empty paragraph that ends a section: 0.7 pt high and off the grid, so that
+    /// after a full page it does not make a page of its own (Word lays it out;
+    /// LibreOffice drops it).
+    fn section_break(&mut self, sect: SectionProperty) -> Paragraph {
+        self.new_paragraph()
+            .line_spacing(exact(SECTION_BREAK_LINE))
+            .snap_to_grid(false)
+            .section_property(sect)
+    }
+
     /// Ends the section so far (a volume's cover and 目录): the same page, no footer,
     /// so no page number; the next section starts on a new page.
     fn end_unnumbered_section(&mut self) {
@@ -495,10 +505,7 @@ impl Writer {
             .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
             .page_margin(page_margin())
             .doc_grid(grid());
-        let p = self
-            .new_paragraph()
-            .line_spacing(exact(LINE_TWIPS))
-            .section_property(sect);
+        let p = self.section_break(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
         self.section_ended = true;
         // The section break starts the new page.
@@ -527,10 +534,7 @@ impl Writer {
             sect = sect.page_num_type(PageNumType::new().start(1));
         }
         self.head_and_start(&mut sect);
-        let p = self
-            .new_paragraph()
-            .line_spacing(exact(LINE_TWIPS))
-            .section_property(sect);
+        let p = self.section_break(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
         self.section_ended = true;
         // The section break starts the new page.
@@ -991,6 +995,10 @@ impl Writer {
         super::package::repack(&self.pack(d)?).context("压缩 Word 文件时出错")
     }
 }
+
+/// The height of a section's closing paragraph in twips: 0.7 pt, the least Word
+/// sets; a page of 22 grid lines leaves 0.9 pt.
+const SECTION_BREAK_LINE: i32 = 14;
 
 /// Where an attachment's name starts in the body's list of several: two characters
 /// in, "附件：" (three) and the number with its point (a character and a half).
@@ -1498,6 +1506,13 @@ mod tests {
             // The part a section belongs to: the last part started before it.
             let k = doc[..at].matches("w:name=\"_lvzhi_part_").count();
             seen[k] += 1;
+            // The break's own paragraph (all but the body's last section, which is the
+            // document's) is empty and 0.7 pt high.
+            let para = &doc[doc[..at].rfind("<w:p ").expect("paragraph")..at];
+            if !para.contains("</w:p>") {
+                let empty = para.contains("w:line=\"14\"") && !para.contains("<w:t");
+                assert!(empty, "{para}");
+            }
             let odd = sect.contains("<w:type w:val=\"oddPage\" />");
             if k == 0 {
                 assert!(!sect.contains("Reference") && !odd, "cover: {sect}");
@@ -1535,6 +1550,28 @@ mod tests {
         assert!(!p.contains_key("word/header25.xml"));
         let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
         assert!(settings.contains("evenAndOddHeaders"), "{settings}");
+    }
+
+    /// Why `pack` writes the header parts itself: docx-rs 0.4.22 sorts the ones it
+    /// collects by rId as text, so with ten sections the tenth's header is written as
+    /// header2.xml, the part rIdHeader2 (the second section's) points to. When this fails,
+    /// docx-rs writes them in order and could be left to do it.
+    #[test]
+    fn docx_rs_writes_ten_section_headers_out_of_order() {
+        let xml = (1..=10)
+            .fold(Docx::new(), |d, k| {
+                let head = Paragraph::new().add_run(Run::new().add_text(format!("h{k}")));
+                d.add_section(docx_rs::Section::new().header(Header::new().add_paragraph(head)))
+            })
+            .build();
+        let rels = String::from_utf8_lossy(&xml.document_rels).into_owned();
+        assert!(rels.contains("Id=\"rIdHeader2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\""), "{rels}");
+        let heads: Vec<String> = xml
+            .headers
+            .iter()
+            .map(|h| xml_text(&String::from_utf8_lossy(h)))
+            .collect();
+        assert_eq!(heads[..3], ["h1", "h10", "h2"]);
     }
 
     /// A sentence leading into a table, and one leading into a note before a table,
