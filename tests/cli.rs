@@ -1684,10 +1684,11 @@ fn layout_problems(
         let raw: Vec<&str> = page.lines().collect();
         // pdftotext puts a page's leftmost text at column 0: on a page where every line
         // is indented alike (a short last section: heading and one paragraph) the
-        // paragraphs' first-line indents are lost, so its lines cannot be judged.
+        // paragraphs' first-line indents are lost, so its lines cannot be judged (the
+        // page number and a running head stand apart from the text block's edge).
         let anchored = raw
             .iter()
-            .any(|l| !l.trim().is_empty() && l.starts_with(' ') && !is_number(l));
+            .any(|l| !l.trim().is_empty() && l.starts_with(' ') && !is_number(l) && !is_head(l));
         for w in raw.windows(2).filter(|_| anchored) {
             let (line, next) = (w[0], w[1]);
             let indent = line.len() - line.trim_start().len();
