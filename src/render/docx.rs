@@ -410,8 +410,8 @@ enum Child {
 
 /// A document being built through docx-rs.
 ///
-/// Paragraph ids (`w14:paraId`) are numbered here in document order, footers first:
-/// docx-rs draws them from a per-thread counter that runs on from one document to the
+/// Paragraph ids (`w14:paraId`) are numbered here in document order, footers first
+/// and a volume part's running heads where the part starts: docx-rs draws them from a per-thread counter that runs on from one document to the
 /// next, so the same document would get other ids on another thread.
 struct Writer {
     children: Vec<Child>,
