@@ -1372,28 +1372,102 @@ fn term_package_on_a_multi_year_district() {
     }
 }
 
-/// A bound volume prints as cover, catalogue and every delegate's term archive.
+/// A bound volume prints as cover, catalogue and every delegate's term archive, as it
+/// is bound: the cover and 目录 carry neither page number nor running head; every other
+/// page that is not a blank left-hand page carries the head of the delegate whose archive
+/// it belongs to and the next page number; each archive starts on an odd page (a blank
+/// page before it where needed), at the number the 目录 gives, with its delegate's
+/// number in its first table.
 #[test]
 #[ignore = "needs LibreOffice and poppler-utils: cargo test -- --include-ignored"]
 fn bound_volume_prints_every_archive() {
-    let (soffice, pdfinfo) = (require_tool("soffice"), require_tool("pdfinfo"));
-    let dir = sample_district(6, 60);
-    let (code, _, stderr) = run(dir.path(), &["term"]);
-    assert_eq!(code, 0, "{stderr}");
+    let (soffice, pdftotext) = (require_tool("soffice"), require_tool("pdftotext"));
+    // The shipped district: 东湖镇's twelve archives include some of an odd number of
+    // pages, so blank pages are due.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [&["sample", "--dir", "input"][..], &["term"]] {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
-    let vol = dir.path().join("reports/term-6/装订成册/兴华街道.docx");
-    to_pdf(&soffice, &[vol], dir.path(), dir.path());
-    let pages = pdf_pages(&pdfinfo, &dir.path().join("兴华街道.pdf")) as usize;
-    let members = data
+    let vol = dir.path().join("reports/term-6/装订成册/东湖镇.docx");
+    to_pdf_with_blank_pages(&soffice, &[vol], dir.path(), dir.path());
+    let out = std::process::Command::new(&pdftotext)
+        .args(["-layout"])
+        .arg(dir.path().join("东湖镇.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let pages: Vec<Vec<&str>> = text
+        .split('\u{c}')
+        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+        .collect();
+    let number = |page: &[&str]| -> Option<u32> {
+        let last = page.last()?.strip_prefix('—')?.strip_suffix('—')?;
+        last.trim().parse().ok()
+    };
+    // The delegate's number in the head "履职档案　姓名（D012）".
+    let head = |page: &[&str]| -> Option<String> {
+        let rest = page.first()?.strip_prefix("履职档案")?;
+        let id = rest.split_once('（')?.1.strip_suffix('）')?;
+        Some(id.to_string())
+    };
+    let members: Vec<&str> = data
         .roster
         .delegates
         .iter()
-        .filter(|d| d.group == "兴华街道")
-        .count();
-    // Cover, catalogue, and at least two pages per delegate's term archive.
+        .filter(|d| d.group == "东湖镇")
+        .map(|d| d.id.as_str())
+        .collect();
     assert!(
-        pages >= 2 + 2 * members,
-        "{pages} pages for {members} delegates"
+        members.len() >= 10,
+        "ten parts or more: header part 10 and up"
+    );
+    // Cover and 目录: no head, no number; the 目录 gives each delegate's first page.
+    let mut toc = std::collections::BTreeMap::new();
+    for page in &pages[..2] {
+        assert!(head(page).is_none() && number(page).is_none(), "{page:?}");
+        for line in page {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            if let [_, _, id, _, n] = cols[..] {
+                if let Ok(n) = n.parse::<u32>() {
+                    toc.insert(id.to_string(), n);
+                }
+            }
+        }
+    }
+    assert_eq!(toc.len(), members.len(), "{:?}", &pages[1]);
+    let (mut expected, mut current, mut starts, mut blanks) = (1, None, Vec::new(), 0);
+    for (i, page) in pages.iter().enumerate().skip(2) {
+        if page.is_empty() {
+            // A blank left-hand page before an archive; the pdf ends with an empty tail.
+            if i + 1 < pages.len() && !pages[i + 1].is_empty() {
+                assert_eq!(expected % 2, 0, "blank page {} is a right-hand page", i + 1);
+                expected += 1;
+                blanks += 1;
+            }
+            continue;
+        }
+        let id = head(page).unwrap_or_else(|| panic!("page {}: no head: {page:?}", i + 1));
+        assert_eq!(number(page), Some(expected), "page {}: {page:?}", i + 1);
+        assert!(page.len() > 2, "page {} holds only head and number", i + 1);
+        if current.as_ref() != Some(&id) {
+            assert_eq!(expected % 2, 1, "{id} starts on an even page");
+            assert_eq!(toc.get(&id), Some(&expected), "{id}: 目录 page");
+            let own = page
+                .iter()
+                .any(|l| l.contains("代表编号") && l.split_whitespace().any(|w| w == id));
+            assert!(own, "{id}'s first page holds another archive: {page:?}");
+            starts.push(id.clone());
+            current = Some(id);
+        }
+        expected += 1;
+    }
+    assert_eq!(starts, members, "archives in the 目录's order, each once");
+    assert!(
+        blanks > 0,
+        "no archive of an odd number of pages: the parity is untested"
     );
 }
 
@@ -1611,9 +1685,18 @@ fn layout_problems(
             let s = squeeze(l);
             s.starts_with('—') && s.ends_with('—') && s.trim_matches('—').parse::<u32>().is_ok()
         };
-        let body: Vec<&str> = lines.iter().copied().filter(|l| !is_number(l)).collect();
+        // A bound volume's running head ("履职档案　张三（D012）") is no content either.
+        let is_head = |l: &str| squeeze(l).starts_with("履职档案") && l.contains("（D");
+        let body: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| !is_number(l) && !is_head(l))
+            .collect();
         if body.is_empty() {
-            problems.push(format!("{name}: page {} holds only a page number", p + 1));
+            problems.push(format!(
+                "{name}: page {} holds only a page number (and running head)",
+                p + 1
+            ));
         }
         if body.len() <= 2 {
             let last = body.last().map(|l| squeeze(l)).unwrap_or_default();
@@ -1629,10 +1712,11 @@ fn layout_problems(
         let raw: Vec<&str> = page.lines().collect();
         // pdftotext puts a page's leftmost text at column 0: on a page where every line
         // is indented alike (a short last section: heading and one paragraph) the
-        // paragraphs' first-line indents are lost, so its lines cannot be judged.
+        // paragraphs' first-line indents are lost, so its lines cannot be judged (the
+        // page number and a running head stand apart from the text block's edge).
         let anchored = raw
             .iter()
-            .any(|l| !l.trim().is_empty() && l.starts_with(' ') && !is_number(l));
+            .any(|l| !l.trim().is_empty() && l.starts_with(' ') && !is_number(l) && !is_head(l));
         for w in raw.windows(2).filter(|_| anchored) {
             let (line, next) = (w[0], w[1]);
             let indent = line.len() - line.trim_start().len();

@@ -213,7 +213,12 @@ pub fn stage_archive(
                 let cover = term::volume(group, &data.config, members, &author);
                 let parts = members
                     .iter()
-                    .map(|d| archive_doc(d))
+                    .map(|d| {
+                        Ok(docx::Part {
+                            head: term::running_head(d),
+                            document: archive_doc(d)?,
+                        })
+                    })
                     .collect::<Result<Vec<_>>>()?;
                 let bytes = docx::render_bound(&cover, &parts)?;
                 (dir.join("装订成册").join(safe_file(group, "docx")), bytes)

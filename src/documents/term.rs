@@ -1046,6 +1046,12 @@ pub fn volume(
     }
 }
 
+/// The running head of a delegate's pages in a bound volume: once bound, a page that
+/// holds only the tail of a table still names whose archive it belongs to.
+pub fn running_head(d: &DelegateArchive) -> String {
+    format!("履职档案　{}（{}）", d.delegate.name, d.delegate.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,11 +8,12 @@
 use crate::render::layout::{self, ColumnAlign};
 use anyhow::{Context, Result};
 use docx_rs::{
-    create_footer_rid, AlignmentType, BreakType, CharacterSpacingValues, DocGrid, DocGridType,
-    Docx, FieldCharType, Footer, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run,
-    RunFonts, SectionProperty, SpecialIndentType, Style, StyleType, Table as DocxTable, TableCell,
-    TableCellMargins, TableRow, VAlignType, WidthType,
+    create_footer_rid, create_header_rid, AlignmentType, BreakType, BuildXML,
+    CharacterSpacingValues, DocGrid, DocGridType, Docx, FieldCharType, Footer, Header,
+    HeaderReference, HeightRule, InstrPAGE, InstrPAGEREF, InstrText, LineSpacing, LineSpacingType,
+    PageMargin, PageNumType, PageOrientationType, PageSize, Paragraph, Run, RunFonts,
+    SectionProperty, SectionType, SpecialIndentType, Style, StyleType, Table as DocxTable,
+    TableCell, TableCellMargins, TableRow, VAlignType, WidthType,
 };
 
 /// Twips (1/20 pt) per millimetre.
@@ -450,8 +451,8 @@ enum Child {
 
 /// A document being built through docx-rs.
 ///
-/// Paragraph ids (`w14:paraId`) are numbered here in document order, footers first:
-/// docx-rs draws them from a per-thread counter that runs on from one document to the
+/// Paragraph ids (`w14:paraId`) are numbered here in document order, footers first
+/// and a volume part's running heads where the part starts: docx-rs draws them from a per-thread counter that runs on from one document to the
 /// next, so the same document would get other ids on another thread.
 struct Writer {
     children: Vec<Child>,
@@ -468,6 +469,14 @@ struct Writer {
     final_landscape: bool,
     /// Nothing follows the last section break yet (a page break would add a blank page).
     section_ended: bool,
+    /// The header parts, `header{n}.xml` being `headers[n - 1]` (see `pack`).
+    headers: Vec<Header>,
+    /// The running head of the sections from here on (a volume's part): the numbers of
+    /// its odd- and even-page header parts.
+    head: Option<(usize, usize)>,
+    /// The next section that ends starts on an odd page (a volume's part, for binding
+    /// printed on both sides: Word, WPS and LibreOffice insert the blank page).
+    odd_start: bool,
     /// The next paragraph starts a new page.
     break_pending: bool,
 }
@@ -484,6 +493,9 @@ impl Writer {
             final_landscape: false,
             section_ended: false,
             break_pending: false,
+            headers: Vec::new(),
+            head: None,
+            odd_start: false,
         };
         let odd = page_number(w.new_paragraph(), true);
         let even = page_number(w.new_paragraph(), false);
@@ -517,6 +529,16 @@ impl Writer {
         self.section_ended = false;
     }
 
+    /// The empty paragraph that ends a section: 0.7 pt high and off the grid, so that
+    /// after a full page it does not make a page of its own (Word lays it out;
+    /// LibreOffice drops it).
+    fn section_break(&mut self, sect: SectionProperty) -> Paragraph {
+        self.new_paragraph()
+            .line_spacing(exact(SECTION_BREAK_LINE))
+            .snap_to_grid(false)
+            .section_property(sect)
+    }
+
     /// Ends the section so far (a volume's cover and 目录): the same page, no footer,
     /// so no page number; the next section starts on a new page.
     fn end_unnumbered_section(&mut self) {
@@ -524,10 +546,7 @@ impl Writer {
             .page_size(PageSize::new().size(PAGE_WIDTH, PAGE_HEIGHT))
             .page_margin(page_margin())
             .doc_grid(grid());
-        let p = self
-            .new_paragraph()
-            .line_spacing(exact(LINE_TWIPS))
-            .section_property(sect);
+        let p = self.section_break(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
         self.section_ended = true;
         // The section break starts the new page.
@@ -555,14 +574,38 @@ impl Writer {
         if std::mem::take(&mut self.number_from_one) {
             sect = sect.page_num_type(PageNumType::new().start(1));
         }
-        let p = self
-            .new_paragraph()
-            .line_spacing(exact(LINE_TWIPS))
-            .section_property(sect);
+        self.head_and_start(&mut sect);
+        let p = self.section_break(sect);
         self.children.push(Child::Paragraph(Box::new(p)));
         self.section_ended = true;
         // The section break starts the new page.
         self.break_pending = false;
+    }
+
+    /// Starts a volume's part under its own running head, on an odd page: the section
+    /// ending next starts on an odd page, and every section from here on carries `head`.
+    fn start_part(&mut self, head: &str) {
+        let odd = running_head(self.new_paragraph(), head, true);
+        let even = running_head(self.new_paragraph(), head, false);
+        self.headers.push(odd);
+        self.headers.push(even);
+        let n = self.headers.len();
+        self.head = Some((n - 1, n));
+        self.odd_start = true;
+    }
+
+    /// The running head's header references and an odd-page start, when due, on the
+    /// properties of the section that ends now.
+    fn head_and_start(&mut self, sect: &mut SectionProperty) {
+        if let Some((odd, even)) = self.head {
+            // References only: the parts themselves are the document's (see `pack`).
+            sect.header_reference = Some(HeaderReference::new("default", create_header_rid(odd)));
+            sect.even_header_reference =
+                Some(HeaderReference::new("even", create_header_rid(even)));
+        }
+        if std::mem::take(&mut self.odd_start) {
+            sect.section_type = Some(SectionType::OddPage);
+        }
     }
 
     fn page_break(&mut self) {
@@ -914,8 +957,8 @@ impl Writer {
     }
 
     /// The docx-rs document: page setup, default fonts, footers and the content.
-    fn docx(self) -> Docx {
-        let (odd, even) = self.footers;
+    fn docx(mut self) -> Docx {
+        let (odd, even) = std::mem::replace(&mut self.footers, (Footer::new(), Footer::new()));
         let number_from_one = self.number_from_one;
         let final_landscape = self.final_landscape;
         let doc = Docx::new()
@@ -945,6 +988,13 @@ impl Writer {
         // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
         // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
         // LibreOffice alike.
+        // The last section is the document's own: the last part's running head.
+        self.head_and_start(&mut doc.document.section_property);
+        // The header parts by number, filled in after building (see `pack`).
+        for _ in 0..self.headers.len() {
+            doc.content_type = doc.content_type.add_header();
+        }
+        doc.document_rels.header_count = self.headers.len();
         let mut doc = doc.default_spacing(CHAR_CONDENSE);
         doc.settings = doc
             .settings
@@ -960,7 +1010,14 @@ impl Writer {
     fn pack(mut self, d: &Document) -> Result<Vec<u8>> {
         self.flush_page_break();
         let self_has_fields = self.has_fields;
+        // docx-rs writes the header parts it collects sorted by rId as text
+        // ("rIdHeader10" before "rIdHeader2"), so with ten or more a section would show
+        // another's: the parts are written here in their number's order instead, each
+        // as docx-rs builds it, and docx-rs collects none (the sections only refer).
+        let headers: Vec<Vec<u8>> = self.headers.iter().map(|h| h.build()).collect();
         let mut xml = self.docx().build();
+        anyhow::ensure!(xml.headers.is_empty(), "docx-rs collected a header part");
+        xml.headers = headers;
         xml.document = String::from_utf8_lossy(&xml.document)
             .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
             .into_bytes();
@@ -982,6 +1039,10 @@ impl Writer {
         super::package::repack(&self.pack(d)?).context("压缩 Word 文件时出错")
     }
 }
+
+/// The height of a section's closing paragraph in twips: 0.7 pt, the least Word
+/// sets; a page of 22 grid lines leaves 0.9 pt.
+const SECTION_BREAK_LINE: i32 = 14;
 
 /// Where an attachment's name starts in the body's list of several: two characters
 /// in, "附件：" (three) and the number with its point (a character and a half).
@@ -1176,31 +1237,50 @@ pub fn render(d: &Document) -> Result<Vec<u8>> {
     w.finish(d)
 }
 
+/// One delegate's archive in a bound volume, under its running head.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The line at the head of every page of the part ("履职档案　张三（D012）").
+    pub head: String,
+    pub document: Document,
+}
+
 /// Renders a bound volume (装订成册) as one document: the cover document's content, then
-/// each part's content on new pages, page numbers running through the volume.
+/// each part's content, page numbers running through the volume.
 ///
-/// The cover (and its 目录) form a section of their own without page numbers; the
-/// numbers start at 1 on the first part and run on to the end. Each part's first line
-/// carries a bookmark the 目录's PAGEREF fields point to.
-pub fn render_bound(cover: &Document, parts: &[Document]) -> Result<Vec<u8>> {
-    bound(cover, parts, true)
+/// The cover (and its 目录) form a section of their own without page numbers or head;
+/// the numbers start at 1 on the first part and run on to the end. Each part starts on
+/// an odd page (a section break of type oddPage: Word, WPS and LibreOffice add a blank
+/// page before it when needed) and its sections carry its running head, odd and even
+/// pages each a header part of their own. Each part's first line carries a bookmark the
+/// 目录's PAGEREF fields point to.
+pub fn render_bound(cover: &Document, parts: &[Part]) -> Result<Vec<u8>> {
+    let mut w = Writer::new();
+    w.content(cover);
+    w.end_unnumbered_section();
+    w.number_from_one = true;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            // The section break ends the previous part under its own head (landscape
+            // when it ends on a wide attachment).
+            let landscape = std::mem::take(&mut w.final_landscape);
+            w.end_section(landscape);
+        }
+        w.start_part(&p.head);
+        w.bookmark = Some((k + 1, part_bookmark(k)));
+        w.content(&p.document);
+    }
+    w.finish(cover)
 }
 
 /// Letters sent one by one (提醒函) after the office's cover list: each starts on a new
 /// page, and no page carries a number (a letter's recipient would see "— 7 —").
 pub fn render_letters(cover: &Document, letters: &[Document]) -> Result<Vec<u8>> {
-    bound(cover, letters, false)
-}
-
-fn bound(cover: &Document, parts: &[Document], numbered: bool) -> Result<Vec<u8>> {
     let mut w = Writer::new();
-    if !numbered {
-        w.footers = (Footer::new(), Footer::new());
-    }
+    w.footers = (Footer::new(), Footer::new());
     w.content(cover);
     w.end_unnumbered_section();
-    w.number_from_one = numbered;
-    for (k, p) in parts.iter().enumerate() {
+    for (k, p) in letters.iter().enumerate() {
         if k > 0 {
             w.page_break();
         }
@@ -1208,6 +1288,17 @@ fn bound(cover: &Document, parts: &[Document], numbered: bool) -> Result<Vec<u8>
         w.content(p);
     }
     w.finish(cover)
+}
+
+/// A volume part's running head: 小四 仿宋 at the outer edge (right on odd pages, left
+/// on even, like the page number), so that a page holding only a table's tail still
+/// names its delegate once bound.
+fn running_head(p: Paragraph, text: &str, odd: bool) -> Header {
+    let look = Look {
+        line: 360,
+        ..Look::plain(FONT_BODY, SIZE_SMALL_4).aligned(if odd { Align::Right } else { Align::Left })
+    };
+    Header::new().add_paragraph(look.paragraph(p, text))
 }
 
 #[cfg(test)]
@@ -1374,6 +1465,149 @@ mod tests {
         }
     }
 
+    /// Part `k` of a volume under its running head.
+    fn part_of(k: usize, document: Document) -> Part {
+        Part {
+            head: format!("履职档案　代表{k}（D{k:03}）"),
+            document,
+        }
+    }
+
+    /// The text of an XML part's runs.
+    fn xml_text(xml: &str) -> String {
+        xml.split("<w:t xml:space=\"preserve\">")
+            .skip(1)
+            .filter_map(|s| s.split_once("</w:t>").map(|(t, _)| t.to_string()))
+            .collect()
+    }
+
+    /// The value of `attr="…"` in `element`.
+    fn attr_of<'x>(element: &'x str, attr: &str) -> Option<&'x str> {
+        let at = element.find(&format!("{attr}=\""))? + attr.len() + 2;
+        element[at..].split('"').next()
+    }
+
+    /// Twelve parts, so that header parts 10 and up exist (docx-rs alone would write
+    /// them out of order); part 11 holds a table too wide for the upright page, so it
+    /// has three sections. Every section of part k refers, through the relationships,
+    /// to header parts naming delegate k (right on odd pages, left on even) and to the
+    /// page-number footers; each part's first section starts on an odd page, the others
+    /// on the next page; the cover's section has neither head nor number.
+    #[test]
+    fn every_section_of_a_volume_part_carries_its_head_and_parts_start_on_odd_pages() {
+        let wide_table = TableBlock::new(
+            &["代表姓名及所在选区"; 18],
+            vec![vec!["2025年12月31日区人大常委会".to_string(); 18]; 3],
+            &[],
+        );
+        assert!(too_wide(&Block::Table(wide_table.clone())));
+        let volume: Vec<Part> = (1..=12)
+            .map(|k| {
+                let mut d = sample_document();
+                if k == 11 {
+                    d.body.push(Block::Table(wide_table.clone()));
+                }
+                part_of(k, d)
+            })
+            .collect();
+        let cover = cover_of(
+            "示范区人大代表履职档案·兴华街道",
+            Block::Title("封面".into()),
+            false,
+        );
+        let p = parts(&render_bound(&cover, &volume).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        let rels = String::from_utf8_lossy(&p["word/_rels/document.xml.rels"]).into_owned();
+        let target = |rid: &str| -> String {
+            let rel = rels
+                .split("<Relationship ")
+                .find(|r| attr_of(r, "Id") == Some(rid))
+                .unwrap_or_else(|| panic!("no relationship {rid}"));
+            format!("word/{}", attr_of(rel, "Target").unwrap_or_default())
+        };
+        let reference = |sect: &str, kind: &str, kind_type: &str| -> Option<String> {
+            sect.split(&format!("<w:{kind}Reference "))
+                .skip(1)
+                .find(|r| attr_of(r, "w:type") == Some(kind_type))
+                .and_then(|r| attr_of(r, "r:id"))
+                .map(str::to_string)
+        };
+        let mut at = 0;
+        let mut seen = vec![0; 13];
+        for chunk in doc.split("<w:sectPr>").skip(1) {
+            let sect = chunk.split("</w:sectPr>").next().unwrap_or_default();
+            at += doc[at..].find(sect).expect("section");
+            // The part a section belongs to: the last part started before it.
+            let k = doc[..at].matches("w:name=\"_lvzhi_part_").count();
+            seen[k] += 1;
+            // The break's own paragraph (all but the body's last section, which is the
+            // document's) is empty and 0.7 pt high.
+            let para = &doc[doc[..at].rfind("<w:p ").expect("paragraph")..at];
+            if !para.contains("</w:p>") {
+                let empty = para.contains("w:line=\"14\"") && !para.contains("<w:t");
+                assert!(empty, "{para}");
+            }
+            let odd = sect.contains("<w:type w:val=\"oddPage\" />");
+            if k == 0 {
+                assert!(!sect.contains("Reference") && !odd, "cover: {sect}");
+                continue;
+            }
+            assert_eq!(odd, seen[k] == 1, "part {k} section {}: {sect}", seen[k]);
+            assert_eq!(sect.contains("w:start=\"1\""), k == 1 && seen[k] == 1);
+            for (kind_type, align) in [("default", "right"), ("even", "left")] {
+                let rid = reference(sect, "header", kind_type).expect("header reference");
+                let head = String::from_utf8_lossy(&p[&target(&rid)]).into_owned();
+                assert_eq!(
+                    xml_text(&head),
+                    format!("履职档案　代表{k}（D{k:03}）"),
+                    "{rid}"
+                );
+                assert!(
+                    head.contains(&format!("<w:jc w:val=\"{align}\" />")),
+                    "{head}"
+                );
+                let rid = reference(sect, "footer", kind_type).expect("footer reference");
+                let foot = String::from_utf8_lossy(&p[&target(&rid)]).into_owned();
+                assert!(foot.contains("PAGE"), "{foot}");
+            }
+        }
+        let mut expected = vec![1; 13];
+        expected[11] = 3;
+        assert_eq!(seen, expected, "sections per part (0: the cover)");
+        assert_eq!(doc.matches("w:orient=\"landscape\"").count(), 1);
+        // 24 header parts, all declared; odd and even pages have heads of their own.
+        let types = String::from_utf8_lossy(&p["[Content_Types].xml"]).into_owned();
+        for n in 1..=24 {
+            assert!(p.contains_key(&format!("word/header{n}.xml")), "{n}");
+            assert!(types.contains(&format!("/word/header{n}.xml")), "{n}");
+        }
+        assert!(!p.contains_key("word/header25.xml"));
+        let settings = String::from_utf8_lossy(&p["word/settings.xml"]).into_owned();
+        assert!(settings.contains("evenAndOddHeaders"), "{settings}");
+    }
+
+    /// Why `pack` writes the header parts itself: docx-rs 0.4.22 sorts the ones it
+    /// collects by rId as text, so with ten sections the tenth's header is written as
+    /// header2.xml, the part rIdHeader2 (the second section's) points to. When this fails,
+    /// docx-rs writes them in order and could be left to do it.
+    #[test]
+    fn docx_rs_writes_ten_section_headers_out_of_order() {
+        let xml = (1..=10)
+            .fold(Docx::new(), |d, k| {
+                let head = Paragraph::new().add_run(Run::new().add_text(format!("h{k}")));
+                d.add_section(docx_rs::Section::new().header(Header::new().add_paragraph(head)))
+            })
+            .build();
+        let rels = String::from_utf8_lossy(&xml.document_rels).into_owned();
+        assert!(rels.contains("Id=\"rIdHeader2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\""), "{rels}");
+        let heads: Vec<String> = xml
+            .headers
+            .iter()
+            .map(|h| xml_text(&String::from_utf8_lossy(h)))
+            .collect();
+        assert_eq!(heads[..3], ["h1", "h10", "h2"]);
+    }
+
     /// A sentence leading into a table, and one leading into a note before a table,
     /// keep with what follows; a paragraph after a table does not need to.
     #[test]
@@ -1418,7 +1652,8 @@ mod tests {
         };
         let letters = render_letters(&cover, &[part.clone(), part.clone()]).expect("render");
         assert!(!footers(&letters).contains("PAGE"), "{}", footers(&letters));
-        let volume = render_bound(&cover, &[part.clone(), part]).expect("render");
+        let volume =
+            render_bound(&cover, &[part_of(1, part.clone()), part_of(2, part)]).expect("render");
         assert!(footers(&volume).contains("PAGE"));
     }
 
@@ -1430,7 +1665,13 @@ mod tests {
             Block::Title("兴华街道代表小组".into()),
             false,
         );
-        let volume = parts(&render_bound(&cover, &[part.clone(), part.clone()]).expect("render"));
+        let volume = parts(
+            &render_bound(
+                &cover,
+                &[part_of(1, part.clone()), part_of(2, part.clone())],
+            )
+            .expect("render"),
+        );
         let doc = String::from_utf8_lossy(&volume["word/document.xml"]).into_owned();
         let single =
             String::from_utf8_lossy(&parts(&render(&part).expect("render"))["word/document.xml"])
@@ -1445,10 +1686,11 @@ mod tests {
             text(&doc),
             format!("兴华街道代表小组{}{}", text(&single), text(&single))
         );
-        assert_eq!(breaks(&doc), 2 * breaks(&single) + 1);
+        // The second part starts with a section break, not a page break.
+        assert_eq!(breaks(&doc), 2 * breaks(&single));
         // The cover is a section of its own, without a footer; numbering starts at 1 on
         // the first part, whose first line the 目录 can refer to.
-        assert_eq!(doc.matches("<w:sectPr>").count(), 2);
+        assert_eq!(doc.matches("<w:sectPr>").count(), 3);
         let cover_section = doc.split("<w:sectPr>").nth(1).unwrap_or_default();
         assert!(!cover_section
             .split("</w:sectPr>")
@@ -1462,9 +1704,14 @@ mod tests {
         assert!(
             doc.contains("w:name=\"_lvzhi_part_1\"") && doc.contains("w:name=\"_lvzhi_part_2\"")
         );
-        let mut ids = para_ids(&volume["word/footer1.xml"]);
-        ids.extend(para_ids(&volume["word/footer2.xml"]));
-        ids.extend(para_ids(&volume["word/document.xml"]));
+        // Footers, then the running heads numbered where each part starts.
+        let mut ids: Vec<String> = volume
+            .iter()
+            .filter(|(n, _)| n.starts_with("word/header") || n.starts_with("word/footer"))
+            .flat_map(|(_, x)| para_ids(x))
+            .chain(para_ids(&volume["word/document.xml"]))
+            .collect();
+        ids.sort();
         let expected: Vec<String> = (1..=ids.len()).map(|i| format!("{i:08x}")).collect();
         assert_eq!(ids, expected);
     }
@@ -1557,7 +1804,9 @@ mod tests {
             )),
             false,
         );
-        let p = parts(&render_bound(&cover, &[part.clone(), part]).expect("render"));
+        let p = parts(
+            &render_bound(&cover, &[part_of(1, part.clone()), part_of(2, part)]).expect("render"),
+        );
         let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
         for k in 1..=2 {
             assert!(doc.contains(&format!("PAGEREF _lvzhi_part_{k} \\h")), "{k}");

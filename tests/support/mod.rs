@@ -517,6 +517,30 @@ pub fn to_pdf(soffice: &Path, files: &[PathBuf], outdir: &Path, home: &Path) {
     );
 }
 
+/// `to_pdf` with the blank pages Writer inserts before a page that must be a right-hand
+/// one (an odd-page section break), as they print; the default PDF export leaves them
+/// out, which hides the parity the break gives.
+pub fn to_pdf_with_blank_pages(soffice: &Path, files: &[PathBuf], outdir: &Path, home: &Path) {
+    let out = Command::new(soffice)
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            r#"pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}"#,
+            "--outdir",
+        ])
+        .arg(outdir)
+        .args(files)
+        .env("HOME", home)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The page count of a PDF, from pdfinfo.
 pub fn pdf_pages(pdfinfo: &Path, pdf: &Path) -> u32 {
     let info = Command::new(pdfinfo).arg(pdf).output().expect("pdfinfo");
