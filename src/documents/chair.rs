@@ -858,8 +858,11 @@ fn rated_above_limit<'r>(
     config: &Config,
 ) -> BTreeMap<&'r str, String> {
     let limit = config.thresholds.dissatisfied_share_limit;
-    let mut in_period: Vec<&ReportToVoters> =
-        records.reports.iter().filter(|r| p.contains(r.date)).collect();
+    let mut in_period: Vec<&ReportToVoters> = records
+        .reports
+        .iter()
+        .filter(|r| p.contains(r.date))
+        .collect();
     in_period.sort_by_key(|r| r.date);
     let mut out = BTreeMap::new();
     for r in in_period {
@@ -1001,7 +1004,11 @@ fn eligible_in_group(
             continue;
         }
         let left = !d.delegate.is_serving() && d.delegate.status_date.is_some_and(|x| x <= p.end);
-        match score::ineligibility(d, left, above.get(d.delegate.id.as_str()).map(String::as_str)) {
+        match score::ineligibility(
+            d,
+            left,
+            above.get(d.delegate.id.as_str()).map(String::as_str),
+        ) {
             Some(why) => excluded.rows.push(vec![
                 g.into(),
                 d.delegate.name.clone().into(),

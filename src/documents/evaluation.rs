@@ -290,8 +290,14 @@ mod tests {
     fn ages_are_taken_on_the_evaluation_day() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("d");
         let (birth, end) = (d(1970, 5, 1), d(2027, 1, 5));
-        assert_eq!(age_on(birth, evaluation_day(Some(d(2026, 3, 10)), 2026, end)), 55);
-        assert_eq!(age_on(birth, evaluation_day(Some(d(2026, 11, 20)), 2026, end)), 56);
+        assert_eq!(
+            age_on(birth, evaluation_day(Some(d(2026, 3, 10)), 2026, end)),
+            55
+        );
+        assert_eq!(
+            age_on(birth, evaluation_day(Some(d(2026, 11, 20)), 2026, end)),
+            56
+        );
         assert_eq!(evaluation_day(None, 2026, end), d(2026, 12, 31));
         assert_eq!(evaluation_day(None, 2027, end), end);
     }

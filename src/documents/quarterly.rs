@@ -596,7 +596,10 @@ mod tests {
         );
         let (meetings, note) = attendance_scope([220, 24, 0]);
         assert_eq!(meetings, "区人民代表大会会议、常委会会议");
-        assert!(note.contains("各代表（常委会会议、专门委员会会议只计常委会组成人员）"), "{note}");
+        assert!(
+            note.contains("各代表（常委会会议、专门委员会会议只计常委会组成人员）"),
+            "{note}"
+        );
         let (meetings, note) = attendance_scope([0, 0, 0]);
         assert_eq!(meetings, "");
         assert!(note.contains("没有召开"), "{note}");

@@ -143,7 +143,10 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
 /// election, which the data does not date, while the term job's own default (the term's
 /// last day) falls after it.
 pub fn list_date(given: Option<NaiveDate>) -> String {
-    given.map_or_else(|| "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日".to_string(), chinese_date)
+    given.map_or_else(
+        || "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日".to_string(),
+        chinese_date,
+    )
 }
 
 /// Builds the re-nomination list, the exit findings and the 述职 coverage.
@@ -1091,7 +1094,10 @@ mod tests {
             list_date(NaiveDate::from_ymd_opt(2026, 10, 15)),
             "2026年10月15日"
         );
-        assert_eq!(list_date(None), "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日");
+        assert_eq!(
+            list_date(None),
+            "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日"
+        );
     }
 
     #[test]
@@ -1169,7 +1175,10 @@ mod tests {
         assert_eq!(c, Category::DoNotRenominate);
         assert_eq!(
             why,
-            ["述职评议不满意率63.6%，超过50%", "届期履职积分位于全体代表后段"]
+            [
+                "述职评议不满意率63.6%，超过50%",
+                "届期履职积分位于全体代表后段"
+            ]
         );
     }
 
