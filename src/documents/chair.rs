@@ -844,14 +844,15 @@ pub fn outstanding_delegates(
         "rules": rules.label(),
         "notes": notes,
         "excluded": excluded.rows.len(),
+        "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
     });
     DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
         .with_sheets(vec![list, excluded], None)
 }
 
 /// Delegates whose 述职评议 in the period has the rating R4 excludes (不满意率 over the
-/// limit, or the 不称职 verdict).
-/// Each with the reason of the first such evaluation (its figure and the threshold).
+/// limit, or the 不称职 verdict), each with the reason of the first such evaluation (its
+/// figure and the threshold).
 fn rated_above_limit<'r>(
     records: &'r Records,
     p: &Period,
