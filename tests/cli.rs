@@ -1279,7 +1279,10 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
 #[test]
 fn term_package_on_a_multi_year_district() {
     let dir = sample_district(6, 60);
-    let (code, _, stderr) = run(dir.path(), &["term", "--notice-number", "3"]);
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["term", "--notice-number", "3", "--date", "2026-10-15"],
+    );
     assert_eq!(code, 0, "{stderr}");
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
     let name = |id: &str| data.roster.by_id(id).expect("in roster").name.clone();
@@ -1289,6 +1292,12 @@ fn term_package_on_a_multi_year_district() {
     let notice =
         docx_text(&unzip(&out.join("第六届任期代表资格和代表名额公告.docx"))["word/document.xml"]);
     assert!(notice.contains("第3号"), "{notice}");
+    // The re-nomination list is dated as given (without --date its date is left blank,
+    // see the golden text), never by the term's last day.
+    let draft = docx_text(
+        &unzip(&out.join("第六届代表继续提名建议名单（草案）.docx"))["word/document.xml"],
+    );
+    assert!(draft.contains("2026年10月15日"), "{draft}");
     assert!(
         notice.contains("任期内，已有2名代表的代表资格终止，均已在各年度")
             && !notice.contains(&name("D005"))

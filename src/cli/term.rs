@@ -35,7 +35,21 @@ pub fn run(a: &TermArgs) -> Result<String> {
     // before the validation report is written.
     let archive = crate::domain::archive::build(&data.roster, &data.records, &period, config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
+    // The re-nomination lists are dated by --date or by hand (term::list_date), not by
+    // the term's last day like the rest of the package.
+    let given = match a.docs.date {
+        Some(_) => Some(super::doc_date(&a.docs.date, config.term.end)?),
+        None => None,
+    };
+    let list_date = term::list_date(given);
+    let mut pkg = term::build(
+        &archive,
+        &data.records,
+        &rules.0,
+        config,
+        &data.years,
+        &list_date,
+    );
     let renominations: Vec<Decision> = data
         .decisions
         .iter()
@@ -66,21 +80,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     let (mut stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let date = super::doc_date(&a.docs.date, config.term.end)?;
-    // The re-nomination lists are dated by --date or by hand (term::list_date), not by
-    // the term's last day; the first of the package is the draft list.
-    let list_date = term::list_date(a.docs.date.is_some().then_some(date));
-    let pkg: Vec<_> = pkg
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            if i == 0 {
-                v.with_var("date", list_date.clone().into())
-            } else {
-                v
-            }
-        })
-        .chain(decided.map(|v| v.with_var("date", list_date.clone().into())))
-        .collect();
+    pkg.extend(decided.map(|v| v.with_var("date", list_date.clone().into())));
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,

@@ -149,17 +149,20 @@ pub fn list_date(given: Option<NaiveDate>) -> String {
     )
 }
 
-/// Builds the re-nomination list, the exit findings and the 述职 coverage.
+/// Builds the re-nomination list dated `list_date` (`list_date()`), the exit findings
+/// and the 述职 coverage.
 pub fn build(
     archive: &Archive,
     records: &Records,
     rules_: &ScoreRules,
     config: &Config,
     years: &[i32],
+    list_date: &str,
 ) -> Vec<DocumentView> {
     let absences = rules::term_absences(records, NaiveDate::MAX);
     vec![
-        renomination_list(archive, records, rules_, config, &absences, years),
+        renomination_list(archive, records, rules_, config, &absences, years)
+            .with_var("date", list_date.into()),
         exit_findings(archive, records, config, &absences),
         report_coverage_over_term(archive, records, config, years),
     ]
