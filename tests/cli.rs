@@ -1258,7 +1258,10 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
     assert_eq!(
         reasons,
         [
-            ("李四".to_string(), "述职评议不满意率超过规定".to_string()),
+            (
+                "李四".to_string(),
+                "述职评议不满意率52.4%，超过50%".to_string()
+            ),
             (
                 "阿依古丽·买买提".into(),
                 "本年度未经批准缺席区人代会1次".into()
@@ -1276,11 +1279,31 @@ fn chairpersons_package_reports_scores_and_draft_lists() {
 #[test]
 fn term_package_on_a_multi_year_district() {
     let dir = sample_district(6, 60);
-    let (code, _, stderr) = run(dir.path(), &["term"]);
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["term", "--notice-number", "3", "--date", "2026-10-15"],
+    );
     assert_eq!(code, 0, "{stderr}");
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
     let name = |id: &str| data.roster.by_id(id).expect("in roster").name.clone();
     let out = dir.path().join("reports/term-6");
+    // The term's 公告 is numbered as given; the 2024 resignation and the 2025 end were
+    // announced by those years' 公告, so it counts them without naming them again.
+    let notice =
+        docx_text(&unzip(&out.join("第六届任期代表资格和代表名额公告.docx"))["word/document.xml"]);
+    assert!(notice.contains("第3号"), "{notice}");
+    // The re-nomination list is dated as given (without --date its date is left blank,
+    // see the golden text), never by the term's last day.
+    let draft = docx_text(
+        &unzip(&out.join("第六届代表继续提名建议名单（草案）.docx"))["word/document.xml"],
+    );
+    assert!(draft.contains("2026年10月15日"), "{draft}");
+    assert!(
+        notice.contains("任期内，已有2名代表的代表资格终止，均已在各年度")
+            && !notice.contains(&name("D005"))
+            && !notice.contains(&name("D006")),
+        "{notice}"
+    );
     // The planted cases of a 60-delegate sample: D006 absent without approval in 2023
     // and 2025; D005 resigned in 2024 and D061 was elected in their place; D009 above
     // 50 % 不满意 in 2025; D011 never reported to voters.

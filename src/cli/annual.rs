@@ -25,6 +25,9 @@ pub struct AnnualArgs {
     /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
     #[arg(long)]
     pub exclude_errors: bool,
+    /// 代表资格和代表名额公告的编号，如 3（印作“第3号”）；不指定则印“第　号”，由工作人员手填
+    #[arg(long = "notice-number", alias = "number", value_name = "编号")]
+    pub notice_number: Option<String>,
     /// 在常委会会议上所作的报告：会议名称，如“第六届人大常委会第三十次会议”（报告加副题“——某年某月某日在……上”，不写主送和落款）
     #[arg(long, value_name = "会议")]
     pub meeting: Option<String>,
@@ -122,7 +125,14 @@ pub fn run(a: &AnnualArgs) -> Result<String> {
             docs.write_view(stage, &chair_dir, doc).map(drop)
         }));
         others.push(Box::new(|| {
-            super::shared::stage_qualification(stage, &docs, &dir.join("代表资格"), &data, &period)
+            super::shared::stage_qualification(
+                stage,
+                &docs,
+                &dir.join("代表资格"),
+                &data,
+                &period,
+                a.notice_number.as_deref(),
+            )
         }));
         others.push(Box::new(|| {
             super::shared::stage_reminders(stage, &docs, date, &dir.join("提醒函"), &archive, &data)

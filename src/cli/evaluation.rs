@@ -16,7 +16,7 @@ pub struct EvaluationArgs {
     /// 年度，如 2026；不指定则取最近的年度文件夹
     #[arg(long, value_name = "年度")]
     pub year: Option<i32>,
-    /// 评议会议日期，如 2026-11-20：印在表上并用于计算年龄（不指定则表上留空，年龄按该年 12 月 31 日计算）
+    /// 评议会议日期，如 2026-11-20：印在表上，年龄按这一天计算（不指定则表上留空，年龄按 --year 该年 12 月 31 日计算，不晚于届期结束日）
     #[arg(long, value_name = "日期")]
     pub date: Option<String>,
     /// 只为这些代表印制，代表编号用逗号分隔（不指定则为本届尚未述职的全部在任代表）
@@ -36,9 +36,7 @@ pub fn run(a: &EvaluationArgs) -> Result<String> {
     };
     let data = input::load(&a.folders.input, &YearScope::All)?;
     super::keep_names_whole(&data.config, &data.roster);
-    let on = meeting.unwrap_or_else(|| {
-        chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(data.config.term.end)
-    });
+    let on = evaluation::evaluation_day(meeting, year, data.config.term.end);
     let delegates = if a.ids.is_empty() {
         evaluation::due(&data.roster, &data.records, on, &data.config)
     } else {
@@ -71,8 +69,17 @@ pub fn run(a: &EvaluationArgs) -> Result<String> {
         evaluation::ballots(&delegates, meeting, on, &data.config, &author),
     )?;
     stage.commit()?;
+    // Without --date the ages are those of a day the clerk did not choose: say which.
+    let ages = if meeting.is_some() {
+        String::new()
+    } else {
+        format!(
+            "；未指定评议会议日期，年龄按{}计算，可用 --date 指定",
+            crate::domain::text::chinese_date(on)
+        )
+    };
     Ok(format!(
-        "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 {} 即可作为报送表读取）",
+        "已为 {} 名代表生成述职评议表：{}（评议后在汇总表中填写票数，放入 {} 即可作为报送表读取）{ages}",
         delegates.len(),
         a.folders.output.join(&dir).display(),
         a.folders.input.join(year.to_string()).display()

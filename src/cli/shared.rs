@@ -182,6 +182,12 @@ pub fn stage_archive(
         Some(Word::Template { vars, tables, .. }) => prepared.render(&vars, &tables, &author),
         _ => anyhow::bail!("代表履职档案没有 Word 文本"),
     };
+    // The volumes' covers carry the date the job is for (--date, else the period's end).
+    let date = if volumes {
+        super::doc_date(&docs.date, archive.period.end)?
+    } else {
+        archive.period.end
+    };
     let groups = groups_in_order(archive, data);
     // The largest first (a volume, the summary workbook), so that the threads finish
     // together.
@@ -210,7 +216,7 @@ pub fn stage_archive(
                 )
             }
             Job::Volume(group, members) => {
-                let cover = term::volume(group, &data.config, members, &author);
+                let cover = term::volume(group, &data.config, members, &author, date);
                 let parts = members
                     .iter()
                     .map(|d| {
@@ -259,13 +265,15 @@ fn groups_in_order<'a>(
 }
 
 /// The credentials committee's report on the qualification changes of `period` and the
-/// standing committee's 公告 of the seats (R8), into `dir`.
+/// standing committee's 公告 of the seats (R8) numbered `number` (none: 第　号 to fill
+/// in by hand), into `dir`.
 pub fn stage_qualification(
     stage: &Staging,
     docs: &Docs,
     dir: &Path,
     data: &Dataset,
     period: &crate::domain::archive::Period,
+    number: Option<&str>,
 ) -> Result<()> {
     use crate::documents::qualification::{Qualification, Span};
     let span = Span {
@@ -275,7 +283,7 @@ pub fn stage_qualification(
     };
     let q = Qualification::new(&data.roster, &data.records, &data.config, &span);
     docs.write_view(stage, dir, q.report())?;
-    let mut notice = q.notice("");
+    let mut notice = q.notice(number);
     notice.file = Some(format!("{}代表资格和代表名额公告", period.label));
     docs.write_view(stage, dir, notice)?;
     Ok(())

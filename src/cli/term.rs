@@ -20,6 +20,9 @@ pub struct TermArgs {
     /// 剔除有错误的行后继续生成（被剔除的行列在校验报告中）
     #[arg(long)]
     pub exclude_errors: bool,
+    /// 代表资格和代表名额公告的编号，如 3（印作“第3号”）；不指定则印“第　号”，由工作人员手填
+    #[arg(long = "notice-number", alias = "number", value_name = "编号")]
+    pub notice_number: Option<String>,
 }
 
 pub fn run(a: &TermArgs) -> Result<String> {
@@ -32,7 +35,21 @@ pub fn run(a: &TermArgs) -> Result<String> {
     // before the validation report is written.
     let archive = crate::domain::archive::build(&data.roster, &data.records, &period, config)?;
     let rules = ScoreRules::load(&a.folders.input)?;
-    let mut pkg = term::build(&archive, &data.records, &rules.0, config, &data.years);
+    // The re-nomination lists are dated by --date or by hand (term::list_date), not by
+    // the term's last day like the rest of the package.
+    let given = match a.docs.date {
+        Some(_) => Some(super::doc_date(&a.docs.date, config.term.end)?),
+        None => None,
+    };
+    let list_date = term::list_date(given);
+    let mut pkg = term::build(
+        &archive,
+        &data.records,
+        &rules.0,
+        config,
+        &data.years,
+        &list_date,
+    );
     let renominations: Vec<Decision> = data
         .decisions
         .iter()
@@ -63,7 +80,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
     let (mut stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let date = super::doc_date(&a.docs.date, config.term.end)?;
-    pkg.extend(decided);
+    pkg.extend(decided.map(|v| v.with_var("date", list_date.clone().into())));
     let author = format!("{}代表联络室", config.district.standing_committee);
     let docs = Docs {
         templates: &a.docs.templates,
@@ -73,7 +90,14 @@ pub fn run(a: &TermArgs) -> Result<String> {
     for doc in pkg {
         docs.write_view(&mut stage, &dir, doc)?;
     }
-    super::shared::stage_qualification(&mut stage, &docs, &dir, &data, &period)?;
+    super::shared::stage_qualification(
+        &mut stage,
+        &docs,
+        &dir,
+        &data,
+        &period,
+        a.notice_number.as_deref(),
+    )?;
     // Each group's archives and its bound volume.
     stage_archive(&stage, &dir, &archive, &data, &rules, &a.docs, true, &[])?;
     let groups = data.roster.groups();

@@ -844,21 +844,34 @@ pub fn outstanding_delegates(
         "rules": rules.label(),
         "notes": notes,
         "excluded": excluded.rows.len(),
+        "rating_finding": config.rating.finding(t.dissatisfied_share_limit),
     });
     DocumentView::worded(template::OUTSTANDING_DELEGATES, vars, tables)
         .with_sheets(vec![list, excluded], None)
 }
 
 /// Delegates whose 述职评议 in the period has the rating R4 excludes (不满意率 over the
-/// limit, or the 不称职 verdict).
-fn rated_above_limit<'r>(records: &'r Records, p: &Period, config: &Config) -> BTreeSet<&'r str> {
+/// limit, or the 不称职 verdict), each with the reason of the first such evaluation (its
+/// figure and the threshold).
+fn rated_above_limit<'r>(
+    records: &'r Records,
+    p: &Period,
+    config: &Config,
+) -> BTreeMap<&'r str, String> {
     let limit = config.thresholds.dissatisfied_share_limit;
-    records
+    let mut in_period: Vec<&ReportToVoters> = records
         .reports
         .iter()
-        .filter(|r| p.contains(r.date) && config.rating.flags(r, limit))
-        .map(|r| r.delegate.as_str())
-        .collect()
+        .filter(|r| p.contains(r.date))
+        .collect();
+    in_period.sort_by_key(|r| r.date);
+    let mut out = BTreeMap::new();
+    for r in in_period {
+        if let Some(why) = config.rating.flag_reason(r, limit) {
+            out.entry(r.delegate.as_str()).or_insert(why);
+        }
+    }
+    out
 }
 
 /// A group's draft from its eligible delegates (indices into the archive) by score.
@@ -982,7 +995,7 @@ fn eligible_in_group(
     a: &Archive,
     g: &str,
     scored: &[(score::Score, Band, Band)],
-    above: &BTreeSet<&str>,
+    above: &BTreeMap<&str, String>,
     excluded: &mut Table,
 ) -> Vec<usize> {
     let p = &a.period;
@@ -992,7 +1005,11 @@ fn eligible_in_group(
             continue;
         }
         let left = !d.delegate.is_serving() && d.delegate.status_date.is_some_and(|x| x <= p.end);
-        match score::ineligibility(d, left, above.contains(d.delegate.id.as_str())) {
+        match score::ineligibility(
+            d,
+            left,
+            above.get(d.delegate.id.as_str()).map(String::as_str),
+        ) {
             Some(why) => excluded.rows.push(vec![
                 g.into(),
                 d.delegate.name.clone().into(),

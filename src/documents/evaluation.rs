@@ -19,6 +19,17 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     age.max(0) as u32
 }
 
+/// The day the ballots are for: the meeting's date (`--date`) when given, which is then
+/// printed on the form; otherwise the last day of the evaluation year `year`, but no
+/// later than the term's last day. Who is due and each delegate's age are taken on it.
+pub fn evaluation_day(meeting: Option<NaiveDate>, year: i32, term_end: NaiveDate) -> NaiveDate {
+    meeting.unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(year, 12, 31)
+            .unwrap_or(term_end)
+            .min(term_end)
+    })
+}
+
 /// Delegates due to report: serving on `on` and not yet reported in the term.
 pub fn due<'a>(
     roster: &'a Roster,
@@ -69,7 +80,7 @@ pub fn forms(
         body.push(Block::Para(
             "说明：本表由选民代表填写，不记名。参加评议的选民代表不应少于20人。".into(),
         ));
-        body.push(Block::Para(format!("印制：{}", author)));
+        body.push(Block::Para(format!("{author}制")));
     }
     Document {
         title: format!("{}人大代表述职评议表", config.district.name),
@@ -270,6 +281,25 @@ mod tests {
         }
         assert_eq!(xml.matches("<w:pageBreakBefore />").count(), 1, "two pages");
         assert_eq!(xml.matches("人大代表述职评议表").count(), 2);
+    }
+
+    /// The ages on the ballot: on the meeting day when given (a delegate born 1970-05-01
+    /// is 55 at a meeting on 2026-03-10 and 56 at one on 2026-11-20); without it on the
+    /// evaluation year's last day, or the term's last day when that comes first.
+    #[test]
+    fn ages_are_taken_on_the_evaluation_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("d");
+        let (birth, end) = (d(1970, 5, 1), d(2027, 1, 5));
+        assert_eq!(
+            age_on(birth, evaluation_day(Some(d(2026, 3, 10)), 2026, end)),
+            55
+        );
+        assert_eq!(
+            age_on(birth, evaluation_day(Some(d(2026, 11, 20)), 2026, end)),
+            56
+        );
+        assert_eq!(evaluation_day(None, 2026, end), d(2026, 12, 31));
+        assert_eq!(evaluation_day(None, 2027, end), end);
     }
 
     #[test]

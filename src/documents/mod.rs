@@ -77,6 +77,19 @@ impl DocumentView {
         }
     }
 
+    /// The same document with the template variable `key` set (a form laid out in code
+    /// has none).
+    pub fn with_var(mut self, key: &str, value: Value) -> Self {
+        if let Some(Word::Template {
+            vars: Value::Object(m),
+            ..
+        }) = &mut self.word
+        {
+            m.insert(key.to_string(), value);
+        }
+        self
+    }
+
     /// The same document with an Excel edition; named after the Word title unless `name`.
     pub fn with_sheets(mut self, sheets: Vec<Table>, name: Option<String>) -> Self {
         self.sheets = sheets;

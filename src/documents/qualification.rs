@@ -26,6 +26,10 @@ pub struct Span<'a> {
 /// What both documents say, worked out once.
 pub struct Qualification {
     vars: Value,
+    /// The 公告's changes: those no yearly 公告 has announced (`announced_yearly`).
+    notice_changes: Vec<Value>,
+    /// How many of the span's changes a yearly 公告 has announced already.
+    announced: usize,
     tables: HashMap<String, TableBlock>,
     /// 建议辞职 with its votes as numbers (the Word table writes them as text).
     resign_sheet: Table,
@@ -69,10 +73,16 @@ impl Qualification {
             "serving": seats.serving,
             "vacancies": seats.vacancies,
         });
+        let (announced, fresh): (Vec<Change>, Vec<Change>) = changes
+            .iter()
+            .cloned()
+            .partition(|c| q::announced_yearly(c, as_of));
         let tables = tables(roster, &changes, &advised, span, config);
         let resign_sheet = resign_sheet(roster, &advised);
         Qualification {
             vars,
+            notice_changes: change_vars(roster, &fresh),
+            announced: announced.len(),
             tables,
             resign_sheet,
         }
@@ -95,11 +105,29 @@ impl Qualification {
         .with_sheets(sheets, None)
     }
 
-    /// The standing committee's 公告: the qualifications ended and the seats.
-    pub fn notice(&self, number: &str) -> DocumentView {
+    /// The standing committee's 公告 numbered `number` (`notice_number`): the
+    /// qualifications ended that no yearly 公告 has announced, how many were, and the
+    /// seats.
+    pub fn notice(&self, number: Option<&str>) -> DocumentView {
         let mut vars = self.vars.clone();
-        vars["number"] = number.into();
+        vars["number"] = notice_number(number).into();
+        vars["changes"] = self.notice_changes.clone().into();
+        vars["announced"] = self.announced.into();
         DocumentView::worded(template::SEATS_NOTICE, vars, HashMap::new())
+    }
+}
+
+/// The 公告's number line: 第3号 for `3` (a number written as 第3号 is kept), and
+/// 第　号 with a full-width blank for the clerk to fill in by hand when none is given:
+/// a 公告's number is the standing committee's to assign, never invented here.
+pub fn notice_number(number: Option<&str>) -> String {
+    let n = number.map(str::trim).unwrap_or_default();
+    let n = n.strip_prefix('第').unwrap_or(n);
+    let n = n.strip_suffix('号').unwrap_or(n).trim();
+    if n.is_empty() {
+        "第\u{3000}号".to_string()
+    } else {
+        format!("第{n}号")
     }
 }
 
@@ -229,8 +257,8 @@ fn changes_table(roster: &Roster, changes: &[Change]) -> TableBlock {
                 group,
                 c.kind.label(),
                 chinese_date(c.date),
-                c.kind.basis_short(),
-                c.detail.clone(),
+                c.kind.basis_cited(),
+                c.sessions.clone(),
             ]
         })
         .collect();
@@ -283,4 +311,19 @@ fn roster_changes_table(roster: &Roster, span: &Span) -> TableBlock {
         roster_changes,
         &[6, 7, 6, 8],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A given number is printed as 第N号 whether written 3 or 第3号; none leaves 第　号
+    /// (full-width blank) for the clerk to write in.
+    #[test]
+    fn notice_number_is_given_or_left_blank() {
+        assert_eq!(notice_number(Some("3")), "第3号");
+        assert_eq!(notice_number(Some(" 第12号 ")), "第12号");
+        assert_eq!(notice_number(None), "第\u{3000}号");
+        assert_eq!(notice_number(Some("  ")), "第\u{3000}号");
+    }
 }

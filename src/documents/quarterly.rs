@@ -125,6 +125,43 @@ fn attendance(ds: &[&DelegateArchive]) -> [u32; 5] {
     ]
 }
 
+/// What the 会议出席率 counts, from the person-times expected at each kind of meeting in
+/// the quarter [区人代会, 常委会会议, 专委会议]: the meetings held (for the body's
+/// sentence) and the note under the table. Only members are expected at 常委会 and
+/// 专委 meetings, so a quarter without a congress session measures members alone.
+pub fn attendance_scope(expected: [u32; 3]) -> (String, String) {
+    let [congress, sc, committee] = expected.map(|n| n > 0);
+    let held: Vec<&str> = [
+        (congress, "区人民代表大会会议"),
+        (sc, "常委会会议"),
+        (committee, "专门委员会会议"),
+    ]
+    .iter()
+    .filter(|(h, _)| *h)
+    .map(|(_, name)| *name)
+    .collect();
+    if held.is_empty() {
+        return (String::new(), "注：本季度没有召开代表应出席的会议。".into());
+    }
+    let members = match (sc, committee) {
+        (true, true) => "常委会组成人员、专门委员会组成人员",
+        (true, false) => "常委会组成人员",
+        _ => "专门委员会组成人员",
+    };
+    let who = if !(sc || committee) {
+        "各代表".to_string()
+    } else if congress {
+        format!("各代表（常委会会议、专门委员会会议只计{members}）")
+    } else {
+        format!("各代表小组中的{members}")
+    };
+    let meetings = held.join("、");
+    let note = format!(
+        "注：会议出席率为本季度召开的{meetings}中，{who}出席人次占应出席人次的比例，请假计为未出席。"
+    );
+    (meetings, note)
+}
+
 /// The quarter's archives: this quarter, the year to date and the previous quarter.
 struct Archives {
     p: Period,
@@ -462,7 +499,13 @@ pub fn build(
         .filter(|g| !g.coverage.met)
         .map(|g| json!({"group": g.group, "reported": g.reported, "required": g.coverage.required, "still_needed": g.coverage.still_needed}))
         .collect();
-    let [exp, att, ..] = attendance(&a.now.delegates.iter().collect::<Vec<_>>());
+    let now: Vec<&DelegateArchive> = a.now.delegates.iter().collect();
+    let [exp, att, ..] = attendance(&now);
+    let (meetings, note) = attendance_scope([
+        sum(&now, Metric::CongressExpected),
+        sum(&now, Metric::ScExpected),
+        sum(&now, Metric::CommitteeExpected),
+    ]);
     let vars = json!({
         "year": year,
         "quarter": q,
@@ -473,6 +516,8 @@ pub fn build(
         "groups": groups.len(),
         "delegates": a.now.delegates.len(),
         "attendance_rate": percent(att, exp),
+        "attendance_meetings": meetings,
+        "attendance_note": note,
         "activities": gs.iter().map(|g| g.activities).sum::<u32>(),
         "idle": gs.iter().map(|g| g.idle.len()).sum::<usize>(),
         "silent": silent,
@@ -537,5 +582,26 @@ mod tests {
         assert_eq!(q4.end.to_string(), "2024-12-31");
         assert_eq!(quarter(2025, 3).expect("q3").label, "2025年第三季度");
         assert!(quarter(2025, 5).is_err());
+    }
+
+    /// The sample's third quarter: 常委会 and 专委 meetings only, so the rate is the
+    /// members'; a first quarter with the congress session counts every delegate.
+    #[test]
+    fn the_attendance_rate_says_what_it_counts() {
+        let (meetings, note) = attendance_scope([0, 144, 96]);
+        assert_eq!(meetings, "常委会会议、专门委员会会议");
+        assert_eq!(
+            note,
+            "注：会议出席率为本季度召开的常委会会议、专门委员会会议中，各代表小组中的常委会组成人员、专门委员会组成人员出席人次占应出席人次的比例，请假计为未出席。"
+        );
+        let (meetings, note) = attendance_scope([220, 24, 0]);
+        assert_eq!(meetings, "区人民代表大会会议、常委会会议");
+        assert!(
+            note.contains("各代表（常委会会议、专门委员会会议只计常委会组成人员）"),
+            "{note}"
+        );
+        let (meetings, note) = attendance_scope([0, 0, 0]);
+        assert_eq!(meetings, "");
+        assert!(note.contains("没有召开"), "{note}");
     }
 }

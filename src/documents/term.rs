@@ -40,8 +40,9 @@ pub struct Facts {
     /// Left office (status and date), if so.
     pub left: Option<(String, NaiveDate)>,
     pub unapproved_absences: u32,
-    /// An evaluation with 不满意 above the limit.
-    pub dissatisfied_above_limit: bool,
+    /// An evaluation the rating flags (不满意 above the limit, or 不称职): why, with its
+    /// figure and the threshold (`RatingRules::flag_reason`).
+    pub flagged_evaluation: Option<String>,
     pub reports: u32,
     pub congress_expected: u32,
     pub congress_attended: u32,
@@ -94,8 +95,11 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
             f.unapproved_absences
         ));
     }
-    if f.dissatisfied_above_limit {
-        no.push("述职评议结果不合格（不满意率超过规定或评议为不称职）".to_string());
+    // Once the delegate is no longer one (left, or ended by law) the study reasons
+    // decide nothing: the list gives only why.
+    let gone = !no.is_empty();
+    if let Some(why) = &f.flagged_evaluation {
+        no.push(why.clone());
     }
     if f.reports == 0 {
         study.push("本届未向选民述职".to_string());
@@ -119,7 +123,9 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
             "届期履职积分位于全体代表后段".to_string()
         });
     }
-    if !no.is_empty() {
+    if gone {
+        (Category::DoNotRenominate, no)
+    } else if !no.is_empty() {
         (
             Category::DoNotRenominate,
             no.into_iter().chain(study).collect(),
@@ -132,17 +138,31 @@ pub fn renomination(f: &Facts, c: &Criteria) -> (Category, Vec<String>) {
     }
 }
 
-/// Builds the re-nomination list, the exit findings and the 述职 coverage.
+/// The 成文日期 of the re-nomination list (and its decided edition): `--date` when
+/// given; otherwise blank to fill in by hand. The list goes to the 党组 before the
+/// election, which the data does not date, while the term job's own default (the term's
+/// last day) falls after it.
+pub fn list_date(given: Option<NaiveDate>) -> String {
+    given.map_or_else(
+        || "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日".to_string(),
+        chinese_date,
+    )
+}
+
+/// Builds the re-nomination list dated `list_date` (`list_date()`), the exit findings
+/// and the 述职 coverage.
 pub fn build(
     archive: &Archive,
     records: &Records,
     rules_: &ScoreRules,
     config: &Config,
     years: &[i32],
+    list_date: &str,
 ) -> Vec<DocumentView> {
     let absences = rules::term_absences(records, NaiveDate::MAX);
     vec![
-        renomination_list(archive, records, rules_, config, &absences, years),
+        renomination_list(archive, records, rules_, config, &absences, years)
+            .with_var("date", list_date.into()),
         exit_findings(archive, records, config, &absences),
         report_coverage_over_term(archive, records, config, years),
     ]
@@ -154,7 +174,8 @@ type Absences = BTreeMap<String, Vec<(NaiveDate, NaiveDate, String)>>;
 /// What the re-nomination list needs besides the archive and the absences: who is above
 /// the 不满意 limit, each delegate's reports and commendations.
 struct TermFacts<'a> {
-    above: BTreeSet<&'a str>,
+    /// Each flagged delegate's first flagged evaluation, as a reason.
+    above: BTreeMap<&'a str, String>,
     reports_of: HashMap<&'a str, Vec<&'a ReportToVoters>>,
     records: &'a Records,
 }
@@ -166,13 +187,16 @@ impl<'a> TermFacts<'a> {
         for r in &records.reports {
             reports_of.entry(r.delegate.as_str()).or_default().push(r);
         }
+        let mut flagged: Vec<&ReportToVoters> = records.reports.iter().collect();
+        flagged.sort_by_key(|r| r.date);
+        let mut above = BTreeMap::new();
+        for r in flagged {
+            if let Some(why) = config.rating.flag_reason(r, limit) {
+                above.entry(r.delegate.as_str()).or_insert(why);
+            }
+        }
         TermFacts {
-            above: records
-                .reports
-                .iter()
-                .filter(|r| config.rating.flags(r, limit))
-                .map(|r| r.delegate.as_str())
-                .collect(),
+            above,
             reports_of,
             records,
         }
@@ -184,7 +208,7 @@ impl<'a> TermFacts<'a> {
         Facts {
             left: (!dl.is_serving()).then(|| (dl.status.clone(), dl.service_end(config.term.end))),
             unapproved_absences: absences.get(&dl.id).map_or(0, |v| v.len() as u32),
-            dissatisfied_above_limit: self.above.contains(dl.id.as_str()),
+            flagged_evaluation: self.above.get(dl.id.as_str()).cloned(),
             reports: self
                 .reports_of
                 .get(dl.id.as_str())
@@ -995,14 +1019,16 @@ fn group_coverage_in_year(
 
 /// The cover and catalogue of one group's bound volume (装订成册); each delegate's term
 /// archive follows on its own pages (`docx::render_bound`), page numbers running
-/// through the volume.
+/// through the volume. The cover names who compiled it (the liaison office) and when
+/// (`date`, the day the term job is for).
 pub fn volume(
     group: &str,
     config: &Config,
     delegates: &[&DelegateArchive],
     author: &str,
+    date: NaiveDate,
 ) -> Document {
-    let body = vec![
+    let mut body = vec![
         Block::Centered(String::new()),
         Block::Centered(String::new()),
         Block::Title(format!("{}人大代表履职档案", config.district.name)),
@@ -1016,6 +1042,15 @@ pub fn volume(
             chinese_date(config.term.end)
         )),
         Block::Centered(format!("本册收录代表{}名", delegates.len())),
+    ];
+    // The compiler and the date at the foot of the cover.
+    body.extend(std::iter::repeat_with(|| Block::Centered(String::new())).take(6));
+    body.extend([
+        Block::Centered(format!(
+            "{}{}编印",
+            config.district.standing_committee, config.units.liaison
+        )),
+        Block::Centered(chinese_date(date)),
         Block::PageBreak,
         Block::Title("目　　录".to_string()),
         Block::Contents(TableBlock::new(
@@ -1034,7 +1069,7 @@ pub fn volume(
                 .collect(),
             &[3, 8, 6, 8],
         )),
-    ];
+    ]);
     Document {
         title: format!("{}人大代表履职档案·{group}", config.district.name),
         subtitle: None,
@@ -1063,6 +1098,18 @@ mod tests {
     };
 
     #[test]
+    fn the_list_is_dated_by_hand_unless_a_date_is_given() {
+        assert_eq!(
+            list_date(NaiveDate::from_ymd_opt(2026, 10, 15)),
+            "2026年10月15日"
+        );
+        assert_eq!(
+            list_date(None),
+            "\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日"
+        );
+    }
+
+    #[test]
     fn bottom_band_alone_is_studied_only_when_configured() {
         let f = Facts {
             overall_band: Band::Bottom,
@@ -1080,7 +1127,7 @@ mod tests {
         Facts {
             left: None,
             unapproved_absences: 0,
-            dissatisfied_above_limit: false,
+            flagged_evaluation: None,
             reports: 1,
             congress_expected: 5,
             congress_attended: 5,
@@ -1119,7 +1166,29 @@ mod tests {
         };
         let (c, why) = renomination(&f, &C);
         assert_eq!(c, Category::DoNotRenominate);
-        assert_eq!(why[0], "本届未经批准2次不出席区人代会，依法资格终止");
+        // 3 of 5 attended is under 80 %, but once the qualification ended by law that
+        // decides nothing: the row gives only the end (the sample's 董建平).
+        assert_eq!(why, ["本届未经批准2次不出席区人代会，依法资格终止"]);
+    }
+
+    /// The sample's 赵少华: the reason gives the evaluation's figure and the threshold,
+    /// not a generic "超过规定"; the study reasons stay beside it.
+    #[test]
+    fn a_flagged_evaluation_is_given_with_its_figure() {
+        let f = Facts {
+            flagged_evaluation: Some("述职评议不满意率63.6%，超过50%".into()),
+            overall_band: Band::Bottom,
+            ..facts()
+        };
+        let (c, why) = renomination(&f, &C);
+        assert_eq!(c, Category::DoNotRenominate);
+        assert_eq!(
+            why,
+            [
+                "述职评议不满意率63.6%，超过50%",
+                "届期履职积分位于全体代表后段"
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::findings::{Finding, Severity};
 use super::model::{Delegate, Records, ReportToVoters, Roster};
 use super::rules;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
 /// How a qualification ended (or is to be reviewed).
@@ -64,6 +64,12 @@ impl ChangeKind {
         self.basis().replace(LAW, "《代表法》")
     }
 
+    /// The basis as a table cites it, the law by its short name without title marks:
+    /// 代表法第六十二条第三项 (the report's body has introduced the law by its full name).
+    pub fn basis_cited(&self) -> String {
+        self.basis().replace(LAW, "代表法")
+    }
+
     pub fn basis(&self) -> String {
         let item = |n: &str| format!("{LAW}第六十二条第{n}项");
         match self {
@@ -85,8 +91,11 @@ pub struct Change {
     pub delegate: String,
     pub kind: ChangeKind,
     pub date: NaiveDate,
-    /// The facts: the sessions missed, the evaluation's 不满意 share.
+    /// The facts: 未经批准缺席 and the sessions missed (empty for other changes).
     pub detail: String,
+    /// The sessions missed with their dates alone, for a table whose 情形 column already
+    /// says 未经批准两次不出席 (empty for other changes).
+    pub sessions: String,
     /// Whether the roster still lists the delegate as serving (the change is the rule's).
     pub unrecorded: bool,
 }
@@ -114,34 +123,36 @@ pub fn changes<'a>(
             .map(|(a, b, m)| format!("{m}（{}）", crate::domain::session::session_dates(*a, *b)))
             .collect::<Vec<_>>()
             .join("、");
-        Some((nth.1, format!("未经批准缺席{when}")))
+        Some((nth.1, when))
     };
     let mut out = Vec::new();
     for d in delegates {
         let by_absence = ended_by_absence(&d.id);
         if let (false, Some(date)) = (d.is_serving(), d.status_date) {
             let mut kind = ChangeKind::from_status(&d.status);
-            let mut detail = String::new();
-            if let (ChangeKind::Ended, Some((_, why))) = (&kind, &by_absence) {
+            let mut sessions = String::new();
+            if let (ChangeKind::Ended, Some((_, missed))) = (&kind, &by_absence) {
                 kind = ChangeKind::Absences;
-                detail = why.clone();
+                sessions = missed.clone();
             }
             if date >= from && date <= to {
                 out.push(Change {
                     delegate: d.id.clone(),
                     kind,
                     date,
-                    detail,
+                    detail: absence_detail(&sessions),
+                    sessions,
                     unrecorded: false,
                 });
             }
-        } else if let Some((date, why)) = by_absence {
+        } else if let Some((date, sessions)) = by_absence {
             if d.is_serving() && date >= from && date <= to {
                 out.push(Change {
                     delegate: d.id.clone(),
                     kind: ChangeKind::Absences,
                     date,
-                    detail: why,
+                    detail: absence_detail(&sessions),
+                    sessions,
                     unrecorded: true,
                 });
             }
@@ -149,6 +160,23 @@ pub fn changes<'a>(
     }
     out.sort_by(|a, b| (a.date, &a.delegate).cmp(&(b.date, &b.delegate)));
     out
+}
+
+/// The facts of an end by absences: 未经批准缺席 and the sessions (none: no facts).
+fn absence_detail(sessions: &str) -> String {
+    if sessions.is_empty() {
+        String::new()
+    } else {
+        format!("未经批准缺席{sessions}")
+    }
+}
+
+/// Whether a yearly 公告 has announced the change already. `annual` announces every
+/// change dated in its calendar year (代表法: the standing committee announces each
+/// end of a qualification, once), so a term 公告 as of `as_of` re-lists
+/// only the changes dated in `as_of`'s own year, which no yearly 公告 has covered.
+pub fn announced_yearly(c: &Change, as_of: NaiveDate) -> bool {
+    c.date.year() < as_of.year()
 }
 
 /// The delegates whose qualification ended by law without the roster recording it.
@@ -336,7 +364,22 @@ mod tests {
         assert!(cs[0]
             .detail
             .contains("第六届人民代表大会第二次会议（2023年1月7日）"));
+        assert!(cs[0].detail.starts_with("未经批准缺席第六届"));
+        // The table's 事实 column: the sessions alone (its 情形 column says 未经批准…),
+        // and the law cited short (the body has named it in full).
+        assert!(cs[0]
+            .sessions
+            .starts_with("第六届人民代表大会第二次会议（2023年1月7日）、"));
+        assert_eq!(cs[0].kind.basis_cited(), "代表法第六十二条第三项");
         assert!(cs[1].kind.basis().ends_with("第六十二条第二项"));
+        assert_eq!((cs[1].detail.as_str(), cs[1].sessions.as_str()), ("", ""));
+        // The yearly 公告 of 2025 announced both; a term 公告 as of 2027-01-05 would not
+        // list them again, but one dated 2027-01-03 it would.
+        assert!(cs.iter().all(|c| announced_yearly(c, d(2027, 1, 5))));
+        assert!(!cs.iter().any(|c| announced_yearly(c, d(2025, 12, 31))));
+        let mut late = cs[1].clone();
+        late.date = d(2027, 1, 3);
+        assert!(!announced_yearly(&late, d(2027, 1, 5)));
         let s = seats(
             roster.delegates.iter(),
             None,

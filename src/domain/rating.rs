@@ -115,6 +115,32 @@ impl crate::config::RatingRules {
         }
     }
 
+    /// Why a flagged evaluation counts against a delegate, with its figure and the
+    /// threshold: 述职评议不满意率63.6%，超过50% / 述职评议称职率40.0%，结论为不称职
+    /// （称职票低于50%）. `None` when the evaluation is not flagged.
+    pub fn flag_reason(
+        &self,
+        r: &crate::domain::model::ReportToVoters,
+        limit: f64,
+    ) -> Option<String> {
+        if !self.flags(r, limit) {
+            return None;
+        }
+        let pct = crate::domain::text::percent;
+        Some(match self.scale {
+            Scale::Satisfaction => format!(
+                "述职评议不满意率{}，超过{}",
+                pct(r.dissatisfied, r.valid_votes()),
+                crate::domain::text::fraction_percent(limit)
+            ),
+            Scale::Competence => format!(
+                "述职评议称职率{}，{}",
+                pct(r.satisfied, r.valid_votes()),
+                self.finding(limit)
+            ),
+        })
+    }
+
     /// What a flagged evaluation shows: its share and votes.
     pub fn finding_detail(&self, r: &crate::domain::model::ReportToVoters) -> String {
         let valid = r.valid_votes();
@@ -161,6 +187,38 @@ mod tests {
         assert_eq!(verdict(0, 0, 0, 0.8, 0.5), None);
         // A district's own thresholds.
         assert_eq!(verdict(15, 4, 1, 0.7, 0.5), Some(Verdict::Competent));
+    }
+
+    /// Worked example (the sample's 赵少华): 14 不满意 of 22 valid votes is 63.6 %, over the
+    /// 50 % limit; 11 of 22 is exactly 50 %, not over it. On the 称职 scale 8 称职 of 20
+    /// (40 %) is 不称职.
+    #[test]
+    fn flag_reason_gives_the_figure_and_the_threshold() {
+        let r = |s, b, d| crate::domain::model::ReportToVoters {
+            date: chrono::NaiveDate::from_ymd_opt(2025, 11, 26).expect("date"),
+            delegate: "D1".into(),
+            form: crate::domain::model::ReportForm::InPerson,
+            voters: 22,
+            satisfied: s,
+            basically: b,
+            dissatisfied: d,
+            unit: String::new(),
+            source: crate::domain::model::Delegate::sample("D1").source,
+        };
+        let rules = crate::config::RatingRules::default();
+        assert_eq!(
+            rules.flag_reason(&r(3, 5, 14), 0.5).as_deref(),
+            Some("述职评议不满意率63.6%，超过50%")
+        );
+        assert_eq!(rules.flag_reason(&r(6, 5, 11), 0.5), None);
+        let competence = crate::config::RatingRules {
+            scale: Scale::Competence,
+            ..rules
+        };
+        assert_eq!(
+            competence.flag_reason(&r(8, 2, 10), 0.5).as_deref(),
+            Some("述职评议称职率40.0%，结论为不称职（称职票低于50%）")
+        );
     }
 
     #[test]

@@ -187,11 +187,12 @@ pub fn bands(scores: &[f64], top: f64, bottom: f64) -> Vec<Band> {
         .collect()
 }
 
-/// Why a delegate cannot be recommended as outstanding (R4 with R8).
+/// Why a delegate cannot be recommended as outstanding (R4 with R8). `flagged` is the
+/// reason of a flagged 述职评议 (`RatingRules::flag_reason`: its figure and threshold).
 pub fn ineligibility(
     d: &DelegateArchive,
     left_in_year: bool,
-    dissatisfied_above_limit: bool,
+    flagged: Option<&str>,
 ) -> Option<String> {
     if left_in_year {
         return Some(format!("年内{}", d.delegate.status_label()));
@@ -202,10 +203,7 @@ pub fn ineligibility(
             d.get(Metric::CongressAbsent)
         ));
     }
-    if dissatisfied_above_limit {
-        return Some("述职评议不满意率超过规定".to_string());
-    }
-    None
+    flagged.map(str::to_string)
 }
 
 /// One group's draft: the candidates in order and a note when the list needs a decision.

@@ -73,7 +73,8 @@ pub fn lines(occupations: &[String], term_end: NaiveDate) -> Vec<StructureLine> 
     out
 }
 
-/// Each line's count among `all` and among `suggested`.
+/// Each line's count among `all` and among `suggested`; a line with nobody in either
+/// (an occupation nobody has, such as 其他) is left out, as a row of zeros says nothing.
 pub fn counts(
     lines: &[StructureLine],
     all: &[&Delegate],
@@ -85,6 +86,7 @@ pub fn counts(
             let n = |ds: &[&Delegate]| ds.iter().filter(|d| (l.test)(d)).count() as u32;
             (l.name.clone(), n(all), n(suggested))
         })
+        .filter(|(_, a, s)| *a > 0 || *s > 0)
         .collect()
 }
 
@@ -141,7 +143,8 @@ mod tests {
         assert_eq!(get("届满时35岁以下"), Some((1, 1)));
         assert_eq!(get("届满时61岁以上"), Some((1, 0)));
         assert_eq!(get("农民"), Some((1, 1)));
-        assert_eq!(get("基层一线工人"), Some((0, 0)));
+        // Nobody in either: no row.
+        assert_eq!(get("基层一线工人"), None);
         assert_eq!(get("连任代表"), Some((1, 1)));
     }
 }

@@ -117,6 +117,7 @@ fn job_from_form(app: &App, kind: &str, f: &HashMap<String, String>) -> Result<J
             exclude_errors,
             meeting: text("meeting"),
             reporter: text("reporter"),
+            notice_number: text("notice_number"),
         }),
         "quarterly" => {
             let quarter = text("quarter")
@@ -135,6 +136,7 @@ fn job_from_form(app: &App, kind: &str, f: &HashMap<String, String>) -> Result<J
             folders,
             docs,
             exclude_errors,
+            notice_number: text("notice_number"),
         }),
         "public" => {
             let term = f.get("span").is_some_and(|s| s == "term");
