@@ -175,7 +175,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
     let (decisions, undecided) = check_against_drafts(decisions, &drafts, &mut data.validation);
     data.validation.sort();
     let dir = PathBuf::from(year.to_string());
-    let (mut stage, report_path) =
+    let (stage, report_path) =
         start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
 
     let date = super::doc_date(
@@ -205,7 +205,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
         &chinese_date(from),
         &chinese_date(to),
     );
-    let mut written = vec![docs.write_view(&mut stage, &out, notice)?];
+    let mut written = vec![docs.write_view(&stage, &out, notice)?];
     if decided.is_final() {
         let issued = super::doc_date(&a.circular_date, to + chrono::Days::new(1))?;
         let docs = Docs {
@@ -215,7 +215,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
         let period = format!("{}至{}", chinese_date(from), chinese_date(to));
         let number = a.number.clone().unwrap_or_default();
         let circular = commend::circular(&decided, &data.roster, &data.config, &number, &period);
-        written.push(docs.write_view(&mut stage, &out, circular)?);
+        written.push(docs.write_view(&stage, &out, circular)?);
         let kept: Vec<_> = data
             .records
             .commendations

@@ -57,14 +57,14 @@ pub fn run(a: &EvaluationArgs) -> Result<String> {
     }
     let author = format!("{}代表联络室", data.config.district.standing_committee);
     let dir = PathBuf::from(year.to_string()).join("述职评议表");
-    let mut stage = Staging::new(&a.folders.output)?;
+    let stage = Staging::new(&a.folders.output)?;
     let docs = super::shared::Docs {
         templates: std::path::Path::new(""),
         author: &author,
         date: String::new(),
     };
     docs.write_view(
-        &mut stage,
+        &stage,
         &dir,
         evaluation::ballots(&delegates, meeting, on, &data.config, &author),
     )?;

@@ -32,7 +32,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<String> {
     let period = quarterly::quarter(year, a.quarter)?;
     let data = load(&a.folders, &YearScope::One(year))?;
     let dir = PathBuf::from(year.to_string()).join(format!("Q{}", a.quarter));
-    let (mut stage, report_path) =
+    let (stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let units = |u: &str| resolve_unit(u, &data.roster, &data.config).map(|x| x.kind);
     let sources = quarterly::sources_by_file(&data.records, &units);
@@ -51,7 +51,7 @@ pub fn run(a: &QuarterlyArgs) -> Result<String> {
         author: &author,
         date: crate::domain::text::chinese_date(date),
     };
-    docs.write_view(&mut stage, &dir, view)?;
+    docs.write_view(&stage, &dir, view)?;
     // The 亮分 sheet for each group's 公开栏: public fields only.
     let fields = data.config.public.published()?;
     let rules = crate::domain::score::ScoreRules::load(&a.folders.input)?;

@@ -77,7 +77,7 @@ pub fn run(a: &TermArgs) -> Result<String> {
             undecided,
         ))
     };
-    let (mut stage, report_path) =
+    let (stage, report_path) =
         super::start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
     let date = super::doc_date(&a.docs.date, config.term.end)?;
     pkg.extend(decided.map(|v| v.with_var("date", list_date.clone().into())));
@@ -88,10 +88,10 @@ pub fn run(a: &TermArgs) -> Result<String> {
         date: crate::domain::text::chinese_date(date),
     };
     for doc in pkg {
-        docs.write_view(&mut stage, &dir, doc)?;
+        docs.write_view(&stage, &dir, doc)?;
     }
     super::shared::stage_qualification(
-        &mut stage,
+        &stage,
         &docs,
         &dir,
         &data,
