@@ -635,6 +635,7 @@ impl Writer {
         keep_end: bool,
         page_refs: bool,
         width: usize,
+        plan: Option<layout::TablePlan>,
     ) {
         let with_pages;
         let t = if page_refs {
@@ -662,7 +663,8 @@ impl Writer {
             };
             self.paragraph(gap, "");
         }
-        let plan = layout::plan_table(&t.headers, &t.rows, width, &t.widths);
+        let plan =
+            plan.unwrap_or_else(|| layout::plan_table(&t.headers, &t.rows, width, &t.widths));
         self.has_fields |= page_refs;
         let cells: Vec<TableCell> = plan
             .headers
@@ -813,12 +815,25 @@ impl Writer {
     /// The blocks in a text block `width` wide (upright or landscape).
     fn blocks_in(&mut self, blocks: &[Block], keep_end: bool, width: usize) {
         let upright = width == TEXT_WIDTH;
-        let wide = |b: Option<&Block>| upright && b.is_some_and(too_wide);
+        // Each table planned once for the upright page: the plan says whether it needs
+        // a landscape page, and is the one it is laid out with if not.
+        let mut plans: Vec<Option<layout::TablePlan>> = blocks
+            .iter()
+            .map(|b| match b {
+                Block::Table(t) | Block::Titled(_, t) if upright => Some(layout::plan_table(
+                    &t.headers, &t.rows, TEXT_WIDTH, &t.widths,
+                )),
+                _ => None,
+            })
+            .collect();
+        let wide = |plans: &[Option<layout::TablePlan>], k: usize| {
+            plans.get(k).and_then(Option::as_ref).is_some_and(|p| p.too_wide)
+        };
         for (i, b) in blocks.iter().enumerate() {
             let keep = keep_end && i + 1 == blocks.len();
-            let this_wide = wide(Some(b));
+            let this_wide = wide(&plans, i);
             let captioned = i > 0 && matches!(blocks[i - 1], Block::Centered(_));
-            if (matches!(b, Block::Centered(_)) && wide(blocks.get(i + 1)))
+            if (matches!(b, Block::Centered(_)) && wide(&plans, i + 1))
                 || (this_wide && !captioned)
             {
                 self.end_section(false);
@@ -848,12 +863,14 @@ impl Writer {
                     t,
                 ),
                 Block::Table(t) if this_wide => {
-                    self.table(t, None, false, false, LANDSCAPE_WIDTH);
+                    self.table(t, None, false, false, LANDSCAPE_WIDTH, None);
                     self.end_section(true);
                 }
-                Block::Table(t) => self.table(t, None, keep, false, width),
-                Block::Titled(title, t) => self.table(t, Some(title), keep, false, width),
-                Block::Contents(t) => self.table(t, None, keep, true, TEXT_WIDTH),
+                Block::Table(t) => self.table(t, None, keep, false, width, plans[i].take()),
+                Block::Titled(title, t) => {
+                    self.table(t, Some(title), keep, false, width, plans[i].take())
+                }
+                Block::Contents(t) => self.table(t, None, keep, true, TEXT_WIDTH, None),
                 Block::Form(f) => self.form(f),
                 Block::PageBreak => self.page_break(),
             }
@@ -1018,9 +1035,15 @@ impl Writer {
         let mut xml = self.docx().build();
         anyhow::ensure!(xml.headers.is_empty(), "docx-rs collected a header part");
         xml.headers = headers;
-        xml.document = String::from_utf8_lossy(&xml.document)
-            .replace(HEADER_ROW_MARK, HEADER_ROW_XML)
-            .into_bytes();
+        // docx-rs writes UTF-8; a table-less document has no header row to mark.
+        let document = String::from_utf8(std::mem::take(&mut xml.document))
+            .context("docx-rs 生成的文档不是 UTF-8")?;
+        xml.document = if document.contains(HEADER_ROW_MARK) {
+            document.replace(HEADER_ROW_MARK, HEADER_ROW_XML)
+        } else {
+            document
+        }
+        .into_bytes();
         xml.doc_props.core = core_xml(d, &xml.doc_props.core);
         if self_has_fields {
             let settings = String::from_utf8_lossy(&xml.settings).into_owned();
