@@ -136,10 +136,20 @@ fn basic_information(d: &Delegate, config: &Config) -> TableBlock {
         &["项目", "内容", "项目", "内容"],
         pairs
             .into_iter()
-            .map(|(a, b, c, e)| vec![a.to_string(), b, c.to_string(), e])
+            .map(|(a, b, c, e)| vec![a.to_string(), or_dash(b), c.to_string(), or_dash(e)])
             .collect(),
         &[4, 8, 4, 8],
     )
+}
+
+/// A blank item of the basic information printed as "—": not recorded, or none (no
+/// special role, no committee), rather than a gap that reads as an omission.
+fn or_dash(v: String) -> String {
+    if v.trim().is_empty() {
+        "—".to_string()
+    } else {
+        v
+    }
 }
 
 /// One table per kind of meeting: date, name, presence, note.
@@ -321,4 +331,41 @@ fn contact_table(by: &ByDelegate, id: &str, period: &Period) -> TableBlock {
             .collect(),
         &[8, 10, 4, 4, 6],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ordinary delegate elected at the general election: no special role, no
+    /// committee, no election date in the roster. Those items read "—", and recorded
+    /// ones are printed as they are.
+    #[test]
+    fn blank_basic_information_reads_as_a_dash() {
+        let config = Config::parse(
+            "[district]\nname=\"示范区\"\ncongress=\"示范区人民代表大会\"\nstanding_committee=\"示范区人大常委会\"\n\
+             [term]\nnumber=6\nstart=\"2022-01-01\"\nend=\"2026-12-31\"\n",
+        )
+        .expect("test config");
+        let d = Delegate {
+            committee: String::new(),
+            elected: None,
+            ..Delegate::sample("D001")
+        };
+        let t = basic_information(&d, &config);
+        let item = |label: &str| -> String {
+            t.rows
+                .iter()
+                .find_map(|r| {
+                    r.chunks(2)
+                        .find(|pair| pair[0] == label)
+                        .map(|pair| pair[1].clone())
+                })
+                .expect(label)
+        };
+        assert_eq!(item("专门委员会"), "—");
+        assert_eq!(item("当选日期"), "—");
+        assert_eq!(item("代表编号"), "D001");
+        assert_eq!(item("届别"), "第六届");
+    }
 }
