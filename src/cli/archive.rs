@@ -1,7 +1,7 @@
 //! `lvzhi archive`: the per-delegate archive of one year (or the whole term) as XLSX
 //! and Parquet, with the validation report beside it.
 
-use super::shared::{stage_archive, summary_files, write_all, DocOptions};
+use super::shared::{stage_archive, stage_summary, DocOptions};
 use super::{load, print_validation, Folders};
 use crate::domain::findings::Severity;
 use crate::domain::score::ScoreRules;
@@ -38,7 +38,7 @@ pub fn run(a: &ArchiveArgs) -> Result<String> {
     let rules = ScoreRules::load(&a.folders.input)?;
     let delegates = archive.delegates.len();
     if a.summary_only {
-        write_all(&stage, summary_files(&dir, &archive, &data, &rules)?)?;
+        stage_summary(&stage, &dir, &archive, &data, &rules)?;
     } else {
         stage_archive(&stage, &dir, &archive, &data, &rules, &a.docs, false, &[])?;
     }

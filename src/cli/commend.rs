@@ -175,8 +175,7 @@ pub fn run(a: &CommendArgs) -> Result<String> {
     let (decisions, undecided) = check_against_drafts(decisions, &drafts, &mut data.validation);
     data.validation.sort();
     let dir = PathBuf::from(year.to_string());
-    let (stage, report_path) =
-        start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
+    let (stage, report_path) = start_outputs(&a.folders, &data.validation, &dir, a.exclude_errors)?;
 
     let date = super::doc_date(
         &a.docs.date,

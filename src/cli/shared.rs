@@ -80,24 +80,16 @@ impl Docs<'_> {
     }
 }
 
-/// Output files with their paths, in the order they are written.
-pub type Files = Vec<(PathBuf, Vec<u8>)>;
-
-pub fn write_all(stage: &Staging, files: Files) -> Result<()> {
-    for (path, bytes) in files {
-        stage.write(path, &bytes)?;
-    }
-    Ok(())
-}
-
-/// The archive's summary files: the summary workbook, its Parquet twins and the scores,
-/// with their paths under `dir`, in a fixed order.
-pub fn summary_files(
+/// Stages the archive's summary files under `dir`: the summary workbook, its Parquet
+/// twins and the scores, each written as soon as it is made (at 10,000 delegates the
+/// workbook alone is some 50 MB).
+pub fn stage_summary(
+    stage: &Staging,
     dir: &Path,
     archive: &Archive,
     data: &Dataset,
     rules: &(ScoreRules, String),
-) -> Result<Files> {
+) -> Result<()> {
     let (summary, listings) = archive_summary::archive_workbook(
         archive,
         &data.records,
@@ -112,30 +104,27 @@ pub fn summary_files(
     );
     let mut sheets = vec![xlsx::Sheet::Table(&summary)];
     sheets.extend(listings.iter().map(xlsx::Sheet::Listing));
-    let mut files = vec![(
+    stage.write(
         dir.join("履职档案汇总.xlsx"),
-        xlsx::workbook_of(&sheets, &title)?,
-    )];
+        &xlsx::workbook_of(&sheets, &title)?,
+    )?;
     let parquet_dir = dir.join("parquet");
-    files.push((
+    stage.write(
         parquet_dir.join(safe_file(&summary.sheet, "parquet")),
-        parquet::parquet(&summary)?,
-    ));
+        &parquet::parquet(&summary)?,
+    )?;
     for l in &listings {
-        files.push((
+        stage.write(
             parquet_dir.join(safe_file(&l.sheet, "parquet")),
-            parquet::listing_parquet(l)?,
-        ));
+            &parquet::listing_parquet(l)?,
+        )?;
     }
     let scores = chair::score_workbook(archive, &rules.0, &rules.1);
-    files.push((
-        dir.join(safe_file(
-            &format!("{}履职积分", archive.period.label),
-            "xlsx",
-        )),
-        xlsx::workbook(&scores, &format!("{}履职积分", archive.period.label))?,
-    ));
-    Ok(files)
+    let label = format!("{}履职积分", archive.period.label);
+    stage.write(
+        dir.join(safe_file(&label, "xlsx")),
+        &xlsx::workbook(&scores, &label)?,
+    )
 }
 
 /// A document the caller renders and stages itself (a report, a list): run in the same
@@ -144,13 +133,13 @@ pub type Other<'a> = Box<dyn Fn() -> Result<()> + Sync + 'a>;
 
 /// One unit of the parallel map of `stage_archive`.
 enum Job<'a> {
-    /// A group's bound volume (装订成册): its cover, then each member's archive.
-    Volume(&'a str, &'a [&'a DelegateArchive]),
     /// The summary workbook, its Parquet twins and the scores.
     Summary,
-    Other(&'a Other<'a>),
     /// A delegate's archive, in the folder of their group.
     Archive(&'a str, &'a DelegateArchive),
+    Other(&'a Other<'a>),
+    /// A group's bound volume (装订成册): its cover, then each member's archive.
+    Volume(&'a str, &'a [&'a DelegateArchive]),
 }
 
 /// Stages the archive: the summary files and one DOCX archive per delegate under a
@@ -189,23 +178,23 @@ pub fn stage_archive(
         archive.period.end
     };
     let groups = groups_in_order(archive, data);
-    // The largest first (a volume, the summary workbook), so that the threads finish
-    // together.
-    let mut jobs = Vec::new();
-    if volumes {
-        jobs.extend(groups.iter().map(|(g, m)| Job::Volume(g, m)));
-    }
-    jobs.push(Job::Summary);
-    jobs.extend(others.iter().map(Job::Other));
+    // The summary workbook, the largest, first and beside the small archives only; the
+    // other large documents (reports, volumes) after it: at 10,000 delegates the summary
+    // beside two volumes took `term` over 1 GB.
+    let mut jobs = vec![Job::Summary];
     for (group, members) in &groups {
         jobs.extend(members.iter().map(|d| Job::Archive(group, d)));
+    }
+    jobs.extend(others.iter().map(Job::Other));
+    if volumes {
+        jobs.extend(groups.iter().map(|(g, m)| Job::Volume(g, m)));
     }
     // Documents are independent: rendered on all cores, each staged as soon as it is
     // done so that no more than one per thread is held in memory (paths are fixed, so
     // the files do not depend on the order).
     let staged = crate::par::map(&jobs, |job| -> Result<()> {
         let (path, bytes) = match job {
-            Job::Summary => return write_all(stage, summary_files(dir, archive, data, rules)?),
+            Job::Summary => return stage_summary(stage, dir, archive, data, rules),
             Job::Other(f) => return f(),
             Job::Archive(group, d) => {
                 let name = safe_file(&format!("{}_{}", d.delegate.id, d.delegate.name), "docx");

@@ -827,14 +827,16 @@ impl Writer {
             })
             .collect();
         let wide = |plans: &[Option<layout::TablePlan>], k: usize| {
-            plans.get(k).and_then(Option::as_ref).is_some_and(|p| p.too_wide)
+            plans
+                .get(k)
+                .and_then(Option::as_ref)
+                .is_some_and(|p| p.too_wide)
         };
         for (i, b) in blocks.iter().enumerate() {
             let keep = keep_end && i + 1 == blocks.len();
             let this_wide = wide(&plans, i);
             let captioned = i > 0 && matches!(blocks[i - 1], Block::Centered(_));
-            if (matches!(b, Block::Centered(_)) && wide(&plans, i + 1))
-                || (this_wide && !captioned)
+            if (matches!(b, Block::Centered(_)) && wide(&plans, i + 1)) || (this_wide && !captioned)
             {
                 self.end_section(false);
             }
