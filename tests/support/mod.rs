@@ -497,36 +497,24 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 
 /// Converts files to PDF with LibreOffice into `outdir` (its profile under `home`).
 pub fn to_pdf(soffice: &Path, files: &[PathBuf], outdir: &Path, home: &Path) {
-    let out = Command::new(soffice)
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(outdir)
-        .args(files)
-        .env("HOME", home)
-        .output()
-        .expect("soffice runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    convert(soffice, "pdf", files, outdir, home);
 }
 
 /// `to_pdf` with the blank pages Writer inserts before a page that must be a right-hand
 /// one (an odd-page section break), as they print; the default PDF export leaves them
 /// out, which hides the parity the break gives.
 pub fn to_pdf_with_blank_pages(soffice: &Path, files: &[PathBuf], outdir: &Path, home: &Path) {
+    let filter = r#"pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}"#;
+    convert(soffice, filter, files, outdir, home);
+}
+
+fn convert(soffice: &Path, filter: &str, files: &[PathBuf], outdir: &Path, home: &Path) {
     let out = Command::new(soffice)
         .args([
             "--headless",
             "--norestore",
             "--convert-to",
-            r#"pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}"#,
+            filter,
             "--outdir",
         ])
         .arg(outdir)
