@@ -137,6 +137,7 @@ enum Job<'a> {
     Summary,
     /// A delegate's archive, in the folder of their group.
     Archive(&'a str, &'a DelegateArchive),
+    /// A document of the caller's (see [`Other`]).
     Other(&'a Other<'a>),
     /// A group's bound volume (装订成册): its cover, then each member's archive.
     Volume(&'a str, &'a [&'a DelegateArchive]),

@@ -452,8 +452,9 @@ enum Child {
 /// A document being built through docx-rs.
 ///
 /// Paragraph ids (`w14:paraId`) are numbered here in document order, footers first
-/// and a volume part's running heads where the part starts: docx-rs draws them from a per-thread counter that runs on from one document to the
-/// next, so the same document would get other ids on another thread.
+/// and a volume part's running heads where the part starts: docx-rs draws them from a
+/// per-thread counter that runs on from one document to the next, so the same document
+/// would get other ids on another thread.
 struct Writer {
     children: Vec<Child>,
     next_id: u32,
@@ -1004,9 +1005,6 @@ impl Writer {
                 .page_size(PAGE_HEIGHT, PAGE_WIDTH)
                 .page_orient(PageOrientationType::Landscape);
         }
-        // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
-        // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
-        // LibreOffice alike.
         // The last section is the document's own: the last part's running head.
         self.head_and_start(&mut doc.document.section_property);
         // The header parts by number, filled in after building (see `pack`).
@@ -1014,6 +1012,9 @@ impl Writer {
             doc.content_type = doc.content_type.add_header();
         }
         doc.document_rels.header_count = self.headers.len();
+        // Every character 0.25 pt closer (15.75 pt a 三号 character) and punctuation
+        // never compressed: exactly 28 characters fill the 156 mm line in Word, WPS and
+        // LibreOffice alike.
         let mut doc = doc.default_spacing(CHAR_CONDENSE);
         doc.settings = doc
             .settings
