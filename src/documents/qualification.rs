@@ -257,7 +257,7 @@ fn changes_table(roster: &Roster, changes: &[Change]) -> TableBlock {
                 group,
                 c.kind.label(),
                 chinese_date(c.date),
-                c.kind.basis_cited(),
+                c.kind.basis_short(),
                 c.sessions.clone(),
             ]
         })

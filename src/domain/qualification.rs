@@ -55,21 +55,16 @@ impl ChangeKind {
         }
     }
 
-    /// The legal basis as a report states it. The items of 代表法 Art. 62: (一) 迁出或者
-    /// 调离本行政区域, (二) 辞职被接受, (三) 未经批准两次不出席本级人民代表大会会议,
-    /// (四) 被罢免. Death ends the qualification without an article.
     /// The basis with the law by its short name (《代表法》), for a text that has
-    /// introduced it ("以下简称《代表法》") and for tables.
+    /// introduced it ("以下简称《代表法》") and for tables: the title marks stay, as
+    /// for every law a document cites.
     pub fn basis_short(&self) -> String {
         self.basis().replace(LAW, "《代表法》")
     }
 
-    /// The basis as a table cites it, the law by its short name without title marks:
-    /// 代表法第六十二条第三项 (the report's body has introduced the law by its full name).
-    pub fn basis_cited(&self) -> String {
-        self.basis().replace(LAW, "代表法")
-    }
-
+    /// The legal basis as a report states it. The items of 代表法 Art. 62: (一) 迁出或者
+    /// 调离本行政区域, (二) 辞职被接受, (三) 未经批准两次不出席本级人民代表大会会议,
+    /// (四) 被罢免. Death ends the qualification without an article.
     pub fn basis(&self) -> String {
         let item = |n: &str| format!("{LAW}第六十二条第{n}项");
         match self {
@@ -370,7 +365,7 @@ mod tests {
         assert!(cs[0]
             .sessions
             .starts_with("第六届人民代表大会第二次会议（2023年1月7日）、"));
-        assert_eq!(cs[0].kind.basis_cited(), "代表法第六十二条第三项");
+        assert_eq!(cs[0].kind.basis_short(), "《代表法》第六十二条第三项");
         assert!(cs[1].kind.basis().ends_with("第六十二条第二项"));
         assert_eq!((cs[1].detail.as_str(), cs[1].sessions.as_str()), ("", ""));
         // The yearly 公告 of 2025 announced both; a term 公告 as of 2027-01-05 would not
