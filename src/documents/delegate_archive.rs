@@ -132,8 +132,9 @@ fn basic_information(d: &Delegate, config: &Config) -> TableBlock {
             day(d.elected),
         ),
     ];
+    // Labels and values side by side: no header row ("项目 内容" would say nothing).
     TableBlock::new(
-        &["项目", "内容", "项目", "内容"],
+        &["", "", "", ""],
         pairs
             .into_iter()
             .map(|(a, b, c, e)| vec![a.to_string(), or_dash(b), c.to_string(), or_dash(e)])

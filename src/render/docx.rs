@@ -667,16 +667,22 @@ impl Writer {
         let plan =
             plan.unwrap_or_else(|| layout::plan_table(&t.headers, &t.rows, width, &t.widths));
         self.has_fields |= page_refs;
-        let cells: Vec<TableCell> = plan
-            .headers
-            .iter()
-            .zip(&plan.widths)
-            .zip(&plan.aligns)
-            .map(|((lines, w), a)| {
-                // Heading rows keep with the first row: never alone at a page foot.
-                cell(self.new_paragraph(), lines, *w, plan.size, *a, true, true)
-            })
-            .collect();
+        // A table of labels and values (an archive's 基本信息) has no column headers: no
+        // header row of blanks.
+        let headed = t.headers.iter().any(|h| !h.trim().is_empty());
+        let cells: Vec<TableCell> = if headed {
+            plan.headers
+                .iter()
+                .zip(&plan.widths)
+                .zip(&plan.aligns)
+                .map(|((lines, w), a)| {
+                    // Heading rows keep with the first row: never alone at a page foot.
+                    cell(self.new_paragraph(), lines, *w, plan.size, *a, true, true)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let header_row = |cells| {
             TableRow::new(cells)
                 .cant_split()
@@ -700,7 +706,9 @@ impl Writer {
             .grid_span(plan.widths.len());
             rows.push(header_row(vec![c]));
         }
-        rows.push(header_row(cells));
+        if headed {
+            rows.push(header_row(cells));
+        }
         for (k, r) in t.rows.iter().enumerate() {
             // The first two rows stay together (no table starts with one row at a page
             // foot), and so do the last two (none ends with one row on a page of its
@@ -1452,6 +1460,28 @@ mod tests {
         );
         assert!(core.contains("<dc:creator>示范区人大常委会代表联络室</dc:creator>"));
         assert!(core.contains(FIXED_TIME));
+    }
+
+    /// A table of labels and values (all headers blank) has no header row: every row is
+    /// a body row, none repeats on a new page.
+    #[test]
+    fn a_table_without_headers_has_no_header_row() {
+        let mut d = sample_document();
+        d.attachments.clear();
+        d.body = vec![Block::Table(TableBlock::new(
+            &["", "", "", ""],
+            vec![
+                vec!["姓名".into(), "张三".into(), "代表编号".into(), "D001".into()],
+                vec!["性别".into(), "男".into(), "民族".into(), "汉族".into()],
+            ],
+            &[4, 8, 4, 8],
+        ))];
+        let p = parts(&render(&d).expect("render"));
+        let doc = String::from_utf8_lossy(&p["word/document.xml"]).into_owned();
+        assert_eq!(doc.matches("<w:tr>").count(), 2, "{doc}");
+        assert_eq!(doc.matches("<w:tblHeader />").count(), 0);
+        assert!(!doc.contains(&table_style_id(SIZE_5, true)));
+        assert!(doc.contains("代表编号"));
     }
 
     /// Paragraph ids run 1, 2, … in document order, footers first, whatever the thread
