@@ -1471,7 +1471,12 @@ mod tests {
         d.body = vec![Block::Table(TableBlock::new(
             &["", "", "", ""],
             vec![
-                vec!["姓名".into(), "张三".into(), "代表编号".into(), "D001".into()],
+                vec![
+                    "姓名".into(),
+                    "张三".into(),
+                    "代表编号".into(),
+                    "D001".into(),
+                ],
                 vec!["性别".into(), "男".into(), "民族".into(), "汉族".into()],
             ],
             &[4, 8, 4, 8],
