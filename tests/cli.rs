@@ -1407,11 +1407,7 @@ fn bound_volume_prints_every_archive() {
     let (soffice, pdftotext) = (require_tool("soffice"), require_tool("pdftotext"));
     // The shipped district: 东湖镇's twelve archives include some of an odd number of
     // pages, so blank pages are due.
-    let dir = tempfile::tempdir().expect("tempdir");
-    for args in [&["sample", "--dir", "input"][..], &["term"]] {
-        let (code, _, stderr) = run(dir.path(), args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-    }
+    let dir = sample_after(&[&["term"]]);
     let data = load(&dir.path().join("input"), &YearScope::All).expect("loads");
     let vol = dir.path().join("reports/term-6/装订成册/东湖镇.docx");
     to_pdf_with_blank_pages(&soffice, &[vol], dir.path(), dir.path());
@@ -1504,19 +1500,12 @@ fn bound_volume_prints_every_archive() {
 #[ignore = "needs LibreOffice and poppler-utils: cargo test -- --include-ignored"]
 fn every_document_kind_prints_right_the_first_time() {
     let (soffice, pdftotext) = (require_tool("soffice"), require_tool("pdftotext"));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
-    assert_eq!(code, 0, "{stderr}");
-    let jobs: [&[&str]; 4] = [
+    let dir = sample_after(&[
         &["annual", "--year", "2025"],
         &["term"],
         &["quarterly", "--year", "2025", "--quarter", "3"],
         &["evaluation", "--year", "2026"],
-    ];
-    for args in jobs {
-        let (code, _, stderr) = run(dir.path(), args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-    }
+    ]);
     // Every report, one delegate archive and one bound volume.
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     let (mut archive, mut volume) = (false, false);
@@ -3919,20 +3908,13 @@ fn numeric_looking_strings_are_recognised() {
 /// numbers, never as text that looks like one.
 #[test]
 fn no_workbook_cell_holds_a_numeric_looking_string() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
-    assert_eq!(code, 0, "{stderr}");
-    let jobs: [&[&str]; 5] = [
+    let dir = sample_after(&[
         &["annual", "--year", "2025"],
         &["term"],
         &["quarterly", "--year", "2025", "--quarter", "3"],
         &["quarterly", "--year", "2025", "--quarter", "4"],
         &["archive", "--year", "2024", "--summary-only"],
-    ];
-    for args in jobs {
-        let (code, _, stderr) = run(dir.path(), args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-    }
+    ]);
     let reports = dir.path().join("reports");
     let books: Vec<String> = snapshot(&reports)
         .into_keys()
@@ -3996,16 +3978,10 @@ fn html_plain(s: &str) -> String {
 /// and the votes in one sentence that adds up.
 #[test]
 fn public_pages_state_the_archive_figures() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
-    assert_eq!(code, 0, "{stderr}");
-    for args in [
-        &["public", "--year", "2025"][..],
+    let dir = sample_after(&[
+        &["public", "--year", "2025"],
         &["archive", "--year", "2025", "--summary-only"],
-    ] {
-        let (code, _, stderr) = run(dir.path(), args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-    }
+    ]);
     let out = dir.path().join("reports/2025");
     let rows = read_sheet(&out.join("履职档案汇总.xlsx"), "履职档案汇总");
     let header = rows[1].clone();

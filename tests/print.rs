@@ -34,17 +34,11 @@ fn widths(sheet: &str) -> Vec<f64> {
 /// across pages, over then down, their key columns and header row repeated.
 #[test]
 fn wide_sheets_print_readable_or_across_pages() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
-    assert_eq!(code, 0, "{stderr}");
-    for args in [
-        &["annual", "--year", "2025"][..],
+    let dir = sample_after(&[
+        &["annual", "--year", "2025"],
         &["quarterly", "--year", "2025", "--quarter", "3"],
         &["archive", "--year", "2025", "--summary-only"],
-    ] {
-        let (code, _, stderr) = run(dir.path(), args);
-        assert_eq!(code, 0, "{args:?}: {stderr}");
-    }
+    ]);
     let reports = dir.path().join("reports");
     let books: Vec<String> = snapshot(&reports)
         .into_keys()

@@ -353,6 +353,19 @@ pub fn sample_district(groups: u32, delegates: u32) -> tempfile::TempDir {
     dir
 }
 
+/// A temporary folder with the shipped-size sample district in `input/` and the
+/// outputs of `jobs` (each must succeed) in `reports/`.
+pub fn sample_after(jobs: &[&[&str]]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, _, stderr) = run(dir.path(), &["sample", "--dir", "input"]);
+    assert_eq!(code, 0, "{stderr}");
+    for args in jobs {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+    dir
+}
+
 /// Runs the binary in `dir`; returns (exit code, stdout, stderr).
 pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     run_with(dir, args, &[])
