@@ -83,14 +83,6 @@ pub struct Folders {
 }
 
 pub fn run(c: Command) -> Result<()> {
-    // Every command that lays out documents reads its input first: load the word
-    // segmenter meanwhile.
-    if !matches!(
-        c,
-        Command::Check(_) | Command::Sample(_) | Command::Serve(_)
-    ) {
-        crate::render::layout::load_in_background();
-    }
     let summary = match c {
         Command::Check(a) => return check::run(&a),
         Command::Annual(a) => annual::run(&a)?,

@@ -2,7 +2,7 @@
 //! table's columns share the text block, how a header or a title breaks into lines.
 //! Widths are in thousandths of an em (the font size); twips come in at the edges.
 
-use std::sync::{OnceLock, RwLock};
+use std::sync::RwLock;
 
 /// Width of one character in thousandths of an em: CJK and full-width forms 1 em,
 /// digits and Latin at Times New Roman widths (the Latin font of every run).
@@ -72,53 +72,6 @@ fn is_list_mark(c: char) -> bool {
     matches!(c, '、' | '，' | '；')
 }
 
-/// Loads the segmenter's dictionary on a thread of its own, so that it is ready by the
-/// time documents are laid out instead of holding up the first one (about a tenth of a
-/// yearly job's CPU time). Whoever needs it first still waits for it; nothing changes
-/// but when the loading happens.
-pub fn load_in_background() {
-    std::thread::spawn(|| {
-        jieba();
-    });
-}
-
-/// The word segmenter, loaded once (its dictionary takes a moment).
-fn jieba() -> &'static jieba_rs::Jieba {
-    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
-    JIEBA.get_or_init(|| {
-        let mut j = jieba_rs::Jieba::new();
-        for w in DOMAIN_WORDS {
-            j.add_word(w, None, None);
-        }
-        j
-    })
-}
-
-/// Terms of the people's congress that a line must not split ("代表 / 小组", "组成 /
-/// 人员"), added to the segmenter's general dictionary.
-const DOMAIN_WORDS: [&str; 20] = [
-    "代表小组",
-    "常委会组成人员",
-    "代表之家",
-    "代表联络站",
-    "联系群众",
-    "人民代表大会",
-    "常务委员会",
-    "组成人员",
-    "履职情况",
-    "履职档案",
-    "述职评议",
-    "人大代表",
-    "常委会",
-    "人大常委会",
-    "专门委员会",
-    "继续提名",
-    "联系接待",
-    "闭会期间",
-    "优秀履职代表",
-    "优秀代表建议",
-];
-
 /// Proper names a line must not split ("城乡建设与环境保护委员会" would otherwise break
 /// at "环境保护 / 委员会", a word boundary to the segmenter): the committees, offices and
 /// groups of the configuration and the meeting a report is given at. The CLI registers
@@ -148,10 +101,7 @@ where
 /// The words of a text: the only places a header or a title may break. A registered
 /// proper name is one word.
 pub fn words(s: &str) -> Vec<&str> {
-    join_kept(
-        s,
-        jieba().cut(s, false).into_iter().map(|t| t.word).collect(),
-    )
+    join_kept(s, super::segment::cut(s))
 }
 
 /// The segmenter's words of `s`, without the boundaries that fall inside a registered
@@ -504,13 +454,7 @@ pub fn break_title(title: &str, line: u32) -> Vec<String> {
     let count = width.div_ceil(line) as usize;
     // Proper names whole if the title can be broken that way; if a name is longer than
     // a line, at the segmenter's own word boundaries.
-    let plain = || {
-        jieba()
-            .cut(title, false)
-            .into_iter()
-            .map(|t| t.word)
-            .collect()
-    };
+    let plain = || super::segment::cut(title);
     for words in [words(title), plain()] {
         if let Some(lines) = break_at_words(&words, count, line) {
             return lines;

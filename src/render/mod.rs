@@ -4,6 +4,7 @@ pub mod docx;
 pub mod layout;
 pub mod package;
 pub mod parquet;
+pub mod segment;
 pub mod template;
 pub mod xlsx;
 
