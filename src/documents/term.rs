@@ -741,24 +741,7 @@ fn exit_findings(
         .collect();
     let (resign, resign_sheet) = resignations_advised(archive, records, config);
     let status = changes(archive);
-    // The seats at the end of the term, as the 公告 counts them: a qualification ended
-    // by law (part 一) and not yet on the roster is no longer a serving delegate.
-    let delegates = || archive.delegates.iter().map(|d| &d.delegate);
-    let ended = crate::domain::qualification::changes(
-        delegates(),
-        records,
-        NaiveDate::MIN,
-        NaiveDate::MAX,
-        t.unapproved_absence_limit,
-    );
-    let seats = crate::domain::qualification::seats(
-        delegates(),
-        config.district.seats,
-        config.term.start,
-        config.term.end,
-        config.term.end,
-        &crate::domain::qualification::unrecorded(&ended),
-    );
+    let seats = seats_at_term_end(archive, records, config);
     let vars = json!({
         "term": config.term_name(),
         "district": config.district.name,
@@ -811,6 +794,31 @@ fn exit_findings(
         .map(|(name, b)| (name.to_string(), b))
         .collect();
     DocumentView::worded(template::EXIT_FINDINGS, vars, tables).with_sheets(sheets, None)
+}
+
+/// The seats at the end of the term, as the 公告 counts them: a qualification ended by
+/// law (part 一) and not yet on the roster is no longer a serving delegate.
+fn seats_at_term_end(
+    archive: &Archive,
+    records: &Records,
+    config: &Config,
+) -> crate::domain::qualification::Seats {
+    let delegates = || archive.delegates.iter().map(|d| &d.delegate);
+    let ended = crate::domain::qualification::changes(
+        delegates(),
+        records,
+        NaiveDate::MIN,
+        NaiveDate::MAX,
+        config.thresholds.unapproved_absence_limit,
+    );
+    crate::domain::qualification::seats(
+        delegates(),
+        config.district.seats,
+        config.term.start,
+        config.term.end,
+        config.term.end,
+        &crate::domain::qualification::unrecorded(&ended),
+    )
 }
 
 /// 资格终止 as a sheet: delegates whose unapproved absences end their qualification by
