@@ -71,10 +71,21 @@ pub fn main_with_args<I: IntoIterator<Item = T>, T: Into<OsString> + Clone>(args
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // Help and version are clap's own output (already in Chinese).
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
             let _ = e.print();
-            return code;
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+        Err(e) => {
+            let _ = write!(std::io::stderr().lock(), "{}", cli::usage::explain(&e));
+            return 2;
         }
     };
     match cli::run(cli.command) {

@@ -11,6 +11,7 @@ pub mod quarterly;
 pub mod sample;
 pub mod shared;
 pub mod term;
+pub mod usage;
 
 use crate::domain::findings::{Severity, Validation};
 use crate::input::{self, Dataset, YearScope};
