@@ -2,7 +2,8 @@
 //! table's columns share the text block, how a header or a title breaks into lines.
 //! Widths are in thousandths of an em (the font size); twips come in at the edges.
 
-use std::sync::RwLock;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 /// Width of one character in thousandths of an em: CJK and full-width forms 1 em,
 /// digits and Latin at Times New Roman widths (the Latin font of every run).
@@ -76,7 +77,16 @@ fn is_list_mark(c: char) -> bool {
 /// at "环境保护 / 委员会", a word boundary to the segmenter): the committees, offices and
 /// groups of the configuration and the meeting a report is given at. The CLI registers
 /// them once a run has read its configuration; a name is only ever added.
-static KEPT_WHOLE: RwLock<Vec<String>> = RwLock::new(Vec::new());
+static KEPT_WHOLE: LazyLock<RwLock<Kept>> = LazyLock::new(Default::default);
+
+/// The registered names, and the lengths in bytes they come in. A district has a group
+/// per township or street (a thousand and more in a large city), but their names come
+/// in a dozen lengths: a text is searched once per length, not once per name.
+#[derive(Default)]
+struct Kept {
+    names: HashSet<String>,
+    lengths: BTreeSet<usize>,
+}
 
 /// Registers proper names a title or header line must not split.
 pub fn keep_whole<I, S>(names: I)
@@ -84,18 +94,15 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let Ok(mut kept) = KEPT_WHOLE.write() else {
-        return;
-    };
+    let mut kept = KEPT_WHOLE.write().unwrap_or_else(PoisonError::into_inner);
     for n in names {
         let n = n.as_ref().trim();
         // A one- or two-character name never needs it (the segmenter keeps it whole).
-        if n.chars().count() > 2 && !kept.iter().any(|k| k == n) {
-            kept.push(n.to_string());
+        if n.chars().count() > 2 {
+            kept.lengths.insert(n.len());
+            kept.names.insert(n.to_string());
         }
     }
-    // Longest first, so a name inside a longer one does not stop the longer one.
-    kept.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
 }
 
 /// The words of a text: the only places a header or a title may break. A registered
@@ -127,19 +134,25 @@ fn join_kept<'a>(s: &'a str, words: Vec<&'a str>) -> Vec<&'a str> {
     out
 }
 
-/// Byte ranges of the registered names found in `s`.
+/// Byte ranges of the registered names found in `s`: of each name, its occurrences
+/// from the left that do not overlap one another.
 fn kept_spans(s: &str) -> Vec<(usize, usize)> {
-    let Ok(kept) = KEPT_WHOLE.read() else {
-        return Vec::new();
-    };
+    let kept = KEPT_WHOLE.read().unwrap_or_else(PoisonError::into_inner);
     let mut spans = Vec::new();
-    // Longest first: a name longer than the text cannot be in it, and most headers are
-    // shorter than every name.
-    for name in kept.iter().skip_while(|n| n.len() > s.len()) {
-        spans.extend(
-            s.match_indices(name.as_str())
-                .map(|(i, m)| (i, i + m.len())),
-        );
+    // Most headers are shorter than every name: no length to try.
+    for &len in kept.lengths.range(..=s.len()) {
+        let mut ends: HashMap<&str, usize> = HashMap::new();
+        for (from, _) in s.char_indices() {
+            let to = from + len;
+            let Some(candidate) = s.get(from..to) else {
+                continue;
+            };
+            if kept.names.contains(candidate) && ends.get(candidate).is_none_or(|end| from >= *end)
+            {
+                ends.insert(candidate, to);
+                spans.push((from, to));
+            }
+        }
     }
     spans
 }
@@ -803,6 +816,30 @@ mod tests {
         let lines = break_title(&format!("关于{long}的报告"), line);
         assert_eq!(lines.concat(), format!("关于{long}的报告"));
         assert!(lines.iter().all(|l| text_width(l) <= line), "{lines:?}");
+    }
+
+    /// A city's thousands of groups cost a text no more than a district's eighteen:
+    /// names are looked up by length. Each name's occurrences are found from the left
+    /// without overlapping one another, as `str::match_indices` finds them.
+    #[test]
+    fn registered_names_are_found_by_length_however_many() {
+        let names: Vec<String> = (0..5000).map(|i| format!("第{i}联络组")).collect();
+        keep_whole(&names);
+        keep_whole(["啊哈啊哈啊"]);
+        let text = "第4999联络组和第12联络组，啊哈啊哈啊哈啊哈啊；第12联络组";
+        let mut found = kept_spans(text);
+        found.sort_unstable();
+        let mut expected: Vec<(usize, usize)> = ["第4999联络组", "第12联络组", "啊哈啊哈啊"]
+            .iter()
+            .flat_map(|n| text.match_indices(n).map(|(i, m)| (i, i + m.len())))
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(found, expected);
+        assert_eq!(expected.len(), 4);
+        assert_eq!(
+            words("第4999联络组召开会议"),
+            s(&["第4999联络组", "召开", "会议"])
+        );
     }
 
     #[test]
