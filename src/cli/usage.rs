@@ -101,12 +101,17 @@ mod tests {
     use super::*;
     use clap::Parser;
 
+    /// The message for a command line clap refuses, checked free of clap's English.
     fn refused(args: &[&str]) -> String {
         let mut all = vec!["lvzhi"];
         all.extend(args);
         match crate::Cli::try_parse_from(all) {
             Ok(_) => panic!("accepted: {args:?}"),
-            Err(e) => explain(&e),
+            Err(e) => {
+                let s = explain(&e);
+                no_clap_english(&s);
+                s
+            }
         }
     }
 
@@ -128,7 +133,6 @@ mod tests {
     #[test]
     fn a_mistyped_option_is_named_with_the_likely_one() {
         let s = refused(&["annual", "--yaer", "2025"]);
-        no_clap_english(&s);
         assert!(s.starts_with("错误：没有“--yaer”这个选项\n"), "{s}");
         assert!(s.contains("提示：是不是要写“--year”？"), "{s}");
         assert!(s.contains("用法：lvzhi annual [选项]"), "{s}");
@@ -138,28 +142,23 @@ mod tests {
     #[test]
     fn a_value_that_does_not_parse_says_what_it_should_look_like() {
         let s = refused(&["annual", "--year", "二〇二五"]);
-        no_clap_english(&s);
         assert!(
             s.contains("选项“--year <年度>”的值“二〇二五”写得不对"),
             "{s}"
         );
         assert!(s.contains("应写四位数的年度，如 2025"), "{s}");
         let s = refused(&["quarterly", "--quarter", "三"]);
-        no_clap_english(&s);
         assert!(s.contains("应写 1、2、3 或 4"), "{s}");
     }
 
     #[test]
     fn an_unknown_command_a_stray_word_and_a_missing_value_are_told_apart() {
         let s = refused(&["anual"]);
-        no_clap_english(&s);
         assert!(s.starts_with("错误：没有“anual”这个命令"), "{s}");
         assert!(s.contains("是不是要写“annual”？"), "{s}");
         let s = refused(&["annual", "2025"]);
-        no_clap_english(&s);
         assert!(s.starts_with("错误：多出了“2025”"), "{s}");
         let s = refused(&["annual", "--year"]);
-        no_clap_english(&s);
         assert!(
             s.starts_with("错误：选项“--year <年度>”后面要写一个值"),
             "{s}"
@@ -169,13 +168,11 @@ mod tests {
     #[test]
     fn a_missing_required_option_and_a_conflict_name_the_options() {
         let s = refused(&["annual", "--reporter", "张三"]);
-        no_clap_english(&s);
         assert!(
             s.starts_with("错误：缺少必须写的选项“--meeting <会议>”"),
             "{s}"
         );
         let s = refused(&["archive", "--year", "2025", "--term"]);
-        no_clap_english(&s);
         assert!(s.contains("不能同时使用"), "{s}");
         let s = refused(&["annual", "--year", "2025", "--year", "2026"]);
         assert!(s.starts_with("错误：选项“--year <年度>”只能写一次"), "{s}");
