@@ -11,7 +11,7 @@
 //! dictionary gives (the test compares them).
 
 use jieba_rs::Jieba;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// jieba's general dictionary as jieba-rs 0.11.0 ships it (`src/data/dict.txt`, from
@@ -75,36 +75,28 @@ pub fn cut(text: &str) -> Vec<&str> {
 }
 
 struct Segmenter {
+    /// jieba with the words loaded so far (`has_word` tells which) and [`REST`].
     jieba: Jieba,
     /// Texts whose dictionary words are all loaded.
     ready: HashSet<String>,
-    /// The loaded words (all but [`REST`]) and their frequencies.
-    loaded: HashMap<String, usize>,
-    /// Their frequencies summed.
-    loaded_total: usize,
-    /// The total of the whole dictionary with the domain words: what jieba divides by.
-    total: usize,
+    /// The frequency [`REST`] carries: the dictionary's total less the words loaded.
+    rest: usize,
 }
 
 impl Segmenter {
     fn new() -> Segmenter {
-        let total = TOTAL;
         let mut s = Segmenter {
             jieba: Jieba::empty(),
             ready: HashSet::new(),
-            loaded: HashMap::new(),
-            loaded_total: 0,
-            total,
+            rest: TOTAL,
         };
-        s.jieba.add_word(REST, Some(total), None);
+        s.jieba.add_word(REST, Some(TOTAL), None);
         for w in DOMAIN_WORDS {
             s.prepare(w);
             // As `add_word` on the whole dictionary: the frequency suggested from how
-            // the word is cut now, replacing the dictionary's own if it has one.
-            let freq = s.jieba.add_word(w, None, None);
-            let old = s.loaded.insert(w.to_string(), freq).unwrap_or(0);
-            s.loaded_total = s.loaded_total + freq - old;
-            s.total = s.total + freq - old;
+            // the word is cut now, replacing the dictionary's own if it has one. The
+            // whole dictionary's total moves with it as jieba's does: `rest` stays.
+            s.jieba.add_word(w, None, None);
         }
         s
     }
@@ -119,24 +111,21 @@ impl Segmenter {
             .map(|(i, _)| i)
             .chain([text.len()])
             .collect();
-        let mut added = false;
+        let rest = self.rest;
         for (k, &from) in bounds.iter().enumerate() {
             for &to in bounds.iter().skip(k + 1).take(LONGEST) {
                 let word = &text[from..to];
-                if self.loaded.contains_key(word) {
+                if self.jieba.has_word(word) {
                     continue;
                 }
                 if let Some(freq) = frequency(word) {
                     self.jieba.add_word(word, Some(freq), None);
-                    self.loaded.insert(word.to_string(), freq);
-                    self.loaded_total += freq;
-                    added = true;
+                    self.rest = self.rest.saturating_sub(freq);
                 }
             }
         }
-        if added {
-            let rest = self.total.saturating_sub(self.loaded_total);
-            self.jieba.add_word(REST, Some(rest), None);
+        if self.rest != rest {
+            self.jieba.add_word(REST, Some(self.rest), None);
         }
         self.ready.insert(text.to_string());
     }
